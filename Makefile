@@ -1,0 +1,35 @@
+# The targets a newcomer needs. `make demo` and `make test` work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint types bench serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## build the demo network in its own SQLite database and print the tour
+	$(BIN)/whoknows demo --size medium
+
+test: $(STAMP) lint types  ## the whole suite: lint, types, tests (PostgreSQL ones when WHOKNOWS_TEST_POSTGRES_URL is set)
+	$(BIN)/python -m pytest -n auto -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP)  ## benchmarks (not tests); results in bench-results/ and docs/benchmarks.md
+	$(BIN)/python benchmarks/demo_bench.py --out bench-results/demo.json
+
+serve: $(STAMP)
+	$(BIN)/whoknows serve
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

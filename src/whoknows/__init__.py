@@ -1,0 +1,3 @@
+"""whoknows: who you know who knows who you want to meet."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,89 @@
+"""What every command shares: --db, --json, --date, the store, and how things are printed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from whoknows.config import load_settings
+from whoknows.core import models
+from whoknows.services import validate, views
+from whoknows.services.store import Store
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="WHOKNOWS_DATABASE_URL",
+        help="Database: a SQLite file path or a postgresql+psycopg:// URL.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="When it happened, YYYY-MM-DD (default: today).")
+]
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def when(value: str | None) -> dt.date:
+    return validate.date(value) if value else today()
+
+
+@contextmanager
+def store(db: str | None) -> Iterator[Store]:
+    """The store the --db option (or the environment, or the default) names."""
+    opened = Store(load_settings(db))
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def console() -> Console:
+    # Made per call so output goes to whatever sys.stdout is now (tests capture it).
+    return Console(file=sys.stdout, highlight=False, soft_wrap=False)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(views.as_json(value), ensure_ascii=False, indent=2) + "\n")
+
+
+def say(*parts: str | Text) -> None:
+    """Print a line; user text is never read as Rich markup."""
+    line = Text()
+    for part in parts:
+        line.append(part if isinstance(part, Text) else Text(part))
+    console().print(line)
+
+
+def people_table(people: Sequence[models.Person], title: str | None = None) -> None:
+    table = Table(title=title, show_lines=False)
+    for column in ("id", "name", "organization", "role", "email", "stage"):
+        table.add_column(column, overflow="fold")
+    for p in people:
+        table.add_row(
+            str(p.id),
+            Text(p.name + (" (me)" if p.is_me else "")),
+            Text(p.organization or ""),
+            Text(p.role or ""),
+            Text(p.emails[0] if p.emails else ""),
+            p.stage.value if p.stage else "",
+        )
+    console().print(table)
+
+
+def describe(value: str | None) -> Text:
+    return Text(value or "—")

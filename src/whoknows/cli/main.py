@@ -1,0 +1,91 @@
+"""The whoknows command: builds the Typer app and is the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Annotated
+
+import typer
+from typer.exceptions import TyperException
+
+from whoknows import __version__
+from whoknows.cli import admin, events, network, orgs, people
+from whoknows.errors import WhoknowsError
+
+app = typer.Typer(
+    name="whoknows",
+    help="Who you know who knows who you want to meet: a relationship and referral manager.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("init")(admin.init)
+app.command("me")(people.me)
+app.add_typer(people.app, name="person")
+app.add_typer(orgs.app, name="org")
+app.command("know")(network.know)
+app.command("log")(network.log)
+app.add_typer(events.app, name="event")
+app.command("stage")(people.stage)
+app.command("backup")(admin.backup)
+app.command("restore")(admin.restore)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"whoknows {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+) -> None:
+    """whoknows: find advocates, warm paths, give first, follow up, attribute the business."""
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"whoknows: {message}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code (0 done, 1 internal error, 2 bad input, 3 refused)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args or bool(os.environ.get("WHOKNOWS_DEBUG"))
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=args, prog_name="whoknows", standalone_mode=False)
+    except WhoknowsError as exc:
+        _error(f"error: {exc.message}" + (f" — {exc.hint}" if exc.hint else ""))
+        if debug:
+            traceback.print_exc()
+        return exc.exit_code
+    except TyperException as exc:
+        code = getattr(exc, "exit_code", 2)
+        context = getattr(exc, "ctx", None)
+        where = f" (see: {context.command_path} --help)" if context is not None else ""
+        _error(f"error: {exc.format_message()}{where}")
+        return int(code)
+    except typer.Abort:
+        _error("aborted")
+        return 1
+    except KeyboardInterrupt:
+        _error("interrupted; nothing was written by the step in progress")
+        return 130
+    except Exception as exc:  # the one place an unexpected error becomes a line and exit 1
+        if debug:
+            traceback.print_exc()
+        _error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""`whoknows org …`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from whoknows.cli.common import DbOption, JsonOption, console, people_table, print_json, say, store
+from whoknows.services import organizations, views
+from whoknows.services.organizations import OrgInput
+
+app = typer.Typer(help="Add, show and list organizations.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="Organization name.")],
+    domain: Annotated[
+        str | None, typer.Option("--domain", help="Web domain, e.g. acme.com.")
+    ] = None,
+    industry: Annotated[str | None, typer.Option("--industry", help="Industry.")] = None,
+    size: Annotated[int | None, typer.Option("--size", help="Number of employees.")] = None,
+    city: Annotated[str | None, typer.Option("--city", help="City.")] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Add an organization."""
+    with store(db) as opened:
+        org = organizations.add_org(
+            opened, OrgInput(name=name, domain=domain, industry=industry, size=size, city=city)
+        )
+    if json:
+        print_json(org)
+    else:
+        say("Added ", Text(f"#{org.id} {org.name}", style="bold"))
+
+
+@app.command("show")
+def show(
+    ref: Annotated[str, typer.Argument(help="Organization: id or (part of) its name.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """An organization and the people known there."""
+    with store(db) as opened:
+        found = organizations.show_org(opened, ref)
+    if json:
+        payload = views.as_json(found.organization)
+        payload["people"] = views.as_json(found.people)
+        print_json(payload)
+        return
+    org = found.organization
+    facts = [f"#{org.id}"] + [x for x in (org.domain, org.industry, org.city) if x]
+    if org.size:
+        facts.append(f"{org.size} people")
+    say(Text(org.name, style="bold"), "  ", Text(" · ".join(facts), style="dim"))
+    people_table(found.people, title=f"{len(found.people)} people known there")
+
+
+@app.command("list")
+def list_(
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many.")] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List organizations, with how many people you know there."""
+    with store(db) as opened:
+        rows = organizations.list_orgs(opened, limit=limit)
+    if json:
+        print_json([{**views.as_json(r.organization), "people": r.people} for r in rows])
+        return
+    table = Table(title=f"{len(rows)} organizations")
+    for column in ("id", "name", "industry", "city", "people"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        o = r.organization
+        table.add_row(
+            str(o.id), Text(o.name), Text(o.industry or ""), Text(o.city or ""), str(r.people)
+        )
+    console().print(table)

@@ -1,0 +1,63 @@
+"""The one exception family: every error a user can cause or meet is a WhoknowsError."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class WhoknowsError(Exception):
+    """Base of every error whoknows reports to a user; carries the CLI exit code."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}: {self.hint}" if self.hint else self.message
+
+
+class UserError(WhoknowsError):
+    """Bad input or usage: nothing was written."""
+
+    exit_code = 2
+
+
+class NotFound(UserError):
+    """A reference (person, organization, event) matched nothing."""
+
+
+class Ambiguous(UserError):
+    """A reference matched several records; lists them so the user can pick one."""
+
+    def __init__(self, what: str, ref: str, candidates: Sequence[str]) -> None:
+        shown = "; ".join(candidates[:8])
+        more = f"; and {len(candidates) - 8} more" if len(candidates) > 8 else ""
+        super().__init__(
+            f"{what} {ref!r} is ambiguous, it matches {len(candidates)}: {shown}{more}",
+            hint="use an id or an email instead",
+        )
+        self.candidates = list(candidates)
+
+
+class Conflict(UserError):
+    """The change would contradict what is stored (e.g. an email already used by someone)."""
+
+
+class Refused(WhoknowsError):
+    """A guard refused the action until the user insists (--force)."""
+
+    exit_code = 3
+
+
+class ImportParseError(UserError):
+    """A source file could not be read at a given place."""
+
+    def __init__(self, source: str, line: int | None, reason: str) -> None:
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {reason}")
+        self.source = source
+        self.line = line
+        self.reason = reason

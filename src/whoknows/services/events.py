@@ -1,0 +1,176 @@
+"""Networking events: add one, capture the people met there, show it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from whoknows.core import models
+from whoknows.core.capture import CapturedPerson, parse_capture
+from whoknows.errors import Ambiguous, NotFound, UserError
+from whoknows.services import refs, validate, views
+from whoknows.services.network import record_interaction
+from whoknows.services.people import PersonInput, create_person
+from whoknows.services.store import Store
+from whoknows.storage import schema as s
+
+
+def add_event(
+    store: Store, name: str, on: dt.date, *, place: str | None = None, note: str | None = None
+) -> models.Event:
+    checked = validate.name(name, "event name")
+    with store.write() as session:
+        row = s.Event(
+            owner_id=store.owner_id,
+            name=checked,
+            date=on,
+            place=validate.text(place),
+            note=validate.text(note),
+        )
+        session.add(row)
+        session.flush()
+        return models.Event(id=row.id, name=row.name, date=row.date, place=row.place, note=row.note)
+
+
+@dataclass(frozen=True)
+class MetResult:
+    event: models.Event
+    people: list[models.Person]
+    created: list[int]
+
+
+def met(store: Store, event_ref: str, captures: Sequence[str], *, giver: bool = False) -> MetResult:
+    """Record the people met at an event, creating those who are new, in one transaction.
+
+    Each capture is a reference to someone known (id, email, name) or a capture line
+    "Name <email> @Org / Role" for someone new.
+    """
+    if not captures:
+        raise UserError("whom did you meet?", hint='whoknows event met EVENT "Name <email> @Org"')
+    with store.write() as session:
+        event = refs.event(session, store.owner_id, event_ref)
+        people: list[s.Person] = []
+        created: list[int] = []
+        for text in captures:
+            person, is_new = _find_or_create(session, store, parse_capture(text), text)
+            if is_new:
+                created.append(person.id)
+            people.append(person)
+        for person in dict.fromkeys(people):
+            _attend(session, store, event, person, giver=giver)
+        session.flush()
+        return MetResult(
+            _event_model(session, event), [views.person(p) for p in dict.fromkeys(people)], created
+        )
+
+
+def _find_or_create(
+    session: Session, store: Store, captured: CapturedPerson, text: str
+) -> tuple[s.Person, bool]:
+    if captured.email:
+        address = validate.email(captured.email)
+        try:
+            found = refs.person(session, store.owner_id, address)
+        except NotFound:
+            found = None
+        if found is not None:
+            _fill_in(session, store, found, captured)
+            return found, False
+    elif captured.name and captured.organization is None and captured.role is None:
+        # A plain reference ("Dana", "#12") may name someone already known.
+        try:
+            return refs.person(session, store.owner_id, text), False
+        except NotFound:
+            pass
+    if not captured.name:
+        raise UserError(f"{text!r} gives no name", hint='write it as "Name <email> @Org / Role"')
+    key = refs.name_key(captured.name)
+    same_name = session.scalars(
+        select(s.Person).where(s.Person.owner_id == store.owner_id, s.Person.name_key == key)
+    ).all()
+    if len(same_name) == 1 and not captured.email:
+        _fill_in(session, store, same_name[0], captured)
+        return same_name[0], False
+    if len(same_name) > 1 and not captured.email:
+        raise Ambiguous("person", captured.name, [f"#{p.id} {p.name}" for p in same_name])
+    person = create_person(
+        session,
+        store,
+        PersonInput(
+            name=captured.name,
+            emails=[captured.email] if captured.email else [],
+            organization=captured.organization,
+            role=captured.role,
+        ),
+    )
+    return person, True
+
+
+def _fill_in(session: Session, store: Store, person: s.Person, captured: CapturedPerson) -> None:
+    """What the capture adds to someone known: organization and role when they had none."""
+    from whoknows.services.organizations import get_or_create_org
+
+    if captured.organization and person.organization is None:
+        person.organization = get_or_create_org(session, store, captured.organization)
+    if captured.role and not person.role:
+        person.role = captured.role
+
+
+def _attend(
+    session: Session, store: Store, event: s.Event, person: s.Person, *, giver: bool
+) -> None:
+    attendee = session.get(s.EventAttendee, (event.id, person.id))
+    if attendee is None:
+        session.add(
+            s.EventAttendee(
+                owner_id=store.owner_id, event_id=event.id, person_id=person.id, gets_it=giver
+            )
+        )
+        record_interaction(
+            session,
+            store,
+            models.InteractionKind.EVENT,
+            [person],
+            on=event.date,
+            event_id=event.id,
+            where=event.name,
+        )
+    elif giver:
+        attendee.gets_it = True
+
+
+def _event_model(session: Session, event: s.Event) -> models.Event:
+    rows = session.execute(
+        select(s.EventAttendee, s.Person)
+        .join(s.Person, s.Person.id == s.EventAttendee.person_id)
+        .where(s.EventAttendee.event_id == event.id)
+        .order_by(s.EventAttendee.gets_it.desc(), s.Person.name_key)
+    ).all()
+    attendees = tuple(
+        models.Attendee(person_id=p.id, name=p.name, gets_it=a.gets_it) for a, p in rows
+    )
+    return models.Event(
+        id=event.id,
+        name=event.name,
+        date=event.date,
+        place=event.place,
+        note=event.note,
+        attendees=attendees,
+    )
+
+
+def show_event(store: Store, ref: str) -> models.Event:
+    with store.read() as session:
+        return _event_model(session, refs.event(session, store.owner_id, ref))
+
+
+def list_events(store: Store) -> list[models.Event]:
+    with store.read() as session:
+        rows = session.scalars(
+            select(s.Event).where(s.Event.owner_id == store.owner_id).order_by(s.Event.date.desc())
+        )
+        return [_event_model(session, e) for e in rows]

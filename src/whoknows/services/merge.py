@@ -1,0 +1,168 @@
+"""Merge two records of one person, keeping everything from both."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Column, Table, delete, select, update
+from sqlalchemy.orm import Session
+
+from whoknows.core import models
+from whoknows.errors import UserError
+from whoknows.services import refs, views
+from whoknows.services.store import Store
+from whoknows.storage import schema as s
+
+# Tables with uniqueness that a plain re-pointing would break; handled one by one below.
+# Every other foreign key to people.id (including those later issues add) is re-pointed as is.
+_SPECIAL = {
+    "people",
+    "person_emails",
+    "person_phones",
+    "person_tags",
+    "ties",
+    "interaction_people",
+    "event_attendees",
+}
+
+
+def merge_people(store: Store, keep_ref: str, other_ref: str) -> models.Person:
+    """Fold OTHER into KEEP: emails, phones, tags, notes, interactions, ties, events, all of it."""
+    with store.write() as session:
+        keep = refs.person(session, store.owner_id, keep_ref)
+        other = refs.person(session, store.owner_id, other_ref)
+        if keep.id == other.id:
+            raise UserError(
+                f"{keep_ref!r} and {other_ref!r} are the same person", hint="nothing to merge"
+            )
+        _merge_fields(keep, other)
+        _merge_contacts(session, keep, other)
+        _merge_ties(session, keep.id, other.id)
+        _merge_memberships(session, keep.id, other.id)
+        for table, column in people_foreign_keys():
+            if table.name not in _SPECIAL:
+                session.execute(
+                    update(table).where(column == other.id).values({column.name: keep.id})
+                )
+        was_me = other.is_me
+        session.delete(other)
+        session.flush()
+        if was_me:
+            keep.is_me = True
+        session.flush()
+        session.refresh(keep)
+        return views.person(keep)
+
+
+def people_foreign_keys() -> list[tuple[Table, Column[Any]]]:
+    """Every (table, column) whose foreign key points at people.id."""
+    found: list[tuple[Table, Column[Any]]] = []
+    for table in s.Base.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "people" and fk.column.name == "id":
+                found.append((table, fk.parent))
+    return found
+
+
+def _merge_fields(keep: s.Person, other: s.Person) -> None:
+    for attr in (
+        "organization_id",
+        "role",
+        "industry",
+        "city",
+        "serves",
+        "asks",
+        "offers",
+        "stage",
+        "trust",
+        "met_where",
+    ):
+        if getattr(keep, attr) in (None, "") and getattr(other, attr) not in (None, ""):
+            setattr(keep, attr, getattr(other, attr))
+    if other.met_on and (keep.met_on is None or other.met_on < keep.met_on):
+        keep.met_on = other.met_on
+        keep.met_where = other.met_where or keep.met_where
+    if other.notes and other.notes != keep.notes:
+        keep.notes = f"{keep.notes}\n{other.notes}" if keep.notes else other.notes
+
+
+def _merge_contacts(session: Session, keep: s.Person, other: s.Person) -> None:
+    emails = [e.email for e in other.emails]
+    phones = [p.phone for p in other.phones]
+    tags = [t.tag for t in other.tags]
+    other.emails.clear()
+    other.phones.clear()
+    other.tags.clear()
+    session.flush()
+    known = {e.email for e in keep.emails}
+    keep.emails.extend(
+        s.PersonEmail(owner_id=keep.owner_id, email=e, position=len(keep.emails) + i)
+        for i, e in enumerate(x for x in emails if x not in known)
+    )
+    known = {p.phone for p in keep.phones}
+    keep.phones.extend(
+        s.PersonPhone(owner_id=keep.owner_id, phone=p, position=len(keep.phones) + i)
+        for i, p in enumerate(x for x in phones if x not in known)
+    )
+    known = {t.tag for t in keep.tags}
+    keep.tags.extend(s.PersonTag(owner_id=keep.owner_id, tag=t) for t in tags if t not in known)
+
+
+def _merge_ties(session: Session, keep_id: int, other_id: int) -> None:
+    ties = session.scalars(
+        select(s.Tie).where((s.Tie.person_a_id == other_id) | (s.Tie.person_b_id == other_id))
+    ).all()
+    for tie in ties:
+        peer = tie.person_b_id if tie.person_a_id == other_id else tie.person_a_id
+        if peer == keep_id:
+            session.delete(tie)
+            continue
+        low, high = sorted((keep_id, peer))
+        existing = session.scalar(
+            select(s.Tie).where(
+                s.Tie.owner_id == tie.owner_id, s.Tie.person_a_id == low, s.Tie.person_b_id == high
+            )
+        )
+        if existing is None:
+            tie.person_a_id, tie.person_b_id = low, high
+            continue
+        existing.strength = max(filter(None, (existing.strength, tie.strength)), default=None)
+        existing.since = min(filter(None, (existing.since, tie.since)), default=None)
+        existing.last_seen = max(filter(None, (existing.last_seen, tie.last_seen)), default=None)
+        session.delete(tie)
+    session.flush()
+
+
+def _merge_memberships(session: Session, keep_id: int, other_id: int) -> None:
+    shared = select(s.InteractionPerson.interaction_id).where(
+        s.InteractionPerson.person_id == keep_id
+    )
+    session.execute(
+        delete(s.InteractionPerson).where(
+            s.InteractionPerson.person_id == other_id,
+            s.InteractionPerson.interaction_id.in_(shared),
+        )
+    )
+    session.execute(
+        update(s.InteractionPerson)
+        .where(s.InteractionPerson.person_id == other_id)
+        .values(person_id=keep_id)
+    )
+    for attendee in session.scalars(
+        select(s.EventAttendee).where(s.EventAttendee.person_id == other_id)
+    ).all():
+        mine = session.get(s.EventAttendee, (attendee.event_id, keep_id))
+        if mine is None:
+            session.execute(
+                update(s.EventAttendee)
+                .where(
+                    s.EventAttendee.event_id == attendee.event_id,
+                    s.EventAttendee.person_id == other_id,
+                )
+                .values(person_id=keep_id)
+            )
+        else:
+            mine.gets_it = mine.gets_it or attendee.gets_it
+            mine.note = mine.note or attendee.note
+            session.delete(attendee)
+    session.flush()

@@ -1,0 +1,182 @@
+"""Ties between people and interactions with me: `know` and `log`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from whoknows.core import models
+from whoknows.errors import UserError
+from whoknows.services import refs, validate
+from whoknows.services.store import Store
+from whoknows.storage import schema as s
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def upsert_tie(
+    session: Session,
+    owner_id: int,
+    a: int,
+    b: int,
+    *,
+    source: models.TieSource,
+    on: dt.date | None,
+    strength: float | None = None,
+) -> s.Tie:
+    """Record that A and B know each other; a later sighting only widens since/last seen."""
+    if a == b:
+        raise UserError("a person cannot know themselves", hint="give two different people")
+    low, high = _pair(a, b)
+    tie = session.scalar(
+        select(s.Tie).where(
+            s.Tie.owner_id == owner_id, s.Tie.person_a_id == low, s.Tie.person_b_id == high
+        )
+    )
+    if tie is None:
+        tie = s.Tie(
+            owner_id=owner_id,
+            person_a_id=low,
+            person_b_id=high,
+            source=source.value,
+            since=on,
+            last_seen=on,
+            strength=strength,
+        )
+        session.add(tie)
+    else:
+        if on is not None:
+            tie.since = min(tie.since, on) if tie.since else on
+            tie.last_seen = max(tie.last_seen, on) if tie.last_seen else on
+        if strength is not None:
+            tie.strength = strength
+    return tie
+
+
+@dataclass(frozen=True)
+class TieView:
+    a: models.Person
+    b: models.Person
+    tie: models.Tie
+
+
+def know(
+    store: Store,
+    ref_a: str,
+    ref_b: str,
+    *,
+    strength: float | None = None,
+    source: str = "told",
+    since: dt.date | None = None,
+) -> models.Tie:
+    """A and B know each other (as I was told, saw on LinkedIn, …)."""
+    checked_strength = validate.strength(strength) if strength is not None else None
+    checked_source = validate.tie_source(source)
+    with store.write() as session:
+        a = refs.person(session, store.owner_id, ref_a)
+        b = refs.person(session, store.owner_id, ref_b)
+        tie = upsert_tie(
+            session,
+            store.owner_id,
+            a.id,
+            b.id,
+            source=checked_source,
+            on=since,
+            strength=checked_strength,
+        )
+        if since is not None:
+            tie.since = since
+        session.flush()
+        return tie_model(tie)
+
+
+def tie_model(tie: s.Tie) -> models.Tie:
+    return models.Tie(
+        a=tie.person_a_id,
+        b=tie.person_b_id,
+        strength=tie.strength,
+        source=models.TieSource(tie.source),
+        since=tie.since,
+        last_seen=tie.last_seen,
+    )
+
+
+def record_interaction(
+    session: Session,
+    store: Store,
+    kind: models.InteractionKind,
+    people: Sequence[s.Person],
+    *,
+    on: dt.date,
+    note: str | None = None,
+    minutes: int | None = None,
+    event_id: int | None = None,
+    where: str | None = None,
+) -> s.Interaction:
+    """One interaction between me and PEOPLE; it makes (or refreshes) my tie to each of them."""
+    me = refs.me(session, store.owner_id)
+    unique = list({p.id: p for p in people}.values())
+    if any(p.id == me.id for p in unique):
+        raise UserError("you are always part of what you log", hint="list only the others")
+    row = s.Interaction(
+        owner_id=store.owner_id,
+        kind=kind.value,
+        date=on,
+        note=note,
+        minutes=minutes,
+        event_id=event_id,
+    )
+    session.add(row)
+    session.flush()
+    source = (
+        models.TieSource.EVENT if kind is models.InteractionKind.EVENT else models.TieSource.MANUAL
+    )
+    for person in unique:
+        session.add(
+            s.InteractionPerson(owner_id=store.owner_id, interaction_id=row.id, person_id=person.id)
+        )
+        upsert_tie(session, store.owner_id, me.id, person.id, source=source, on=on)
+        if person.stage is None:
+            person.stage = models.Stage.MET.value
+        if person.met_on is None or on < person.met_on:
+            # where and when we first met move together
+            person.met_on = on
+            person.met_where = where
+    return row
+
+
+def log(
+    store: Store,
+    kind: str,
+    people: Sequence[str],
+    *,
+    on: dt.date,
+    note: str | None = None,
+    minutes: int | None = None,
+) -> models.Interaction:
+    """Log something that happened between me and PEOPLE."""
+    checked_kind = validate.interaction_kind(kind)
+    if minutes is not None:
+        validate.positive(minutes, "minutes")
+    if not people:
+        raise UserError("log needs at least one person", hint="whoknows log coffee Dana")
+    with store.write() as session:
+        rows = [refs.person(session, store.owner_id, ref) for ref in people]
+        interaction = record_interaction(
+            session, store, checked_kind, rows, on=on, note=validate.text(note), minutes=minutes
+        )
+        session.flush()
+        return models.Interaction(
+            id=interaction.id,
+            kind=checked_kind,
+            date=on,
+            people=tuple(dict.fromkeys(r.id for r in rows)),
+            note=interaction.note,
+            minutes=minutes,
+        )

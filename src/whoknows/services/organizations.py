@@ -1,0 +1,113 @@
+"""Organizations: add, find, list, and who works there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from whoknows.core import models
+from whoknows.errors import Conflict, UserError
+from whoknows.services import refs, validate, views
+from whoknows.services.store import Store
+from whoknows.storage import schema as s
+
+
+@dataclass(frozen=True)
+class OrgInput:
+    name: str
+    domain: str | None = None
+    industry: str | None = None
+    size: int | None = None
+    city: str | None = None
+
+
+def get_or_create_org(session: Session, store: Store, name: str) -> s.Organization:
+    """The organization called NAME (any case), created when new."""
+    name = validate.name(name, "organization name")
+    key = refs.name_key(name)
+    found = session.scalar(
+        select(s.Organization).where(
+            s.Organization.owner_id == store.owner_id, s.Organization.name_key == key
+        )
+    )
+    if found is None:
+        found = s.Organization(owner_id=store.owner_id, name=name, name_key=key)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def add_org(store: Store, data: OrgInput) -> models.Organization:
+    name = validate.name(data.name, "organization name")
+    if data.size is not None:
+        validate.positive(data.size, "size")
+    domain = _domain(data.domain) if data.domain else None
+    with store.write() as session:
+        key = refs.name_key(name)
+        if session.scalar(
+            select(s.Organization.id).where(
+                s.Organization.owner_id == store.owner_id, s.Organization.name_key == key
+            )
+        ):
+            raise Conflict(f"organization {name!r} exists already", hint="see: whoknows org show")
+        row = s.Organization(
+            owner_id=store.owner_id,
+            name=name,
+            name_key=key,
+            domain=domain,
+            industry=validate.text(data.industry),
+            size=data.size,
+            city=validate.text(data.city),
+        )
+        session.add(row)
+        session.flush()
+        return views.organization(row)
+
+
+def _domain(value: str) -> str:
+    domain = value.strip().lower().removeprefix("https://").removeprefix("http://").strip("/")
+    domain = domain.removeprefix("www.")
+    if not domain or " " in domain or "." not in domain:
+        raise UserError(f"domain {value!r} is not valid", hint="give it as example.com")
+    return domain
+
+
+@dataclass(frozen=True)
+class OrgDetail:
+    organization: models.Organization
+    people: list[models.Person]
+
+
+def show_org(store: Store, ref: str) -> OrgDetail:
+    with store.read() as session:
+        org = refs.organization(session, store.owner_id, ref)
+        members = session.scalars(
+            select(s.Person).where(s.Person.organization_id == org.id).order_by(s.Person.name_key)
+        )
+        return OrgDetail(views.organization(org), [views.person(p) for p in members])
+
+
+@dataclass(frozen=True)
+class OrgRow:
+    organization: models.Organization
+    people: int
+
+
+def list_orgs(store: Store, limit: int | None = None) -> list[OrgRow]:
+    with store.read() as session:
+        counts = (
+            select(s.Person.organization_id, func.count().label("n"))
+            .group_by(s.Person.organization_id)
+            .subquery()
+        )
+        query = (
+            select(s.Organization, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.organization_id == s.Organization.id)
+            .where(s.Organization.owner_id == store.owner_id)
+            .order_by(s.Organization.name_key)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return [OrgRow(views.organization(org), int(n)) for org, n in session.execute(query)]

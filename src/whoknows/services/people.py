@@ -1,0 +1,275 @@
+"""People: add, edit, find, list, remove, and who I am."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from whoknows.core import models
+from whoknows.errors import Conflict, UserError
+from whoknows.services import refs, validate, views
+from whoknows.services.organizations import get_or_create_org
+from whoknows.services.store import Store
+from whoknows.storage import schema as s
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """What a user may say about a person; None means "not given" (leave as is)."""
+
+    name: str | None = None
+    emails: Sequence[str] = ()
+    phones: Sequence[str] = ()
+    organization: str | None = None
+    role: str | None = None
+    industry: str | None = None
+    city: str | None = None
+    tags: Sequence[str] = ()
+    notes: str | None = None
+    serves: str | None = None
+    asks: str | None = None
+    offers: str | None = None
+    trust: int | None = None
+    stage: str | None = None
+    met_where: str | None = None
+    met_on: dt.date | None = None
+    drop_emails: Sequence[str] = field(default=())
+    drop_phones: Sequence[str] = field(default=())
+    drop_tags: Sequence[str] = field(default=())
+
+
+def add_person(store: Store, data: PersonInput) -> models.Person:
+    if data.name is None:
+        raise UserError("a person needs a name", hint='whoknows person add "Full Name"')
+    with store.write() as session:
+        row = create_person(session, store, data)
+        return views.person(row)
+
+
+def create_person(session: Session, store: Store, data: PersonInput) -> s.Person:
+    """Validate everything first, then write: a bad field writes nothing."""
+    name = validate.name(data.name or "")
+    row = s.Person(owner_id=store.owner_id, name=name, name_key=refs.name_key(name))
+    _apply(session, store, row, data)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def edit_person(store: Store, ref: str, data: PersonInput) -> models.Person:
+    with store.write() as session:
+        row = refs.person(session, store.owner_id, ref)
+        if data.name is not None:
+            row.name = validate.name(data.name)
+            row.name_key = refs.name_key(row.name)
+        _apply(session, store, row, data)
+        session.flush()
+        return views.person(row)
+
+
+def _apply(session: Session, store: Store, row: s.Person, data: PersonInput) -> None:
+    emails = [validate.email(e) for e in data.emails]
+    phones = [validate.phone(p, store.settings.phone_region) for p in data.phones]
+    tags = [validate.tag(t) for t in data.tags]
+    drop_emails = {validate.email(e) for e in data.drop_emails}
+    drop_phones = {validate.phone(p, store.settings.phone_region) for p in data.drop_phones}
+    drop_tags = {validate.tag(t) for t in data.drop_tags}
+    if data.trust is not None:
+        row.trust = validate.trust(data.trust)
+    if data.stage is not None:
+        row.stage = validate.stage(data.stage).value
+    for attr in ("role", "industry", "city", "notes", "serves", "asks", "offers", "met_where"):
+        value = getattr(data, attr)
+        if value is not None:
+            setattr(row, attr, validate.text(value))
+    if data.met_on is not None:
+        row.met_on = data.met_on
+    if data.organization is not None:
+        org_name = validate.text(data.organization)
+        row.organization = get_or_create_org(session, store, org_name) if org_name else None
+    _set_emails(session, store, row, emails, drop_emails)
+    row.phones = [p for p in row.phones if p.phone not in drop_phones]
+    known_phones = {p.phone for p in row.phones}
+    for number in dict.fromkeys(phones):
+        if number in known_phones:
+            continue
+        owner = session.scalar(
+            select(s.PersonPhone).where(
+                s.PersonPhone.owner_id == store.owner_id, s.PersonPhone.phone == number
+            )
+        )
+        if owner is not None:
+            raise Conflict(
+                f"phone {number} already belongs to {_who(session, owner.person_id)}",
+                hint="merge the two people (whoknows person merge) or drop the phone there",
+            )
+        row.phones.append(
+            s.PersonPhone(owner_id=store.owner_id, phone=number, position=len(row.phones))
+        )
+    row.tags = [t for t in row.tags if t.tag not in drop_tags]
+    known_tags = {t.tag for t in row.tags}
+    row.tags.extend(
+        s.PersonTag(owner_id=store.owner_id, tag=t)
+        for t in dict.fromkeys(tags)
+        if t not in known_tags
+    )
+
+
+def _set_emails(
+    session: Session, store: Store, row: s.Person, emails: list[str], drop: set[str]
+) -> None:
+    row.emails = [e for e in row.emails if e.email not in drop]
+    known = {e.email for e in row.emails}
+    for address in dict.fromkeys(emails):
+        if address in known:
+            continue
+        taken = session.scalar(
+            select(s.PersonEmail).where(
+                s.PersonEmail.owner_id == store.owner_id, s.PersonEmail.email == address
+            )
+        )
+        if taken is not None:
+            raise Conflict(
+                f"email {address} already belongs to {_who(session, taken.person_id)}",
+                hint="merge the two people (whoknows person merge) or drop the email there",
+            )
+        row.emails.append(
+            s.PersonEmail(owner_id=store.owner_id, email=address, position=len(row.emails))
+        )
+
+
+def _who(session: Session, person_id: int) -> str:
+    other = session.get(s.Person, person_id)
+    return f"#{person_id} {other.name}" if other else f"#{person_id}"
+
+
+def set_me(store: Store, data: PersonInput) -> models.Person:
+    """Say who I am: creates me, or updates me when I already exist (and may rename me)."""
+    with store.write() as session:
+        existing = session.scalar(
+            select(s.Person).where(s.Person.owner_id == store.owner_id, s.Person.is_me)
+        )
+        if existing is None:
+            row = create_person(session, store, data)
+            row.is_me = True
+        else:
+            row = existing
+            if data.name is not None:
+                row.name = validate.name(data.name)
+                row.name_key = refs.name_key(row.name)
+            _apply(session, store, row, data)
+        session.flush()
+        return views.person(row)
+
+
+def get_person(store: Store, ref: str) -> models.Person:
+    with store.read() as session:
+        return views.person(refs.person(session, store.owner_id, ref))
+
+
+def list_people(
+    store: Store,
+    *,
+    tag: str | None = None,
+    organization: str | None = None,
+    stage: str | None = None,
+    limit: int | None = None,
+) -> list[models.Person]:
+    with store.read() as session:
+        query = select(s.Person).where(s.Person.owner_id == store.owner_id)
+        if tag is not None:
+            query = query.where(
+                s.Person.id.in_(select(s.PersonTag.person_id).where(s.PersonTag.tag == tag))
+            )
+        if organization is not None:
+            org = refs.organization(session, store.owner_id, organization)
+            query = query.where(s.Person.organization_id == org.id)
+        if stage is not None:
+            query = query.where(s.Person.stage == validate.stage(stage).value)
+        query = query.order_by(s.Person.name_key, s.Person.id)
+        if limit is not None:
+            query = query.limit(limit)
+        return [views.person(row) for row in session.scalars(query)]
+
+
+def count_people(store: Store) -> int:
+    with store.read() as session:
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(s.Person)
+                .where(s.Person.owner_id == store.owner_id)
+            )
+            or 0
+        )
+
+
+def find_people(store: Store, text: str, limit: int = 20) -> list[models.Person]:
+    """People whose name, email, organization, role, tags or notes match TEXT; typos forgiven."""
+    needle = text.strip()
+    if not needle:
+        raise UserError("nothing to find", hint="give a word to look for")
+    key = refs.name_key(needle)
+    with store.read() as session:
+        like = f"%{key}%"
+        hits = (
+            select(s.Person.id)
+            .where(
+                s.Person.owner_id == store.owner_id,
+                or_(
+                    s.Person.name_key.contains(key, autoescape=True),
+                    func.lower(s.Person.role).like(like),
+                    func.lower(s.Person.industry).like(like),
+                    func.lower(s.Person.city).like(like),
+                    func.lower(s.Person.notes).like(like),
+                    func.lower(s.Person.serves).like(like),
+                    func.lower(s.Person.offers).like(like),
+                    func.lower(s.Person.asks).like(like),
+                    s.Person.id.in_(
+                        select(s.PersonEmail.person_id).where(s.PersonEmail.email.contains(key))
+                    ),
+                    s.Person.id.in_(
+                        select(s.PersonTag.person_id).where(func.lower(s.PersonTag.tag) == key)
+                    ),
+                    s.Person.organization_id.in_(
+                        select(s.Organization.id).where(
+                            s.Organization.name_key.contains(key, autoescape=True)
+                        )
+                    ),
+                ),
+            )
+            .limit(limit)
+        )
+        ids = list(session.scalars(hits))
+        if len(ids) < limit:
+            # Forgive typos in names: fuzzy match over all names (fast in C, fine at 10^5).
+            names = session.execute(
+                select(s.Person.id, s.Person.name_key).where(s.Person.owner_id == store.owner_id)
+            ).all()
+            choices = {row.id: row.name_key for row in names}
+            for _name, score, person_id in process.extract(
+                key, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=85
+            ):
+                if person_id not in ids and score >= 85:
+                    ids.append(person_id)
+        rows = {p.id: p for p in session.scalars(select(s.Person).where(s.Person.id.in_(ids)))}
+        return [views.person(rows[i]) for i in ids[:limit] if i in rows]
+
+
+def remove_person(store: Store, ref: str) -> models.Person:
+    with store.write() as session:
+        row = refs.person(session, store.owner_id, ref)
+        if row.is_me:
+            raise UserError("you cannot remove yourself", hint="rename with: whoknows me NAME")
+        gone = views.person(row)
+        session.execute(delete(s.Person).where(s.Person.id == row.id))
+        return gone
+
+
+def set_stage(store: Store, ref: str, stage: str) -> models.Person:
+    return edit_person(store, ref, PersonInput(stage=stage))

@@ -1,0 +1,88 @@
+"""The Store: an open database and its transactions (one unit of work per use case)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import TracebackType
+
+from sqlalchemy import Engine, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from whoknows.config import Settings
+from whoknows.errors import Conflict, UserError
+from whoknows.storage import schema
+from whoknows.storage.engine import make_engine, migrate
+
+
+class Store:
+    """An open database. Use ``write()`` or ``read()`` for a transaction; close when done."""
+
+    def __init__(self, settings: Settings, *, upgrade: bool = True) -> None:
+        self.settings = settings
+        self.owner_id = schema.DEFAULT_OWNER
+        self.engine: Engine = make_engine(settings.database_url)
+        self.upgraded = migrate(self.engine) if upgrade else False
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One all-or-nothing write transaction; bumps the owner's data version on commit."""
+        with self._session(write=True) as session:
+            yield session
+            session.flush()
+            session.execute(
+                update(schema.Account)
+                .where(schema.Account.id == self.owner_id)
+                .values(data_version=schema.Account.data_version + 1)
+            )
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction (never takes the write lock on SQLite)."""
+        with self._session(write=False) as session:
+            yield session
+            session.rollback()
+
+    @contextmanager
+    def _session(self, *, write: bool) -> Iterator[Session]:
+        try:
+            with self.engine.connect() as connection:
+                connection.execution_options(whoknows_write=write)
+                with Session(bind=connection, expire_on_commit=False) as session:
+                    try:
+                        yield session
+                        session.commit()
+                    except BaseException:
+                        session.rollback()
+                        raise
+        except IntegrityError as exc:
+            raise Conflict(f"the change contradicts what is stored: {_reason(exc)}") from exc
+        except OperationalError as exc:
+            raise UserError(
+                f"database error: {_reason(exc)}", hint="nothing was written; try again"
+            ) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _value: BaseException | None,
+        _tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _reason(exc: IntegrityError | OperationalError) -> str:
+    text = str(exc.orig).strip().splitlines()
+    return text[0] if text else type(exc.orig).__name__
+
+
+def open_store(settings: Settings) -> Store:
+    """Open (and create or upgrade) the database the settings name."""
+    return Store(settings)

@@ -1,0 +1,122 @@
+"""Checks and normalisation of what users type: emails, phones, dates, names, numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import TypeVar
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from whoknows.core.models import InteractionKind, Stage, TieSource
+from whoknows.errors import UserError
+
+_E = TypeVar("_E", Stage, InteractionKind, TieSource)
+
+
+def email(value: str) -> str:
+    """A normalised address: checked syntax, lower case, IDNA domain."""
+    try:
+        result = validate_email(value.strip(), check_deliverability=False, test_environment=True)
+    except EmailNotValidError as exc:
+        raise UserError(
+            f"email {value!r} is not valid ({exc})", hint="give it as name@domain"
+        ) from exc
+    return result.normalized.lower()
+
+
+def phone(value: str, region: str | None = None) -> str:
+    """A phone number in E.164 (+14155550100)."""
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as exc:
+        raise UserError(
+            f"phone {value!r} is not a phone number",
+            hint="give it with its country code (+44 20 …) or set phone_region in config.toml",
+        ) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise UserError(
+            f"phone {value!r} is not a valid number", hint="check the digits and the country code"
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def date(value: str, what: str = "date") -> dt.date:
+    """An ISO 8601 calendar date (YYYY-MM-DD)."""
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise UserError(f"{what} {value!r} is not a date", hint="use YYYY-MM-DD") from exc
+
+
+def name(value: str, what: str = "name") -> str:
+    """A name kept exactly as typed; only empty names and control characters are refused."""
+    if not value.strip():
+        raise UserError(f"{what} is empty", hint="give a name")
+    bad = [c for c in value if unicodedata.category(c) == "Cc"]
+    if bad:
+        raise UserError(
+            f"{what} {value!r} contains control characters", hint="remove line breaks and tabs"
+        )
+    return value
+
+
+def text(value: str | None) -> str | None:
+    """Free text: NUL bytes cannot be stored; empty means none."""
+    if value is None:
+        return None
+    if "\x00" in value:
+        raise UserError("text contains a NUL byte", hint="remove it")
+    return value if value.strip() else None
+
+
+def strength(value: float) -> float:
+    if not 0 < value <= 1:
+        raise UserError(f"strength {value} is out of range", hint="use a number in (0, 1]")
+    return float(value)
+
+
+def trust(value: int) -> int:
+    if not 1 <= value <= 5:
+        raise UserError(f"trust {value} is out of range", hint="use 1 (barely) to 5 (fully)")
+    return value
+
+
+def positive(value: int, what: str) -> int:
+    if value < 0:
+        raise UserError(f"{what} {value} is negative", hint="use 0 or more")
+    return value
+
+
+def stage(value: str) -> Stage:
+    return _choice(Stage, value, "stage")
+
+
+def interaction_kind(value: str) -> InteractionKind:
+    aliases = {
+        "1-1": "one-to-one",
+        "1to1": "one-to-one",
+        "1-to-1": "one-to-one",
+        "121": "one-to-one",
+    }
+    return _choice(InteractionKind, aliases.get(value.lower(), value), "interaction kind")
+
+
+def tie_source(value: str) -> TieSource:
+    return _choice(TieSource, value, "source")
+
+
+def tag(value: str) -> str:
+    cleaned = value.strip()
+    if not cleaned or any(unicodedata.category(c) == "Cc" for c in cleaned):
+        raise UserError(f"tag {value!r} is not valid", hint="use a short word")
+    return cleaned
+
+
+def _choice(enum: type[_E], value: str, what: str) -> _E:
+    try:
+        return enum(value.strip().lower())
+    except ValueError as exc:
+        allowed = ", ".join(member.value for member in enum)
+        raise UserError(f"{what} {value!r} is not known", hint=f"use one of: {allowed}") from exc

@@ -1,0 +1,57 @@
+"""Plain views of stored rows: core dataclasses and the JSON shapes of DESIGN.md §7."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from whoknows.core import models
+from whoknows.storage import schema as s
+
+
+def person(row: s.Person) -> models.Person:
+    return models.Person(
+        id=row.id,
+        name=row.name,
+        emails=tuple(e.email for e in row.emails),
+        phones=tuple(p.phone for p in row.phones),
+        organization=row.organization.name if row.organization else None,
+        role=row.role,
+        industry=row.industry,
+        city=row.city,
+        tags=tuple(t.tag for t in row.tags),
+        stage=models.Stage(row.stage) if row.stage else None,
+        notes=row.notes,
+        serves=row.serves,
+        asks=row.asks,
+        offers=row.offers,
+        trust=row.trust,
+        met_where=row.met_where,
+        met_on=row.met_on,
+        is_me=row.is_me,
+    )
+
+
+def organization(row: s.Organization) -> models.Organization:
+    return models.Organization(
+        id=row.id,
+        name=row.name,
+        domain=row.domain,
+        industry=row.industry,
+        size=row.size,
+        city=row.city,
+    )
+
+
+def as_json(value: Any) -> Any:
+    """Dataclasses, enums, dates and tuples as JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: as_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): as_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,47 @@
+"""The migrations build exactly the schema the models describe, on every backend."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from whoknows.services.store import Store
+from whoknows.storage import schema
+from whoknows.storage.engine import current_revision, head_revision, migrate
+
+
+def test_migrated_database_matches_the_models(store: Store) -> None:
+    with store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, schema.Base.metadata) == []
+
+
+def test_migrating_twice_changes_nothing(store: Store) -> None:
+    assert migrate(store.engine) is False
+    with store.engine.connect() as connection:
+        assert current_revision(connection) == head_revision()
+
+
+def test_every_table_belongs_to_an_owner(store: Store) -> None:
+    inspector = inspect(store.engine)
+    tables = set(inspector.get_table_names()) - {"alembic_version", "accounts"}
+    assert tables
+    for table in tables:
+        columns = {c["name"] for c in inspector.get_columns(table)}
+        assert "owner_id" in columns, table
+
+
+def test_a_new_database_has_the_default_owner(store: Store) -> None:
+    with store.read() as session:
+        account = session.get(schema.Account, schema.DEFAULT_OWNER)
+        assert account is not None
+
+
+def test_sqlite_runs_with_wal_and_foreign_keys(sqlite_url: str) -> None:
+    from whoknows.config import load_settings
+
+    with Store(load_settings(sqlite_url)) as opened, opened.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
