@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types bench serve clean
+.PHONY: demo test lint types bench serve docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ types: $(STAMP)
 
 bench: $(STAMP)  ## benchmarks (not tests); results in bench-results/ and docs/benchmarks.md
 	$(BIN)/python benchmarks/demo_bench.py --out bench-results/demo.json
+
+docs: $(STAMP)  ## regenerate docs/cli.md from the commands' help
+	$(BIN)/python -m whoknows.cli.reference > docs/cli.md
 
 serve: $(STAMP)
 	$(BIN)/whoknows serve

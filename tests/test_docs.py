@@ -1,0 +1,39 @@
+"""Docs kept honest: the CLI reference matches the commands; the README's two commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from whoknows.cli import reference
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_cli_reference_is_up_to_date() -> None:
+    committed = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert committed == reference.render(), "run: make docs"
+
+
+@pytest.mark.parametrize(("name", "command"), reference.commands())
+def test_every_command_has_help_and_takes_db(name: str, command: object) -> None:
+    assert (getattr(command, "help", None) or "").strip(), f"{name} has no help text"
+    options = {o for p in getattr(command, "params", []) for o in getattr(p, "opts", [])}
+    assert "--db" in options, f"{name} does not take --db"
+
+
+def test_every_listing_and_show_takes_json() -> None:
+    for name, command in reference.commands():
+        if name.split()[-1] in {"list", "show", "find"}:
+            options = {o for p in command.params for o in p.opts}
+            assert "--json" in options, name
+
+
+def test_the_readme_quick_start_has_exactly_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = readme.split("## Quick start", 1)[1].split("##", 1)[0]
+    commands = [
+        line.split("#")[0].strip() for line in quick.splitlines() if line.startswith("make")
+    ]
+    assert commands == ["make demo", "make test"]
