@@ -26,6 +26,7 @@ ALLOWED_TOP = {
     "string",
     "numpy",
     "scipy",
+    "snowballstemmer",
     "whoknows",
     "operator",
     "abc",
