@@ -11,7 +11,7 @@ import typer
 from typer.exceptions import TyperException
 
 from whoknows import __version__
-from whoknows.cli import admin, events, network, orgs, people
+from whoknows.cli import admin, events, network, orgs, people, reach
 from whoknows.errors import WhoknowsError
 
 app = typer.Typer(
@@ -29,6 +29,11 @@ app.command("know")(network.know)
 app.command("log")(network.log)
 app.add_typer(events.app, name="event")
 app.command("stage")(people.stage)
+app.add_typer(reach.icp_app, name="icp")
+app.command("prospects")(reach.prospects)
+app.command("path")(reach.path)
+app.command("advocates")(reach.advocates)
+app.command("who-knows")(reach.who_knows)
 app.command("backup")(admin.backup)
 app.command("restore")(admin.restore)
 

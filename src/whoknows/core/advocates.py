@@ -1,0 +1,199 @@
+"""Advocate ranking: who I know that can bring me to my ideal clients, with every part shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from whoknows.core.graph import Graph
+
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
+# Weights of the parts of an advocate score; they add up to 1, so a score is in [0, 1].
+WEIGHTS: dict[str, float] = {
+    "reach": 0.30,  # ties into my ideal clients, one and two hops beyond them
+    "sphere": 0.20,  # whom they serve overlaps whom I want to meet (contact sphere)
+    "tie": 0.15,  # my tie to them
+    "trust": 0.10,  # how far I would stake my reputation on them
+    "give_get": 0.10,  # their give/get record with me
+    "briefed": 0.05,  # they have my current referral brief
+    "connected": 0.10,  # how connected they are, and how far beyond my own circle
+}
+INDIRECT_DISCOUNT = 0.3  # a two-hop tie into an ideal client counts this much of a direct one
+# Where each amount is half-way to its maximum: one good tie (0.7) into an ideal client
+# already counts, three strong ones are near the top; a degree of 50 is "well connected".
+REACH_HALF = 1.0
+INDIRECT_HALF = 3.0
+DEGREE_HALF = float(np.log1p(50))
+UNKNOWN_TRUST = 0.3  # trust not recorded: below the middle, above "barely"
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What is known per node besides the graph, aligned with the graph's nodes."""
+
+    icp: Bools
+    sphere: Floats  # similarity in [0, 1] of whom they serve to my ideal client profile
+    trust: Floats  # my trust in [0, 1]; NaN when not recorded
+    give_get: Floats = field(default_factory=lambda: np.zeros(0))  # in [0, 1]; empty = none yet
+    briefed: Bools = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
+
+
+@dataclass(frozen=True)
+class Advocate:
+    node: int
+    score: float
+    parts: dict[str, float]
+    reaches: int  # ideal clients they know directly
+    reaches_indirect: int  # ideal clients two hops beyond them
+    tie: float  # my tie to them
+
+
+@dataclass(frozen=True)
+class Potential:
+    """Someone I do not know yet who would be a strong advocate, and who can introduce me."""
+
+    node: int
+    score: float
+    parts: dict[str, float]
+    reaches: int
+    introducer: int
+    introduction: float  # strength of the two-hop chain me → introducer → them
+
+
+def _sum_by(groups: npt.NDArray[np.int64], weights: Floats, minlength: int) -> Floats:
+    """Sum WEIGHTS per group number (a typed np.bincount)."""
+    return np.bincount(groups, weights=weights, minlength=minlength).astype(np.float64)
+
+
+def _saturate(values: Floats, half: float) -> Floats:
+    """Map amounts ≥ 0 into [0, 1): HALF maps to 0.5. A fixed scale keeps scores comparable
+    over time and monotone (one more tie never lowers anyone's part)."""
+    return values / (values + half)
+
+
+def _column(values: npt.NDArray[np.generic], n: int, default: float) -> Floats:
+    out = np.full(n, default, dtype=np.float64)
+    if len(values):
+        out[:] = values
+    return out
+
+
+def rank_advocates(
+    graph: Graph, me: int, signals: Signals, *, top: int | None = None
+) -> list[Advocate]:
+    """Everyone I know directly, best advocate first."""
+    n = graph.num_nodes
+    known, tie = graph.neighbors(me)
+    known = known.astype(np.int64)
+    if not len(known):
+        return []
+    icp = signals.icp.astype(np.float64)
+    owner, peer, strength = graph.edges_from(known)
+    useful = peer != me
+    owner, peer, strength = owner[useful], peer[useful], strength[useful].astype(np.float64)
+    direct = _sum_by(owner, strength * icp[peer], minlength=len(known))
+    reaches = _sum_by(owner, icp[peer], minlength=len(known)).astype(np.int64)
+
+    # Two hops: each peer's own direct reach into the profile, passed back along the tie.
+    second = np.unique(peer)
+    o2, p2, s2 = graph.edges_from(second)
+    peer_reach = np.zeros(n)
+    peer_reach[second] = _sum_by(o2, s2 * icp[p2], minlength=len(second))
+    peer_count = np.zeros(n)
+    peer_count[second] = _sum_by(o2, icp[p2], minlength=len(second))
+    indirect = _sum_by(owner, strength * peer_reach[peer], minlength=len(known))
+    indirect_count = _sum_by(owner, peer_count[peer], minlength=len(known))
+
+    mine = np.zeros(n, dtype=np.bool_)
+    mine[known] = True
+    mine[me] = True
+    beyond = _sum_by(owner, (~mine[peer]).astype(np.float64), minlength=len(known))
+    degree = graph.degree[known].astype(np.float64)
+    brokerage = np.divide(beyond, degree, out=np.zeros(len(known)), where=degree > 0)
+    connected = 0.5 * _saturate(np.log1p(degree), DEGREE_HALF) + 0.5 * brokerage
+
+    trust = signals.trust[known]
+    raw = {
+        "reach": (1 - INDIRECT_DISCOUNT) * _saturate(direct, REACH_HALF)
+        + INDIRECT_DISCOUNT * _saturate(indirect, INDIRECT_HALF),
+        "sphere": np.clip(signals.sphere[known], 0.0, 1.0),
+        "tie": tie.astype(np.float64),
+        "trust": np.where(np.isnan(trust), UNKNOWN_TRUST, trust),
+        "give_get": _column(signals.give_get, n, 0.0)[known],
+        "briefed": _column(signals.briefed, n, 0.0)[known],
+        "connected": connected,
+    }
+    parts = {name: WEIGHTS[name] * values for name, values in raw.items()}
+    score = np.sum(list(parts.values()), axis=0)
+    order = np.lexsort((graph.node_ids[known], -score))
+    if top is not None:
+        order = order[:top]
+    return [
+        Advocate(
+            node=int(known[i]),
+            score=float(score[i]),
+            parts={name: round(float(values[i]), 4) for name, values in parts.items()},
+            reaches=int(reaches[i]),
+            reaches_indirect=int(indirect_count[i]),
+            tie=float(tie[i]),
+        )
+        for i in order
+    ]
+
+
+def potential_advocates(
+    graph: Graph, me: int, signals: Signals, *, top: int = 20
+) -> list[Potential]:
+    """People two hops away with the strongest reach into my ideal clients, with the best
+    person I know to introduce me to each."""
+    known, tie = graph.neighbors(me)
+    known = known.astype(np.int64)
+    if not len(known):
+        return []
+    owner, peer, strength = graph.edges_from(known)
+    chain = tie[owner].astype(np.float64) * strength
+    mine = np.zeros(graph.num_nodes, dtype=np.bool_)
+    mine[known] = True
+    mine[me] = True
+    keep = ~mine[peer]
+    owner, peer, chain = owner[keep], peer[keep], chain[keep]
+    if not len(peer):
+        return []
+    # The best introducer per candidate: sort by (candidate, chain) and take each last entry.
+    order = np.lexsort((chain, peer))
+    last = np.ones(len(order), dtype=np.bool_)
+    last[:-1] = peer[order][1:] != peer[order][:-1]
+    best = order[last]
+    candidates, introducer, introduction = peer[best], known[owner[best]], chain[best]
+
+    icp = signals.icp.astype(np.float64)
+    o2, p2, s2 = graph.edges_from(candidates)
+    direct = _sum_by(o2, s2 * icp[p2], minlength=len(candidates))
+    reaches = _sum_by(o2, icp[p2], minlength=len(candidates)).astype(np.int64)
+    degree = graph.degree[candidates].astype(np.float64)
+    raw = {
+        "reach": _saturate(direct, REACH_HALF),
+        "sphere": np.clip(signals.sphere[candidates], 0.0, 1.0),
+        "introduction": introduction,
+        "connected": _saturate(np.log1p(degree), DEGREE_HALF),
+    }
+    weights = {"reach": 0.6, "sphere": 0.2, "introduction": 0.1, "connected": 0.1}
+    parts = {name: weights[name] * values for name, values in raw.items()}
+    score = np.sum(list(parts.values()), axis=0)
+    eligible = np.flatnonzero((reaches > 0) | (raw["sphere"] > 0))
+    ranked = eligible[np.lexsort((graph.node_ids[candidates[eligible]], -score[eligible]))][:top]
+    return [
+        Potential(
+            node=int(candidates[i]),
+            score=float(score[i]),
+            parts={name: round(float(values[i]), 4) for name, values in parts.items()},
+            reaches=int(reaches[i]),
+            introducer=int(introducer[i]),
+            introduction=float(introduction[i]),
+        )
+        for i in ranked
+    ]

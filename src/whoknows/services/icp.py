@@ -1,0 +1,116 @@
+"""The ideal client profile: stored per owner, read by paths, prospects and advocates."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from whoknows.core.icp import Profile
+from whoknows.errors import UserError
+from whoknows.services import validate
+from whoknows.services.store import Store
+from whoknows.storage import schema as s
+
+KEY = "icp"
+
+
+def parse_org_size(value: str) -> tuple[int | None, int | None]:
+    """ "50:500", "50:", ":500" or "50" (at least) as (min, max)."""
+    low_text, sep, high_text = value.partition(":")
+    try:
+        low = int(low_text) if low_text.strip() else None
+        high = int(high_text) if sep and high_text.strip() else None
+    except ValueError as exc:
+        raise UserError(
+            f"--org-size {value!r} is not a range", hint="use MIN:MAX, e.g. 50:500"
+        ) from exc
+    if (low is not None and low < 0) or (high is not None and high < 0):
+        raise UserError(f"--org-size {value!r} is negative", hint="use MIN:MAX, e.g. 50:500")
+    if low is not None and high is not None and low > high:
+        raise UserError(f"--org-size {value!r} has MIN above MAX", hint="use MIN:MAX, e.g. 50:500")
+    return low, high
+
+
+def _clean(values: Sequence[str], what: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(validate.name(v, what).strip() for v in values))
+
+
+def make_profile(
+    *,
+    industries: Sequence[str] = (),
+    roles: Sequence[str] = (),
+    cities: Sequence[str] = (),
+    org_size: str | None = None,
+    tags: Sequence[str] = (),
+) -> Profile:
+    low, high = parse_org_size(org_size) if org_size else (None, None)
+    return Profile(
+        industries=_clean(industries, "industry"),
+        roles=_clean(roles, "role"),
+        cities=_clean(cities, "city"),
+        min_org_size=low,
+        max_org_size=high,
+        tags=_clean(tags, "tag"),
+    )
+
+
+def load(session: Session, owner_id: int) -> Profile:
+    row = session.get(s.Setting, (owner_id, KEY))
+    if row is None:
+        return Profile()
+    data = json.loads(row.value)
+    return Profile(
+        industries=tuple(data.get("industries", ())),
+        roles=tuple(data.get("roles", ())),
+        cities=tuple(data.get("cities", ())),
+        min_org_size=data.get("min_org_size"),
+        max_org_size=data.get("max_org_size"),
+        tags=tuple(data.get("tags", ())),
+    )
+
+
+def save(session: Session, owner_id: int, profile: Profile) -> None:
+    value = json.dumps(
+        {
+            "industries": list(profile.industries),
+            "roles": list(profile.roles),
+            "cities": list(profile.cities),
+            "min_org_size": profile.min_org_size,
+            "max_org_size": profile.max_org_size,
+            "tags": list(profile.tags),
+        },
+        ensure_ascii=False,
+    )
+    row = session.get(s.Setting, (owner_id, KEY))
+    if row is None:
+        session.add(s.Setting(owner_id=owner_id, key=KEY, value=value))
+    else:
+        row.value = value
+
+
+def get_profile(store: Store) -> Profile:
+    with store.read() as session:
+        return load(session, store.owner_id)
+
+
+def set_profile(store: Store, profile: Profile) -> Profile:
+    if profile.is_empty():
+        raise UserError(
+            "an ideal client profile needs at least one rule",
+            hint="e.g. whoknows icp set --industry manufacturing --role CFO --org-size 50:500",
+        )
+    with store.write() as session:
+        save(session, store.owner_id, profile)
+    return profile
+
+
+def has_profile(session: Session, owner_id: int) -> bool:
+    return (
+        session.scalar(
+            select(s.Setting.key).where(s.Setting.owner_id == owner_id, s.Setting.key == KEY)
+        )
+        is not None
+    )

@@ -1,0 +1,393 @@
+"""Who knows who I want to meet: warm paths, prospects, advocates, and who knows an organization."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from whoknows.core import paths as core_paths
+from whoknows.core.advocates import Signals, potential_advocates, rank_advocates
+from whoknows.core.icp import Profile, match_mask
+from whoknows.core.text import TfIdf, shared_terms
+from whoknows.core.tiestrength import band
+from whoknows.errors import UserError
+from whoknows.services import icp as icp_service
+from whoknows.services import refs
+from whoknows.services.snapshot import Snapshot, load_snapshot
+from whoknows.services.store import Store
+from whoknows.storage import schema as s
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class WarmPath:
+    strength: float
+    people: list[PersonRef]  # from me to the target
+    explanation: str
+    hops: list[str] = field(default_factory=list)  # one phrase per hop
+
+
+@dataclass(frozen=True)
+class PathAnswer:
+    target: dict[str, object]
+    paths: list[WarmPath]
+    message: str | None = None
+    closest: dict[str, object] | None = None
+
+
+def _require_me(snapshot: Snapshot) -> int:
+    if snapshot.me is None:
+        raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
+    return snapshot.me
+
+
+def _profile_text(profile: Profile) -> str:
+    return " ".join((*profile.industries, *profile.roles, *profile.tags))
+
+
+def _names(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    rows = session.execute(select(s.Person.id, s.Person.name).where(s.Person.id.in_(set(ids))))
+    return {row.id: row.name for row in rows}
+
+
+def _targets(
+    session: Session, store: Store, snapshot: Snapshot, target: str
+) -> tuple[npt.NDArray[np.int64], dict[str, object]]:
+    graph = snapshot.graph
+    if target.strip().casefold() in {"icp", "my ideal clients"}:
+        profile = icp_service.load(session, store.owner_id)
+        if profile.is_empty():
+            raise UserError(
+                "no ideal client profile yet",
+                hint="set one: whoknows icp set --industry … --role …",
+            )
+        nodes = np.flatnonzero(match_mask(profile, snapshot.attributes)).astype(np.int64)
+        return nodes, {"kind": "icp", "description": profile.describe(), "matches": len(nodes)}
+    if target.startswith("org:"):
+        org = refs.organization(session, store.owner_id, target)
+        nodes = np.flatnonzero(snapshot.organization == org.id).astype(np.int64)
+        return nodes, {"kind": "organization", "id": org.id, "name": org.name, "people": len(nodes)}
+    person = refs.person(session, store.owner_id, target)
+    nodes = graph.index_of(np.asarray([person.id], dtype=np.int64))
+    return nodes, {"kind": "person", "id": person.id, "name": person.name}
+
+
+def _hop_phrase(
+    session: Session, snapshot: Snapshot, names: dict[int, str], a: int, b: int, first: bool
+) -> str:
+    graph = snapshot.graph
+    a_id, b_id = int(graph.node_ids[a]), int(graph.node_ids[b])
+    if first:
+        return f"{names[b_id]} ({snapshot.my_ties.get(b, band(graph.strength_of(a, b)))})"
+    strength = graph.strength_of(a, b)
+    low, high = sorted((a_id, b_id))
+    tie = session.execute(
+        select(s.Tie.source, s.Tie.since).where(s.Tie.person_a_id == low, s.Tie.person_b_id == high)
+    ).first()
+    facts = [f"{band(strength)}, {strength:.2f}"]
+    if tie is not None:
+        facts.append(tie.source + (f" since {tie.since.year}" if tie.since else ""))
+    org = int(snapshot.organization[a])
+    if org >= 0 and org == int(snapshot.organization[b]):
+        org_name = session.scalar(select(s.Organization.name).where(s.Organization.id == org))
+        return f"{names[b_id]} ({names[a_id]}'s colleague at {org_name}; {'; '.join(facts)})"
+    return f"{names[b_id]} ({'; '.join(facts)})"
+
+
+def _warm_paths(
+    session: Session, snapshot: Snapshot, found: Sequence[core_paths.Path]
+) -> list[WarmPath]:
+    graph = snapshot.graph
+    names = _names(session, [int(graph.node_ids[n]) for p in found for n in p.nodes])
+    result = []
+    for path in found:
+        hops = [
+            _hop_phrase(session, snapshot, names, a, b, first=(i == 0))
+            for i, (a, b) in enumerate(zip(path.nodes, path.nodes[1:], strict=False))
+        ]
+        people = [
+            PersonRef(int(graph.node_ids[n]), names[int(graph.node_ids[n])]) for n in path.nodes
+        ]
+        people[0] = PersonRef(people[0].id, people[0].name)
+        result.append(
+            WarmPath(
+                strength=round(path.strength, 6),
+                people=people,
+                explanation=" → ".join(["you", *hops]),
+                hops=hops,
+            )
+        )
+    return result
+
+
+def find_paths(
+    store: Store,
+    target: str,
+    *,
+    top: int = core_paths.DEFAULT_TOP,
+    max_hops: int = core_paths.DEFAULT_MAX_HOPS,
+    today: dt.date | None = None,
+) -> PathAnswer:
+    """The best warm-introduction paths from me to a person, an organization or my ICP."""
+    if not 1 <= max_hops <= 6:
+        raise UserError(f"--max-hops {max_hops} is out of range", hint="use 1 to 6")
+    if top < 1:
+        raise UserError(f"--top {top} is out of range", hint="use 1 or more")
+    snapshot = load_snapshot(store, today=today)
+    me = _require_me(snapshot)
+    with store.read() as session:
+        nodes, described = _targets(session, store, snapshot, target)
+        nodes = nodes[nodes != me]
+        if not len(nodes):
+            return PathAnswer(described, [], message="nobody matches that target yet")
+        found = core_paths.top_paths(snapshot.graph, me, nodes, max_hops=max_hops, k=top)
+        if found:
+            return PathAnswer(described, _warm_paths(session, snapshot, found))
+        near = core_paths.closest(snapshot.graph, me, nodes, max_hops, limit=12)
+        if near is None:
+            return PathAnswer(
+                described, [], message="nobody in your network is connected to them at all"
+            )
+        gateway_id = int(snapshot.graph.node_ids[near.gateway])
+        gateway = _names(session, [gateway_id])[gateway_id]
+        return PathAnswer(
+            described,
+            [],
+            message=(
+                f"nobody within {max_hops} hops; the nearest is {near.hops} hops away, "
+                f"and {gateway} is as close as you can get"
+            ),
+            closest={"hops": near.hops, "gateway": {"id": gateway_id, "name": gateway}},
+        )
+
+
+@dataclass(frozen=True)
+class Prospect:
+    person: PersonRef
+    reachability: float
+    advocate: PersonRef | None
+    hops: int
+
+
+def prospects(
+    store: Store, *, top: int = 20, max_hops: int = 4, today: dt.date | None = None
+) -> tuple[Profile, int, list[Prospect]]:
+    """People matching my ideal client profile, most reachable through people I know first."""
+    snapshot = load_snapshot(store, today=today)
+    me = _require_me(snapshot)
+    with store.read() as session:
+        profile = icp_service.load(session, store.owner_id)
+        if profile.is_empty():
+            raise UserError(
+                "no ideal client profile yet",
+                hint="set one: whoknows icp set --industry … --role …",
+            )
+        mask = match_mask(profile, snapshot.attributes)
+        mask[me] = False
+        matches = np.flatnonzero(mask)
+        best = core_paths.reach(snapshot.graph, me, max_hops, floor=1e-4)
+        order = matches[np.lexsort((snapshot.graph.node_ids[matches], -best[matches]))][:top]
+        result = []
+        chosen = []
+        for node in order:
+            found = core_paths.top_paths(snapshot.graph, me, int(node), max_hops=max_hops, k=1)
+            chosen.append(found[0] if found else None)
+        ids = [int(snapshot.graph.node_ids[n]) for n in order]
+        ids += [int(snapshot.graph.node_ids[p.advocate]) for p in chosen if p]
+        names = _names(session, ids)
+        for node, path in zip(order, chosen, strict=True):
+            pid = int(snapshot.graph.node_ids[node])
+            advocate = None
+            if path is not None:
+                aid = int(snapshot.graph.node_ids[path.advocate])
+                advocate = PersonRef(aid, names[aid])
+            result.append(
+                Prospect(
+                    person=PersonRef(pid, names[pid]),
+                    reachability=round(float(best[node]), 6),
+                    advocate=advocate,
+                    hops=path.hops if path else 0,
+                )
+            )
+        return profile, len(matches), result
+
+
+@dataclass(frozen=True)
+class AdvocateView:
+    person: PersonRef
+    score: float
+    parts: dict[str, float]
+    reaches: int
+    reaches_indirect: int
+    explanation: str
+
+
+@dataclass(frozen=True)
+class PotentialView:
+    person: PersonRef
+    score: float
+    parts: dict[str, float]
+    reaches: int
+    introducer: PersonRef
+    explanation: str
+
+
+def _signals(store: Store, session: Session, snapshot: Snapshot) -> tuple[Profile, Signals]:
+    profile = icp_service.load(session, store.owner_id)
+    n = snapshot.graph.num_nodes
+    sphere = np.zeros(n)
+    if not profile.is_empty() and snapshot.serves_texts:
+        space = TfIdf(snapshot.serves_texts)
+        sphere[snapshot.serves_nodes] = space.similarity(space.query([_profile_text(profile)]))[0]
+    return profile, Signals(
+        icp=match_mask(profile, snapshot.attributes), sphere=sphere, trust=snapshot.trust
+    )
+
+
+def _serves_of(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    rows = session.execute(
+        select(s.Person.id, s.Person.serves).where(
+            s.Person.id.in_(set(ids)), s.Person.serves.is_not(None)
+        )
+    )
+    return {row.id: row.serves for row in rows if row.serves}
+
+
+def advocates(
+    store: Store, *, top: int = 10, today: dt.date | None = None
+) -> tuple[Profile, list[AdvocateView]]:
+    """The people I know, ranked by their value as advocates for me, every part shown."""
+    snapshot = load_snapshot(store, today=today)
+    me = _require_me(snapshot)
+    with store.read() as session:
+        profile, signals = _signals(store, session, snapshot)
+        ranked = rank_advocates(snapshot.graph, me, signals, top=top)
+        ids = [int(snapshot.graph.node_ids[a.node]) for a in ranked]
+        names = _names(session, ids)
+        serves = _serves_of(session, ids)
+        views = []
+        for advocate, pid in zip(ranked, ids, strict=True):
+            reasons = []
+            if advocate.reaches or advocate.reaches_indirect:
+                reasons.append(
+                    f"knows {advocate.reaches} of your ideal clients"
+                    + (
+                        f" ({advocate.reaches_indirect} more through their contacts)"
+                        if advocate.reaches_indirect
+                        else ""
+                    )
+                )
+            if advocate.parts["sphere"] > 0 and pid in serves:
+                overlap = shared_terms(serves[pid], _profile_text(profile))
+                reasons.append(
+                    f"serves {serves[pid]}" + (f" ({', '.join(overlap)})" if overlap else "")
+                )
+            reasons.append(f"your tie: {snapshot.my_ties.get(advocate.node, band(advocate.tie))}")
+            trust = snapshot.trust[advocate.node]
+            if not np.isnan(trust):
+                reasons.append(f"trust {round(trust * 4 + 1)}/5")
+            views.append(
+                AdvocateView(
+                    person=PersonRef(pid, names[pid]),
+                    score=round(advocate.score, 4),
+                    parts=advocate.parts,
+                    reaches=advocate.reaches,
+                    reaches_indirect=advocate.reaches_indirect,
+                    explanation="; ".join(reasons),
+                )
+            )
+        return profile, views
+
+
+def potential(
+    store: Store, *, top: int = 10, today: dt.date | None = None
+) -> tuple[Profile, list[PotentialView]]:
+    """People I do not know yet who would be strong advocates, and who can introduce me."""
+    snapshot = load_snapshot(store, today=today)
+    me = _require_me(snapshot)
+    with store.read() as session:
+        profile, signals = _signals(store, session, snapshot)
+        found = potential_advocates(snapshot.graph, me, signals, top=top)
+        graph = snapshot.graph
+        ids = [int(graph.node_ids[p.node]) for p in found]
+        ids += [int(graph.node_ids[p.introducer]) for p in found]
+        names = _names(session, ids)
+        views = []
+        for p in found:
+            pid, iid = int(graph.node_ids[p.node]), int(graph.node_ids[p.introducer])
+            views.append(
+                PotentialView(
+                    person=PersonRef(pid, names[pid]),
+                    score=round(p.score, 4),
+                    parts=p.parts,
+                    reaches=p.reaches,
+                    introducer=PersonRef(iid, names[iid]),
+                    explanation=(
+                        f"knows {p.reaches} of your ideal clients; {names[iid]} can introduce you "
+                        f"({band(p.introduction)}, {p.introduction:.2f})"
+                    ),
+                )
+            )
+        return profile, views
+
+
+@dataclass(frozen=True)
+class WhoKnows:
+    contact: PersonRef
+    tie: float
+    works_there: bool
+    knows: list[tuple[PersonRef, float]]
+
+
+def who_knows(
+    store: Store, org_ref: str, *, today: dt.date | None = None
+) -> tuple[str, list[WhoKnows]]:
+    """The people I know who know someone at an organization (or work there), and whom."""
+    snapshot = load_snapshot(store, today=today)
+    me = _require_me(snapshot)
+    graph = snapshot.graph
+    with store.read() as session:
+        org = refs.organization(session, store.owner_id, org_ref)
+        at_org = snapshot.organization == org.id
+        known, tie = graph.neighbors(me)
+        known = known.astype(np.int64)
+        owner, peer, strength = graph.edges_from(known)
+        hit = at_org[peer]
+        owner, peer, strength = owner[hit], peer[hit], strength[hit]
+        involved = sorted(set(known[owner].tolist()) | set(known[at_org[known]].tolist()))
+        ids = [int(graph.node_ids[n]) for n in involved] + [int(graph.node_ids[p]) for p in peer]
+        names = _names(session, ids)
+        position = {int(n): i for i, n in enumerate(known)}
+        rows = []
+        for node in involved:
+            pid = int(graph.node_ids[node])
+            mine = owner == position[node]
+            knows = sorted(
+                (
+                    (PersonRef(int(graph.node_ids[p]), names[int(graph.node_ids[p])]), float(s_))
+                    for p, s_ in zip(peer[mine], strength[mine], strict=True)
+                ),
+                key=lambda item: -item[1],
+            )
+            rows.append(
+                WhoKnows(
+                    contact=PersonRef(pid, names[pid]),
+                    tie=float(tie[position[node]]),
+                    works_there=bool(at_org[node]),
+                    knows=knows,
+                )
+            )
+        # Colleagues inside first, then the strongest chain me → contact → someone there.
+        rows.sort(key=lambda r: (not r.works_there, -r.tie * max([k[1] for k in r.knows] or [1.0])))
+        return org.name, rows

@@ -1,0 +1,161 @@
+"""Warm paths, prospects, advocates and who-knows, through the store, with known answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from whoknows.errors import UserError
+from whoknows.services import icp, network, people, reach, snapshot
+from whoknows.services.organizations import OrgInput, add_org
+from whoknows.services.people import PersonInput
+from whoknows.services.store import Store
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def _person(store: Store, name: str, **fields: object) -> None:
+    people.add_person(store, PersonInput(name=name, **fields))  # type: ignore[arg-type]
+
+
+def _network(store: Store) -> None:
+    """me → Dana (close) → Priya (Dana's colleague at Acme) → Omar (CFO at Ferro, a target);
+    me → Ben (weak) → Omar directly; Lee knows two ideal clients."""
+    people.set_me(store, PersonInput(name="Sam"))
+    add_org(store, OrgInput(name="Ferro", industry="Metal manufacturing", size=200))
+    add_org(store, OrgInput(name="Forge", industry="Manufacturing", size=80))
+    _person(store, "Dana", organization="Acme")
+    _person(store, "Priya", organization="Acme")
+    _person(store, "Ben")
+    _person(store, "Lee", serves="family-owned manufacturers")
+    _person(store, "Omar", organization="Ferro", role="CFO")
+    _person(store, "Ines", organization="Forge", role="Chief Financial Officer")
+    _person(store, "Far Away", organization="Ferro", role="CFO")
+    _person(store, "Stranger")
+    for day in range(0, 360, 14):  # Dana: a coffee every two weeks for a year
+        network.log(store, "coffee", ["Dana"], on=TODAY - dt.timedelta(days=day))
+    network.log(store, "email", ["Ben"], on=TODAY - dt.timedelta(days=400))
+    network.log(store, "call", ["Lee"], on=TODAY - dt.timedelta(days=20))
+    network.know(store, "Dana", "Priya", strength=0.9, source="colleague")
+    network.know(store, "Priya", "Omar", strength=0.8)
+    network.know(store, "Ben", "Omar", strength=0.9)
+    network.know(store, "Lee", "Omar", strength=0.6)
+    network.know(store, "Lee", "Ines", strength=0.7)
+    network.know(store, "Stranger", "Far Away", strength=0.9)
+    icp.set_profile(
+        store, icp.make_profile(industries=["manufacturing"], roles=["CFO"], org_size="50:500")
+    )
+
+
+def test_a_strong_chain_beats_a_weak_direct_introducer(store: Store) -> None:
+    _network(store)
+    answer = reach.find_paths(store, "Omar", today=TODAY)
+    assert answer.target == {"kind": "person", "id": 6, "name": "Omar"}
+    firsts = [p.people[1].name for p in answer.paths]
+    assert firsts[0] == "Dana"
+    assert set(firsts) == {"Dana", "Ben", "Lee"}  # distinct advocates
+    best = answer.paths[0]
+    assert [p.name for p in best.people] == ["Sam", "Dana", "Priya", "Omar"]
+    assert "Dana's colleague at Acme" in best.explanation
+    assert best.explanation.startswith("you → Dana (strong")
+    strengths = [p.strength for p in answer.paths]
+    assert strengths == sorted(strengths, reverse=True)
+
+
+def test_the_hop_limit_is_respected(store: Store) -> None:
+    _network(store)
+    answer = reach.find_paths(store, "Omar", max_hops=2, today=TODAY)
+    assert all(len(p.people) <= 3 for p in answer.paths)
+    assert "Dana" not in [p.people[1].name for p in answer.paths]
+
+
+def test_paths_to_an_organization_and_to_the_ideal_clients(store: Store) -> None:
+    _network(store)
+    to_org = reach.find_paths(store, "org:Ferro", today=TODAY)
+    assert to_org.target["people"] == 2
+    assert {p.people[-1].name for p in to_org.paths} == {"Omar"}
+    to_icp = reach.find_paths(store, "icp", today=TODAY)
+    assert to_icp.target["matches"] == 3
+    assert {p.people[-1].name for p in to_icp.paths} <= {"Omar", "Ines"}
+    assert to_icp.paths[0].people[1].name == "Dana"
+
+
+def test_an_unreachable_target_says_so_and_who_comes_closest(store: Store) -> None:
+    _network(store)
+    answer = reach.find_paths(store, "Far Away", today=TODAY)
+    assert answer.paths == []
+    assert answer.message == "nobody in your network is connected to them at all"
+    network.know(store, "Omar", "Stranger", strength=0.5)
+    # me → Ben → Omar → Stranger → Far Away: four hops, one more than allowed
+    answer = reach.find_paths(store, "Far Away", max_hops=3, today=TODAY)
+    assert answer.paths == []
+    assert answer.closest is not None
+    assert answer.closest["hops"] == 4
+    assert answer.closest["gateway"] == {"id": 9, "name": "Stranger"}
+    assert answer.message is not None
+    assert "4 hops away" in answer.message
+    allowed = reach.find_paths(store, "Far Away", max_hops=4, today=TODAY)
+    assert {p.people[1].name for p in allowed.paths} == {"Ben", "Lee"}
+
+
+def test_prospects_are_ideal_clients_most_reachable_first(store: Store) -> None:
+    _network(store)
+    _profile, total, found = reach.prospects(store, today=TODAY)
+    assert total == 3
+    assert [p.person.name for p in found][:2] == ["Omar", "Ines"]
+    assert found[0].advocate is not None
+    assert found[0].advocate.name == "Dana"
+    assert found[-1].person.name == "Far Away"
+    assert found[-1].reachability == 0
+
+
+def test_the_top_advocate_knows_the_most_ideal_clients(store: Store) -> None:
+    _network(store)
+    _profile, ranked = reach.advocates(store, today=TODAY)
+    assert ranked[0].person.name == "Lee"
+    assert ranked[0].reaches == 2
+    assert "serves family-owned manufacturers" in ranked[0].explanation
+    assert set(ranked[0].parts) >= {"reach", "sphere", "tie", "trust", "give_get", "briefed"}
+
+
+def test_potential_advocates_come_with_an_introducer(store: Store) -> None:
+    _network(store)
+    _person(store, "Connector")
+    network.know(store, "Connector", "Omar", strength=0.9)
+    network.know(store, "Connector", "Ines", strength=0.9)
+    network.know(store, "Connector", "Ben", strength=0.8)
+    _profile, found = reach.potential(store, today=TODAY)
+    names = [p.person.name for p in found]
+    assert names[0] == "Connector"
+    assert found[0].introducer.name == "Ben"
+    assert "Sam" not in names
+    assert "Dana" not in names
+
+
+def test_who_knows_lists_contacts_into_an_organization(store: Store) -> None:
+    _network(store)
+    name, rows = reach.who_knows(store, "Ferro", today=TODAY)
+    assert name == "Ferro"
+    assert {r.contact.name for r in rows} == {"Ben", "Lee"}
+    assert all(k[0].name == "Omar" for r in rows for k in r.knows)
+
+
+def test_without_a_profile_icp_targets_say_what_to_do(store: Store) -> None:
+    people.set_me(store, PersonInput(name="Sam"))
+    with pytest.raises(UserError, match="icp set"):
+        reach.find_paths(store, "icp", today=TODAY)
+
+
+def test_the_snapshot_is_reused_until_the_store_changes(store: Store) -> None:
+    _network(store)
+    first = snapshot.load_snapshot(store, today=TODAY)
+    assert snapshot.load_snapshot(store, today=TODAY) is first
+    snapshot._memory.clear()
+    from_disk = snapshot.load_snapshot(store, today=TODAY)
+    assert from_disk is not first
+    assert from_disk.graph.num_ties == first.graph.num_ties
+    assert from_disk.my_ties == first.my_ties
+    network.know(store, "Dana", "Ines", strength=0.3)
+    changed = snapshot.load_snapshot(store, today=TODAY)
+    assert changed.graph.num_ties == first.graph.num_ties + 1
