@@ -19,6 +19,17 @@ from whoknows.storage import schema
 
 PG_URL = os.environ.get("WHOKNOWS_TEST_POSTGRES_URL")
 REQUIRE_PG = os.environ.get("WHOKNOWS_REQUIRE_POSTGRES") == "1"
+REQUIRE_BROWSER = os.environ.get("WHOKNOWS_REQUIRE_BROWSER") == "1"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -110,3 +121,36 @@ def cli(db_url: str, capsys: pytest.CaptureFixture[str]) -> Cli:
         return Ran(code, captured.out, captured.err)
 
     return run
+
+
+def _chromium() -> str | None:
+    for candidate in (
+        os.environ.get("WHOKNOWS_CHROMIUM"),
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+    ):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """A headless Chromium driven by Playwright (Debian's chromium; no downloaded browser)."""
+    executable = _chromium()
+    reason = None
+    if executable is None:
+        reason = "no Chromium found (apt-get install chromium, or set WHOKNOWS_CHROMIUM)"
+    else:
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError:
+            reason = "playwright is not installed (pip install -e '.[test]')"
+    if reason is not None:
+        if REQUIRE_BROWSER:
+            pytest.fail(f"a browser is required here (WHOKNOWS_REQUIRE_BROWSER=1) but {reason}")
+        pytest.skip(f"browser tests skipped: {reason}")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()

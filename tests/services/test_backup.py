@@ -13,6 +13,7 @@ from whoknows.errors import UserError
 from whoknows.services import backup, events, network, people
 from whoknows.services.people import PersonInput
 from whoknows.services.store import Store
+from whoknows.storage.engine import head_revision
 
 
 def _fill(store: Store) -> None:
@@ -79,5 +80,5 @@ def test_a_backup_is_plain_json_with_its_schema_revision(store: Store, tmp_path:
     backup.backup(store, target)
     document = json.loads(target.read_text(encoding="utf-8"))
     assert document["format"] == "whoknows-backup"
-    assert document["schema"] == "0001"
+    assert document["schema"] == head_revision()
     assert len(document["tables"]["people"]["rows"]) == 2

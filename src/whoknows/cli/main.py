@@ -11,7 +11,7 @@ import typer
 from typer.exceptions import TyperException
 
 from whoknows import __version__
-from whoknows.cli import admin, events, network, orgs, people, reach
+from whoknows.cli import admin, events, followups, ledger, network, orgs, people, reach, referrals
 from whoknows.errors import WhoknowsError
 
 app = typer.Typer(
@@ -34,6 +34,9 @@ app.command("prospects")(reach.prospects)
 app.command("path")(reach.path)
 app.command("advocates")(reach.advocates)
 app.command("who-knows")(reach.who_knows)
+ledger.register(app)
+followups.register(app)
+referrals.register(app)
 app.command("backup")(admin.backup)
 app.command("restore")(admin.restore)
 

@@ -9,10 +9,11 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Boolean, Date, DateTime, Table, func, select, text
+from sqlalchemy import Boolean, Date, DateTime, Numeric, Table, func, select, text
 from sqlalchemy.orm import Session
 
 from whoknows.errors import UserError
@@ -69,6 +70,8 @@ def backup(store: Store, path: Path, progress: Progress | None = None) -> dict[s
 def _out(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # money stays exact: a string, never a float
     return value
 
 
@@ -161,9 +164,11 @@ def _decode(table: Table, columns: list[str], values: list[Any], path: Path) -> 
                 row[name] = dt.date.fromisoformat(value)
             elif isinstance(kind, Boolean):
                 row[name] = bool(value)
+            elif isinstance(kind, Numeric):
+                row[name] = Decimal(value)
             else:
                 row[name] = value
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, ArithmeticError) as exc:
             raise UserError(f"{path}: {table.name}.{name} has a bad value {value!r}") from exc
     return row
 

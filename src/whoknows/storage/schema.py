@@ -7,6 +7,7 @@ tests compare these classes with the migrated database, so the two cannot drift.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -112,6 +114,9 @@ class Person(Base):
     trust: Mapped[int | None] = mapped_column(Integer)
     met_where: Mapped[str | None] = mapped_column(Text)
     met_on: Mapped[dt.date | None] = mapped_column(Date)
+    # keep-in-touch: my own cadence for them (days; None = the stage's default), and a snooze
+    cadence_days: Mapped[int | None] = mapped_column(Integer)
+    snoozed_until: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
@@ -251,3 +256,153 @@ class Setting(Base):
     )
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class PersonLink(Base):
+    """A profile URL (LinkedIn …) that identifies a person across imports."""
+
+    __tablename__ = "person_links"
+    __table_args__ = (UniqueConstraint("owner_id", "url", name="uq_person_links_owner_url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = owner_column()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    url: Mapped[str] = mapped_column(Text)
+
+
+MONEY = Numeric(14, 2)
+
+
+class Introduction(Base):
+    """A introduced to B by an introducer (usually me), with double opt-in and an outcome.
+
+    state: proposed → asked → accepted → made, or declined; outcome: good, neutral, bad.
+    """
+
+    __tablename__ = "introductions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = owner_column()
+    introducer_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    a_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    b_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    why: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default="proposed")
+    a_accepted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    b_accepted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    proposed_on: Mapped[dt.date] = mapped_column(Date)
+    asked_on: Mapped[dt.date | None] = mapped_column(Date)
+    made_on: Mapped[dt.date | None] = mapped_column(Date)
+    declined_on: Mapped[dt.date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    outcome_on: Mapped[dt.date | None] = mapped_column(Date)
+    # when I reported the outcome back to the introducer (introductions made *to* me)
+    reported_on: Mapped[dt.date | None] = mapped_column(Date)
+    forced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    warnings: Mapped[str | None] = mapped_column(Text)
+
+
+class Referral(Base):
+    """A lead passed to me (direction 'received') or by me ('given').
+
+    status: received → contacted → meeting → proposal → won / lost.
+    """
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = owner_column()
+    direction: Mapped[str] = mapped_column(String(10), default="received")
+    from_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    to_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    about_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    about_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    value: Mapped[Decimal | None] = mapped_column(MONEY)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    note: Mapped[str | None] = mapped_column(Text)
+    lost_reason: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    thanked_on: Mapped[dt.date | None] = mapped_column(Date)
+    reported_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ReferralStep(Base):
+    """Each status a referral went through, and when (the funnel and its timing)."""
+
+    __tablename__ = "referral_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = owner_column()
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    date: Mapped[dt.date] = mapped_column(Date)
+
+
+class Exchange(Base):
+    """One entry of the Give/Get ledger: GIVER gave RECEIVER something of KIND.
+
+    kind: introduction, referral, information, recommendation, testimonial, help, business.
+    """
+
+    __tablename__ = "exchanges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = owner_column()
+    giver_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    receiver_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    # whom an introduction or referral was to or about
+    other_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[Decimal | None] = mapped_column(MONEY)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    introduction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("introductions.id", ondelete="SET NULL")
+    )
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referrals.id", ondelete="SET NULL"))
+    # for what I received: when I thanked them or reported back (None = still to do)
+    thanked_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Brief(Base):
+    """One version of my referral brief; editing it adds a version."""
+
+    __tablename__ = "briefs"
+    __table_args__ = (UniqueConstraint("owner_id", "version", name="uq_briefs_owner_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = owner_column()
+    version: Mapped[int] = mapped_column(Integer)
+    offer: Mapped[str | None] = mapped_column(Text)
+    problems: Mapped[str | None] = mapped_column(Text)
+    for_whom: Mapped[str | None] = mapped_column(Text)
+    results: Mapped[str | None] = mapped_column(Text)
+    wanted_intros: Mapped[str | None] = mapped_column(Text)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class BriefCopy(Base):
+    """Who has which version of my brief."""
+
+    __tablename__ = "brief_copies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = owner_column()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    sent_on: Mapped[dt.date] = mapped_column(Date)

@@ -1,0 +1,175 @@
+"""`whoknows demo`: build a realistic demo network in its own database and show a tour of it."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from whoknows.cli.common import JsonOption, console, print_json, say
+from whoknows.config import Settings, load_settings
+from whoknows.services.demo import DemoSummary, Tour, build_demo, tour
+from whoknows.services.store import Store
+
+DEMO_FILE = "demo.db"
+
+
+class Size(StrEnum):
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+SizeOption = Annotated[
+    Size,
+    typer.Option(
+        "--size",
+        help="small: 2k people (seconds); medium: 20k people, 150k ties; "
+        "large: 1M people, 10M ties (a few minutes).",
+    ),
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="The same seed builds the same network.")]
+# Unlike the other commands, no WHOKNOWS_DATABASE_URL: an exported variable pointing at the
+# user's real database (or at the demo itself) must never become the demo's target.
+DemoDbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Build into this empty database (a SQLite file or a postgresql+psycopg:// URL) "
+        f"instead of the demo's own {DEMO_FILE} in the data folder.",
+        show_default=False,
+    ),
+]
+
+
+def demo(
+    size: SizeOption = Size.MEDIUM,
+    seed: SeedOption = 7,
+    db: DemoDbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Build a realistic, reproducible demo network and show a tour of what is in it."""
+    settings = load_settings(db) if db else _fresh_demo_database()
+    with Store(settings) as opened, _progress(enabled=not json) as report:
+        summary = build_demo(opened, size.value, seed, report)
+        shown = tour(opened)
+    if json:
+        print_json({"summary": summary, "tour": shown})
+        return
+    _print_tour(summary, shown)
+
+
+def _fresh_demo_database() -> Settings:
+    """The demo's own SQLite file, emptied first so the same seed gives the same network."""
+    path = load_settings().data_dir / DEMO_FILE
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return load_settings(str(path))
+
+
+@contextmanager
+def _progress(*, enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on stderr (stdout stays clean for the tour or the JSON)."""
+    if not enabled:
+        yield None
+        return
+    bars = Progress(
+        TextColumn("{task.description:<26}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def report(step: str, done: int, total: int) -> None:
+        if step not in tasks:
+            tasks[step] = bars.add_task(step, total=total)
+        bars.update(tasks[step], completed=done, total=total)
+
+    with bars:
+        yield report
+
+
+def _print_tour(summary: DemoSummary, shown: Tour) -> None:
+    out = console()
+    rss = f", peak memory {summary.peak_rss_mb:,.0f} MB" if summary.peak_rss_mb else ""
+    seconds = summary.generate_seconds + summary.write_seconds
+    say(f"Demo network ({summary.size}, seed {summary.seed}) built in {seconds:.1f} s{rss}.")
+    console().print(Text(f"  {shown.database}", style="bold"), soft_wrap=True)
+    counts = [
+        ("people", shown.people),
+        ("first degree", shown.first_degree),
+        ("second degree", shown.second_degree),
+        ("ties", shown.ties),
+        ("organizations", shown.organizations),
+        ("events", shown.events),
+        ("interactions", shown.interactions),
+    ]
+    say("  " + " · ".join(f"{label} {value:,}" for label, value in counts[:4]))
+    say("  " + " · ".join(f"{label} {value:,}" for label, value in counts[4:]))
+    if shown.me is not None:
+        me = shown.me
+        say("\nYou are ", Text(me.name, style="bold"), Text(f", {me.role} at {me.organization}"))
+        if me.offers:
+            say("  offer: ", me.offers)
+    icp = summary.ideal_client
+    low, high = icp.org_size
+    say(
+        "  ideal client: ",
+        f"{' / '.join(icp.industries)} firms of {low}–{high} people in {', '.join(icp.cities)}",
+    )
+    if shown.strongest:
+        table = Table(title="Strongest relationships", title_justify="left")
+        for column in ("name", "organization", "stage", "interactions", "since", "last"):
+            table.add_column(column, overflow="fold")
+        for r in shown.strongest:
+            table.add_row(
+                Text(r.name),
+                Text(r.organization or ""),
+                r.stage or "",
+                str(r.interactions),
+                r.first.isoformat(),
+                r.last.isoformat(),
+            )
+        out.print()
+        out.print(table)
+    if shown.busiest_events:
+        table = Table(title="Busiest events", title_justify="left")
+        for column in ("event", "date", "place", "people met", "get Give to Get"):
+            table.add_column(column, overflow="fold")
+        for e in shown.busiest_events:
+            table.add_row(
+                Text(e.name),
+                e.date.isoformat(),
+                Text(e.place or ""),
+                str(e.people_met),
+                str(e.gets_it),
+            )
+        out.print()
+        out.print(table)
+    for section in shown.sections:
+        say("\n", Text(section.title, style="bold"))
+        for line in section.lines:
+            say("  ", line)
+    say("\n", Text("Try", style="bold"))
+    for command in shown.try_commands:
+        _verbatim(command)
+    database = shlex.quote(shown.database)
+    say("\n", Text("Point commands at the demo database", style="bold"), " with --db or once:")
+    _verbatim(f"whoknows person list --db {database}")
+    _verbatim(f"export WHOKNOWS_DATABASE_URL={database}")
+
+
+def _verbatim(command: str) -> None:
+    """A command to copy and paste: indented, never wrapped, never read as markup."""
+    console().print(Text(f"  {command}"), soft_wrap=True)

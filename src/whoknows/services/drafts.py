@@ -1,0 +1,130 @@
+"""Email drafts: Jinja2 templates (overridable from the config folder) rendered to .eml files.
+
+Nothing is ever sent: drafts are shown, and written as .eml files that any mail client opens.
+A template's first line is ``Subject: …``; the rest, after a blank line, is the body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from whoknows.config import Settings
+from whoknows.errors import UserError
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Draft:
+    to: tuple[Recipient, ...]
+    subject: str
+    body: str
+    name: str  # a short file-name stem, e.g. "followup-dana-okafor"
+
+
+def environment(settings: Settings) -> jinja2.Environment:
+    """Templates from ``<config dir>/templates`` first, then the ones shipped in the package."""
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(str(settings.config_dir / "templates")),
+                jinja2.PackageLoader("whoknows", "templates"),
+            ]
+        ),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(
+    settings: Settings, template: str, *, to: Sequence[Recipient], name: str, **context: Any
+) -> Draft:
+    """Render an email template into a Draft."""
+    try:
+        text = environment(settings).get_template(template).render(**context)
+    except jinja2.TemplateError as exc:
+        raise UserError(
+            f"email template {template} cannot be rendered: {exc}",
+            hint=f"check {settings.config_dir / 'templates' / template}",
+        ) from exc
+    first, _, body = text.partition("\n")
+    if not first.startswith("Subject:"):
+        raise UserError(
+            f"email template {template} must start with a 'Subject:' line",
+            hint=f"check {settings.config_dir / 'templates' / template}",
+        )
+    subject = " ".join(first.removeprefix("Subject:").split())
+    return Draft(to=tuple(to), subject=subject, body=body.lstrip("\n"), name=name)
+
+
+def _address(recipient: Recipient) -> Address | None:
+    if not recipient.email or "@" not in recipient.email:
+        return None
+    user, _, domain = recipient.email.rpartition("@")
+    return Address(display_name=recipient.name, username=user, domain=domain)
+
+
+def to_message(
+    draft: Draft, sender: Recipient | None, *, when: dt.datetime | None = None
+) -> EmailMessage:
+    """The draft as an unsent RFC 5322 message (X-Unsent makes Outlook open it for editing)."""
+    message = EmailMessage()
+    if sender is not None and (address := _address(sender)) is not None:
+        message["From"] = address
+    addresses = [a for a in (_address(r) for r in draft.to) if a is not None]
+    if addresses:
+        message["To"] = addresses
+    message["Subject"] = draft.subject
+    message["Date"] = format_datetime(when or dt.datetime.now(dt.UTC))
+    message["X-Unsent"] = "1"
+    message.set_content(draft.body)
+    return message
+
+
+def slug(text: str) -> str:
+    """A file-name-safe stem (keeps letters of any script)."""
+    cleaned = re.sub(r"[^\w]+", "-", text.casefold()).strip("-")
+    return cleaned[:60] or "draft"
+
+
+def write_drafts(drafts: Sequence[Draft], folder: Path, sender: Recipient | None) -> list[Path]:
+    """Write each draft as NAME.eml in FOLDER (created when missing); never overwrites."""
+    folder = folder.expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(
+            f"cannot create {folder}: {exc.strerror}", hint="choose another --out"
+        ) from exc
+    written = []
+    for draft in drafts:
+        target = folder / f"{slug(draft.name)}.eml"
+        number = 2
+        while target.exists() or target in written:
+            target = folder / f"{slug(draft.name)}-{number}.eml"
+            number += 1
+        handle, tmp = tempfile.mkstemp(prefix=".draft-", dir=folder)
+        with os.fdopen(handle, "wb") as out:
+            out.write(to_message(draft, sender).as_bytes())
+        os.replace(tmp, target)
+        written.append(target)
+    return written
