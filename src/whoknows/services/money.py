@@ -9,7 +9,9 @@ from whoknows.errors import UserError
 
 DEFAULT_CURRENCY = "USD"
 _AMOUNT = re.compile(
-    r"^\s*(?P<cur1>[A-Za-z]{3})?\s*(?P<num>[0-9][0-9,_ ]*(?:\.[0-9]+)?)\s*(?P<cur2>[A-Za-z]{3})?\s*$"
+    r"^\s*(?P<cur1>[A-Za-z]{3})?\s*"
+    r"(?P<num>[0-9][0-9,_ ]*(?:\.[0-9]+)?)"
+    r"\s*(?P<cur2>[A-Za-z]{3})?\s*$"
 )
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 CENT = Decimal("0.01")
