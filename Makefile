@@ -26,7 +26,7 @@ types: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)  ## benchmarks (not tests); results in bench-results/ and docs/benchmarks.md
-	$(BIN)/python benchmarks/demo_bench.py --out bench-results/demo.json
+	$(BIN)/python benchmarks/graph_bench.py --sizes small,medium,large --out bench-results/graph.json
 
 docs: $(STAMP)  ## regenerate docs/cli.md from the commands' help
 	$(BIN)/python -m whoknows.cli.reference > docs/cli.md

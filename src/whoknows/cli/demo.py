@@ -122,12 +122,8 @@ def _print_tour(summary: DemoSummary, shown: Tour) -> None:
         say("\nYou are ", Text(me.name, style="bold"), Text(f", {me.role} at {me.organization}"))
         if me.offers:
             say("  offer: ", me.offers)
-    icp = summary.ideal_client
-    low, high = icp.org_size
-    say(
-        "  ideal client: ",
-        f"{' / '.join(icp.industries)} firms of {low}–{high} people in {', '.join(icp.cities)}",
-    )
+    if shown.ideal_client:
+        say("  ideal client: ", shown.ideal_client)
     if shown.strongest:
         table = Table(title="Strongest relationships", title_justify="left")
         for column in ("name", "organization", "stage", "interactions", "since", "last"):

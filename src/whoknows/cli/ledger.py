@@ -1,10 +1,403 @@
-"""Commands of the ledger area; register() adds them to the whoknows app."""
+"""`whoknows give`, `got`, `balance`, `intro …` and `suggest`: Give to Get."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+from rich.text import Text
+from typer.core import TyperGroup
+
+from whoknows.cli.common import DateOption, DbOption, JsonOption, console, print_json, say, store
+from whoknows.cli.common import when as when_
+from whoknows.core.ledger import kind_phrase
+from whoknows.services import introductions, ledger, validate, views
+from whoknows.services import suggest as suggest_service
+from whoknows.services.drafts import Draft, write_drafts
+
+KIND_HELP = "introduction, referral, information, recommendation, testimonial, help, business"
+Kind = Annotated[str, typer.Argument(metavar="KIND", help=f"What: {KIND_HELP}.")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="What it was, in a few words.")]
+ValueOption = Annotated[
+    str | None, typer.Option("--value", help="What it was worth, e.g. 4000 or EUR 1200.")
+]
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="Also write the drafts as .eml files in this folder.")
+]
+IntroId = Annotated[int, typer.Argument(metavar="ID", help="The introduction's number.")]
+
+
+def give(
+    person: Annotated[str, typer.Argument(help="Whom you gave it to.")],
+    kind: Kind,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Whom the introduction or referral was to.")
+    ] = None,
+    note: NoteOption = None,
+    value: ValueOption = None,
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Record something you gave PERSON (an introduction, a referral, help…)."""
+    with store(db) as opened:
+        found = ledger.give(opened, person, kind, to=to, note=note, value=value, on=when_(date))
+    if json:
+        print_json(found)
+        return
+    to_text = f" to {found.other.name}" if found.other else ""
+    worth = f", worth {found.currency} {found.value}" if found.value else ""
+    say(
+        f"Recorded #{found.id}: you gave ",
+        Text(found.receiver.name, style="bold"),
+        f" {kind_phrase(found.kind)}{to_text}{worth} on {found.date}",
+    )
+
+
+def got(
+    person: Annotated[str, typer.Argument(help="Who gave it to you.")],
+    kind: Kind,
+    note: NoteOption = None,
+    value: ValueOption = None,
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Record something PERSON gave you (a referral, an introduction, business…)."""
+    with store(db) as opened:
+        found = ledger.got(opened, person, kind, note=note, value=value, on=when_(date))
+    if json:
+        print_json(found)
+        return
+    worth = f", worth {found.currency} {found.value}" if found.value else ""
+    say(
+        f"Recorded #{found.id}: ",
+        Text(found.giver.name, style="bold"),
+        f" gave you {kind_phrase(found.kind)}{worth} on {found.date}; remember to thank them",
+    )
+
+
+def _balance_json(found: ledger.BalanceView) -> dict[str, Any]:
+    return {
+        "given": found.given,
+        "received": found.received,
+        "since": found.since.isoformat(),
+        "until": found.until.isoformat(),
+        "person": views.as_json(found.person),
+        "flags": views.as_json(found.flags),
+        "people": views.as_json(found.people),
+        "exchanges": views.as_json(found.exchanges),
+    }
+
+
+def balance(
+    person: Annotated[
+        str | None, typer.Argument(help="One person's balance (default: everyone).")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="From this date, YYYY-MM-DD (default: the last 12 months)."),
+    ] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """What you gave and received: overall first, then per person, with flags."""
+    start = validate.date(since, "--since") if since else None
+    with store(db) as opened:
+        found = ledger.balance(opened, person, since=start, today=when_(None))
+    if json:
+        print_json(_balance_json(found))
+        return
+    whom = f" with {found.person.name}" if found.person else ""
+    say(
+        f"From {found.since} to {found.until}{whom}: you gave ",
+        Text(str(found.given), style="bold"),
+        ", you received ",
+        Text(str(found.received), style="bold"),
+        ".",
+    )
+    for flag in found.flags:
+        say(Text(f"  {flag.kind}: ", style="bold yellow"), Text(flag.reason))
+    if found.exchanges:
+        table = Table(title="Exchanges")
+        for column in ("date", "who gave", "to", "kind", "note"):
+            table.add_column(column, overflow="fold")
+        for x in found.exchanges:
+            table.add_row(
+                x.date.isoformat(),
+                Text(x.giver.name),
+                Text(x.receiver.name),
+                x.kind,
+                Text(x.note or ""),
+            )
+        console().print(table)
+    elif found.people:
+        table = Table(title="Per person")
+        for column in ("id", "name", "you gave", "you received", "to thank", "last"):
+            table.add_column(column, overflow="fold")
+        for p in found.people:
+            table.add_row(
+                str(p.id),
+                Text(p.name),
+                str(p.given),
+                str(p.received),
+                str(p.unthanked or ""),
+                p.last.isoformat() if p.last else "",
+            )
+        console().print(table)
+    else:
+        say("Nothing given or received in that period yet: whoknows give PERSON KIND")
+
+
+# -- intro ---------------------------------------------------------------------------------
+
+
+class IntroGroup(TyperGroup):
+    """`whoknows intro A B` is short for `whoknows intro propose A B`."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["propose", *args]
+        return super().parse_args(ctx, args)
+
+
+intro_app = typer.Typer(
+    cls=IntroGroup,
+    help=(
+        "Introductions with double opt-in: intro A B [--why] [--force], then ask, accept, make, "
+        "outcome."
+    ),
+    no_args_is_help=True,
+)
+
+
+def _intro_line(intro: introductions.IntroView) -> None:
+    marks = []
+    if intro.state == "asked":
+        marks = [
+            f"{intro.a.name} {'said yes' if intro.a_accepted else 'to answer'}",
+            f"{intro.b.name} {'said yes' if intro.b_accepted else 'to answer'}",
+        ]
+    extra = f" ({'; '.join(marks)})" if marks else ""
+    outcome = f", outcome {intro.outcome}" if intro.outcome else ""
+    say(
+        f"Introduction #{intro.id}: ",
+        Text(intro.a.name, style="bold"),
+        " and ",
+        Text(intro.b.name, style="bold"),
+        f" — {intro.state}{extra}{outcome}",
+    )
+
+
+def _show_drafts(found: introductions.IntroDrafts, out: Path | None, json: bool) -> None:
+    written = write_drafts(found.drafts, out, found.sender) if out is not None else []
+    if json:
+        print_json(
+            {
+                "introduction": views.as_json(found.introduction),
+                "drafts": [_draft_json(d) for d in found.drafts],
+                "written": [str(p) for p in written],
+            }
+        )
+        return
+    _intro_line(found.introduction)
+    for draft in found.drafts:
+        to = ", ".join(f"{r.name} <{r.email}>" if r.email else r.name for r in draft.to)
+        say("")
+        say(Text("To: ", style="bold"), Text(to))
+        say(Text("Subject: ", style="bold"), Text(draft.subject))
+        say("")
+        console().print(Text(draft.body.rstrip("\n")))
+    for path in written:
+        say("Written: ", Text(str(path)))
+    if not written:
+        say("")
+        say("(nothing is sent; add --out DIR to save the drafts as .eml files)")
+
+
+def _draft_json(draft: Draft) -> dict[str, Any]:
+    return {
+        "to": [{"name": r.name, "email": r.email} for r in draft.to],
+        "subject": draft.subject,
+        "body": draft.body,
+    }
+
+
+@intro_app.command("propose")
+def intro_propose(
+    a: Annotated[str, typer.Argument(metavar="A", help="One side.")],
+    b: Annotated[str, typer.Argument(metavar="B", help="The other side.")],
+    why: Annotated[
+        str | None, typer.Option("--why", help="Why they should meet, in your words.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Propose it even though the reputation guard warns.")
+    ] = False,
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Propose introducing A and B (also: whoknows intro A B); the reputation guard checks both."""
+    with store(db) as opened:
+        found = introductions.propose(opened, a, b, why=why, force=force, today=when_(date))
+    if json:
+        print_json(found)
+        return
+    _intro_line(found)
+    for warning in found.warnings:
+        say(Text("  warned: ", style="yellow"), Text(warning))
+    say(f"Next: whoknows intro ask {found.id}")
+
+
+@intro_app.command("ask")
+def intro_ask(
+    intro_id: IntroId,
+    out: OutOption = None,
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Draft the opt-in message to each side and mark the introduction asked."""
+    with store(db) as opened:
+        found = introductions.ask(opened, intro_id, today=when_(date))
+    _show_drafts(found, out, json)
+
+
+@intro_app.command("accept")
+def intro_accept(
+    intro_id: IntroId,
+    side: Annotated[str, typer.Argument(metavar="SIDE", help="A or B: who said yes.")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Record that side A or B said yes to the introduction."""
+    with store(db) as opened:
+        found = introductions.accept(opened, intro_id, side)
+    if json:
+        print_json(found)
+        return
+    _intro_line(found)
+    if found.state == "accepted":
+        say(f"Both said yes. Next: whoknows intro make {found.id}")
+
+
+@intro_app.command("make")
+def intro_make(
+    intro_id: IntroId,
+    out: OutOption = None,
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Draft the introduction email to both and record a give to each side."""
+    with store(db) as opened:
+        found = introductions.make(opened, intro_id, today=when_(date))
+    _show_drafts(found, out, json)
+
+
+@intro_app.command("decline")
+def intro_decline(
+    intro_id: IntroId,
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Close an introduction that one side (or you) declined."""
+    with store(db) as opened:
+        found = introductions.decline(opened, intro_id, today=when_(date))
+    if json:
+        print_json(found)
+        return
+    _intro_line(found)
+
+
+@intro_app.command("outcome")
+def intro_outcome(
+    intro_id: IntroId,
+    result: Annotated[str, typer.Argument(metavar="OUTCOME", help="good, neutral or bad.")],
+    note: NoteOption = None,
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Record how a made introduction went (a bad one makes the guard warn next time)."""
+    with store(db) as opened:
+        found = introductions.outcome(opened, intro_id, result, note=note, today=when_(date))
+    if json:
+        print_json(found)
+        return
+    _intro_line(found)
+
+
+@intro_app.command("list")
+def intro_list(
+    state: Annotated[
+        str | None,
+        typer.Option("--state", help="Only this state: proposed, asked, accepted, made, declined."),
+    ] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List introductions, newest first."""
+    with store(db) as opened:
+        found = introductions.list_introductions(opened, state=state)
+    if json:
+        print_json(found)
+        return
+    if not found:
+        say("No introductions yet: whoknows intro A B --why TEXT (or see: whoknows suggest)")
+        return
+    table = Table(title="Introductions")
+    for column in ("id", "A", "B", "state", "proposed", "outcome", "why"):
+        table.add_column(column, overflow="fold")
+    for intro in found:
+        state_text = intro.state
+        if intro.state == "asked" and (intro.a_accepted or intro.b_accepted):
+            state_text += f" ({'A' if intro.a_accepted else 'B'} said yes)"
+        if intro.forced:
+            state_text += " (forced)"
+        table.add_row(
+            str(intro.id),
+            Text(intro.a.name),
+            Text(intro.b.name),
+            state_text,
+            intro.proposed_on.isoformat(),
+            intro.outcome or "",
+            Text(intro.why or ""),
+        )
+    console().print(table)
+
+
+# -- suggest -------------------------------------------------------------------------------
+
+
+def suggest(
+    top: Annotated[int, typer.Option("--top", help="How many.")] = 10,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Introductions you could make: one's asks meet another's offers, or another's clients."""
+    with store(db) as opened:
+        found = suggest_service.suggest(opened, top=top)
+    if json:
+        print_json(found)
+        return
+    if not found:
+        say("No introductions to suggest yet: record what people ask for and offer")
+        say("(whoknows person edit NAME --asks TEXT --offers TEXT)")
+        return
+    say(Text("Give first: introductions you could make", style="bold"))
+    for number, x in enumerate(found, start=1):
+        say(f"{number}. [{x.score:.2f}] ", Text(x.explanation))
+        say("   ", Text(x.command, style="dim"))
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to APP (filled in as the area is built)."""
-    del app
+    """Add give, got, balance, intro … and suggest to APP."""
+    app.command("give")(give)
+    app.command("got")(got)
+    app.command("balance")(balance)
+    app.add_typer(intro_app, name="intro")
+    app.command("suggest")(suggest)

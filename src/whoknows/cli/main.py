@@ -11,7 +11,18 @@ import typer
 from typer.exceptions import TyperException
 
 from whoknows import __version__
-from whoknows.cli import admin, events, followups, ledger, network, orgs, people, reach, referrals
+from whoknows.cli import (
+    admin,
+    demo,
+    events,
+    followups,
+    ledger,
+    network,
+    orgs,
+    people,
+    reach,
+    referrals,
+)
 from whoknows.errors import WhoknowsError
 
 app = typer.Typer(
@@ -22,6 +33,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("init")(admin.init)
+app.command("demo")(demo.demo)
 app.command("me")(people.me)
 app.add_typer(people.app, name="person")
 app.add_typer(orgs.app, name="org")

@@ -315,8 +315,17 @@ def _ago(days: int) -> str:
     return _plural(round(days / _DAYS_PER_YEAR), "year") + " ago"
 
 
+# Ledger kinds that English does not count: say what one of them is.
+_COUNTED = {"information": "piece of information", "help": "favour", "business": "deal"}
+
+
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    word = _COUNTED.get(word, word)
+    if n == 1:
+        return f"{n} {word}"
+    if word.startswith("piece of "):
+        return f"{n} pieces of {word.removeprefix('piece of ')}"
+    return f"{n} {word}s"
 
 
 def _explain(
@@ -346,7 +355,8 @@ def _explain(
         kinds: dict[str, int] = {}
         for s in services:
             kinds[s.kind] = kinds.get(s.kind, 0) + 1
-        listed = " and ".join(_plural(n, kind) for kind, n in kinds.items())
+        items = [_plural(n, kind) for kind, n in kinds.items()]
+        listed = ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
         more.append((parts["services"], f"{listed} exchanged"))
     if contexts > 1:
         more.append((parts["contexts"], f"{contexts} shared contexts"))

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from whoknows.core import ledger as core_ledger
+from whoknows.core.tiestrength import Service
 from whoknows.errors import UserError
+from whoknows.services import refs, validate
+from whoknows.services.money import parse_money
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 
@@ -63,3 +69,297 @@ def record(
     session.add(row)
     session.flush()
     return row
+
+
+# -- use cases: give, got, balance -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ExchangeView:
+    """One ledger entry as shown: giver gave receiver KIND (to or about other)."""
+
+    id: int
+    giver: PersonRef
+    receiver: PersonRef
+    other: PersonRef | None
+    kind: str
+    date: dt.date
+    note: str | None
+    value: str | None  # exact decimal as text
+    currency: str | None
+    introduction_id: int | None
+    thanked_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    name: str
+    given: int  # what I gave them over the period
+    received: int  # what they gave me
+    unthanked: int
+    last: dt.date | None
+
+
+@dataclass(frozen=True)
+class FlagView:
+    kind: str  # "give, give, give", "taker" or "to thank"
+    person: PersonRef | None  # None: about my giving as a whole
+    reason: str
+    ask: list[PersonRef]
+
+
+@dataclass(frozen=True)
+class BalanceView:
+    since: dt.date
+    until: dt.date
+    person: PersonRef | None  # the balance of one person, or None for the whole network
+    given: int
+    received: int
+    flags: list[FlagView]
+    people: list[PersonRow]
+    exchanges: list[ExchangeView]  # one person's entries over the period (empty otherwise)
+
+
+def _ref(row: s.Person | None) -> PersonRef | None:
+    return PersonRef(row.id, row.name) if row is not None else None
+
+
+def _view(session: Session, row: s.Exchange) -> ExchangeView:
+    def named(person_id: int) -> PersonRef:
+        found = session.get(s.Person, person_id)
+        return PersonRef(person_id, found.name if found is not None else f"#{person_id}")
+
+    return ExchangeView(
+        id=row.id,
+        giver=named(row.giver_id),
+        receiver=named(row.receiver_id),
+        other=named(row.other_id) if row.other_id is not None else None,
+        kind=row.kind,
+        date=row.date,
+        note=row.note,
+        value=str(row.value) if row.value is not None else None,
+        currency=row.currency,
+        introduction_id=row.introduction_id,
+        thanked_on=row.thanked_on,
+    )
+
+
+def _money(value: str | None) -> tuple[Decimal | None, str | None]:
+    if value is None or not value.strip():
+        return None, None
+    return parse_money(value)
+
+
+def give(
+    store: Store,
+    person_ref: str,
+    kind: str,
+    *,
+    to: str | None = None,
+    note: str | None = None,
+    value: str | None = None,
+    on: dt.date,
+) -> ExchangeView:
+    """I gave PERSON something of KIND (an introduction or referral to OTHER, when given)."""
+    checked = check_kind(kind)
+    amount, currency = _money(value)
+    with store.write() as session:
+        me = refs.me(session, store.owner_id)
+        person = refs.person(session, store.owner_id, person_ref)
+        other = refs.person(session, store.owner_id, to) if to else None
+        if other is not None and other.id in (me.id, person.id):
+            raise UserError(
+                "--to names someone other than you and them", hint="name the third person"
+            )
+        row = record(
+            session,
+            store,
+            giver_id=me.id,
+            receiver_id=person.id,
+            kind=checked,
+            on=on,
+            note=validate.text(note),
+            value=amount,
+            currency=currency,
+            other_id=other.id if other is not None else None,
+        )
+        return _view(session, row)
+
+
+def got(
+    store: Store,
+    person_ref: str,
+    kind: str,
+    *,
+    note: str | None = None,
+    value: str | None = None,
+    on: dt.date,
+) -> ExchangeView:
+    """PERSON gave me something of KIND."""
+    checked = check_kind(kind)
+    amount, currency = _money(value)
+    with store.write() as session:
+        me = refs.me(session, store.owner_id)
+        person = refs.person(session, store.owner_id, person_ref)
+        row = record(
+            session,
+            store,
+            giver_id=person.id,
+            receiver_id=me.id,
+            kind=checked,
+            on=on,
+            note=validate.text(note),
+            value=amount,
+            currency=currency,
+        )
+        return _view(session, row)
+
+
+def _my_exchanges(
+    session: Session, owner_id: int, me_id: int, person_id: int | None = None
+) -> list[s.Exchange]:
+    query = select(s.Exchange).where(
+        s.Exchange.owner_id == owner_id,
+        or_(s.Exchange.giver_id == me_id, s.Exchange.receiver_id == me_id),
+    )
+    if person_id is not None:
+        query = query.where(
+            or_(s.Exchange.giver_id == person_id, s.Exchange.receiver_id == person_id)
+        )
+    return list(session.scalars(query.order_by(s.Exchange.date, s.Exchange.id)))
+
+
+def _entry(row: s.Exchange, me_id: int) -> core_ledger.Entry:
+    given = row.giver_id == me_id
+    return core_ledger.Entry(
+        person=row.receiver_id if given else row.giver_id,
+        given=given,
+        kind=row.kind,
+        date=row.date,
+        thanked=given or row.thanked_on is not None,
+    )
+
+
+def entries(session: Session, owner_id: int, me_id: int) -> list[core_ledger.Entry]:
+    """My whole ledger as core entries (what I gave and what I received)."""
+    return [_entry(row, me_id) for row in _my_exchanges(session, owner_id, me_id)]
+
+
+def _wanted(session: Session, owner_id: int) -> str | None:
+    """What to ask for, from my brief's wanted introductions: "introductions to A, B or C"."""
+    text = session.scalar(
+        select(s.Brief.wanted_intros)
+        .where(s.Brief.owner_id == owner_id)
+        .order_by(s.Brief.version.desc())
+        .limit(1)
+    )
+    items = [line.strip().lstrip("-*• ").strip() for line in (text or "").splitlines()]
+    items = [item for item in items if item][:3]
+    if not items:
+        return None
+    listed = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+    return f"introductions to {listed}"
+
+
+def balance(
+    store: Store,
+    person_ref: str | None = None,
+    *,
+    since: dt.date | None = None,
+    today: dt.date | None = None,
+    thresholds: core_ledger.Thresholds = core_ledger.DEFAULT_THRESHOLDS,
+) -> BalanceView:
+    """Giving and receiving over the period: overall first, then per person, with the flags."""
+    day = today or dt.date.today()
+    if since is not None and since > day:
+        raise UserError(f"--since {since} is in the future", hint="give a date up to today")
+    with store.read() as session:
+        me = refs.me(session, store.owner_id)
+        person = refs.person(session, store.owner_id, person_ref) if person_ref else None
+        if person is not None and person.id == me.id:
+            raise UserError("your balance with yourself is empty", hint="name someone else")
+        rows = _my_exchanges(session, store.owner_id, me.id, person.id if person else None)
+        found = [_entry(row, me.id) for row in rows]
+        ids = {e.person for e in found}
+        names = (
+            dict(
+                session.execute(
+                    select(s.Person.id, s.Person.name).where(s.Person.id.in_(ids))
+                ).all()
+            )
+            if ids
+            else {}
+        )
+        result = core_ledger.balance(
+            found,
+            today=day,
+            since=since,
+            names=names,
+            wanted=_wanted(session, store.owner_id),
+            thresholds=thresholds,
+        )
+        shown = (
+            [_view(session, r) for r in rows if result.since <= r.date <= result.until]
+            if person is not None
+            else []
+        )
+        return BalanceView(
+            since=result.since,
+            until=result.until,
+            person=_ref(person),
+            given=result.given,
+            received=result.received,
+            flags=[
+                FlagView(
+                    kind=f.kind,
+                    person=PersonRef(f.person, names[f.person]) if f.person is not None else None,
+                    reason=f.reason,
+                    ask=[PersonRef(p, names[p]) for p in f.ask],
+                )
+                for f in result.flags
+            ],
+            people=[
+                PersonRow(p.person, names[p.person], p.given, p.received, p.unthanked, p.last)
+                for p in result.people
+            ],
+            exchanges=shown,
+        )
+
+
+# -- for the tie strength and the advocate ranking ---------------------------------------
+
+
+def services_by_person(session: Session, owner_id: int, me_id: int) -> dict[int, list[Service]]:
+    """What I and each person exchanged, as tie-strength services (reciprocity).
+
+    An introduction of theirs I made that turned out well counts, besides my give, as a
+    service returned: both sides gained, and the tie grows as a two-way exchange does.
+    """
+    found = core_ledger.services(entries(session, owner_id, me_id))
+    good = session.execute(
+        select(s.Introduction.a_id, s.Introduction.b_id, s.Introduction.outcome_on).where(
+            s.Introduction.owner_id == owner_id,
+            s.Introduction.introducer_id == me_id,
+            s.Introduction.outcome == "good",
+        )
+    ).all()
+    for a_id, b_id, on in good:
+        if on is None:
+            continue
+        for person_id in (a_id, b_id):
+            found.setdefault(person_id, []).append(Service(on, "introduction", given=False))
+    return found
+
+
+def give_get_scores(
+    session: Session, owner_id: int, me_id: int, today: dt.date | None = None
+) -> dict[int, float]:
+    """Each person's give/get record with me in [0, 1) (people not listed score 0)."""
+    return core_ledger.give_get_scores(entries(session, owner_id, me_id), today or dt.date.today())

@@ -18,7 +18,7 @@ from whoknows.core.text import TfIdf, shared_terms
 from whoknows.core.tiestrength import band
 from whoknows.errors import UserError
 from whoknows.services import icp as icp_service
-from whoknows.services import refs
+from whoknows.services import ledger, refs
 from whoknows.services.snapshot import Snapshot, load_snapshot
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
@@ -250,8 +250,19 @@ def _signals(store: Store, session: Session, snapshot: Snapshot) -> tuple[Profil
     if not profile.is_empty() and snapshot.serves_texts:
         space = TfIdf(snapshot.serves_texts)
         sphere[snapshot.serves_nodes] = space.similarity(space.query([_profile_text(profile)]))[0]
+    give_get = np.zeros(n)
+    if snapshot.me is not None:
+        me_id = int(snapshot.graph.node_ids[snapshot.me])
+        scores = ledger.give_get_scores(session, store.owner_id, me_id, snapshot.day)
+        if scores:
+            nodes = snapshot.graph.index_of(np.fromiter(scores, dtype=np.int64), strict=False)
+            values = np.fromiter(scores.values(), dtype=np.float64)
+            give_get[nodes[nodes >= 0]] = values[nodes >= 0]
     return profile, Signals(
-        icp=match_mask(profile, snapshot.attributes), sphere=sphere, trust=snapshot.trust
+        icp=match_mask(profile, snapshot.attributes),
+        sphere=sphere,
+        trust=snapshot.trust,
+        give_get=give_get,
     )
 
 
@@ -293,9 +304,10 @@ def advocates(
                 reasons.append(
                     f"serves {serves[pid]}" + (f" ({', '.join(overlap)})" if overlap else "")
                 )
-            reasons.append(f"your tie: {snapshot.my_ties.get(advocate.node, band(advocate.tie))}")
+            tie_text = snapshot.my_ties.get(advocate.node, band(advocate.tie))
+            reasons.append(f"your tie: {tie_text}")
             trust = snapshot.trust[advocate.node]
-            if not np.isnan(trust):
+            if not np.isnan(trust) and "rated" not in tie_text:
                 reasons.append(f"trust {round(trust * 4 + 1)}/5")
             views.append(
                 AdvocateView(

@@ -27,11 +27,13 @@ from whoknows.core.models import InteractionKind, TieSource
 from whoknows.core.tiestrength import (
     Contact,
     Rating,
+    Service,
     TieScore,
     band,
     default_strength,
     score_tie,
 )
+from whoknows.services import ledger
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 
@@ -103,7 +105,8 @@ def build_snapshot(store: Store, *, day: dt.date, version: int | None = None) ->
         people = _people(connection, store.owner_id)
         node_ids = people["ids"]
         graph_chunks = list(_ties(connection, store.owner_id, me_id))
-        mine, explanations = _my_ties(connection, store.owner_id, me_id, day)
+        services = ledger.services_by_person(session, store.owner_id, me_id) if me_id else {}
+        mine, explanations = _my_ties(connection, store.owner_id, me_id, day, services)
         graph_chunks.append(mine)
         graph = Graph.from_chunks(graph_chunks, node_ids=node_ids)
         attributes = _attributes(connection, store.owner_id, people, graph)
@@ -212,9 +215,14 @@ def _ties(connection: Connection, owner: int, me_id: int | None) -> Iterator[tup
 
 
 def _my_ties(
-    connection: Connection, owner: int, me_id: int | None, day: dt.date
+    connection: Connection,
+    owner: int,
+    me_id: int | None,
+    day: dt.date,
+    services: dict[int, list[Service]],
 ) -> tuple[tuple[Any, Any, Any], dict[int, str]]:
-    """My own ties, scored from the interaction history (the recorded strength otherwise)."""
+    """My own ties, scored from the interaction history and what we exchanged (the ledger);
+    the recorded strength, or a default by source, when neither is known."""
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
     if me_id is None:
         return empty, {}
@@ -248,13 +256,15 @@ def _my_ties(
     explanations: dict[int, str] = {}
     for low, high, recorded, source, since in ties:
         other = high if low == me_id else low
-        history = contacts.get(other)
-        if history:
+        history = contacts.get(other, [])
+        exchanged = services.get(other, [])
+        if history or exchanged:
             score: TieScore = score_tie(
                 history,
                 today=day,
+                services=exchanged,
                 rating=Rating(ratings[other], since or day) if other in ratings else None,
-                contexts=len({c.kind for c in history}),
+                contexts=max(1, len({c.kind for c in history})),
                 known_since=since,
             )
             strength = score.strength

@@ -1,0 +1,232 @@
+"""Give-first suggestions: introductions I could make between people I know, on meaning."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Container, Sequence
+from dataclasses import dataclass
+
+from scipy import sparse
+
+from whoknows.core.text import TfIdf, shared_terms
+from whoknows.core.tiestrength import band
+
+ASK_OFFER = "ask-offer"
+IDEAL_CLIENT = "ideal-client"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Someone I know, with what they need, offer and whom they serve.
+
+    profile says what they are (role, organization, industry, tags) in plain words: it is
+    matched against other people's ideal clients and shown in explanations.
+    """
+
+    person: int
+    name: str
+    tie: float  # my tie strength to them, in [0, 1]
+    trust: int | None = None  # my trust, 1-5
+    asks: str | None = None
+    offers: str | None = None
+    serves: str | None = None
+    profile: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SuggestParams:
+    """The knobs of the suggestions; defaults documented in docs/give-to-get.md."""
+
+    min_similarity: float = 0.15  # cosine similarity below this is no match
+    unknown_trust: float = 0.3  # trust not recorded counts as this, in [0, 1]
+    tie_share: float = 0.5  # confidence in a side = tie_share·tie + (1 − tie_share)·trust
+    ideal_client_weight: float = 0.8  # meeting a potential client is a step less direct
+    # what someone is (role, industry) meets an ask less surely than what they say they offer
+    profile_weight: float = 0.6
+    max_per_person: int = 2  # a person appears in at most this many of the suggestions
+
+
+DEFAULT_PARAMS = SuggestParams()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Introduce A (who needs, or serves) to B (who offers, or is the kind A serves)."""
+
+    a: int
+    b: int
+    kind: str  # ask-offer or ideal-client
+    score: float
+    similarity: float
+    shared: tuple[str, ...]
+    explanation: str
+
+
+_ASKING = re.compile(
+    r"^\s*(?:i\s+am\s+|i'm\s+|is\s+)?(?:looking\s+for|seeking|searching\s+for|in\s+need\s+of|"
+    r"needs?|wants?|would\s+like)\s+",
+    re.IGNORECASE,
+)
+_OFFERING = re.compile(r"^\s*(?:offers?|provides?|can\s+offer|can\s+provide)\s+", re.IGNORECASE)
+
+
+def _clause(text: str, pattern: re.Pattern[str]) -> str:
+    cleaned = pattern.sub("", " ".join(text.split())).rstrip(" .;")
+    # "Bookkeeping for…" reads as "bookkeeping for…" mid-sentence; "CFO…" stays as typed.
+    if cleaned[1:2].isupper():
+        return cleaned
+    return cleaned[:1].lower() + cleaned[1:]
+
+
+def need_phrase(text: str) -> str:
+    """An ask as it reads after "is looking for": "Looking for a bookkeeper." → "a bookkeeper"."""
+    return _clause(text, _ASKING)
+
+
+def offer_phrase(text: str) -> str:
+    """An offer as it reads after "offers": "Offers payroll services" → "payroll services"."""
+    return _clause(text, _OFFERING)
+
+
+def _how_well(tie: float) -> str:
+    return {"strong": "well", "good": "well", "weak": "a little"}.get(band(tie), "barely")
+
+
+def _knowing(a: Candidate, b: Candidate) -> str:
+    first, second = _how_well(a.tie), _how_well(b.tie)
+    if first == second:
+        return f"you know both {first}"
+    return f"you know {a.name} {first} and {b.name} {second}"
+
+
+def _confidence(c: Candidate, p: SuggestParams) -> float:
+    trust = p.unknown_trust if c.trust is None else (min(max(c.trust, 1), 5) - 1) / 4
+    return p.tie_share * min(max(c.tie, 0.0), 1.0) + (1 - p.tie_share) * trust
+
+
+def _what(c: Candidate) -> str:
+    """What someone is, for matching: role, organization and industry, and their tags."""
+    return " ".join(x for x in (c.profile, *c.tags) if x)
+
+
+_LOOKING = re.compile(r"(?i)^\s*(?:looking|seeking|searching|in\s+need)\b")
+_NOUN_START = re.compile(r"(?i)^(?:an?|some|someone|somebody|help|more|new|advice)\b")
+
+
+def _need(c: Candidate) -> str:
+    text = " ".join((c.asks or "").split()).rstrip(" .;")
+    phrase = need_phrase(text)
+    # "needs a bookkeeper" reads as "is looking for a bookkeeper"; "wants the factory to run
+    # better" or a problem told in their own words is quoted as it was said.
+    if phrase != text and (_LOOKING.match(text) or _NOUN_START.match(phrase)):
+        return f"{c.name} is looking for {phrase}"
+    return f"{c.name}\u2019s ask: \u201c{text}\u201d"
+
+
+def _explain(kind: str, a: Candidate, b: Candidate, by_offer: bool) -> str:
+    if kind == ASK_OFFER:
+        need = _need(a)
+        if by_offer and b.offers:
+            give = f"{b.name} offers {offer_phrase(b.offers)}"
+        else:
+            give = f"{b.name} is {b.profile or ', '.join(b.tags)}"
+    else:
+        need = f"{a.name} serves {offer_phrase(a.serves or '')}"
+        give = f"{b.name} is {b.profile}"
+    return f"{need}; {give}; {_knowing(a, b)}"
+
+
+def _pairs(
+    queries: Sequence[Candidate],
+    documents: Sequence[Candidate],
+    query_text: Sequence[str],
+    document_text: Sequence[str],
+    min_similarity: float,
+) -> list[tuple[Candidate, Candidate, float]]:
+    if not queries or not documents:
+        return []
+    space = TfIdf(document_text)
+    product = sparse.coo_matrix(space.query(query_text) @ space.matrix.T)
+    found = []
+    for row, col, value in zip(product.row, product.col, product.data, strict=True):
+        if value >= min_similarity and queries[row].person != documents[col].person:
+            found.append((queries[row], documents[col], float(min(value, 1.0))))
+    return found
+
+
+def suggest(
+    candidates: Sequence[Candidate],
+    *,
+    exclude: Container[frozenset[int]] = (),
+    top: int = 10,
+    params: SuggestParams = DEFAULT_PARAMS,
+) -> list[Suggestion]:
+    """The best introductions to make among CANDIDATES, best first, one per pair.
+
+    A pair matches when one's asks meet the other's offers (or what they are), or when
+    one is the kind of client the other serves; EXCLUDE holds pairs that already know
+    each other or were already introduced.
+    """
+    p = params
+    askers = [c for c in candidates if c.asks and c.asks.strip()]
+    offerers = [c for c in candidates if c.offers and c.offers.strip()]
+    servers = [c for c in candidates if c.serves and c.serves.strip()]
+    profiled = [c for c in candidates if _what(c)]
+    asks = [c.asks or "" for c in askers]
+    # (kind, a, b, similarity, weight, matched on b's offers)
+    matches = [
+        (ASK_OFFER, a, b, sim, 1.0, True)
+        for a, b, sim in _pairs(
+            askers, offerers, asks, [c.offers or "" for c in offerers], p.min_similarity
+        )
+    ]
+    matches += [
+        (ASK_OFFER, a, b, sim, p.profile_weight, False)
+        for a, b, sim in _pairs(
+            askers, profiled, asks, [_what(c) for c in profiled], p.min_similarity
+        )
+    ]
+    matches += [
+        (IDEAL_CLIENT, a, b, sim, p.ideal_client_weight, False)
+        for a, b, sim in _pairs(
+            servers,
+            profiled,
+            [c.serves or "" for c in servers],
+            [_what(c) for c in profiled],
+            p.min_similarity,
+        )
+    ]
+    best: dict[frozenset[int], Suggestion] = {}
+    for kind, a, b, sim, weight, by_offer in matches:
+        pair = frozenset((a.person, b.person))
+        if pair in exclude:
+            continue
+        score = weight * sim * math.sqrt(_confidence(a, p) * _confidence(b, p))
+        if pair in best and best[pair].score >= score:
+            continue
+        source = a.asks if kind == ASK_OFFER else a.serves
+        target = b.offers if by_offer else _what(b)
+        best[pair] = Suggestion(
+            a=a.person,
+            b=b.person,
+            kind=kind,
+            score=round(score, 6),
+            similarity=round(sim, 6),
+            shared=tuple(shared_terms(source, target)),
+            explanation=_explain(kind, a, b, by_offer),
+        )
+    ranked = sorted(best.values(), key=lambda s: (-s.score, min(s.a, s.b), max(s.a, s.b)))
+    # A few people with broad asks or offers would fill the list: spread it over more people.
+    chosen: list[Suggestion] = []
+    seen: dict[int, int] = {}
+    for found in ranked:
+        if len(chosen) >= top:
+            break
+        if max(seen.get(found.a, 0), seen.get(found.b, 0)) >= p.max_per_person:
+            continue
+        chosen.append(found)
+        for person in (found.a, found.b):
+            seen[person] = seen.get(person, 0) + 1
+    return chosen

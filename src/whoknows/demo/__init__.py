@@ -1,0 +1,1 @@
+"""The demo network: a realistic, reproducible world of people, organizations and ties."""

@@ -1,0 +1,438 @@
+"""Introductions with double opt-in, behind the reputation guard.
+
+States: proposed → asked → accepted (both sides said yes) → made, or declined; a made
+introduction gets an outcome (good, neutral, bad) that feeds the guard and tie strength.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from whoknows.core import guard
+from whoknows.core.models import InteractionKind, TieSource
+from whoknows.core.suggest import need_phrase, offer_phrase
+from whoknows.core.tiestrength import Contact, Rating, default_strength, score_tie
+from whoknows.errors import Conflict, NotFound, Refused, UserError
+from whoknows.services import ledger, refs, validate
+from whoknows.services.drafts import Draft, Recipient, render
+from whoknows.services.ledger import PersonRef
+from whoknows.services.store import Store
+from whoknows.storage import schema as s
+
+STATES = ("proposed", "asked", "accepted", "made", "declined")
+OPEN_STATES = ("proposed", "asked", "accepted")
+OUTCOMES = ("good", "neutral", "bad")
+
+
+@dataclass(frozen=True)
+class IntroView:
+    id: int
+    a: PersonRef
+    b: PersonRef
+    why: str | None
+    state: str
+    a_accepted: bool
+    b_accepted: bool
+    proposed_on: dt.date
+    asked_on: dt.date | None
+    made_on: dt.date | None
+    declined_on: dt.date | None
+    outcome: str | None
+    outcome_note: str | None
+    outcome_on: dt.date | None
+    forced: bool
+    warnings: list[str]  # the guard's reasons, kept when it was overridden with --force
+
+
+@dataclass(frozen=True)
+class IntroDrafts:
+    """An introduction and the emails drafted for it (nothing is sent)."""
+
+    introduction: IntroView
+    drafts: list[Draft]
+    sender: Recipient | None
+
+
+def _view(session: Session, row: s.Introduction) -> IntroView:
+    a, b = session.get(s.Person, row.a_id), session.get(s.Person, row.b_id)
+    return IntroView(
+        id=row.id,
+        a=PersonRef(row.a_id, a.name if a else f"#{row.a_id}"),
+        b=PersonRef(row.b_id, b.name if b else f"#{row.b_id}"),
+        why=row.why,
+        state=row.state,
+        a_accepted=row.a_accepted,
+        b_accepted=row.b_accepted,
+        proposed_on=row.proposed_on,
+        asked_on=row.asked_on,
+        made_on=row.made_on,
+        declined_on=row.declined_on,
+        outcome=row.outcome,
+        outcome_note=row.outcome_note,
+        outcome_on=row.outcome_on,
+        forced=row.forced,
+        warnings=row.warnings.splitlines() if row.warnings else [],
+    )
+
+
+# -- the guard's view of one side --------------------------------------------------------
+
+
+def _my_tie(session: Session, owner_id: int, me_id: int, person_id: int) -> s.Tie | None:
+    low, high = sorted((me_id, person_id))
+    return session.scalar(
+        select(s.Tie).where(
+            s.Tie.owner_id == owner_id, s.Tie.person_a_id == low, s.Tie.person_b_id == high
+        )
+    )
+
+
+def _contacts(session: Session, owner_id: int, person_id: int, today: dt.date) -> list[Contact]:
+    mine = (
+        select(s.Interaction.id, s.Interaction.kind, s.Interaction.date)
+        .join(s.InteractionPerson, s.InteractionPerson.interaction_id == s.Interaction.id)
+        .where(
+            s.Interaction.owner_id == owner_id,
+            s.InteractionPerson.person_id == person_id,
+            s.Interaction.date <= today,
+        )
+    ).subquery()
+    rows = session.execute(
+        select(mine.c.id, mine.c.kind, mine.c.date, func.count(s.InteractionPerson.person_id))
+        .join(s.InteractionPerson, s.InteractionPerson.interaction_id == mine.c.id)
+        .group_by(mine.c.id, mine.c.kind, mine.c.date)
+    ).all()
+    return [Contact(date, InteractionKind(kind), max(1, n)) for _, kind, date, n in rows]
+
+
+def side(
+    session: Session, store: Store, me_id: int, person: s.Person, today: dt.date
+) -> guard.Side:
+    """What the guard needs to know about PERSON: how long, how often, how strongly, outcomes."""
+    owner = store.owner_id
+    contacts = _contacts(session, owner, person.id, today)
+    tie = _my_tie(session, owner, me_id, person.id)
+    starts = [d for d in (person.met_on, tie.since if tie else None) if d is not None]
+    starts += [c.date for c in contacts]
+    strength: float | None = None
+    if tie is not None:
+        if contacts:
+            services = ledger.services_by_person(session, owner, me_id).get(person.id, [])
+            rating = Rating(person.trust, tie.since or today) if person.trust else None
+            strength = score_tie(
+                contacts,
+                today=today,
+                services=services,
+                rating=rating,
+                contexts=len({c.kind for c in contacts}),
+                known_since=tie.since,
+            ).strength
+        else:
+            strength = default_strength(TieSource(tie.source), tie.strength)
+    bad = session.scalars(
+        select(s.Introduction).where(
+            s.Introduction.owner_id == owner,
+            s.Introduction.outcome == "bad",
+            or_(s.Introduction.a_id == person.id, s.Introduction.b_id == person.id),
+        )
+    ).all()
+    outcomes = []
+    for row in bad:
+        other = session.get(s.Person, row.b_id if row.a_id == person.id else row.a_id)
+        outcomes.append(
+            guard.BadOutcome(row.outcome_on, other.name if other else "someone", row.outcome_note)
+        )
+    return guard.Side(
+        person=person.id,
+        name=person.name,
+        known_since=min(starts) if starts else None,
+        interactions=len(contacts),
+        tie_strength=strength,
+        trust=person.trust,
+        bad_outcomes=tuple(outcomes),
+    )
+
+
+def check(
+    store: Store,
+    a_ref: str,
+    b_ref: str,
+    *,
+    today: dt.date | None = None,
+    rules: guard.GuardRules = guard.DEFAULT_RULES,
+) -> list[guard.Warning]:
+    """The guard's reasons to hesitate over introducing A and B (nothing is written)."""
+    day = today or dt.date.today()
+    with store.read() as session:
+        me, a, b = _pair(session, store, a_ref, b_ref)
+        return guard.check([side(session, store, me.id, p, day) for p in (a, b)], day, rules)
+
+
+def _pair(
+    session: Session, store: Store, a_ref: str, b_ref: str
+) -> tuple[s.Person, s.Person, s.Person]:
+    me = refs.me(session, store.owner_id)
+    a = refs.person(session, store.owner_id, a_ref)
+    b = refs.person(session, store.owner_id, b_ref)
+    if a.id == b.id:
+        raise UserError(f"{a.name} cannot be introduced to themselves", hint="name two people")
+    if me.id in (a.id, b.id):
+        raise UserError(
+            "you introduce two other people to each other",
+            hint="to meet someone yourself, see: whoknows path PERSON",
+        )
+    return me, a, b
+
+
+# -- the use cases -----------------------------------------------------------------------
+
+
+def propose(
+    store: Store,
+    a_ref: str,
+    b_ref: str,
+    *,
+    why: str | None = None,
+    force: bool = False,
+    today: dt.date | None = None,
+    rules: guard.GuardRules = guard.DEFAULT_RULES,
+) -> IntroView:
+    """Propose introducing A and B; the guard refuses (exit 3, nothing written) unless FORCE."""
+    day = today or dt.date.today()
+    reason = validate.text(why)
+    with store.write() as session:
+        me, a, b = _pair(session, store, a_ref, b_ref)
+        pending = session.scalar(
+            select(s.Introduction).where(
+                s.Introduction.owner_id == store.owner_id,
+                s.Introduction.state.in_(OPEN_STATES),
+                or_(
+                    (s.Introduction.a_id == a.id) & (s.Introduction.b_id == b.id),
+                    (s.Introduction.a_id == b.id) & (s.Introduction.b_id == a.id),
+                ),
+            )
+        )
+        if pending is not None:
+            raise Conflict(
+                f"{a.name} and {b.name} already have introduction #{pending.id} ({pending.state})",
+                hint=f"carry it on: whoknows intro ask {pending.id}",
+            )
+        warnings = guard.check([side(session, store, me.id, p, day) for p in (a, b)], day, rules)
+        if warnings and not force:
+            raise Refused(
+                f"introducing {a.name} and {b.name} could cost you your reputation: "
+                + guard.summary(warnings),
+                hint="nothing was written; get to know them first, or run again with --force",
+            )
+        row = s.Introduction(
+            owner_id=store.owner_id,
+            introducer_id=me.id,
+            a_id=a.id,
+            b_id=b.id,
+            why=reason,
+            state="proposed",
+            proposed_on=day,
+            forced=bool(warnings),
+            warnings="\n".join(str(w) for w in warnings) or None,
+        )
+        session.add(row)
+        session.flush()
+        return _view(session, row)
+
+
+def _get(session: Session, owner_id: int, intro_id: int) -> s.Introduction:
+    row = session.get(s.Introduction, intro_id)
+    if row is None or row.owner_id != owner_id:
+        raise NotFound(f"no introduction #{intro_id}", hint="see: whoknows intro list")
+    return row
+
+
+_NEXT = {
+    "proposed": "ask both sides first: whoknows intro ask {id}",
+    "asked": "wait until both accept: whoknows intro accept {id} A|B",
+    "accepted": "make it: whoknows intro make {id}",
+    "made": "record how it went: whoknows intro outcome {id} good|neutral|bad",
+    "declined": "it is closed; propose a new one if things changed",
+}
+
+
+def _require(row: s.Introduction, allowed: Sequence[str], action: str) -> None:
+    if row.state not in allowed:
+        raise UserError(
+            f"introduction #{row.id} is {row.state}: it cannot be {action}",
+            hint=_NEXT[row.state].format(id=row.id),
+        )
+
+
+def _facts(person: s.Person) -> dict[str, Any]:
+    org = person.organization.name if person.organization else None
+    headline = " at ".join(x for x in (person.role, org) if x)
+    return {
+        "name": person.name,
+        "first_name": person.name.split()[0] if person.name.split() else person.name,
+        "email": person.emails[0].email if person.emails else None,
+        "role": person.role,
+        "organization": org,
+        "industry": person.industry
+        or (person.organization.industry if person.organization else None),
+        "headline": headline or None,
+        "serves": offer_phrase(person.serves) if person.serves else None,
+        "offers": offer_phrase(person.offers) if person.offers else None,
+        "asks": need_phrase(person.asks) if person.asks else None,
+    }
+
+
+def _recipient(person: s.Person) -> Recipient:
+    return Recipient(person.name, person.emails[0].email if person.emails else None)
+
+
+def ask(store: Store, intro_id: int, *, today: dt.date | None = None) -> IntroDrafts:
+    """Draft the opt-in message to each side and mark the introduction asked."""
+    day = today or dt.date.today()
+    with store.write() as session:
+        row = _get(session, store.owner_id, intro_id)
+        _require(row, ("proposed", "asked"), "asked")
+        me = refs.me(session, store.owner_id)
+        a, b = session.get(s.Person, row.a_id), session.get(s.Person, row.b_id)
+        assert a is not None
+        assert b is not None
+        found = [
+            render(
+                store.settings,
+                "email/intro_ask.txt",
+                to=[_recipient(person)],
+                name=f"intro-{row.id}-ask-{person.name}",
+                me=_facts(me),
+                person=_facts(person),
+                other=_facts(other),
+                why=row.why,
+            )
+            for person, other in ((a, b), (b, a))
+        ]
+        if row.state == "proposed":
+            row.state = "asked"
+            row.asked_on = day
+        session.flush()
+        return IntroDrafts(_view(session, row), found, _recipient(me))
+
+
+def accept(store: Store, intro_id: int, side_name: str) -> IntroView:
+    """Record that side A or B said yes; when both have, the introduction is accepted."""
+    which = side_name.strip().upper()
+    if which not in ("A", "B"):
+        raise UserError(f"side {side_name!r} is not A or B", hint="see: whoknows intro list")
+    with store.write() as session:
+        row = _get(session, store.owner_id, intro_id)
+        _require(row, ("asked",), "accepted")
+        if which == "A":
+            row.a_accepted = True
+        else:
+            row.b_accepted = True
+        if row.a_accepted and row.b_accepted:
+            row.state = "accepted"
+        session.flush()
+        return _view(session, row)
+
+
+def make(store: Store, intro_id: int, *, today: dt.date | None = None) -> IntroDrafts:
+    """Draft the introduction email to both and record it as a give to each side."""
+    day = today or dt.date.today()
+    with store.write() as session:
+        row = _get(session, store.owner_id, intro_id)
+        _require(row, ("accepted",), "made")
+        me = refs.me(session, store.owner_id)
+        a, b = session.get(s.Person, row.a_id), session.get(s.Person, row.b_id)
+        assert a is not None
+        assert b is not None
+        draft = render(
+            store.settings,
+            "email/intro_make.txt",
+            to=[_recipient(a), _recipient(b)],
+            name=f"intro-{row.id}-{a.name}-{b.name}",
+            me=_facts(me),
+            a=_facts(a),
+            b=_facts(b),
+            why=row.why,
+        )
+        for person, other in ((a, b), (b, a)):
+            ledger.record(
+                session,
+                store,
+                giver_id=me.id,
+                receiver_id=person.id,
+                kind="introduction",
+                on=day,
+                note=row.why,
+                other_id=other.id,
+                introduction_id=row.id,
+            )
+        row.state = "made"
+        row.made_on = day
+        session.flush()
+        return IntroDrafts(_view(session, row), [draft], _recipient(me))
+
+
+def decline(store: Store, intro_id: int, *, today: dt.date | None = None) -> IntroView:
+    """One side said no (or I changed my mind): the introduction is closed."""
+    day = today or dt.date.today()
+    with store.write() as session:
+        row = _get(session, store.owner_id, intro_id)
+        _require(row, OPEN_STATES, "declined")
+        row.state = "declined"
+        row.declined_on = day
+        session.flush()
+        return _view(session, row)
+
+
+def outcome(
+    store: Store,
+    intro_id: int,
+    result: str,
+    *,
+    note: str | None = None,
+    today: dt.date | None = None,
+) -> IntroView:
+    """How a made introduction went: a bad one makes the guard warn about both sides next time;
+    a good one counts as a service returned in their tie strength."""
+    value = result.strip().lower()
+    if value not in OUTCOMES:
+        raise UserError(f"outcome {result!r} is not known", hint="use good, neutral or bad")
+    day = today or dt.date.today()
+    with store.write() as session:
+        row = _get(session, store.owner_id, intro_id)
+        _require(row, ("made",), "given an outcome")
+        row.outcome = value
+        row.outcome_note = validate.text(note)
+        row.outcome_on = day
+        session.flush()
+        return _view(session, row)
+
+
+def list_introductions(store: Store, *, state: str | None = None) -> list[IntroView]:
+    """Introductions, newest first; STATE keeps one state only."""
+    if state is not None and state.strip().lower() not in STATES:
+        raise UserError(f"state {state!r} is not known", hint=f"use one of: {', '.join(STATES)}")
+    with store.read() as session:
+        query = select(s.Introduction).where(s.Introduction.owner_id == store.owner_id)
+        if state is not None:
+            query = query.where(s.Introduction.state == state.strip().lower())
+        rows = session.scalars(query.order_by(s.Introduction.id.desc())).all()
+        return [_view(session, row) for row in rows]
+
+
+def counts(store: Store) -> Counter[str]:
+    """How many introductions are in each state."""
+    with store.read() as session:
+        rows = session.execute(
+            select(s.Introduction.state, func.count())
+            .where(s.Introduction.owner_id == store.owner_id)
+            .group_by(s.Introduction.state)
+        ).all()
+        return Counter({state: int(n) for state, n in rows})

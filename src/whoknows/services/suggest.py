@@ -1,0 +1,147 @@
+"""Give-first suggestions: introductions I could make between people I know."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from whoknows.core import suggest as core_suggest
+from whoknows.core.graph import Graph
+from whoknows.errors import UserError
+from whoknows.services.ledger import PersonRef
+from whoknows.services.snapshot import load_snapshot
+from whoknows.services.store import Store
+from whoknows.storage import schema as s
+
+
+@dataclass(frozen=True)
+class SuggestionView:
+    """Introduce a (who needs, or serves) to b (who offers, or is the kind a serves)."""
+
+    a: PersonRef
+    b: PersonRef
+    kind: str  # ask-offer or ideal-client
+    score: float
+    similarity: float
+    shared: list[str]
+    explanation: str
+    command: str  # the command that proposes it
+
+
+class _Excluded:
+    """Pairs not to suggest: a tie between them exists, or an introduction of them does."""
+
+    def __init__(self, graph: Graph, introduced: set[frozenset[int]]) -> None:
+        self.graph = graph
+        self.introduced = introduced
+
+    def __contains__(self, pair: object) -> bool:
+        if not isinstance(pair, frozenset) or len(pair) != 2:
+            return False
+        if pair in self.introduced:
+            return True
+        u, v = (int(x) for x in self.graph.index_of(np.asarray(sorted(pair), dtype=np.int64)))
+        return self.graph.strength_of(u, v) > 0
+
+
+def _profile(row: s.Person) -> str | None:
+    """What someone is, in words: "Operations Director at Ferro (manufacturing)"."""
+    org = row.organization
+    headline = " at ".join(x for x in (row.role, org.name if org else None) if x)
+    industry = row.industry or (org.industry if org else None)
+    if industry:
+        headline = f"{headline} ({industry})" if headline else industry
+    return headline or None
+
+
+def _candidates(
+    session: Session, owner_id: int, me_id: int, ties: dict[int, float]
+) -> list[core_suggest.Candidate]:
+    known = (
+        select(s.Tie.person_b_id.label("pid"))
+        .where(s.Tie.owner_id == owner_id, s.Tie.person_a_id == me_id)
+        .union(
+            select(s.Tie.person_a_id).where(s.Tie.owner_id == owner_id, s.Tie.person_b_id == me_id)
+        )
+        .subquery()
+    )
+    rows = session.scalars(
+        select(s.Person).join(known, known.c.pid == s.Person.id).order_by(s.Person.id)
+    ).all()
+    found = []
+    for row in rows:
+        tags = tuple(t.tag for t in row.tags)
+        profile = _profile(row)
+        if not (row.asks or row.offers or row.serves or profile or tags):
+            continue
+        found.append(
+            core_suggest.Candidate(
+                person=row.id,
+                name=row.name,
+                tie=ties.get(row.id, 0.0),
+                trust=row.trust,
+                asks=row.asks,
+                offers=row.offers,
+                serves=row.serves,
+                profile=profile,
+                tags=tags,
+            )
+        )
+    return found
+
+
+def suggest(
+    store: Store,
+    *,
+    top: int = 10,
+    today: dt.date | None = None,
+    params: core_suggest.SuggestParams = core_suggest.DEFAULT_PARAMS,
+) -> list[SuggestionView]:
+    """Introductions I could make: one person's asks meet another's offers, or one is the kind
+    of client another serves; weighed by my trust and ties, never between people who already
+    know each other or were already introduced."""
+    if top < 1:
+        raise UserError(f"--top {top} is out of range", hint="use 1 or more")
+    snapshot = load_snapshot(store, today=today)
+    if snapshot.me is None:
+        raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
+    graph = snapshot.graph
+    nodes, strengths = graph.neighbors(snapshot.me)
+    ties = {int(pid): float(st) for pid, st in zip(graph.node_ids[nodes], strengths, strict=True)}
+    with store.read() as session:
+        me_id = int(graph.node_ids[snapshot.me])
+        candidates = _candidates(session, store.owner_id, me_id, ties)
+        introduced = {
+            frozenset((a, b))
+            for a, b in session.execute(
+                select(s.Introduction.a_id, s.Introduction.b_id).where(
+                    s.Introduction.owner_id == store.owner_id
+                )
+            )
+        }
+        found = core_suggest.suggest(
+            candidates, exclude=_Excluded(graph, introduced), top=top, params=params
+        )
+        names = {c.person: c.name for c in candidates}
+        return [
+            SuggestionView(
+                a=PersonRef(x.a, names[x.a]),
+                b=PersonRef(x.b, names[x.b]),
+                kind=x.kind,
+                score=x.score,
+                similarity=x.similarity,
+                shared=list(x.shared),
+                explanation=x.explanation,
+                command=f'whoknows intro {x.a} {x.b} --why "{_why(x)}"',
+            )
+            for x in found
+        ]
+
+
+def _why(found: core_suggest.Suggestion) -> str:
+    first = found.explanation.split("; ")[:2]
+    return "; ".join(first).replace('"', "'")
