@@ -159,3 +159,25 @@ def test_the_snapshot_is_reused_until_the_store_changes(store: Store) -> None:
     network.know(store, "Dana", "Ines", strength=0.3)
     changed = snapshot.load_snapshot(store, today=TODAY)
     assert changed.graph.num_ties == first.graph.num_ties + 1
+
+
+def test_sending_my_brief_raises_the_advocates_briefed_part(store: Store) -> None:
+    from whoknows.services import brief, ledger
+
+    _network(store)
+    before = {a.person.name: a for a in reach.advocates(store, top=10, today=TODAY)[1]}
+    assert before["Ben"].parts["briefed"] == 0
+    brief.set_brief(store, offer="Fractional CFO services", on=TODAY)
+    brief.sent(store, "Ben", on=TODAY)
+    after = {a.person.name: a for a in reach.advocates(store, top=10, today=TODAY)[1]}
+    assert after["Ben"].parts["briefed"] > 0
+    assert after["Ben"].score > before["Ben"].score
+    assert after["Dana"].parts["briefed"] == 0
+    # editing the brief makes Ben's copy old: the part goes back to zero
+    brief.set_brief(store, offer="Fractional CFO and FP&A services", on=TODAY)
+    edited = {a.person.name: a for a in reach.advocates(store, top=10, today=TODAY)[1]}
+    assert edited["Ben"].parts["briefed"] == 0
+    # and what Ben gave me counts in his give/get part
+    ledger.got(store, "Ben", "referral", note="a lead", on=TODAY - dt.timedelta(days=10))
+    given = {a.person.name: a for a in reach.advocates(store, top=10, today=TODAY)[1]}
+    assert given["Ben"].parts["give_get"] > edited["Ben"].parts["give_get"]

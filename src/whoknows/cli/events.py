@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from whoknows.cli.common import DbOption, JsonOption, console, print_json, say, store
+from whoknows.cli.followups import event_followup
 from whoknows.errors import UserError
 from whoknows.services import events, validate, views
 
@@ -79,6 +80,9 @@ def show(
     for a in found.attendees:
         table.add_row(str(a.person_id), Text(a.name), "yes" if a.gets_it else "")
     console().print(table)
+
+
+app.command("followup")(event_followup)
 
 
 @app.command("list")

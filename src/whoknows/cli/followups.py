@@ -1,10 +1,390 @@
-"""Commands of the followups area; register() adds them to the whoknows app."""
+"""`whoknows due|done|snooze|cadence`, `calendar export` and `brief …`: following up."""
 
 from __future__ import annotations
 
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+from rich.text import Text
+
+from whoknows.cli.common import (
+    DateOption,
+    DbOption,
+    JsonOption,
+    console,
+    print_json,
+    say,
+    store,
+    when,
+)
+from whoknows.cli.common import today as today_
+from whoknows.core.followups import DEFAULT_WITHIN, Item
+from whoknows.errors import UserError
+from whoknows.services import brief, calendar, followups
+
+Person = Annotated[str, typer.Argument(help="Who: id, email or part of the name.")]
+Within = Annotated[
+    int, typer.Option("--within", help="Also list who is due in the next DAYS days.")
+]
+
+
+def item_json(item: Item) -> dict[str, Any]:
+    """An item of the queue in the JSON shape of DESIGN.md §7 (plus the details)."""
+    return {
+        "id": item.id,
+        "name": item.name,
+        "due": item.due.isoformat(),
+        "overdue_days": item.overdue_days,
+        "reason": item.reason,
+        "action": item.action,
+        "potential": item.potential,
+        "priority": item.priority,
+        "reasons": [
+            {"kind": r.kind, "due": r.due.isoformat(), "reason": r.text, "action": r.action}
+            for r in item.reasons
+        ],
+    }
+
+
+def due(within: Within = DEFAULT_WITHIN, db: DbOption = None, json: JsonOption = False) -> None:
+    """Who is due or overdue for a follow-up, most important first, with what to do."""
+    with store(db) as opened:
+        items = followups.due(opened, within_days=within, today=today_())
+    if json:
+        print_json([item_json(i) for i in items])
+        return
+    if not items:
+        say(f"Nobody is due in the next {within} days.")
+        return
+    table = Table(title=f"{len(items)} to follow up")
+    for column in ("id", "name", "due", "overdue", "why", "what to do"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        table.add_row(
+            str(item.id),
+            Text(item.name),
+            item.due.isoformat(),
+            f"{item.overdue_days} d" if item.overdue_days else "",
+            Text(item.reason),
+            Text(item.action),
+        )
+    console().print(table)
+
+
+def done(
+    person: Person,
+    note: Annotated[str | None, typer.Option("--note", help="What you said or did.")] = None,
+    kind: Annotated[
+        str, typer.Option("--kind", help="message, email, call, coffee, one-to-one or meeting.")
+    ] = "message",
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Record that you followed up with someone (and thanked or reported back to them)."""
+    with store(db) as opened:
+        result = followups.done(opened, person, note=note, on=when(date), kind=kind)
+    if json:
+        print_json(result)
+        return
+    say("Followed up with ", Text(result.person.name, style="bold"), f" ({result.kind.value})")
+    if result.thanked or result.reported:
+        say(f"  thanked for {result.thanked}, reported back on {result.reported}")
+    if result.next_due:
+        say(f"  next follow-up due {result.next_due}")
+
+
+def snooze(
+    person: Person,
+    days: Annotated[int, typer.Argument(help="For how many days (0 wakes them now).")],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Leave someone out of the follow-up queue for a number of days."""
+    with store(db) as opened:
+        result = followups.snooze(opened, person, days, today=today_())
+    if json:
+        print_json(result)
+    elif result.until:
+        say(Text(result.person.name, style="bold"), f" is snoozed until {result.until}")
+    else:
+        say(Text(result.person.name, style="bold"), " is no longer snoozed")
+
+
+def cadence(
+    person: Person,
+    days: Annotated[
+        int, typer.Argument(help="Keep in touch every DAYS days (0: their stage's default).")
+    ],
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Set how often you want to be in touch with someone."""
+    with store(db) as opened:
+        result = followups.set_cadence(opened, person, days)
+    if json:
+        print_json(result)
+    elif result.days:
+        say(Text(result.person.name, style="bold"), f": every {result.days} days")
+    else:
+        default = f"every {result.stage_default} days" if result.stage_default else "none"
+        say(Text(result.person.name, style="bold"), f": their stage's default ({default})")
+
+
+def event_followup(
+    event: Annotated[str, typer.Argument(help="The event: id or (part of) its name.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the drafts as .eml files into this folder.")
+    ] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Draft a personal follow-up proposing a 1-to-1 to each person met at an event (not sent)."""
+    with store(db) as opened:
+        result = followups.event_followup(opened, event, out_dir=out)
+    if json:
+        print_json(
+            {
+                "event": result.event,
+                "people": [
+                    {
+                        "id": f.id,
+                        "name": f.name,
+                        "email": f.email,
+                        "gets_it": f.gets_it,
+                        "followed_up": f.followed_up,
+                        "subject": f.draft.subject,
+                        "body": f.draft.body,
+                        "file": str(f.file) if f.file else None,
+                    }
+                    for f in result.drafts
+                ],
+            }
+        )
+        return
+    found = result.event
+    say(Text(found.name, style="bold"), f"  {found.date}: {len(result.drafts)} people met")
+    for f in result.drafts:
+        flags = [
+            x
+            for x in (
+                "gets Give to Get" if f.gets_it else "",
+                "followed up" if f.followed_up else "",
+            )
+            if x
+        ]
+        say("")
+        say(
+            Text(f"#{f.id} {f.name}", style="bold"),
+            Text(f" <{f.email}>" if f.email else " (no email)"),
+            f"  [{', '.join(flags)}]" if flags else "",
+        )
+        if f.notes:
+            say("  your notes: ", Text(f.notes))
+        if f.file:
+            say("  draft: ", Text(str(f.file)))
+        else:
+            say("  Subject: ", Text(f.draft.subject))
+            for line in f.draft.body.rstrip().splitlines():
+                say("  ", Text(line))
+    if out is None and result.drafts:
+        say("")
+        say("Write them as .eml files to open in your mail program: add --out FOLDER")
+
+
+calendar_app = typer.Typer(help="Your follow-ups as a calendar (iCalendar).", no_args_is_help=True)
+
+
+@calendar_app.command("export")
+def calendar_export(
+    file: Annotated[Path, typer.Argument(help="The .ics file to write (replaced atomically).")],
+    within: Within = DEFAULT_WITHIN,
+    db: DbOption = None,
+) -> None:
+    """Write the due follow-ups as iCalendar to-dos that any calendar can import."""
+    with store(db) as opened:
+        count = calendar.export(opened, file, within_days=within, today=today_())
+    say(f"Wrote {count} follow-up{'s' if count != 1 else ''} to ", Text(str(file)))
+
+
+brief_app = typer.Typer(
+    help="Your referral brief: what you offer, for whom, and the introductions you want.",
+    no_args_is_help=True,
+)
+
+
+def _brief_json(view: brief.BriefView) -> dict[str, Any]:
+    return {
+        "version": view.version,
+        "created_on": view.created_on.isoformat(),
+        **{name: view.section(name) for name, _ in brief.SECTIONS},
+        "intros": view.intros,
+        "help_answer": view.help_answer,
+        "holders": [
+            {
+                "id": h.id,
+                "name": h.name,
+                "version": h.version,
+                "sent_on": h.sent_on.isoformat(),
+                "current": h.current,
+            }
+            for h in view.holders
+        ],
+    }
+
+
+def _show(view: brief.BriefView) -> None:
+    say(Text(f"Referral brief, version {view.version}", style="bold"), f" ({view.created_on})")
+    for name, heading in brief.SECTIONS:
+        say("")
+        say(Text(heading, style="bold"))
+        say(view.section(name) or "—")
+    if view.help_answer:
+        say("")
+        say(Text("How could I help you?", style="bold"))
+        say(view.help_answer)
+    if view.holders:
+        say("")
+        held = [f"{h.name}{'' if h.current else f' (old: v{h.version})'}" for h in view.holders]
+        say("Held by: ", Text(", ".join(held)))
+
+
+@brief_app.command("set")
+def brief_set(
+    offer: Annotated[str | None, typer.Option("--offer", help="What you offer.")] = None,
+    problems: Annotated[
+        str | None, typer.Option("--problems", help="The problems you solve.")
+    ] = None,
+    for_whom: Annotated[
+        str | None, typer.Option("--for-whom", help="For whom: the people you help.")
+    ] = None,
+    results: Annotated[str | None, typer.Option("--results", help="Typical results.")] = None,
+    wanted_intros: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--wanted-intros",
+            help="An introduction you want: a role, an organization or a person (repeatable).",
+        ),
+    ] = None,
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Write your referral brief (a new version; sections not given are kept)."""
+    with store(db) as opened:
+        view, changed = brief.set_brief(
+            opened,
+            offer=offer,
+            problems=problems,
+            for_whom=for_whom,
+            results=results,
+            wanted_intros="\n".join(wanted_intros) if wanted_intros is not None else None,
+            on=when(date),
+        )
+    if json:
+        print_json(_brief_json(view))
+    elif changed:
+        say(f"Saved your referral brief as version {view.version}")
+    else:
+        say(f"Nothing changed: your referral brief is still version {view.version}")
+
+
+@brief_app.command("show")
+def brief_show(db: DbOption = None, json: JsonOption = False) -> None:
+    """Show your referral brief and who holds which version."""
+    with store(db) as opened:
+        view = brief.show(opened)
+    if json:
+        print_json(_brief_json(view))
+    else:
+        _show(view)
+
+
+def run_editor(text: str) -> str | None:
+    """Open $VISUAL or $EDITOR on TEXT in a temporary file; the text saved, or None if unsaved."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    handle, name = tempfile.mkstemp(prefix="whoknows-brief-", suffix=".md")
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        before = path.stat().st_mtime_ns
+        try:
+            finished = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except OSError as exc:
+            raise UserError(
+                f"cannot start the editor {editor!r}: {exc.strerror}",
+                hint="set EDITOR to your editor, e.g. EDITOR=nano",
+            ) from exc
+        if finished.returncode != 0:
+            raise UserError(
+                f"the editor {editor!r} exited with {finished.returncode}",
+                hint="nothing was changed",
+            )
+        edited = path.read_text(encoding="utf-8")
+        if path.stat().st_mtime_ns == before and edited == text:
+            return None
+        return edited
+    finally:
+        path.unlink(missing_ok=True)
+
+
+@brief_app.command("edit")
+def brief_edit(date: DateOption = None, db: DbOption = None, json: JsonOption = False) -> None:
+    """Edit your referral brief in $EDITOR (saved as a new version; a broken edit saves nothing)."""
+    with store(db) as opened:
+        view, changed = brief.edit(opened, run_editor, on=when(date))
+    if json:
+        print_json(_brief_json(view))
+    elif changed:
+        say(f"Saved your referral brief as version {view.version}")
+    else:
+        say(f"Nothing changed: your referral brief is still version {view.version}")
+
+
+@brief_app.command("render")
+def brief_render(
+    fmt: Annotated[str, typer.Option("--format", help="md, html or txt.")] = "md",
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Render your one-page referral brief to hand to an advocate."""
+    with store(db) as opened:
+        text = brief.render(opened, fmt)
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    brief.write_file(out, text)
+    say("Wrote your referral brief to ", Text(str(out)))
+
+
+@brief_app.command("sent")
+def brief_sent(
+    person: Person, date: DateOption = None, db: DbOption = None, json: JsonOption = False
+) -> None:
+    """Record that you gave someone the current version of your brief."""
+    with store(db) as opened:
+        result = brief.sent(opened, person, on=when(date))
+    if json:
+        print_json(result)
+    elif result.already:
+        say(Text(result.name, style="bold"), f" already has version {result.version}")
+    else:
+        say(Text(result.name, style="bold"), f" now has version {result.version} of your brief")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this area's commands to APP (filled in as the area is built)."""
-    del app
+    """Add the follow-up commands, `calendar` and `brief` to APP."""
+    app.command("due")(due)
+    app.command("done")(done)
+    app.command("snooze")(snooze)
+    app.command("cadence")(cadence)
+    app.add_typer(calendar_app, name="calendar")
+    app.add_typer(brief_app, name="brief")

@@ -1,10 +1,214 @@
-"""Commands of the referrals area; register() adds them to the whoknows app."""
+"""`whoknows referral …` (add, move, won, lost, list) and `whoknows report`."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from whoknows.cli.common import DateOption, DbOption, JsonOption, console, print_json, say, store
+from whoknows.cli.common import when as on_date
+from whoknows.services import referrals as service
+from whoknows.services import report as reports
+from whoknows.services import validate
+from whoknows.services.money import format_money
+
+app = typer.Typer(
+    help="Referrals: leads passed to you (or by you), from received to won or lost.",
+    no_args_is_help=True,
+)
+
+IdArgument = Annotated[int, typer.Argument(help="The referral's id (see: referral list).")]
 
 
-def register(app: typer.Typer) -> None:
-    """Add this area's commands to APP (filled in as the area is built)."""
-    del app
+def _say_view(verb: str, view: service.ReferralView) -> None:
+    about = view.about.name if view.about else "?"
+    value = f" · {format_money(view.value, view.currency)}" if view.value and view.currency else ""
+    whom = f"from {view.from_.name}" if view.direction == "received" else f"to {view.to.name}"
+    say(f"{verb} referral #{view.id} ", whom, " about ", Text(about, style="bold"), value)
+
+
+@app.command("add")
+def add(
+    about: Annotated[
+        str,
+        typer.Option(
+            "--about",
+            help='Whom it is about: a person, "Name <email> @Org" for someone new, or org:NAME.',
+        ),
+    ],
+    from_: Annotated[
+        str | None,
+        typer.Option("--from", help="Who passed you the referral (the advocate)."),
+    ] = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="A referral you give: the person you pass it to."),
+    ] = None,
+    value: Annotated[
+        str | None, typer.Option("--value", help="Its estimated value, e.g. 4000 or EUR 1200.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What it is about.")] = None,
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Record a referral you received (--from ADVOCATE) or one you give (--to PERSON)."""
+    with store(db) as opened:
+        view = service.add(opened, from_, about, to, note=note, value=value, on=on_date(date))
+    if json:
+        print_json(view.as_json())
+        return
+    _say_view("Recorded", view)
+    if view.direction == "received" and view.about and view.about.id != view.from_.id:
+        say("Next: thank ", Text(view.from_.name), " (it is on your follow-up list).")
+
+
+@app.command("move")
+def move(
+    referral_id: IdArgument,
+    status: Annotated[
+        str, typer.Argument(help="contacted, meeting, proposal, won or lost (forward only).")
+    ],
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Move a referral forward: received → contacted → meeting → proposal → won / lost."""
+    with store(db) as opened:
+        view = service.move(opened, referral_id, status, on=on_date(date))
+    if json:
+        print_json(view.as_json())
+    else:
+        _say_view(f"Moved to {view.status}:", view)
+
+
+@app.command("won")
+def won(
+    referral_id: IdArgument,
+    value: Annotated[str, typer.Option("--value", help="What the business is worth, e.g. 4000.")],
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """The referral became business: record its value (then report back to the advocate)."""
+    with store(db) as opened:
+        view = service.won(opened, referral_id, value, on=on_date(date))
+    if json:
+        print_json(view.as_json())
+        return
+    _say_view("Won:", view)
+    if view.direction == "received" and view.reported_on is None:
+        say("Next: tell ", Text(view.from_.name), " how it went (it is on your follow-up list).")
+
+
+@app.command("lost")
+def lost(
+    referral_id: IdArgument,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why it did not go ahead.")] = None,
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """The referral did not become business (then report back to the advocate)."""
+    with store(db) as opened:
+        view = service.lost(opened, referral_id, reason, on=on_date(date))
+    if json:
+        print_json(view.as_json())
+        return
+    _say_view("Lost:", view)
+    if view.direction == "received" and view.reported_on is None:
+        say("Next: tell ", Text(view.from_.name), " how it went (it is on your follow-up list).")
+
+
+@app.command("list")
+def list_(
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="Only those at this status (or open: not yet closed)."),
+    ] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List referrals, newest first."""
+    with store(db) as opened:
+        found = service.list_referrals(opened, status)
+    if json:
+        print_json([v.as_json() for v in found])
+        return
+    if not found:
+        say("No referrals yet. Record one: whoknows referral add --from ADVOCATE --about PERSON")
+        return
+    table = Table(title=f"{len(found)} referrals")
+    for column in ("id", "date", "from", "to", "about", "status", "value"):
+        table.add_column(column, overflow="fold")
+    for v in found:
+        table.add_row(
+            str(v.id),
+            v.date.isoformat(),
+            Text(v.from_.name),
+            Text(v.to.name),
+            Text(v.about.name if v.about else "—"),
+            v.status,
+            format_money(v.value, v.currency) if v.value is not None and v.currency else "—",
+        )
+    console().print(table)
+
+
+def report(
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only from this date, YYYY-MM-DD.")
+    ] = None,
+    format_: Annotated[
+        str, typer.Option("--format", help="table (terminal), json (scripts) or html (charts).")
+    ] = "table",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write to this file (html default: whoknows-report.html here)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Which advocates, events and sources brought business: tables, JSON or an HTML report."""
+    fmt = format_.strip().lower()
+    if fmt == "html" and out is None:
+        out = Path("whoknows-report.html")
+    start = validate.date(since, "--since") if since else None
+    with store(db) as opened:
+        rendered = reports.report(opened, start, fmt, out)
+    if rendered.path is not None:
+        say("Wrote ", str(rendered.path))
+        return
+    if rendered.text is not None:
+        typer.echo(rendered.text, nl=False)
+        return
+    if out is not None:
+        recorder = Console(file=io.StringIO(), record=True, width=160, highlight=False)
+        _tables(rendered.data, recorder)
+        reports.write_atomic(out, recorder.export_text())
+        say("Wrote ", str(out))
+        return
+    _tables(rendered.data, console())
+
+
+def _tables(data: dict[str, Any], where: Console) -> None:
+    where.print(Text(str(data["thesis"]["summary"])))
+    for section in reports.sections(data):
+        table = Table(title=section.title)
+        for column in section.columns:
+            table.add_column(column, overflow="fold")
+        for row in section.rows:
+            table.add_row(*(Text(cell) for cell in row))
+        if not section.rows:
+            table.add_row(*(["—"] * len(section.columns)))
+        where.print(table)
+
+
+def register(app_: typer.Typer) -> None:
+    """Add the `referral` group and `report` to the whoknows app."""
+    app_.add_typer(app, name="referral")
+    app_.command("report")(report)

@@ -66,10 +66,12 @@ def build_demo(
     progress: Progress | None = None,
     *,
     today: dt.date | None = None,
+    with_features: bool = True,
 ) -> DemoSummary:
     """Generate the demo network and write it in one transaction; refuse a non-empty database.
 
-    The same size, seed and `today` always write the same rows.
+    Then each feature adds its own data (ledger, referrals, follow-ups…) unless
+    ``with_features`` is False. The same size, seed and `today` always write the same rows.
     """
     if size not in generator.SIZES:
         raise UserError(f"demo size {size!r} is not known", hint=f"use one of: {', '.join(SIZES)}")
@@ -82,24 +84,33 @@ def build_demo(
     renderer = rows.Renderer(net, today, store.owner_id, refs.name_key)
     generated = time.perf_counter()
     _write(store, renderer, report)
-    for number, feature in enumerate(features()):
+    for number, feature in enumerate(features() if with_features else ()):
         if feature.add is not None:
             report(feature.title, 0, 1)
             feature.add(store, np.random.default_rng([seed, number]), today)
             report(feature.title, 1, 1)
     written = time.perf_counter()
-    h = net.history
+    with store.read() as session:
+        owner = store.owner_id
+        me_id = session.scalar(
+            select(s.Person.id).where(s.Person.owner_id == owner, s.Person.is_me)
+        )
+        first, second = _degrees(session, owner, me_id) if me_id else (0, 0)
+        counted = {
+            table.__tablename__: _count(session, table, owner)
+            for table in (s.Person, s.Organization, s.Tie, s.Event, s.Interaction)
+        }
     return DemoSummary(
         size=size,
         seed=seed,
         database=_display(store),
-        people=net.size.people,
-        first_degree=len(h.contacts),
-        second_degree=net.second_degree,
-        organizations=len(net.world.org_size),
-        ties=len(net.ties.a),
-        events=len(h.event_days),
-        interactions=len(h.kind),
+        people=counted["people"],
+        first_degree=first,
+        second_degree=second,
+        organizations=counted["organizations"],
+        ties=counted["ties"],
+        events=counted["events"],
+        interactions=counted["interactions"],
         generate_seconds=round(generated - started, 2),
         write_seconds=round(written - generated, 2),
         peak_rss_mb=_peak_rss_mb(),
@@ -247,12 +258,16 @@ class Feature:
 
 def features() -> tuple[Feature, ...]:
     """Each feature's demo data and tour, in the order the tour shows them."""
+    from whoknows.demo import followups as demo_followups
     from whoknows.demo import ledger as demo_ledger
     from whoknows.demo import reach as demo_reach
+    from whoknows.demo import referrals as demo_referrals
 
     return (
-        Feature("Your best advocates, and a warm path", demo_reach.tour),
         Feature("Give and get", demo_ledger.tour, demo_ledger.add),
+        Feature("Referrals and the business they brought", demo_referrals.tour, demo_referrals.add),
+        Feature("Follow up", demo_followups.tour, demo_followups.add),
+        Feature("Your best advocates, and a warm path", demo_reach.tour),
     )
 
 

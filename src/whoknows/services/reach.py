@@ -17,8 +17,8 @@ from whoknows.core.icp import Profile, match_mask
 from whoknows.core.text import TfIdf, shared_terms
 from whoknows.core.tiestrength import band
 from whoknows.errors import UserError
+from whoknows.services import brief, ledger, refs
 from whoknows.services import icp as icp_service
-from whoknows.services import ledger, refs
 from whoknows.services.snapshot import Snapshot, load_snapshot
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
@@ -258,11 +258,17 @@ def _signals(store: Store, session: Session, snapshot: Snapshot) -> tuple[Profil
             nodes = snapshot.graph.index_of(np.fromiter(scores, dtype=np.int64), strict=False)
             values = np.fromiter(scores.values(), dtype=np.float64)
             give_get[nodes[nodes >= 0]] = values[nodes >= 0]
+    briefed = np.zeros(n, dtype=np.bool_)
+    holders = brief.briefed_people(session, store.owner_id)
+    if holders:
+        nodes = snapshot.graph.index_of(np.fromiter(holders, dtype=np.int64), strict=False)
+        briefed[nodes[nodes >= 0]] = True
     return profile, Signals(
         icp=match_mask(profile, snapshot.attributes),
         sphere=sphere,
         trust=snapshot.trust,
         give_get=give_get,
+        briefed=briefed,
     )
 
 

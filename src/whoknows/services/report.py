@@ -1,0 +1,705 @@
+"""The referral report: gather from the store, attribute (core), show as tables, JSON or HTML.
+
+The JSON is the report's data; the tables are made from it, so both carry the same numbers.
+The HTML page is self-contained: tables plus charts drawn by matplotlib as inline SVG.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import tempfile
+import warnings
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from whoknows import __version__
+from whoknows.core import attribution as core
+from whoknows.errors import UserError
+from whoknows.services import refs
+from whoknows.services.money import format_money
+from whoknows.services.referrals import default_currency
+from whoknows.services.store import Store
+from whoknows.storage import schema as s
+
+FORMATS = ("table", "json", "html")
+TOP = 10  # advocates and events shown in the charts
+_CHUNK = 500  # ids per IN list
+
+
+@dataclass(frozen=True)
+class Report:
+    today: dt.date
+    since: dt.date | None
+    currency: str  # the main currency: of most money won, else the configured default
+    result: core.Attribution
+
+
+@dataclass(frozen=True)
+class Section:
+    """A table: a title, column names and rows of text (made from the JSON)."""
+
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    @property
+    def numeric(self) -> tuple[bool, ...]:
+        """Which columns hold numbers or money (aligned right in the HTML)."""
+        return tuple(c not in _TEXT_COLUMNS for c in self.columns)
+
+
+_TEXT_COLUMNS = frozenset(
+    {"advocate", "source", "first met at", "event", "date", "measure", "business", "stage"}
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    svg: Markup
+
+
+# ---------------------------------------------------------------------------- money
+
+
+def to_decimal(cents: int) -> Decimal:
+    """Exact: hundredths of the unit as a two-decimal Decimal."""
+    return Decimal(cents).scaleb(-2)
+
+
+def to_cents(value: Decimal) -> int:
+    return int((value * 100).to_integral_exact())
+
+
+def money_json(money: core.Money) -> dict[str, str]:
+    return {currency: str(to_decimal(cents)) for currency, cents in money.cents}
+
+
+def money_text(amounts: dict[str, str]) -> str:
+    if not amounts:
+        return "—"
+    return ", ".join(format_money(Decimal(v), c) for c, v in sorted(amounts.items()))
+
+
+# ---------------------------------------------------------------------------- gather
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
+def gather(
+    session: Session, owner_id: int, me_id: int
+) -> tuple[dict[int, core.PersonRecord], list[core.ReferralRecord], list[core.ExchangeRecord]]:
+    """The plain records attribution needs, read in a handful of queries."""
+    steps: dict[int, list[core.StepRecord]] = defaultdict(list)
+    for referral_id, status, date in session.execute(
+        select(s.ReferralStep.referral_id, s.ReferralStep.status, s.ReferralStep.date)
+        .where(s.ReferralStep.owner_id == owner_id)
+        .order_by(s.ReferralStep.date, s.ReferralStep.id)
+    ):
+        steps[referral_id].append(core.StepRecord(status, date))
+    r = s.Referral
+    org = s.Organization
+    referrals = [
+        core.ReferralRecord(
+            id=row.id,
+            from_id=row.from_id,
+            to_id=row.to_id,
+            date=row.date,
+            status=row.status,
+            direction=row.direction,
+            about_id=row.about_id,
+            about_org=row.org_name,
+            value_cents=to_cents(row.value) if row.value is not None else None,
+            currency=row.currency,
+            closed_on=row.closed_on,
+            steps=tuple(steps.get(row.id, ())),
+        )
+        for row in session.execute(
+            select(
+                r.id,
+                r.from_id,
+                r.to_id,
+                r.date,
+                r.status,
+                r.direction,
+                r.about_id,
+                org.name.label("org_name"),
+                r.value,
+                r.currency,
+                r.closed_on,
+            )
+            .outerjoin(org, org.id == r.about_org_id)
+            .where(r.owner_id == owner_id)
+            .order_by(r.date, r.id)
+        )
+    ]
+    x = s.Exchange
+    exchanges = [
+        core.ExchangeRecord(
+            giver_id=row.giver_id,
+            receiver_id=row.receiver_id,
+            kind=row.kind,
+            date=row.date,
+            value_cents=to_cents(row.value) if row.value is not None else None,
+            currency=row.currency,
+            referral_id=row.referral_id,
+        )
+        for row in session.execute(
+            select(
+                x.giver_id, x.receiver_id, x.kind, x.date, x.value, x.currency, x.referral_id
+            ).where(x.owner_id == owner_id, or_(x.giver_id == me_id, x.receiver_id == me_id))
+        )
+    ]
+    ids = {p for ref in referrals for p in (ref.from_id, ref.about_id) if p is not None}
+    ids |= {e.giver_id for e in exchanges if e.kind == "business"}
+    ids.discard(me_id)
+    return _people(session, owner_id, me_id, ids), referrals, exchanges
+
+
+def _people(
+    session: Session, owner_id: int, me_id: int, ids: set[int]
+) -> dict[int, core.PersonRecord]:
+    found: dict[int, dict[str, Any]] = {}
+    visits: dict[int, list[core.EventVisit]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        for pid, name, met_on, met_where in session.execute(
+            select(s.Person.id, s.Person.name, s.Person.met_on, s.Person.met_where).where(
+                s.Person.id.in_(chunk)
+            )
+        ):
+            found[pid] = {"id": pid, "name": name, "met_on": met_on, "met_where": met_where}
+        for pid, event_id, name, date in session.execute(
+            select(s.EventAttendee.person_id, s.Event.id, s.Event.name, s.Event.date)
+            .join(s.Event, s.Event.id == s.EventAttendee.event_id)
+            .where(s.EventAttendee.person_id.in_(chunk))
+        ):
+            visits[pid].append(core.EventVisit(event_id, name, date))
+        t = s.Tie
+        for a, b, source in session.execute(
+            select(t.person_a_id, t.person_b_id, t.source).where(
+                t.owner_id == owner_id,
+                or_(
+                    and_(t.person_a_id == me_id, t.person_b_id.in_(chunk)),
+                    and_(t.person_b_id == me_id, t.person_a_id.in_(chunk)),
+                ),
+            )
+        ):
+            pid = b if a == me_id else a
+            if pid in found:
+                found[pid]["tie_source"] = source
+        i = s.Introduction
+        for a, b in session.execute(
+            select(i.a_id, i.b_id).where(
+                i.owner_id == owner_id,
+                i.state == "made",
+                i.introducer_id != me_id,
+                or_(
+                    and_(i.a_id == me_id, i.b_id.in_(chunk)),
+                    and_(i.b_id == me_id, i.a_id.in_(chunk)),
+                ),
+            )
+        ):
+            pid = b if a == me_id else a
+            if pid in found:
+                found[pid]["introduced"] = True
+        for pid in session.scalars(
+            select(s.PersonLink.person_id).where(
+                s.PersonLink.person_id.in_(chunk), s.PersonLink.kind == "linkedin"
+            )
+        ):
+            if pid in found:
+                found[pid]["linkedin"] = True
+    return {
+        pid: core.PersonRecord(**values, events=tuple(visits.get(pid, ())))
+        for pid, values in found.items()
+    }
+
+
+def build(store: Store, *, since: dt.date | None = None, today: dt.date | None = None) -> Report:
+    """Attribute the business in the store (everything, or from SINCE on)."""
+    day = today or dt.date.today()
+    if since is not None and since > day:
+        raise UserError(f"--since {since} is in the future", hint="give a date up to today")
+    with store.read() as session:
+        me = refs.me(session, store.owner_id).id
+        people, referrals, exchanges = gather(session, store.owner_id, me)
+    result = core.attribute(people, referrals, exchanges, me=me, today=day, since=since)
+    currency = result.currency or default_currency(store.settings)
+    return Report(today=day, since=since, currency=currency, result=result)
+
+
+# ---------------------------------------------------------------------------- JSON and tables
+
+
+def _event_json(event: core.EventVisit | None) -> dict[str, Any] | None:
+    if event is None:
+        return None
+    return {"id": event.event_id, "name": event.name, "date": event.date.isoformat()}
+
+
+def _day(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def thesis_line(report: Report) -> str:
+    """The essays' claim, tested on this data, in one sentence."""
+    t = report.result.thesis
+    cur = report.currency
+    through, events = t.through_advocates.get(cur), t.direct_from_events.get(cur)
+    other = t.direct_other.get(cur)
+    whole = through + events + other
+    if not whole:
+        return "No business won yet: the report fills in as referrals are won."
+    share = (Decimal(through) * 100 / Decimal(whole)).quantize(Decimal(1))
+    return (
+        f"{share}% of the business won ({cur}) came through advocates: "
+        f"{format_money(to_decimal(through), cur)} from {t.through_advocates_won} referrals, "
+        f"against {format_money(to_decimal(events), cur)} from {t.direct_from_events_won} "
+        f"people met at events who became clients themselves"
+        + (
+            f" and {format_money(to_decimal(other), cur)} from {t.direct_other_won} other "
+            "direct clients."
+            if t.direct_other_won
+            else "."
+        )
+    )
+
+
+def as_json(report: Report) -> dict[str, Any]:
+    """Everything the report shows, for scripts: money as exact decimal strings per currency."""
+    r = report.result
+    return {
+        "today": report.today.isoformat(),
+        "since": _day(report.since),
+        "currency": report.currency,
+        "totals": {
+            "received": r.received,
+            "won": r.won,
+            "lost": r.lost,
+            "open": r.open,
+            "given": r.given,
+            "value_won": money_json(r.value_won),
+            "median_days_to_first_referral": r.median_days_to_first_referral,
+        },
+        "advocates": [
+            {
+                "id": a.person_id,
+                "name": a.name,
+                "source": a.source,
+                "event": _event_json(a.event),
+                "first_met": _day(a.first_met),
+                "referrals": a.referrals,
+                "won": a.won,
+                "lost": a.lost,
+                "open": a.open,
+                "first_tier": money_json(a.first_tier),
+                "second_tier": money_json(a.second_tier),
+                "spin_offs": a.spin_offs,
+                "first_referral_on": _day(a.first_referral_on),
+                "days_to_first_referral": a.days_to_first_referral,
+            }
+            for a in r.advocates
+        ],
+        "events": [
+            {
+                **(_event_json(core.EventVisit(e.event_id, e.name, e.date)) or {}),
+                "advocates": e.advocates,
+                "referrals": e.referrals,
+                "first_tier": money_json(e.first_tier),
+                "second_tier": money_json(e.second_tier),
+                "direct": money_json(e.direct),
+                "total": money_json(e.total),
+            }
+            for e in r.events
+        ],
+        "sources": [
+            {
+                "source": x.source,
+                "advocates": x.advocates,
+                "referrals": x.referrals,
+                "won": x.won,
+                "first_tier": money_json(x.first_tier),
+                "second_tier": money_json(x.second_tier),
+                "direct": money_json(x.direct),
+            }
+            for x in r.sources
+        ],
+        "thesis": {
+            "through_advocates": money_json(r.thesis.through_advocates),
+            "through_advocates_won": r.thesis.through_advocates_won,
+            "direct_from_events": money_json(r.thesis.direct_from_events),
+            "direct_from_events_won": r.thesis.direct_from_events_won,
+            "direct_other": money_json(r.thesis.direct_other),
+            "direct_other_won": r.thesis.direct_other_won,
+            "summary": thesis_line(report),
+        },
+        "funnel": [{"status": f.status, "reached": f.reached, "now": f.now} for f in r.funnel],
+        "months": [
+            {
+                "month": m.month,
+                "received": m.received,
+                "won": m.won,
+                "value_won": money_json(m.value_won),
+                "given": m.given,
+                "got": m.got,
+            }
+            for m in r.months
+        ],
+    }
+
+
+def _n(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+Column = tuple[str, Callable[[dict[str, Any]], str]]
+
+
+def _field(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: _n(row[key])
+
+
+def _money_field(key: str) -> Callable[[dict[str, Any]], str]:
+    return lambda row: money_text(row[key])
+
+
+# Each table: its key in the JSON, title, and columns (a title and how a JSON row shows).
+_TABLES: tuple[tuple[str, str, tuple[Column, ...]], ...] = (
+    (
+        "advocates",
+        "Business won per advocate",
+        (
+            ("id", _field("id")),
+            ("advocate", _field("name")),
+            ("source", _field("source")),
+            ("first met at", lambda a: a["event"]["name"] if a["event"] else "—"),
+            ("referrals", _field("referrals")),
+            ("won", _field("won")),
+            ("first tier", _money_field("first_tier")),
+            ("second tier", _money_field("second_tier")),
+            ("days to first referral", _field("days_to_first_referral")),
+        ),
+    ),
+    (
+        "events",
+        "Events ranked by business attributed",
+        (
+            ("id", _field("id")),
+            ("event", _field("name")),
+            ("date", _field("date")),
+            ("advocates", _field("advocates")),
+            ("first tier", _money_field("first_tier")),
+            ("second tier", _money_field("second_tier")),
+            ("direct", _money_field("direct")),
+            ("total", _money_field("total")),
+        ),
+    ),
+    (
+        "sources",
+        "Business per source (how I met the advocate or client)",
+        (
+            ("source", _field("source")),
+            ("advocates", _field("advocates")),
+            ("referrals", _field("referrals")),
+            ("won", _field("won")),
+            ("first tier", _money_field("first_tier")),
+            ("second tier", _money_field("second_tier")),
+            ("direct", _money_field("direct")),
+        ),
+    ),
+    (
+        "funnel",
+        "Referral funnel",
+        (("stage", _field("status")), ("reached", _field("reached")), ("now", _field("now"))),
+    ),
+)
+
+
+def sections(data: dict[str, Any]) -> list[Section]:
+    """The tables of the report, made from its JSON (so both show the same numbers)."""
+    t, th = data["totals"], data["thesis"]
+    totals = (
+        ("referrals received from advocates", _n(t["received"])),
+        ("won", _n(t["won"])),
+        ("lost", _n(t["lost"])),
+        ("open", _n(t["open"])),
+        ("value won through advocates", money_text(t["value_won"])),
+        ("referrals I gave", _n(t["given"])),
+        ("median days to a first referral", _n(t["median_days_to_first_referral"])),
+    )
+    thesis = tuple(
+        (label, _n(th[f"{key}_won"]), money_text(th[key]))
+        for label, key in (
+            ("through advocates", "through_advocates"),
+            ("directly from people met at events", "direct_from_events"),
+            ("directly from others", "direct_other"),
+        )
+    )
+    tables = {
+        key: Section(
+            key,
+            title,
+            tuple(name for name, _ in columns),
+            tuple(tuple(show(row) for _, show in columns) for row in data[key]),
+        )
+        for key, title, columns in _TABLES
+    }
+    return [
+        Section("totals", "Referrals", ("measure", "value"), totals),
+        tables["advocates"],
+        tables["events"],
+        tables["sources"],
+        Section("thesis", "Advocates or direct?", ("business", "won", "value"), thesis),
+        tables["funnel"],
+    ]
+
+
+# ---------------------------------------------------------------------------- charts (HTML)
+
+
+def _label(text: str, width: int = 28) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _svg(key: str, draw: Any) -> Markup:
+    """Draw with DRAW(figure) and return the SVG element (ids made unique per chart).
+
+    Text stays text (svg.fonttype none): the browser draws it with its own fonts, so names
+    in any script show, and matplotlib escapes it as XML.
+    """
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with (
+        matplotlib.rc_context(
+            # names are plain text: a "$" in one must not start mathtext
+            {"svg.hashsalt": key, "svg.fonttype": "none", "font.size": 9, "text.parse_math": False}
+        ),
+        warnings.catch_warnings(),
+    ):
+        # glyphs DejaVu lacks (CJK names …) are only measured here; the browser draws them
+        warnings.filterwarnings(
+            "ignore", message="Glyph .* missing from font", category=UserWarning
+        )
+        figure = Figure(figsize=(7.2, 3.4), layout="constrained")
+        draw(figure)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    text = buffer.getvalue()
+    return Markup(text[text.find("<svg") :])
+
+
+def _empty(figure: Any, message: str) -> None:
+    ax = figure.add_subplot()
+    ax.text(0.5, 0.5, message, ha="center", va="center", color="#666")
+    ax.set_axis_off()
+
+
+def _amount(money: dict[str, str], currency: str) -> float:
+    # charts only: the tables and JSON keep the exact amounts
+    return float(Decimal(money.get(currency, "0")))
+
+
+def charts(data: dict[str, Any]) -> list[Chart]:
+    currency: str = data["currency"]
+    months = data["months"]
+    advocates = data["advocates"][:TOP]
+    events = [e for e in data["events"] if _amount(e["total"], currency) > 0][:TOP]
+    funnel = data["funnel"]
+
+    def over_time(figure: Any) -> None:
+        if not months:
+            _empty(figure, "No referrals yet")
+            return
+        ax = figure.add_subplot()
+        xs = list(range(len(months)))
+        ax.bar(xs, [m["received"] for m in months], color="#9bbcd6", label="referrals received")
+        ax.set_ylabel("referrals")
+        value = ax.twinx()
+        value.plot(
+            xs,
+            [_amount(m["value_won"], currency) for m in months],
+            color="#c0392b",
+            marker="o",
+            markersize=3,
+            label=f"value won ({currency})",
+        )
+        value.set_ylabel(f"value won ({currency})")
+        _months_axis(ax, [m["month"] for m in months])
+        figure.legend(loc="outside upper left", ncols=2, frameon=False)
+
+    def top_advocates(figure: Any) -> None:
+        if not advocates:
+            _empty(figure, "No advocate has referred business yet")
+            return
+        ax = figure.add_subplot()
+        names = [_label(a["name"]) for a in reversed(advocates)]
+        one = [_amount(a["first_tier"], currency) for a in reversed(advocates)]
+        two = [_amount(a["second_tier"], currency) for a in reversed(advocates)]
+        ax.barh(names, one, color="#2e86c1", label="first tier")
+        ax.barh(names, two, left=one, color="#85c1e9", label="second tier (spin-off)")
+        ax.set_xlabel(f"value won ({currency})")
+        ax.legend(loc="lower right", frameon=False)
+
+    def give_get(figure: Any) -> None:
+        if not months:
+            _empty(figure, "Nothing given or received yet")
+            return
+        ax = figure.add_subplot()
+        xs = list(range(len(months)))
+        ax.plot(xs, [m["given"] for m in months], color="#27ae60", label="I gave")
+        ax.plot(xs, [m["got"] for m in months], color="#8e44ad", label="I received")
+        ax.set_ylabel("ledger entries")
+        _months_axis(ax, [m["month"] for m in months])
+        ax.legend(loc="upper left", frameon=False)
+
+    def ranked_events(figure: Any) -> None:
+        if not events:
+            _empty(figure, "No business traced to an event yet")
+            return
+        ax = figure.add_subplot()
+        ax.barh(
+            [_label(e["name"]) for e in reversed(events)],
+            [_amount(e["total"], currency) for e in reversed(events)],
+            color="#d68910",
+        )
+        ax.set_xlabel(f"business attributed ({currency})")
+
+    def stages(figure: Any) -> None:
+        if not any(f["reached"] for f in funnel):
+            _empty(figure, "No referrals yet")
+            return
+        ax = figure.add_subplot()
+        names = [f["status"] for f in reversed(funnel)]
+        reached = [f["reached"] for f in reversed(funnel)]
+        colors = ["#a93226" if n == "lost" else "#1e8449" for n in names]
+        ax.barh(names, reached, color=colors)
+        for y, n in enumerate(reached):
+            ax.text(n, y, f" {n}", va="center")
+        ax.set_xlabel("referrals that got this far")
+
+    plan = (
+        ("over-time", "Referrals and value won over time", over_time),
+        ("advocates", "Top advocates by value", top_advocates),
+        ("give-get", "Give and get over time", give_get),
+        ("events", "Events ranked by business attributed", ranked_events),
+        ("funnel", "The referral funnel by stage", stages),
+    )
+    return [Chart(key, title, _svg(key, draw)) for key, title, draw in plan]
+
+
+def _months_axis(ax: Any, months: Sequence[str]) -> None:
+    step = max(1, len(months) // 12)
+    ticks = list(range(0, len(months), step))
+    ax.set_xticks(ticks, [months[i] for i in ticks], rotation=45, ha="right")
+
+
+def html(store: Store, report: Report, data: dict[str, Any] | None = None) -> str:
+    """The self-contained HTML report (templates/report.html; a copy in the config folder's
+    templates/ overrides it)."""
+    data = data or as_json(report)
+    environment = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(str(store.settings.config_dir / "templates")),
+                jinja2.PackageLoader("whoknows", "templates"),
+            ]
+        ),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    try:
+        template = environment.get_template("report.html")
+        return template.render(
+            data=data,
+            summary=thesis_line(report),
+            sections=sections(data),
+            charts=charts(data),
+            version=__version__,
+        )
+    except jinja2.TemplateError as exc:
+        raise UserError(
+            f"the report template cannot be rendered: {exc}",
+            hint=f"check {store.settings.config_dir / 'templates' / 'report.html'}",
+        ) from exc
+
+
+# ---------------------------------------------------------------------------- the use case
+
+
+@dataclass(frozen=True)
+class Rendered:
+    report: Report
+    data: dict[str, Any]
+    text: str | None  # the JSON or HTML (None for the table format)
+    path: Path | None  # where it was written
+
+
+def report(
+    store: Store,
+    since: dt.date | None = None,
+    fmt: str = "table",
+    out: Path | None = None,
+    *,
+    today: dt.date | None = None,
+) -> Rendered:
+    """Build the report; render it as JSON or HTML and write it to OUT when given."""
+    if fmt not in FORMATS:
+        raise UserError(f"format {fmt!r} is not known", hint=f"use one of: {', '.join(FORMATS)}")
+    if out is not None:
+        _check_target(out)
+    built = build(store, since=since, today=today)
+    data = as_json(built)
+    text = None
+    if fmt == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        text = html(store, built, data)
+    if text is not None and out is not None:
+        write_atomic(out, text)
+    return Rendered(built, data, text, out if text is not None else None)
+
+
+def _check_target(path: Path) -> None:
+    path = path.expanduser()
+    if path.is_dir():
+        raise UserError(f"{path} is a folder", hint="give a file name, e.g. report.html")
+    if not path.parent.is_dir():
+        raise UserError(f"folder {path.parent} does not exist", hint="create it first")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write TEXT to PATH whole or not at all."""
+    path = path.expanduser()
+    _check_target(path)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as target:
+            target.write(text)
+        os.chmod(tmp, 0o644)  # a report to share, not a secret (mkstemp makes it 0600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
