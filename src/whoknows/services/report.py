@@ -7,34 +7,30 @@ The HTML page is self-contained: tables plus charts drawn by matplotlib as inlin
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 import tempfile
-import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from whoknows import __version__
 from whoknows.core import attribution as core
 from whoknows.errors import UserError
-from whoknows.services import refs
+from whoknows.services import charts, drafts, refs
 from whoknows.services.money import format_money
 from whoknows.services.referrals import default_currency
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 
 FORMATS = ("table", "json", "html")
-TOP = 10  # advocates and events shown in the charts
 _CHUNK = 500  # ids per IN list
 
 
@@ -64,13 +60,6 @@ class Section:
 _TEXT_COLUMNS = frozenset(
     {"advocate", "source", "first met at", "event", "date", "measure", "business", "stage"}
 )
-
-
-@dataclass(frozen=True)
-class Chart:
-    key: str
-    title: str
-    svg: Markup
 
 
 # ---------------------------------------------------------------------------- money
@@ -476,167 +465,17 @@ def sections(data: dict[str, Any]) -> list[Section]:
     ]
 
 
-# ---------------------------------------------------------------------------- charts (HTML)
-
-
-def _label(text: str, width: int = 28) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _svg(key: str, draw: Any) -> Markup:
-    """Draw with DRAW(figure) and return the SVG element (ids made unique per chart).
-
-    Text stays text (svg.fonttype none): the browser draws it with its own fonts, so names
-    in any script show, and matplotlib escapes it as XML.
-    """
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    with (
-        matplotlib.rc_context(
-            # names are plain text: a "$" in one must not start mathtext
-            {"svg.hashsalt": key, "svg.fonttype": "none", "font.size": 9, "text.parse_math": False}
-        ),
-        warnings.catch_warnings(),
-    ):
-        # glyphs DejaVu lacks (CJK names …) are only measured here; the browser draws them
-        warnings.filterwarnings(
-            "ignore", message="Glyph .* missing from font", category=UserWarning
-        )
-        figure = Figure(figsize=(7.2, 3.4), layout="constrained")
-        draw(figure)
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    text = buffer.getvalue()
-    return Markup(text[text.find("<svg") :])
-
-
-def _empty(figure: Any, message: str) -> None:
-    ax = figure.add_subplot()
-    ax.text(0.5, 0.5, message, ha="center", va="center", color="#666")
-    ax.set_axis_off()
-
-
-def _amount(money: dict[str, str], currency: str) -> float:
-    # charts only: the tables and JSON keep the exact amounts
-    return float(Decimal(money.get(currency, "0")))
-
-
-def charts(data: dict[str, Any]) -> list[Chart]:
-    currency: str = data["currency"]
-    months = data["months"]
-    advocates = data["advocates"][:TOP]
-    events = [e for e in data["events"] if _amount(e["total"], currency) > 0][:TOP]
-    funnel = data["funnel"]
-
-    def over_time(figure: Any) -> None:
-        if not months:
-            _empty(figure, "No referrals yet")
-            return
-        ax = figure.add_subplot()
-        xs = list(range(len(months)))
-        ax.bar(xs, [m["received"] for m in months], color="#9bbcd6", label="referrals received")
-        ax.set_ylabel("referrals")
-        value = ax.twinx()
-        value.plot(
-            xs,
-            [_amount(m["value_won"], currency) for m in months],
-            color="#c0392b",
-            marker="o",
-            markersize=3,
-            label=f"value won ({currency})",
-        )
-        value.set_ylabel(f"value won ({currency})")
-        _months_axis(ax, [m["month"] for m in months])
-        figure.legend(loc="outside upper left", ncols=2, frameon=False)
-
-    def top_advocates(figure: Any) -> None:
-        if not advocates:
-            _empty(figure, "No advocate has referred business yet")
-            return
-        ax = figure.add_subplot()
-        names = [_label(a["name"]) for a in reversed(advocates)]
-        one = [_amount(a["first_tier"], currency) for a in reversed(advocates)]
-        two = [_amount(a["second_tier"], currency) for a in reversed(advocates)]
-        ax.barh(names, one, color="#2e86c1", label="first tier")
-        ax.barh(names, two, left=one, color="#85c1e9", label="second tier (spin-off)")
-        ax.set_xlabel(f"value won ({currency})")
-        ax.legend(loc="lower right", frameon=False)
-
-    def give_get(figure: Any) -> None:
-        if not months:
-            _empty(figure, "Nothing given or received yet")
-            return
-        ax = figure.add_subplot()
-        xs = list(range(len(months)))
-        ax.plot(xs, [m["given"] for m in months], color="#27ae60", label="I gave")
-        ax.plot(xs, [m["got"] for m in months], color="#8e44ad", label="I received")
-        ax.set_ylabel("ledger entries")
-        _months_axis(ax, [m["month"] for m in months])
-        ax.legend(loc="upper left", frameon=False)
-
-    def ranked_events(figure: Any) -> None:
-        if not events:
-            _empty(figure, "No business traced to an event yet")
-            return
-        ax = figure.add_subplot()
-        ax.barh(
-            [_label(e["name"]) for e in reversed(events)],
-            [_amount(e["total"], currency) for e in reversed(events)],
-            color="#d68910",
-        )
-        ax.set_xlabel(f"business attributed ({currency})")
-
-    def stages(figure: Any) -> None:
-        if not any(f["reached"] for f in funnel):
-            _empty(figure, "No referrals yet")
-            return
-        ax = figure.add_subplot()
-        names = [f["status"] for f in reversed(funnel)]
-        reached = [f["reached"] for f in reversed(funnel)]
-        colors = ["#a93226" if n == "lost" else "#1e8449" for n in names]
-        ax.barh(names, reached, color=colors)
-        for y, n in enumerate(reached):
-            ax.text(n, y, f" {n}", va="center")
-        ax.set_xlabel("referrals that got this far")
-
-    plan = (
-        ("over-time", "Referrals and value won over time", over_time),
-        ("advocates", "Top advocates by value", top_advocates),
-        ("give-get", "Give and get over time", give_get),
-        ("events", "Events ranked by business attributed", ranked_events),
-        ("funnel", "The referral funnel by stage", stages),
-    )
-    return [Chart(key, title, _svg(key, draw)) for key, title, draw in plan]
-
-
-def _months_axis(ax: Any, months: Sequence[str]) -> None:
-    step = max(1, len(months) // 12)
-    ticks = list(range(0, len(months), step))
-    ax.set_xticks(ticks, [months[i] for i in ticks], rotation=45, ha="right")
-
-
 def html(store: Store, report: Report, data: dict[str, Any] | None = None) -> str:
     """The self-contained HTML report (templates/report.html; a copy in the config folder's
     templates/ overrides it)."""
     data = data or as_json(report)
-    environment = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(
-            [
-                jinja2.FileSystemLoader(str(store.settings.config_dir / "templates")),
-                jinja2.PackageLoader("whoknows", "templates"),
-            ]
-        ),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
     try:
-        template = environment.get_template("report.html")
+        template = drafts.environment(store.settings).get_template("report.html")
         return template.render(
             data=data,
             summary=thesis_line(report),
             sections=sections(data),
-            charts=charts(data),
+            charts=charts.charts(data),
             version=__version__,
         )
     except jinja2.TemplateError as exc:
