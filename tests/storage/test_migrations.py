@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from whoknows.services.store import Store
 from whoknows.storage import schema
-from whoknows.storage.engine import current_revision, head_revision, migrate
+from whoknows.storage.engine import HEAD, current_revision, head_revision, migrate
 
 
 def test_migrated_database_matches_the_models(store: Store) -> None:
@@ -45,3 +45,7 @@ def test_sqlite_runs_with_wal_and_foreign_keys(sqlite_url: str) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+
+
+def test_the_head_constant_names_the_newest_migration() -> None:
+    assert head_revision() == HEAD

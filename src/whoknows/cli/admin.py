@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from whoknows.cli.common import DbOption, JsonOption, print_json, say, store
-from whoknows.services import backup as backups
 
 
 def init(db: DbOption = None, json: JsonOption = False) -> None:
@@ -28,6 +27,8 @@ def backup(
     json: JsonOption = False,
 ) -> None:
     """Write everything to one portable file (restores into SQLite or PostgreSQL)."""
+    from whoknows.services import backup as backups
+
     with store(db) as opened:
         counts = backups.backup(opened, path)
     if json:
@@ -42,6 +43,8 @@ def restore(
     json: JsonOption = False,
 ) -> None:
     """Restore a backup into an empty database."""
+    from whoknows.services import backup as backups
+
     with store(db) as opened:
         counts = backups.restore(opened, path)
     if json:

@@ -7,17 +7,17 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from whoknows.config import load_settings
 from whoknows.core import models
-from whoknows.services import validate, views
-from whoknows.services.store import Store
+
+if TYPE_CHECKING:
+    from whoknows.services.store import Store
 
 DbOption = Annotated[
     str | None,
@@ -39,12 +39,17 @@ def today() -> dt.date:
 
 
 def when(value: str | None) -> dt.date:
+    from whoknows.services import validate
+
     return validate.date(value) if value else today()
 
 
 @contextmanager
 def store(db: str | None) -> Iterator[Store]:
     """The store the --db option (or the environment, or the default) names."""
+    from whoknows.config import load_settings
+    from whoknows.services.store import Store
+
     opened = Store(load_settings(db))
     try:
         yield opened
@@ -58,6 +63,8 @@ def console() -> Console:
 
 
 def print_json(value: Any) -> None:
+    from whoknows.services import views
+
     sys.stdout.write(json.dumps(views.as_json(value), ensure_ascii=False, indent=2) + "\n")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,8 +17,10 @@ from rich.text import Text
 
 from whoknows.cli.common import JsonOption, console, print_json, say
 from whoknows.config import Settings, load_settings
-from whoknows.services.demo import DemoSummary, Tour, build_demo, tour
 from whoknows.services.store import Store
+
+if TYPE_CHECKING:
+    from whoknows.services.demo import DemoSummary, Tour
 
 DEMO_FILE = "demo.db"
 
@@ -58,6 +60,8 @@ def demo(
     json: JsonOption = False,
 ) -> None:
     """Build a realistic, reproducible demo network and show a tour of what is in it."""
+    from whoknows.services.demo import build_demo, tour
+
     settings = load_settings(db) if db else _fresh_demo_database()
     with Store(settings) as opened, _progress(enabled=not json) as report:
         summary = build_demo(opened, size.value, seed, report)

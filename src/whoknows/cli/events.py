@@ -11,7 +11,6 @@ from rich.text import Text
 from whoknows.cli.common import DbOption, JsonOption, console, print_json, say, store
 from whoknows.cli.followups import event_followup
 from whoknows.errors import UserError
-from whoknows.services import events, validate, views
 
 app = typer.Typer(help="Networking events and the people met there.", no_args_is_help=True)
 
@@ -26,6 +25,8 @@ def add(
     json: JsonOption = False,
 ) -> None:
     """Add a networking event."""
+    from whoknows.services import events, validate
+
     if date is None:
         raise UserError("an event needs a date", hint="add --date YYYY-MM-DD")
     on = validate.date(date)
@@ -50,6 +51,8 @@ def met(
     json: JsonOption = False,
 ) -> None:
     """Record the people you met at an event (new people are created on the spot)."""
+    from whoknows.services import events
+
     with store(db) as opened:
         result = events.met(opened, event, people, giver=giver)
     if json:
@@ -67,6 +70,8 @@ def show(
     json: JsonOption = False,
 ) -> None:
     """An event and the people met there (those who get Give to Get first)."""
+    from whoknows.services import events
+
     with store(db) as opened:
         found = events.show_event(opened, event)
     if json:
@@ -88,6 +93,8 @@ app.command("followup")(event_followup)
 @app.command("list")
 def list_(db: DbOption = None, json: JsonOption = False) -> None:
     """List events, newest first."""
+    from whoknows.services import events, views
+
     with store(db) as opened:
         found = events.list_events(opened)
     if json:

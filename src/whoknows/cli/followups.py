@@ -8,7 +8,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -27,7 +27,9 @@ from whoknows.cli.common import (
 from whoknows.cli.common import today as today_
 from whoknows.core.followups import DEFAULT_WITHIN, Item
 from whoknows.errors import UserError
-from whoknows.services import brief, calendar, followups
+
+if TYPE_CHECKING:
+    from whoknows.services import brief
 
 Person = Annotated[str, typer.Argument(help="Who: id, email or part of the name.")]
 Within = Annotated[
@@ -55,6 +57,8 @@ def item_json(item: Item) -> dict[str, Any]:
 
 def due(within: Within = DEFAULT_WITHIN, db: DbOption = None, json: JsonOption = False) -> None:
     """Who is due or overdue for a follow-up, most important first, with what to do."""
+    from whoknows.services import followups
+
     with store(db) as opened:
         items = followups.due(opened, within_days=within, today=today_())
     if json:
@@ -89,6 +93,8 @@ def done(
     json: JsonOption = False,
 ) -> None:
     """Record that you followed up with someone (and thanked or reported back to them)."""
+    from whoknows.services import followups
+
     with store(db) as opened:
         result = followups.done(opened, person, note=note, on=when(date), kind=kind)
     if json:
@@ -108,6 +114,8 @@ def snooze(
     json: JsonOption = False,
 ) -> None:
     """Leave someone out of the follow-up queue for a number of days."""
+    from whoknows.services import followups
+
     with store(db) as opened:
         result = followups.snooze(opened, person, days, today=today_())
     if json:
@@ -127,6 +135,8 @@ def cadence(
     json: JsonOption = False,
 ) -> None:
     """Set how often you want to be in touch with someone."""
+    from whoknows.services import followups
+
     with store(db) as opened:
         result = followups.set_cadence(opened, person, days)
     if json:
@@ -147,6 +157,8 @@ def event_followup(
     json: JsonOption = False,
 ) -> None:
     """Draft a personal follow-up proposing a 1-to-1 to each person met at an event (not sent)."""
+    from whoknows.services import followups
+
     with store(db) as opened:
         result = followups.event_followup(opened, event, out_dir=out)
     if json:
@@ -209,6 +221,8 @@ def calendar_export(
     db: DbOption = None,
 ) -> None:
     """Write the due follow-ups as iCalendar to-dos that any calendar can import."""
+    from whoknows.services import calendar
+
     with store(db) as opened:
         count = calendar.export(opened, file, within_days=within, today=today_())
     say(f"Wrote {count} follow-up{'s' if count != 1 else ''} to ", Text(str(file)))
@@ -221,6 +235,8 @@ brief_app = typer.Typer(
 
 
 def _brief_json(view: brief.BriefView) -> dict[str, Any]:
+    from whoknows.services import brief
+
     return {
         "version": view.version,
         "created_on": view.created_on.isoformat(),
@@ -241,6 +257,8 @@ def _brief_json(view: brief.BriefView) -> dict[str, Any]:
 
 
 def _show(view: brief.BriefView) -> None:
+    from whoknows.services import brief
+
     say(Text(f"Referral brief, version {view.version}", style="bold"), f" ({view.created_on})")
     for name, heading in brief.SECTIONS:
         say("")
@@ -278,6 +296,8 @@ def brief_set(
     json: JsonOption = False,
 ) -> None:
     """Write your referral brief (a new version; sections not given are kept)."""
+    from whoknows.services import brief
+
     with store(db) as opened:
         view, changed = brief.set_brief(
             opened,
@@ -299,6 +319,8 @@ def brief_set(
 @brief_app.command("show")
 def brief_show(db: DbOption = None, json: JsonOption = False) -> None:
     """Show your referral brief and who holds which version."""
+    from whoknows.services import brief
+
     with store(db) as opened:
         view = brief.show(opened)
     if json:
@@ -339,6 +361,8 @@ def run_editor(text: str) -> str | None:
 @brief_app.command("edit")
 def brief_edit(date: DateOption = None, db: DbOption = None, json: JsonOption = False) -> None:
     """Edit your referral brief in $EDITOR (saved as a new version; a broken edit saves nothing)."""
+    from whoknows.services import brief
+
     with store(db) as opened:
         view, changed = brief.edit(opened, run_editor, on=when(date))
     if json:
@@ -356,6 +380,8 @@ def brief_render(
     db: DbOption = None,
 ) -> None:
     """Render your one-page referral brief to hand to an advocate."""
+    from whoknows.services import brief
+
     with store(db) as opened:
         text = brief.render(opened, fmt)
     if out is None:
@@ -370,6 +396,8 @@ def brief_sent(
     person: Person, date: DateOption = None, db: DbOption = None, json: JsonOption = False
 ) -> None:
     """Record that you gave someone the current version of your brief."""
+    from whoknows.services import brief
+
     with store(db) as opened:
         result = brief.sent(opened, person, on=when(date))
     if json:

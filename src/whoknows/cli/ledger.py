@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,10 +12,10 @@ from typer.core import TyperGroup
 
 from whoknows.cli.common import DateOption, DbOption, JsonOption, console, print_json, say, store
 from whoknows.cli.common import when as when_
-from whoknows.core.ledger import kind_phrase
-from whoknows.services import introductions, ledger, validate, views
-from whoknows.services import suggest as suggest_service
-from whoknows.services.drafts import Draft, write_drafts
+
+if TYPE_CHECKING:
+    from whoknows.services import introductions, ledger
+    from whoknows.services.drafts import Draft
 
 KIND_HELP = "introduction, referral, information, recommendation, testimonial, help, business"
 Kind = Annotated[str, typer.Argument(metavar="KIND", help=f"What: {KIND_HELP}.")]
@@ -42,6 +42,9 @@ def give(
     json: JsonOption = False,
 ) -> None:
     """Record something you gave PERSON (an introduction, a referral, help…)."""
+    from whoknows.core.ledger import kind_phrase
+    from whoknows.services import ledger
+
     with store(db) as opened:
         found = ledger.give(opened, person, kind, to=to, note=note, value=value, on=when_(date))
     if json:
@@ -66,6 +69,9 @@ def got(
     json: JsonOption = False,
 ) -> None:
     """Record something PERSON gave you (a referral, an introduction, business…)."""
+    from whoknows.core.ledger import kind_phrase
+    from whoknows.services import ledger
+
     with store(db) as opened:
         found = ledger.got(opened, person, kind, note=note, value=value, on=when_(date))
     if json:
@@ -80,6 +86,8 @@ def got(
 
 
 def _balance_json(found: ledger.BalanceView) -> dict[str, Any]:
+    from whoknows.services import views
+
     return {
         "given": found.given,
         "received": found.received,
@@ -104,6 +112,8 @@ def balance(
     json: JsonOption = False,
 ) -> None:
     """What you gave and received: overall first, then per person, with flags."""
+    from whoknows.services import ledger, validate
+
     start = validate.date(since, "--since") if since else None
     with store(db) as opened:
         found = ledger.balance(opened, person, since=start, today=when_(None))
@@ -192,6 +202,9 @@ def _intro_line(intro: introductions.IntroView) -> None:
 
 
 def _show_drafts(found: introductions.IntroDrafts, out: Path | None, json: bool) -> None:
+    from whoknows.services import views
+    from whoknows.services.drafts import write_drafts
+
     written = write_drafts(found.drafts, out, found.sender) if out is not None else []
     if json:
         print_json(
@@ -240,6 +253,8 @@ def intro_propose(
     json: JsonOption = False,
 ) -> None:
     """Propose introducing A and B (also: whoknows intro A B); the reputation guard checks both."""
+    from whoknows.services import introductions
+
     with store(db) as opened:
         found = introductions.propose(opened, a, b, why=why, force=force, today=when_(date))
     if json:
@@ -260,6 +275,8 @@ def intro_ask(
     json: JsonOption = False,
 ) -> None:
     """Draft the opt-in message to each side and mark the introduction asked."""
+    from whoknows.services import introductions
+
     with store(db) as opened:
         found = introductions.ask(opened, intro_id, today=when_(date))
     _show_drafts(found, out, json)
@@ -273,6 +290,8 @@ def intro_accept(
     json: JsonOption = False,
 ) -> None:
     """Record that side A or B said yes to the introduction."""
+    from whoknows.services import introductions
+
     with store(db) as opened:
         found = introductions.accept(opened, intro_id, side)
     if json:
@@ -292,6 +311,8 @@ def intro_make(
     json: JsonOption = False,
 ) -> None:
     """Draft the introduction email to both and record a give to each side."""
+    from whoknows.services import introductions
+
     with store(db) as opened:
         found = introductions.make(opened, intro_id, today=when_(date))
     _show_drafts(found, out, json)
@@ -305,6 +326,8 @@ def intro_decline(
     json: JsonOption = False,
 ) -> None:
     """Close an introduction that one side (or you) declined."""
+    from whoknows.services import introductions
+
     with store(db) as opened:
         found = introductions.decline(opened, intro_id, today=when_(date))
     if json:
@@ -323,6 +346,8 @@ def intro_outcome(
     json: JsonOption = False,
 ) -> None:
     """Record how a made introduction went (a bad one makes the guard warn next time)."""
+    from whoknows.services import introductions
+
     with store(db) as opened:
         found = introductions.outcome(opened, intro_id, result, note=note, today=when_(date))
     if json:
@@ -341,6 +366,8 @@ def intro_list(
     json: JsonOption = False,
 ) -> None:
     """List introductions, newest first."""
+    from whoknows.services import introductions
+
     with store(db) as opened:
         found = introductions.list_introductions(opened, state=state)
     if json:
@@ -379,6 +406,8 @@ def suggest(
     json: JsonOption = False,
 ) -> None:
     """Introductions you could make: one's asks meet another's offers, or another's clients."""
+    from whoknows.services import suggest as suggest_service
+
     with store(db) as opened:
         found = suggest_service.suggest(opened, top=top)
     if json:

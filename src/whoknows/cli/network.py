@@ -8,7 +8,6 @@ import typer
 from rich.text import Text
 
 from whoknows.cli.common import DateOption, DbOption, JsonOption, print_json, say, store, when
-from whoknows.services import network, validate
 
 
 def know(
@@ -26,6 +25,8 @@ def know(
     json: JsonOption = False,
 ) -> None:
     """Record that A and B know each other."""
+    from whoknows.services import network, validate
+
     since_date = validate.date(since, "--since") if since else None
     with store(db) as opened:
         tie = network.know(opened, a, b, strength=strength, source=source, since=since_date)
@@ -48,6 +49,8 @@ def log(
     json: JsonOption = False,
 ) -> None:
     """Log an interaction between you and one or more people."""
+    from whoknows.services import network, validate
+
     on = when(date)
     validate.interaction_kind(kind)
     with store(db) as opened:

@@ -9,8 +9,6 @@ from rich.table import Table
 from rich.text import Text
 
 from whoknows.cli.common import DbOption, JsonOption, console, people_table, print_json, say, store
-from whoknows.services import organizations, views
-from whoknows.services.organizations import OrgInput
 
 app = typer.Typer(help="Add, show and list organizations.", no_args_is_help=True)
 
@@ -28,6 +26,9 @@ def add(
     json: JsonOption = False,
 ) -> None:
     """Add an organization."""
+    from whoknows.services import organizations
+    from whoknows.services.organizations import OrgInput
+
     with store(db) as opened:
         org = organizations.add_org(
             opened, OrgInput(name=name, domain=domain, industry=industry, size=size, city=city)
@@ -45,6 +46,8 @@ def show(
     json: JsonOption = False,
 ) -> None:
     """An organization and the people known there."""
+    from whoknows.services import organizations, views
+
     with store(db) as opened:
         found = organizations.show_org(opened, ref)
     if json:
@@ -67,6 +70,8 @@ def list_(
     json: JsonOption = False,
 ) -> None:
     """List organizations, with how many people you know there."""
+    from whoknows.services import organizations, views
+
     with store(db) as opened:
         rows = organizations.list_orgs(opened, limit=limit)
     if json:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -20,8 +20,9 @@ from whoknows.cli.common import (
     store,
 )
 from whoknows.errors import UserError
-from whoknows.services import detail, merge, people, validate, views
-from whoknows.services.people import PersonInput
+
+if TYPE_CHECKING:
+    from whoknows.services.people import PersonInput
 
 app = typer.Typer(
     help="Add, show, edit, find, list, merge and remove people.", no_args_is_help=True
@@ -47,6 +48,8 @@ Trust = Annotated[
 
 
 def _input(**values: object) -> PersonInput:
+    from whoknows.services.people import PersonInput
+
     return PersonInput(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
 
 
@@ -69,6 +72,8 @@ def add(
     json: JsonOption = False,
 ) -> None:
     """Add a person to your network."""
+    from whoknows.services import people
+
     data = _input(
         name=name,
         emails=email,
@@ -116,6 +121,8 @@ def edit(
     json: JsonOption = False,
 ) -> None:
     """Change what is known about a person (adds emails, phones and tags; --drop-* removes)."""
+    from whoknows.services import people
+
     data = _input(
         name=name,
         emails=email,
@@ -150,6 +157,8 @@ def show(
     json: JsonOption = False,
 ) -> None:
     """Everything known about a person: details, ties, interactions, events."""
+    from whoknows.services import detail, views
+
     with store(db) as opened:
         found = detail.person_detail(opened, ref)
     if json:
@@ -225,6 +234,8 @@ def list_(
     json: JsonOption = False,
 ) -> None:
     """List people, by name."""
+    from whoknows.services import people
+
     with store(db) as opened:
         found = people.list_people(opened, tag=tag, organization=org, stage=stage, limit=limit)
     if json:
@@ -241,6 +252,8 @@ def find(
     json: JsonOption = False,
 ) -> None:
     """Find people by name, email, organization, role, tag or notes."""
+    from whoknows.services import people
+
     with store(db) as opened:
         found = people.find_people(opened, text, limit=limit)
     if json:
@@ -259,6 +272,8 @@ def merge_(
     json: JsonOption = False,
 ) -> None:
     """Merge a duplicate into a person, keeping everything from both."""
+    from whoknows.services import merge
+
     with store(db) as opened:
         person = merge.merge_people(opened, keep, other)
     if json:
@@ -275,6 +290,8 @@ def remove(
     json: JsonOption = False,
 ) -> None:
     """Remove a person, with their ties and their part in interactions."""
+    from whoknows.services import people
+
     with store(db) as opened:
         person = people.get_person(opened, ref)
         if not yes:
@@ -299,6 +316,8 @@ def me(
     json: JsonOption = False,
 ) -> None:
     """Say who you are (the owner of this network), or show it without arguments."""
+    from whoknows.services import people
+
     with store(db) as opened:
         if name is None and not any((email, phone, org, role, city)):
             person = people.get_person(opened, "me")
@@ -325,6 +344,8 @@ def stage(
     json: JsonOption = False,
 ) -> None:
     """Set where a relationship stands."""
+    from whoknows.services import people, validate
+
     validate.stage(new_stage)
     with store(db) as opened:
         person = people.set_stage(opened, ref, new_stage)

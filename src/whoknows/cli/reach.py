@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from whoknows.cli.common import DbOption, JsonOption, console, print_json, say, store
-from whoknows.core.icp import Profile
-from whoknows.services import icp as icp_service
-from whoknows.services import reach, views
+
+if TYPE_CHECKING:
+    from whoknows.core.icp import Profile
 
 icp_app = typer.Typer(help="Your ideal client profile: who you want to meet.", no_args_is_help=True)
 
 
 def _profile_json(profile: Profile) -> dict[str, object]:
+    from whoknows.services import views
+
     return {**views.as_json(profile), "description": profile.describe()}
 
 
@@ -37,6 +39,8 @@ def icp_set(
     json: JsonOption = False,
 ) -> None:
     """Set your ideal client profile (replaces the previous one)."""
+    from whoknows.services import icp as icp_service
+
     profile = icp_service.make_profile(
         industries=industry or [],
         roles=role or [],
@@ -55,6 +59,8 @@ def icp_set(
 @icp_app.command("show")
 def icp_show(db: DbOption = None, json: JsonOption = False) -> None:
     """Show your ideal client profile."""
+    from whoknows.services import icp as icp_service
+
     with store(db) as opened:
         profile = icp_service.get_profile(opened)
     if json:
@@ -69,6 +75,8 @@ def prospects(
     json: JsonOption = False,
 ) -> None:
     """People who match your ideal client profile, most reachable through people you know first."""
+    from whoknows.services import reach, views
+
     with store(db) as opened:
         profile, total, found = reach.prospects(opened, top=top)
     if json:
@@ -107,6 +115,8 @@ def path(
     json: JsonOption = False,
 ) -> None:
     """The warmest introduction paths to a person, an organization or your ideal clients."""
+    from whoknows.services import reach, views
+
     with store(db) as opened:
         answer = reach.find_paths(opened, target, top=top, max_hops=max_hops)
     if json:
@@ -147,6 +157,8 @@ def advocates(
     json: JsonOption = False,
 ) -> None:
     """Your best advocates: who can bring you to your ideal clients, and why."""
+    from whoknows.services import reach, views
+
     with store(db) as opened:
         if potential:
             profile, found_potential = reach.potential(opened, top=top)
@@ -224,6 +236,8 @@ def who_knows(
     json: JsonOption = False,
 ) -> None:
     """The people you know who know someone at an organization, and whom."""
+    from whoknows.services import reach
+
     with store(db) as opened:
         name, rows = reach.who_knows(opened, org)
     if json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,10 +13,9 @@ from rich.text import Text
 
 from whoknows.cli.common import DateOption, DbOption, JsonOption, console, print_json, say, store
 from whoknows.cli.common import when as on_date
-from whoknows.services import referrals as service
-from whoknows.services import report as reports
-from whoknows.services import validate
-from whoknows.services.money import format_money
+
+if TYPE_CHECKING:
+    from whoknows.services import referrals as service
 
 app = typer.Typer(
     help="Referrals: leads passed to you (or by you), from received to won or lost.",
@@ -27,6 +26,8 @@ IdArgument = Annotated[int, typer.Argument(help="The referral's id (see: referra
 
 
 def _say_view(verb: str, view: service.ReferralView) -> None:
+    from whoknows.services.money import format_money
+
     about = view.about.name if view.about else "?"
     value = f" · {format_money(view.value, view.currency)}" if view.value and view.currency else ""
     whom = f"from {view.from_.name}" if view.direction == "received" else f"to {view.to.name}"
@@ -59,6 +60,8 @@ def add(
     json: JsonOption = False,
 ) -> None:
     """Record a referral you received (--from ADVOCATE) or one you give (--to PERSON)."""
+    from whoknows.services import referrals as service
+
     with store(db) as opened:
         view = service.add(opened, from_, about, to, note=note, value=value, on=on_date(date))
     if json:
@@ -80,6 +83,8 @@ def move(
     json: JsonOption = False,
 ) -> None:
     """Move a referral forward: received → contacted → meeting → proposal → won / lost."""
+    from whoknows.services import referrals as service
+
     with store(db) as opened:
         view = service.move(opened, referral_id, status, on=on_date(date))
     if json:
@@ -97,6 +102,8 @@ def won(
     json: JsonOption = False,
 ) -> None:
     """The referral became business: record its value (then report back to the advocate)."""
+    from whoknows.services import referrals as service
+
     with store(db) as opened:
         view = service.won(opened, referral_id, value, on=on_date(date))
     if json:
@@ -116,6 +123,8 @@ def lost(
     json: JsonOption = False,
 ) -> None:
     """The referral did not become business (then report back to the advocate)."""
+    from whoknows.services import referrals as service
+
     with store(db) as opened:
         view = service.lost(opened, referral_id, reason, on=on_date(date))
     if json:
@@ -136,6 +145,9 @@ def list_(
     json: JsonOption = False,
 ) -> None:
     """List referrals, newest first."""
+    from whoknows.services import referrals as service
+    from whoknows.services.money import format_money
+
     with store(db) as opened:
         found = service.list_referrals(opened, status)
     if json:
@@ -174,6 +186,9 @@ def report(
     db: DbOption = None,
 ) -> None:
     """Which advocates, events and sources brought business: tables, JSON or an HTML report."""
+    from whoknows.services import report as reports
+    from whoknows.services import validate
+
     fmt = format_.strip().lower()
     if fmt == "html" and out is None:
         out = Path("whoknows-report.html")
@@ -196,6 +211,8 @@ def report(
 
 
 def _tables(data: dict[str, Any], where: Console) -> None:
+    from whoknows.services import report as reports
+
     where.print(Text(str(data["thesis"]["summary"])))
     for section in reports.sections(data):
         table = Table(title=section.title)

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -247,6 +246,8 @@ def find_people(store: Store, text: str, limit: int = 20) -> list[models.Person]
         )
         ids = list(session.scalars(hits))
         if len(ids) < limit:
+            from rapidfuzz import fuzz, process
+
             # Forgive typos in names: fuzzy match over all names (fast in C, fine at 10^5).
             names = session.execute(
                 select(s.Person.id, s.Person.name_key).where(s.Person.owner_id == store.owner_id)

@@ -6,9 +6,6 @@ import datetime as dt
 import unicodedata
 from typing import TypeVar
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 from whoknows.core.models import InteractionKind, Stage, TieSource
 from whoknows.errors import UserError
 
@@ -17,6 +14,8 @@ _E = TypeVar("_E", Stage, InteractionKind, TieSource)
 
 def email(value: str) -> str:
     """A normalised address: checked syntax, lower case, IDNA domain."""
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email(value.strip(), check_deliverability=False, test_environment=True)
     except EmailNotValidError as exc:
@@ -28,6 +27,8 @@ def email(value: str) -> str:
 
 def phone(value: str, region: str | None = None) -> str:
     """A phone number in E.164 (+14155550100)."""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as exc:
