@@ -28,7 +28,7 @@ import numpy as np
 
 from whoknows.config import load_settings
 from whoknows.core import paths
-from whoknows.core.advocates import Signals, rank_advocates
+from whoknows.core.advocates import Signals, profile_reach, rank_advocates
 from whoknows.core.icp import match_mask
 from whoknows.services import demo, icp, snapshot
 from whoknows.services.store import Store
@@ -147,7 +147,11 @@ def bench(size: str, runs: int, nx_limit: int) -> dict[str, Any]:
     person_targets = rng.choice(icp_nodes, size=min(runs * 4, len(icp_nodes)), replace=False)
     org_ids = snap.organization[person_targets]
     orgs = [np.flatnonzero(snap.organization == o) for o in org_ids[org_ids >= 0][:runs]]
-    signals = Signals(icp=mask, sphere=np.zeros(g.num_nodes), trust=snap.trust)
+    cold_times, client_reach = timed(lambda: profile_reach(g, mask), runs)
+    results["profile_reach_cold"] = summary(cold_times)
+    signals = Signals(
+        icp=mask, sphere=np.zeros(g.num_nodes), trust=snap.trust, client_reach=client_reach
+    )
     targets_iter = iter(np.tile(person_targets, 50))
     orgs_iter = iter(orgs * 50)
 
@@ -155,7 +159,7 @@ def bench(size: str, runs: int, nx_limit: int) -> dict[str, Any]:
         "person_path_top5": lambda: paths.top_paths(g, me, int(next(targets_iter)), k=5),
         "org_path_top5": lambda: paths.top_paths(g, me, next(orgs_iter), k=5),
         "icp_path_top5": lambda: paths.top_paths(g, me, icp_nodes, k=5),
-        "advocate_ranking": lambda: rank_advocates(g, me, signals),
+        "advocate_ranking": lambda: rank_advocates(g, me, signals, top=10),
     }
     for name, query in queries.items():
         times, _ = timed(query, runs * 4)
@@ -194,7 +198,7 @@ def table(all_results: list[dict[str, Any]]) -> str:
         "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for r in all_results:
-        for name in ("snapshot_build", "snapshot_load"):
+        for name in ("snapshot_build", "snapshot_load", "profile_reach_cold"):
             lines.append(
                 f"| {r['size']} | {name} | {r[name]['median_ms']} | {r[name]['p95_ms']} | | |"
             )

@@ -40,6 +40,9 @@ class Signals:
     trust: Floats  # my trust in [0, 1]; NaN when not recorded
     give_get: Floats = field(default_factory=lambda: np.zeros(0))  # in [0, 1]; empty = none yet
     briefed: Bools = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
+    # profile_reach(graph, icp), when the caller keeps it cached (it changes with the profile
+    # and the graph, not with each question); computed here when missing.
+    client_reach: tuple[Floats, Floats] | None = None
 
 
 @dataclass(frozen=True)
@@ -75,11 +78,26 @@ def _saturate(values: Floats, half: float) -> Floats:
     return values / (values + half)
 
 
-def _column(values: npt.NDArray[np.generic], n: int, default: float) -> Floats:
-    out = np.full(n, default, dtype=np.float64)
-    if len(values):
-        out[:] = values
-    return out
+def _column(values: npt.NDArray[np.generic], nodes: npt.NDArray[np.integer]) -> Floats:
+    """VALUES at NODES as floats; an empty VALUES (not known yet) reads as zeros."""
+    if not len(values):
+        return np.zeros(len(nodes))
+    return np.asarray(values[nodes], dtype=np.float64)
+
+
+def profile_reach(graph: Graph, icp: Bools) -> tuple[Floats, Floats]:
+    """Per node: the summed strength of its ties to ideal clients, and how many it has.
+
+    One pass over the ideal clients' ties; worth caching while the graph and profile hold.
+    """
+    clients = np.flatnonzero(icp).astype(np.int64)
+    n = graph.num_nodes
+    if not len(clients):
+        return np.zeros(n), np.zeros(n)
+    _owner, peer, strength = graph.edges_from(clients)
+    reach = np.bincount(peer, weights=strength, minlength=n)
+    count = np.bincount(peer, minlength=n)
+    return np.asarray(reach, dtype=np.float64), np.asarray(count, dtype=np.float64)
 
 
 def rank_advocates(
@@ -91,20 +109,17 @@ def rank_advocates(
     known = known.astype(np.int64)
     if not len(known):
         return []
-    icp = signals.icp.astype(np.float64)
     owner, peer, strength = graph.edges_from(known)
     useful = peer != me
     owner, peer, strength = owner[useful], peer[useful], strength[useful].astype(np.float64)
-    direct = _sum_by(owner, strength * icp[peer], minlength=len(known))
-    reaches = _sum_by(owner, icp[peer], minlength=len(known)).astype(np.int64)
+    client = signals.icp[peer].astype(np.float64)
+    direct = _sum_by(owner, strength * client, minlength=len(known))
+    reaches = _sum_by(owner, client, minlength=len(known)).astype(np.int64)
 
     # Two hops: each peer's own direct reach into the profile, passed back along the tie.
-    second = np.unique(peer)
-    o2, p2, s2 = graph.edges_from(second)
-    peer_reach = np.zeros(n)
-    peer_reach[second] = _sum_by(o2, s2 * icp[p2], minlength=len(second))
-    peer_count = np.zeros(n)
-    peer_count[second] = _sum_by(o2, icp[p2], minlength=len(second))
+    # Scattered out from the ideal clients (one pass over their ties), not gathered from
+    # every peer of every contact: through hubs the second is hundreds of times larger.
+    peer_reach, peer_count = signals.client_reach or profile_reach(graph, signals.icp)
     indirect = _sum_by(owner, strength * peer_reach[peer], minlength=len(known))
     indirect_count = _sum_by(owner, peer_count[peer], minlength=len(known))
 
@@ -123,8 +138,8 @@ def rank_advocates(
         "sphere": np.clip(signals.sphere[known], 0.0, 1.0),
         "tie": tie.astype(np.float64),
         "trust": np.where(np.isnan(trust), UNKNOWN_TRUST, trust),
-        "give_get": _column(signals.give_get, n, 0.0)[known],
-        "briefed": _column(signals.briefed, n, 0.0)[known],
+        "give_get": _column(signals.give_get, known),
+        "briefed": _column(signals.briefed, known),
         "connected": connected,
     }
     parts = {name: WEIGHTS[name] * values for name, values in raw.items()}
@@ -170,10 +185,9 @@ def potential_advocates(
     best = order[last]
     candidates, introducer, introduction = peer[best], known[owner[best]], chain[best]
 
-    icp = signals.icp.astype(np.float64)
-    o2, p2, s2 = graph.edges_from(candidates)
-    direct = _sum_by(o2, s2 * icp[p2], minlength=len(candidates))
-    reaches = _sum_by(o2, icp[p2], minlength=len(candidates)).astype(np.int64)
+    client_reach, client_count = signals.client_reach or profile_reach(graph, signals.icp)
+    direct = client_reach[candidates]
+    reaches = client_count[candidates].astype(np.int64)
     degree = graph.degree[candidates].astype(np.float64)
     raw = {
         "reach": _saturate(direct, REACH_HALF),

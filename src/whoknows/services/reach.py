@@ -12,7 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whoknows.core import paths as core_paths
-from whoknows.core.advocates import Signals, potential_advocates, rank_advocates
+from whoknows.core.advocates import (
+    Floats,
+    Signals,
+    potential_advocates,
+    profile_reach,
+    rank_advocates,
+)
+from whoknows.core.graph import Graph
 from whoknows.core.icp import Profile, match_mask
 from whoknows.core.text import TfIdf, shared_terms
 from whoknows.core.tiestrength import band
@@ -243,6 +250,22 @@ class PotentialView:
     explanation: str
 
 
+# The last (graph, profile) and its reach; holding the graph keeps the match exact.
+_reach_cache: list[tuple[Graph, Profile, tuple[Floats, Floats]]] = []
+
+
+def _client_reach(
+    snapshot: Snapshot, profile: Profile, icp_mask: npt.NDArray[np.bool_]
+) -> tuple[Floats, Floats]:
+    """Each node's ties into the ideal clients, kept while the snapshot and profile hold."""
+    for graph, cached_profile, reach in _reach_cache:
+        if graph is snapshot.graph and cached_profile == profile:
+            return reach
+    reach = profile_reach(snapshot.graph, icp_mask)
+    _reach_cache[:] = [(snapshot.graph, profile, reach)]
+    return reach
+
+
 def _signals(store: Store, session: Session, snapshot: Snapshot) -> tuple[Profile, Signals]:
     profile = icp_service.load(session, store.owner_id)
     n = snapshot.graph.num_nodes
@@ -263,8 +286,10 @@ def _signals(store: Store, session: Session, snapshot: Snapshot) -> tuple[Profil
     if holders:
         nodes = snapshot.graph.index_of(np.fromiter(holders, dtype=np.int64), strict=False)
         briefed[nodes[nodes >= 0]] = True
+    icp_mask = match_mask(profile, snapshot.attributes)
     return profile, Signals(
-        icp=match_mask(profile, snapshot.attributes),
+        icp=icp_mask,
+        client_reach=_client_reach(snapshot, profile, icp_mask),
         sphere=sphere,
         trust=snapshot.trust,
         give_get=give_get,
