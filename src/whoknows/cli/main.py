@@ -16,12 +16,14 @@ from whoknows.cli import (
     demo,
     events,
     followups,
+    io,
     ledger,
     network,
     orgs,
     people,
     reach,
     referrals,
+    web,
 )
 from whoknows.errors import WhoknowsError
 
@@ -49,6 +51,8 @@ app.command("who-knows")(reach.who_knows)
 ledger.register(app)
 followups.register(app)
 referrals.register(app)
+io.register(app)
+web.register(app)
 app.command("backup")(admin.backup)
 app.command("restore")(admin.restore)
 

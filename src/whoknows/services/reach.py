@@ -251,28 +251,38 @@ class PotentialView:
 
 
 # The last (graph, profile) and its reach; holding the graph keeps the match exact.
-_reach_cache: list[tuple[Graph, Profile, tuple[Floats, Floats]]] = []
+@dataclass(frozen=True)
+class _ProfileView:
+    """What a profile means on one snapshot: who matches, ties into them, contact spheres."""
+
+    icp: npt.NDArray[np.bool_]
+    client_reach: tuple[Floats, Floats]
+    sphere: Floats
 
 
-def _client_reach(
-    snapshot: Snapshot, profile: Profile, icp_mask: npt.NDArray[np.bool_]
-) -> tuple[Floats, Floats]:
-    """Each node's ties into the ideal clients, kept while the snapshot and profile hold."""
-    for graph, cached_profile, reach in _reach_cache:
+# The last (graph, profile) and what it means; holding the graph keeps the match exact.
+_profile_cache: list[tuple[Graph, Profile, _ProfileView]] = []
+
+
+def _profile_view(snapshot: Snapshot, profile: Profile) -> _ProfileView:
+    """Kept while the snapshot and the profile hold: they change far less often than asked."""
+    for graph, cached_profile, view in _profile_cache:
         if graph is snapshot.graph and cached_profile == profile:
-            return reach
-    reach = profile_reach(snapshot.graph, icp_mask)
-    _reach_cache[:] = [(snapshot.graph, profile, reach)]
-    return reach
+            return view
+    icp_mask = match_mask(profile, snapshot.attributes)
+    sphere = np.zeros(snapshot.graph.num_nodes)
+    if not profile.is_empty() and snapshot.serves_texts:
+        space = TfIdf(snapshot.serves_texts)
+        sphere[snapshot.serves_nodes] = space.similarity(space.query([_profile_text(profile)]))[0]
+    view = _ProfileView(icp_mask, profile_reach(snapshot.graph, icp_mask), sphere)
+    _profile_cache[:] = [(snapshot.graph, profile, view)]
+    return view
 
 
 def _signals(store: Store, session: Session, snapshot: Snapshot) -> tuple[Profile, Signals]:
     profile = icp_service.load(session, store.owner_id)
     n = snapshot.graph.num_nodes
-    sphere = np.zeros(n)
-    if not profile.is_empty() and snapshot.serves_texts:
-        space = TfIdf(snapshot.serves_texts)
-        sphere[snapshot.serves_nodes] = space.similarity(space.query([_profile_text(profile)]))[0]
+    view = _profile_view(snapshot, profile)
     give_get = np.zeros(n)
     if snapshot.me is not None:
         me_id = int(snapshot.graph.node_ids[snapshot.me])
@@ -286,11 +296,10 @@ def _signals(store: Store, session: Session, snapshot: Snapshot) -> tuple[Profil
     if holders:
         nodes = snapshot.graph.index_of(np.fromiter(holders, dtype=np.int64), strict=False)
         briefed[nodes[nodes >= 0]] = True
-    icp_mask = match_mask(profile, snapshot.attributes)
     return profile, Signals(
-        icp=icp_mask,
-        client_reach=_client_reach(snapshot, profile, icp_mask),
-        sphere=sphere,
+        icp=view.icp,
+        client_reach=view.client_reach,
+        sphere=view.sphere,
         trust=snapshot.trust,
         give_get=give_get,
         briefed=briefed,

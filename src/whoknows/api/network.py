@@ -1,0 +1,141 @@
+"""API: people, organizations, ties and interactions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from whoknows.api.common import ERRORS
+from whoknows.api.schemas import (
+    AttendedOut,
+    InteractionIn,
+    InteractionLineOut,
+    InteractionOut,
+    OrganizationDetailOut,
+    OrganizationIn,
+    OrganizationOut,
+    OrganizationRowOut,
+    PersonDetailOut,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    TieIn,
+    TieLineOut,
+    TieOut,
+)
+from whoknows.services import detail, network, organizations, people
+from whoknows.services.people import PersonInput
+from whoknows.web.common import store_of, today_of
+
+router = APIRouter(responses=ERRORS)
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Filter = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
+
+
+@router.get("/people", tags=["people"])
+def list_people(
+    request: Request,
+    q: Filter = None,
+    tag: Filter = None,
+    stage: Filter = None,
+    org: Filter = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[PersonOut]:
+    """People in the network: a search (name, email, organization, what they do) or filters."""
+    store = store_of(request)
+    if q and q.strip():
+        found = people.find_people(store, q, limit=limit)
+    else:
+        found = people.list_people(store, tag=tag, stage=stage, organization=org, limit=limit)
+    return [PersonOut.of(p) for p in found]
+
+
+@router.post("/people", status_code=201, tags=["people"])
+def add_person(request: Request, body: PersonIn) -> PersonOut:
+    """Add a person."""
+    data = PersonInput(**body.model_dump())
+    return PersonOut.of(people.add_person(store_of(request), data))
+
+
+@router.get("/people/{person_id}", tags=["people"])
+def get_person(request: Request, person_id: Id) -> PersonDetailOut:
+    """Everything known about a person: ties (strongest first), interactions, events."""
+    found = detail.person_detail(store_of(request), str(person_id))
+    return PersonDetailOut(
+        person=PersonOut.of(found.person),
+        ties=[TieLineOut.of(t) for t in found.ties],
+        ties_total=found.ties_total,
+        interactions=[InteractionLineOut.of(i) for i in found.interactions],
+        events=[AttendedOut(id=i, name=n, date=d, gets_it=g) for i, n, d, g in found.events],
+    )
+
+
+@router.patch("/people/{person_id}", tags=["people"])
+def edit_person(request: Request, person_id: Id, body: PersonPatch) -> PersonOut:
+    """Change what is given; leave the rest."""
+    data = PersonInput(**body.model_dump())
+    return PersonOut.of(people.edit_person(store_of(request), str(person_id), data))
+
+
+@router.delete("/people/{person_id}", tags=["people"])
+def remove_person(request: Request, person_id: Id) -> PersonOut:
+    """Remove a person and what links to them (not me)."""
+    return PersonOut.of(people.remove_person(store_of(request), str(person_id)))
+
+
+@router.get("/organizations", tags=["organizations"])
+def list_organizations(
+    request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+) -> list[OrganizationRowOut]:
+    """Organizations with how many people of the network work there."""
+    rows = organizations.list_orgs(store_of(request), limit=limit)
+    return [
+        OrganizationRowOut(organization=OrganizationOut.of(r.organization), people=r.people)
+        for r in rows
+    ]
+
+
+@router.post("/organizations", status_code=201, tags=["organizations"])
+def add_organization(request: Request, body: OrganizationIn) -> OrganizationOut:
+    """Add an organization."""
+    data = organizations.OrgInput(**body.model_dump())
+    return OrganizationOut.of(organizations.add_org(store_of(request), data))
+
+
+@router.get("/organizations/{org_id}", tags=["organizations"])
+def get_organization(request: Request, org_id: Id) -> OrganizationDetailOut:
+    """An organization and its people."""
+    found = organizations.show_org(store_of(request), str(org_id))
+    return OrganizationDetailOut(
+        organization=OrganizationOut.of(found.organization),
+        people=[PersonOut.of(p) for p in found.people],
+    )
+
+
+@router.post("/ties", status_code=201, tags=["ties"])
+def add_tie(request: Request, body: TieIn) -> TieOut:
+    """A and B know each other (people are referred to by id, email or name)."""
+    tie = network.know(
+        store_of(request),
+        body.a,
+        body.b,
+        strength=body.strength,
+        source=body.source,
+        since=body.since,
+    )
+    return TieOut.of(tie)
+
+
+@router.post("/interactions", status_code=201, tags=["interactions"])
+def log_interaction(request: Request, body: InteractionIn) -> InteractionOut:
+    """Something that happened between me and people (date: default today)."""
+    found = network.log(
+        store_of(request),
+        body.kind,
+        body.people,
+        on=body.date or today_of(request),
+        note=body.note,
+        minutes=body.minutes,
+    )
+    return InteractionOut.of(found)

@@ -1,0 +1,64 @@
+"""API: warm paths, advocates and the follow-up (due) list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from whoknows.api.common import ERRORS
+from whoknows.api.schemas import AdvocateOut, DueOut, PathsOut
+from whoknows.services import followups, reach
+from whoknows.web.common import store_of, today_of
+
+router = APIRouter(responses=ERRORS)
+
+
+@router.get("/paths", tags=["reach"])
+def paths(
+    request: Request,
+    target: Annotated[str, Query(min_length=1, max_length=200, pattern=r"^[^\x00]*$")],
+    top: Annotated[int, Query(ge=1, le=50)] = 5,
+    max_hops: Annotated[int, Query(ge=1, le=6)] = 4,
+) -> PathsOut:
+    """The best warm paths from me to a person, org:NAME, or icp (my ideal clients)."""
+    found = reach.find_paths(
+        store_of(request), target, top=top, max_hops=max_hops, today=today_of(request)
+    )
+    return PathsOut.of(found)
+
+
+@router.get("/advocates", tags=["reach"])
+def advocates(request: Request, top: Annotated[int, Query(ge=1, le=500)] = 10) -> list[AdvocateOut]:
+    """The people I know ranked as advocates for me, with every part of the score."""
+    _, ranked = reach.advocates(store_of(request), top=top, today=today_of(request))
+    return [
+        AdvocateOut(
+            id=a.person.id,
+            name=a.person.name,
+            score=a.score,
+            parts={k: float(v) for k, v in a.parts.items()},
+            reaches=a.reaches,
+            reaches_indirect=a.reaches_indirect,
+            explanation=a.explanation,
+        )
+        for a in ranked
+    ]
+
+
+@router.get("/due", tags=["follow-ups"])
+def due(request: Request, within: Annotated[int, Query(ge=0, le=3650)] = 7) -> list[DueOut]:
+    """Who is due (within DAYS) or overdue for a follow-up, highest priority first."""
+    items = followups.due(store_of(request), within_days=within, today=today_of(request))
+    return [
+        DueOut(
+            id=i.id,
+            name=i.name,
+            due=i.due,
+            overdue_days=i.overdue_days,
+            reason=i.reason,
+            action=i.action,
+            priority=float(i.priority),
+        )
+        for i in items
+    ]

@@ -1,0 +1,164 @@
+"""Exports: vCard 4.0 (re-imports to the same people) and CSV safe in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from whoknows.services import backup
+from whoknows.services.store import Store
+from whoknows.storage import schema as s
+
+CSV_COLUMNS = (
+    "id",
+    "name",
+    "emails",
+    "phones",
+    "organization",
+    "role",
+    "industry",
+    "city",
+    "tags",
+    "stage",
+    "links",
+    "notes",
+)
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: a leading = + - @ tab or CR gets a quote first."""
+    return "'" + value if value.startswith(_FORMULA) else value
+
+
+def escape(value: str) -> str:
+    """vCard 4.0 text escaping: backslash, comma, semicolon and line breaks."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(",", "\\,")
+        .replace(";", "\\;")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Fold at 75 octets without splitting a UTF-8 character (RFC 6350 §3.2)."""
+    out: list[str] = []
+    current = ""
+    size = 0
+    limit = 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            out.append(current)
+            current, size, limit = " ", 1, 75
+        current += char
+        size += width
+    out.append(current)
+    return "\r\n".join(out) + "\r\n"
+
+
+def _people(session: Session, owner: int) -> Iterator[s.Person]:
+    yield from session.scalars(
+        select(s.Person).where(s.Person.owner_id == owner).order_by(s.Person.id)
+    )
+
+
+def _links(session: Session, owner: int) -> dict[int, list[tuple[str, str]]]:
+    found: dict[int, list[tuple[str, str]]] = {}
+    for pid, kind, url in session.execute(
+        select(s.PersonLink.person_id, s.PersonLink.kind, s.PersonLink.url)
+        .where(s.PersonLink.owner_id == owner)
+        .order_by(s.PersonLink.id)
+    ):
+        found.setdefault(pid, []).append((kind, url))
+    return found
+
+
+def card(person: s.Person, links: list[tuple[str, str]]) -> str:
+    """One person as a vCard 4.0."""
+    lines = ["BEGIN:VCARD", "VERSION:4.0", f"FN:{escape(person.name)}"]
+    lines += [f"EMAIL:{escape(e.email)}" for e in person.emails]
+    lines += [f"TEL;VALUE=uri:tel:{p.phone}" for p in person.phones]
+    if person.organization is not None:
+        lines.append(f"ORG:{escape(person.organization.name)}")
+    if person.role:
+        lines.append(f"TITLE:{escape(person.role)}")
+    if person.city:
+        lines.append(f"ADR:;;;{escape(person.city)};;;")
+    if person.notes:
+        lines.append(f"NOTE:{escape(person.notes)}")
+    if person.tags:
+        lines.append("CATEGORIES:" + ",".join(escape(t.tag) for t in person.tags))
+    for kind, url in links:
+        lines.append(f"URL;TYPE={kind}:{url}" if kind.isalnum() else f"URL:{url}")
+    lines.append("END:VCARD")
+    return "".join(fold(line) for line in lines)
+
+
+def export_vcard(store: Store, path: Path) -> int:
+    """Every person (and every organization, as KIND:org) to PATH; returns how many cards."""
+    count = 0
+    with store.read() as session, backup._atomic_file(path) as out:
+        links = _links(session, store.owner_id)
+        for person in _people(session, store.owner_id):
+            out.write(card(person, links.get(person.id, [])))
+            count += 1
+        for org in session.scalars(
+            select(s.Organization)
+            .where(s.Organization.owner_id == store.owner_id)
+            .order_by(s.Organization.id)
+        ):
+            out.write(
+                "".join(
+                    fold(line)
+                    for line in (
+                        "BEGIN:VCARD",
+                        "VERSION:4.0",
+                        "KIND:org",
+                        f"FN:{escape(org.name)}",
+                        f"ORG:{escape(org.name)}",
+                        "END:VCARD",
+                    )
+                )
+            )
+            count += 1
+    return count
+
+
+def export_csv(store: Store, path: Path) -> int:
+    """Every person to PATH as CSV (UTF-8 with BOM, so spreadsheets read it as UTF-8)."""
+    count = 0
+    with store.read() as session, backup._atomic_file(path) as out:
+        out.write("\ufeff")
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        links = _links(session, store.owner_id)
+        for p in _people(session, store.owner_id):
+            row = [
+                str(p.id),
+                p.name,
+                "; ".join(e.email for e in p.emails),
+                "; ".join(x.phone for x in p.phones),
+                p.organization.name if p.organization else "",
+                p.role or "",
+                p.industry or "",
+                p.city or "",
+                "; ".join(t.tag for t in p.tags),
+                p.stage or "",
+                " ".join(url for _kind, url in links.get(p.id, [])),
+                p.notes or "",
+            ]
+            writer.writerow([safe_cell(cell) for cell in row])
+            count += 1
+    return count
+
+
+def export_json(store: Store, path: Path) -> dict[str, int]:
+    """The full backup (services.backup): `whoknows restore` reads it back."""
+    return backup.backup(store, path)

@@ -1,0 +1,236 @@
+"""The web app factory: pages, the REST API, security middleware and the one error handler."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from whoknows import __version__
+from whoknows.config import Settings
+from whoknows.errors import Ambiguous, Conflict, NotFound, Refused, UserError, WhoknowsError
+from whoknows.services.store import Store
+from whoknows.web import security
+from whoknows.web.common import HERE, is_htmx, render
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def create_app(
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    access_token: str | None = None,
+    today: dt.date | None = None,
+) -> FastAPI:
+    """The whoknows web app over the database SETTINGS name (opened when the app starts).
+
+    HOST is where it will listen: another address than loopback needs ACCESS_TOKEN
+    (default: $WHOKNOWS_ACCESS_TOKEN). TODAY pins the date (tests and demos).
+    """
+    token = access_token or os.environ.get(security.ACCESS_ENV) or None
+    security.check_bind(host, token)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> Any:
+        yield
+        app.state.store.close()
+
+    app = FastAPI(
+        title="whoknows",
+        version=__version__,
+        description="Who you know who knows who you want to meet: the whoknows REST API.",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = Store(settings)
+    app.state.today = today
+    app.state.key = security.signing_key(settings)
+    app.state.access_token = token
+
+    _middleware(app)
+    _error_handlers(app)
+    _routes(app)
+    return app
+
+
+def _routes(app: FastAPI) -> None:
+    from whoknows.api import ledger as api_ledger
+    from whoknows.api import network as api_network
+    from whoknows.api import reach as api_reach
+    from whoknows.web.pages import dashboard, events, people, pipeline, reach, reports, settings
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    guarded = [Depends(check_csrf)]
+    for module in (dashboard, people, events, reach, pipeline, reports, settings):
+        app.include_router(module.router, dependencies=guarded)
+    json_only = [Depends(require_json)]
+    for api in (api_network, api_ledger, api_reach):
+        app.include_router(api.router, prefix="/api/v1", dependencies=json_only)
+
+
+async def check_csrf(request: Request) -> None:
+    """Every form post carries the signed token of its cookie back (double submit)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    sent = request.headers.get(security.CSRF_HEADER)
+    if sent is None:
+        form = await request.form()
+        value = form.get(security.CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    cookie = request.cookies.get(security.CSRF_COOKIE)
+    if not security.csrf_matches(request.app.state.key, cookie, sent):
+        raise CsrfRefused()
+
+
+async def require_json(request: Request) -> None:
+    """API writes are JSON: a browser cannot send that cross-site without a CORS preflight.
+
+    (A cross-site form can only GET or POST, so DELETE needs no body to be safe.)
+    """
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    kind = request.headers.get("content-type", "")
+    if not kind.startswith("application/json"):
+        raise UnsupportedBody()
+
+
+class CsrfRefused(UserError):
+    """A form post without a valid CSRF token."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the form has expired or did not come from this app (CSRF check failed)",
+            hint="reload the page and send it again",
+        )
+
+
+class UnsupportedBody(UserError):
+    def __init__(self) -> None:
+        super().__init__("the API takes JSON", hint="send Content-Type: application/json")
+
+
+def _middleware(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def secure(request: Request, call_next: Handler) -> Response:
+        path = request.url.path
+        token: str | None = app.state.access_token
+        grant = None
+        if token and not (path.startswith("/static/") or path == "/calendar.ics"):
+            given = request.query_params.get("access_token")
+            bearer = request.headers.get("authorization", "")
+            if security.same_secret(token, given):
+                grant = given
+            elif not (
+                security.same_secret(token, request.cookies.get(security.ACCESS_COOKIE))
+                or security.same_secret(token, bearer.removeprefix("Bearer ").strip() or None)
+            ):
+                response: Response = PlainTextResponse(
+                    "an access token is required (open the URL with ?access_token=…)",
+                    status_code=401,
+                )
+                _headers(response)
+                return response
+        cookie = request.cookies.get(security.CSRF_COOKIE)
+        fresh = not security.valid_csrf_token(app.state.key, cookie)
+        request.state.csrf_token = security.new_csrf_token(app.state.key) if fresh else cookie
+        response = await call_next(request)
+        if fresh:
+            response.set_cookie(
+                security.CSRF_COOKIE,
+                request.state.csrf_token,
+                httponly=True,
+                samesite="strict",
+                path="/",
+            )
+        if grant:
+            response.set_cookie(
+                security.ACCESS_COOKIE, grant, httponly=True, samesite="strict", path="/"
+            )
+        _headers(response)
+        return response
+
+
+def _headers(response: Response) -> None:
+    for name, value in security.HEADERS.items():
+        response.headers.setdefault(name, value)
+
+
+def status_of(exc: WhoknowsError) -> int:
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Conflict | Refused):
+        return 409
+    if isinstance(exc, CsrfRefused):
+        return 403
+    if isinstance(exc, UnsupportedBody):
+        return 415
+    if isinstance(exc, UserError):
+        return 400
+    return 500
+
+
+def wants_json(request: Request) -> bool:
+    if request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WhoknowsError)
+    async def whoknows_error(request: Request, exc: WhoknowsError) -> Response:
+        reasons = list(exc.candidates) if isinstance(exc, Ambiguous) else []
+        reasons = list(getattr(exc, "reasons", reasons))
+        return error_response(request, status_of(exc), exc.message, hint=exc.hint, reasons=reasons)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        reasons = [
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'input'}: {e.get('msg', '')}"
+            for e in exc.errors()
+        ]
+        if wants_json(request):
+            return JSONResponse(
+                {"error": "the input is not valid", "hint": None, "reasons": reasons},
+                status_code=422,
+            )
+        return error_response(request, 400, "the input is not valid", reasons=reasons)
+
+    @app.exception_handler(DBAPIError)
+    async def database_refused(request: Request, exc: DBAPIError) -> Response:
+        # e.g. a value PostgreSQL cannot store: bad input, not a crash (nothing was written).
+        return error_response(request, 400, "the database refused the value", hint=str(exc.orig))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = "not found" if exc.status_code == 404 else str(exc.detail)
+        return error_response(request, exc.status_code, message)
+
+
+def error_response(
+    request: Request,
+    status: int,
+    message: str,
+    *,
+    hint: str | None = None,
+    reasons: list[str] | None = None,
+) -> Response:
+    """The one answer to an error: JSON for the API and scripts, HTML (or a fragment) else."""
+    body = {"error": message, "hint": hint, "reasons": reasons or []}
+    if wants_json(request):
+        return JSONResponse(body, status_code=status)
+    template = "_error.html" if is_htmx(request) else "error.html"
+    return render(request, template, {"status": status, **body}, status=status)

@@ -1,0 +1,137 @@
+"""The path finder (ranked paths and a drawing of them in the surrounding network), advocates."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from whoknows.errors import UserError
+from whoknows.services import detail, icp, reach
+from whoknows.web.common import blank_none, render, store_of, today_of
+
+router = APIRouter(include_in_schema=False)
+Target = Annotated[str | None, Query(max_length=200)]
+AROUND = 6  # neighbours drawn around each person on a path
+
+
+def target_ref(kind: str | None, value: str | None) -> str | None:
+    """The service's target from the form: a person, org:NAME, or icp."""
+    text = blank_none(value)
+    if kind == "icp":
+        return "icp"
+    if text is None:
+        return None
+    if kind == "org" and not text.startswith("org:"):
+        return f"org:{text}"
+    return text
+
+
+@router.get("/paths", response_class=HTMLResponse)
+def paths_page(
+    request: Request,
+    target: Target = None,
+    kind: Annotated[str | None, Query(max_length=10)] = None,
+    top: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> HTMLResponse:
+    store = store_of(request)
+    ref = target_ref(kind, target)
+    answer, problem = None, None
+    if ref:
+        try:
+            answer = reach.find_paths(store, ref, top=top, today=today_of(request))
+        except UserError as exc:
+            problem = str(exc)
+    return render(
+        request,
+        "paths.html",
+        {
+            "target": target or "",
+            "kind": kind or "person",
+            "ref": ref or "",
+            "answer": answer,
+            "problem": problem,
+            "profile": icp.get_profile(store).describe(),
+            "top": top,
+        },
+    )
+
+
+def network_of(request: Request, answer: reach.PathAnswer) -> dict[str, Any]:
+    """The paths and the people around them, as Cytoscape.js elements."""
+    nodes: dict[int, dict[str, Any]] = {}
+    edges: dict[tuple[int, int], dict[str, Any]] = {}
+    on_path: list[int] = []
+    for rank, path in enumerate(answer.paths):
+        for i, person in enumerate(path.people):
+            role = "me" if i == 0 else "target" if i == len(path.people) - 1 else "on"
+            known = nodes.get(person.id)
+            if known is None or known["role"] in ("around", "on"):
+                nodes[person.id] = {"id": str(person.id), "label": person.name, "role": role}
+            if i:
+                on_path.append(person.id)
+                a, b = sorted((path.people[i - 1].id, person.id))
+                edges[(a, b)] = {
+                    "id": f"e{a}-{b}",
+                    "source": str(a),
+                    "target": str(b),
+                    "path": True,
+                    "rank": min(rank, edges.get((a, b), {}).get("rank", rank)),
+                }
+    store = store_of(request)
+    for person_id in dict.fromkeys(on_path):
+        around = detail.person_detail(store, str(person_id), max_ties=AROUND)
+        for line in around.ties:
+            if line.other_id not in nodes:
+                nodes[line.other_id] = {
+                    "id": str(line.other_id),
+                    "label": line.other_name,
+                    "role": "around",
+                }
+            a, b = sorted((person_id, line.other_id))
+            edges.setdefault(
+                (a, b),
+                {
+                    "id": f"e{a}-{b}",
+                    "source": str(a),
+                    "target": str(b),
+                    "path": False,
+                    "strength": line.tie.strength or 0.3,
+                },
+            )
+    return {
+        "nodes": [{"data": n} for n in nodes.values()],
+        "edges": [{"data": e} for e in edges.values()],
+    }
+
+
+@router.get("/paths/graph.json")
+def paths_graph(
+    request: Request,
+    target: Target = None,
+    top: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> JSONResponse:
+    ref = blank_none(target)
+    if ref is None:
+        raise UserError("no target", hint="give a person, org:NAME or icp")
+    answer = reach.find_paths(store_of(request), ref, top=top, today=today_of(request))
+    return JSONResponse({"target": answer.target, **network_of(request, answer)})
+
+
+@router.get("/advocates", response_class=HTMLResponse)
+def advocates_page(request: Request) -> HTMLResponse:
+    store = store_of(request)
+    day = today_of(request)
+    try:
+        profile, ranked = reach.advocates(store, top=25, today=day)
+        _, potential = reach.potential(store, top=10, today=day)
+        problem = None
+        described = profile.describe()
+    except UserError as exc:
+        ranked, potential, problem, described = [], [], str(exc), ""
+    return render(
+        request,
+        "advocates.html",
+        {"advocates": ranked, "potential": potential, "problem": problem, "profile": described},
+    )

@@ -1,0 +1,177 @@
+"""The REST API: every route answers its documented shape on the demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from whoknows.config import load_settings
+from whoknows.services.demo import build_demo
+from whoknows.services.store import Store
+from whoknows.web.app import create_app
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message=".*httpx2.*")
+    from fastapi.testclient import TestClient
+
+TODAY = dt.date(2025, 6, 2)
+
+
+@pytest.fixture(scope="module")
+def api_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("api") / "demo.db"
+    with Store(load_settings(str(path))) as store:
+        build_demo(store, "small", 5, today=TODAY)
+    return path
+
+
+@pytest.fixture
+def api(api_demo: Path, tmp_path: Path) -> Iterator[TestClient]:
+    copy = tmp_path / "api.db"
+    shutil.copyfile(api_demo, copy)
+    with TestClient(create_app(load_settings(str(copy)), today=TODAY)) as client:
+        yield client
+
+
+def test_people_are_listed_searched_added_shown_edited_and_removed(api: TestClient) -> None:
+    listed = api.get("/api/v1/people", params={"limit": 5})
+    assert listed.status_code == 200
+    assert len(listed.json()) == 5
+    assert api.get("/api/v1/people", params={"stage": "advocate"}).json()
+    made = api.post(
+        "/api/v1/people",
+        json={"name": "Ines Duarte", "emails": ["ines@duarte.test"], "tags": ["food"]},
+    )
+    assert made.status_code == 201
+    ines = made.json()
+    assert ines["emails"] == ["ines@duarte.test"]
+    assert ines["tags"] == ["food"]
+    shown = api.get(f"/api/v1/people/{ines['id']}").json()
+    assert shown["person"]["name"] == "Ines Duarte"
+    assert shown["ties"] == []
+    patched = api.patch(f"/api/v1/people/{ines['id']}", json={"role": "COO", "drop_tags": ["food"]})
+    assert patched.json()["role"] == "COO"
+    assert patched.json()["tags"] == []
+    assert api.get("/api/v1/people", params={"q": "Duarte"}).json()[0]["id"] == ines["id"]
+    assert api.delete(f"/api/v1/people/{ines['id']}").status_code == 200
+    assert api.get(f"/api/v1/people/{ines['id']}").status_code == 404
+
+
+def test_a_duplicate_email_is_a_409(api: TestClient) -> None:
+    api.post("/api/v1/people", json={"name": "A One", "emails": ["same@x.test"]})
+    again = api.post("/api/v1/people", json={"name": "B Two", "emails": ["same@x.test"]})
+    assert again.status_code == 409
+    assert "already belongs" in again.json()["error"]
+
+
+def test_organizations_ties_and_interactions(api: TestClient) -> None:
+    org = api.post("/api/v1/organizations", json={"name": "Quay Foods", "size": 120}).json()
+    assert api.get(f"/api/v1/organizations/{org['id']}").json()["organization"]["size"] == 120
+    assert any(
+        r["organization"]["id"] == org["id"]
+        for r in api.get("/api/v1/organizations", params={"limit": 1000}).json()
+    )
+    a = api.post("/api/v1/people", json={"name": "Tie Alpha"}).json()
+    b = api.post("/api/v1/people", json={"name": "Tie Beta"}).json()
+    tie = api.post("/api/v1/ties", json={"a": f"#{a['id']}", "b": f"#{b['id']}", "strength": 0.7})
+    assert tie.status_code == 201
+    assert tie.json()["strength"] == 0.7
+    logged = api.post("/api/v1/interactions", json={"kind": "coffee", "people": [f"#{a['id']}"]})
+    assert logged.status_code == 201
+    assert logged.json()["date"] == str(TODAY)
+    assert (
+        api.post("/api/v1/interactions", json={"kind": "tea", "people": ["me"]}).status_code == 400
+    )
+
+
+def test_events_and_capture(api: TestClient) -> None:
+    event = api.post("/api/v1/events", json={"name": "API mixer", "date": "2025-06-01"}).json()
+    met = api.post(
+        f"/api/v1/events/{event['id']}/met",
+        json={"people": ["Nia Obi <nia@obi.test> @Obi Ltd / MD"], "giver": True},
+    )
+    assert met.status_code == 200
+    assert met.json()["created"]
+    shown = api.get(f"/api/v1/events/{event['id']}").json()
+    assert shown["attendees"][0]["gets_it"] is True
+    assert any(e["id"] == event["id"] for e in api.get("/api/v1/events").json())
+
+
+def test_the_ledger_records_and_balances(api: TestClient) -> None:
+    someone = api.get("/api/v1/people", params={"stage": "advocate", "limit": 1}).json()[0]
+    gave = api.post(
+        "/api/v1/ledger",
+        json={"direction": "gave", "person": f"#{someone['id']}", "kind": "information"},
+    )
+    assert gave.status_code == 201
+    assert gave.json()["giver"]["name"]
+    got = api.post(
+        "/api/v1/ledger",
+        json={"direction": "got", "person": f"#{someone['id']}", "kind": "referral"},
+    )
+    assert got.status_code == 201
+    overall = api.get("/api/v1/ledger/balance").json()
+    assert overall["given"] >= 1
+    assert overall["received"] >= 1
+    one = api.get("/api/v1/ledger/balance", params={"person": f"#{someone['id']}"}).json()
+    assert len(one["exchanges"]) >= 2
+
+
+def test_introductions_are_guarded_and_carried_through(api: TestClient) -> None:
+    strangers = api.get("/api/v1/people", params={"stage": "met", "limit": 2}).json()
+    body = {"a": f"#{strangers[0]['id']}", "b": f"#{strangers[1]['id']}"}
+    refused = api.post("/api/v1/introductions", json=body)
+    assert refused.status_code == 409
+    assert refused.json()["reasons"]
+    made = api.post("/api/v1/introductions", json={**body, "force": True})
+    assert made.status_code == 201
+    assert made.json()["forced"] is True
+    intro = made.json()["id"]
+    asked = api.post(f"/api/v1/introductions/{intro}", json={"action": "ask"}).json()
+    assert asked["introduction"]["state"] == "asked"
+    assert asked["drafts"]
+    for side in ("a", "b"):
+        api.post(f"/api/v1/introductions/{intro}", json={"action": "accept", "side": side})
+    assert api.post(f"/api/v1/introductions/{intro}", json={"action": "make"}).status_code == 200
+    assert api.get("/api/v1/introductions", params={"state": "made"}).json()
+
+
+def test_referrals_are_added_listed_and_moved(api: TestClient) -> None:
+    advocate = api.get("/api/v1/people", params={"stage": "advocate", "limit": 1}).json()[0]
+    added = api.post(
+        "/api/v1/referrals", json={"from": f"#{advocate['id']}", "about": "Ray Mo <ray@mo.test>"}
+    )
+    assert added.status_code == 201
+    assert added.json()["from"]["id"] == advocate["id"]
+    rid = added.json()["id"]
+    moved = api.post(f"/api/v1/referrals/{rid}/move", json={"status": "won", "value": "900 GBP"})
+    assert moved.json()["status"] == "won"
+    assert moved.json()["value"] == "900.00"
+    assert api.get("/api/v1/referrals", params={"status": "won"}).json()
+    assert api.post(f"/api/v1/referrals/{rid}/move", json={"status": "maybe"}).status_code == 400
+
+
+def test_paths_advocates_and_the_due_list(api: TestClient) -> None:
+    paths = api.get("/api/v1/paths", params={"target": "icp", "top": 3}).json()
+    assert paths["target"]["kind"] == "icp"
+    assert 1 <= len(paths["paths"]) <= 3
+    assert paths["paths"][0]["people"][0]["name"]
+    ranked = api.get("/api/v1/advocates", params={"top": 3}).json()
+    assert len(ranked) == 3
+    assert set(ranked[0]["parts"])
+    due = api.get("/api/v1/due", params={"within": 30}).json()
+    assert due
+    assert {"id", "name", "due", "overdue_days", "reason", "action"} <= set(due[0])
+
+
+def test_the_openapi_schema_and_docs_are_served(api: TestClient) -> None:
+    schema = api.get("/api/v1/openapi.json").json()
+    assert "/api/v1/people" in schema["paths"]
+    assert "/api/v1/paths" in schema["paths"]
+    assert not any(p.startswith("/people") for p in schema["paths"]), "pages stay out of it"
+    assert api.get("/docs").status_code == 200

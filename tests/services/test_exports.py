@@ -1,0 +1,78 @@
+"""Exports: an exact vCard round trip, a CSV a spreadsheet opens as text, a JSON backup."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from whoknows.config import load_settings
+from whoknows.services import backup, exports, imports, organizations, people
+from whoknows.services.store import Store
+
+
+def shape(store: Store) -> list[tuple[object, ...]]:
+    return sorted(
+        (p.name, p.emails, p.phones, p.organization, p.role, p.city, p.notes, p.tags)
+        for p in people.list_people(store)
+    )
+
+
+def test_a_vcard_export_reimports_into_an_empty_database_identically(
+    store: Store, tmp_path: Path
+) -> None:
+    people.add_person(
+        store,
+        people.PersonInput(
+            name="Zoë O'Brien; Jr.",
+            emails=["zoe@example.com"],
+            phones=["+44 20 7946 0958"],
+            organization="AT;T, Inc.",
+            role="VP, Sales",
+            city="München",
+            notes="Line one\nLine two, with \\ backslash",
+            tags=["ICP", "Warm, very"],
+        ),
+    )
+    people.add_person(store, people.PersonInput(name="李小龍 " + "x" * 80))
+    organizations.add_org(store, organizations.OrgInput(name="Lonely Org"))
+    path = tmp_path / "out.vcf"
+    assert exports.export_vcard(store, path) == 4
+    fresh = Store(load_settings(f"sqlite:///{tmp_path / 'fresh.db'}"))
+    try:
+        report = imports.import_file(fresh, path, today=dt.date(2024, 1, 1))
+        assert report.errors == []
+        assert shape(fresh) == shape(store)
+        names = {o.organization.name for o in organizations.list_orgs(fresh)}
+        assert names == {"AT;T, Inc.", "Lonely Org"}
+    finally:
+        fresh.close()
+
+
+def test_csv_export_neutralizes_formulas(store: Store, tmp_path: Path) -> None:
+    for name in ('=HYPERLINK("http://evil.example","click")', "+1+1", "-2", "@SUM(A1)", "Plain"):
+        people.add_person(store, people.PersonInput(name=name))
+    path = tmp_path / "people.csv"
+    exports.export_csv(store, path)
+    with path.open(encoding="utf-8-sig", newline="") as source:
+        names = [row["name"] for row in csv.DictReader(source)]
+    assert names[0] == '\'=HYPERLINK("http://evil.example","click")'
+    assert names[1:] == ["'+1+1", "'-2", "'@SUM(A1)", "Plain"]
+
+
+def test_safe_cell_covers_tab_and_carriage_return() -> None:
+    assert exports.safe_cell("\tx") == "'\tx"
+    assert exports.safe_cell("\rx") == "'\rx"
+    assert exports.safe_cell("a=b") == "a=b"
+
+
+def test_the_json_export_is_the_backup_that_restore_reads(store: Store, tmp_path: Path) -> None:
+    people.add_person(store, people.PersonInput(name="Ann", emails=["ann@example.com"]))
+    path = tmp_path / "all.json"
+    exports.export_json(store, path)
+    fresh = Store(load_settings(f"sqlite:///{tmp_path / 'fresh.db'}"))
+    try:
+        backup.restore(fresh, path)
+        assert [p.emails for p in people.list_people(fresh)] == [("ann@example.com",)]
+    finally:
+        fresh.close()

@@ -1,0 +1,167 @@
+"""The one merge step: exact keys, fuzzy candidates through a resolver, idempotent imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from whoknows.errors import ImportParseError, UserError
+from whoknows.importers.records import PersonRecord
+from whoknows.services import imports, people
+from whoknows.services.store import Store
+from whoknows.storage import schema as s
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+HAND = FIXTURES / "handmade"
+REAL = FIXTURES / "real-exports"
+TODAY = dt.date(2024, 6, 1)
+
+
+def counts(store: Store) -> dict[str, int]:
+    with store.read() as session:
+        return {
+            table.name: session.scalar(select(func.count()).select_from(table)) or 0
+            for table in s.Base.metadata.sorted_tables
+            if table.name != "accounts"
+        }
+
+
+def run(store: Store, path: Path, **options: object) -> imports.ImportReport:
+    return imports.import_file(store, path, today=TODAY, **options)  # type: ignore[arg-type]
+
+
+def test_importing_the_same_linkedin_file_twice_changes_nothing(store: Store) -> None:
+    first = run(store, HAND / "linkedin-connections-with-notes-preamble.csv")
+    assert (first.created, first.skipped) == (3, 0)
+    before = counts(store)
+    again = run(store, HAND / "linkedin-connections-with-notes-preamble.csv")
+    assert (again.created, again.merged, again.updated) == (0, 0, 0)
+    assert again.skipped_reasons == {"unchanged": 3}
+    assert counts(store) == before
+
+
+@pytest.mark.parametrize("path", sorted(REAL.rglob("*.vcf")), ids=lambda p: p.name)
+def test_every_real_vcard_imports_and_reimports_as_a_no_op(store: Store, path: Path) -> None:
+    first = run(store, path)
+    assert first.errors == []
+    before = counts(store)
+    again = run(store, path)
+    assert again.created == again.merged == again.updated == 0
+    assert counts(store) == before
+
+
+def test_android_quoted_printable_gives_one_person_per_card(store: Store) -> None:
+    report = run(store, REAL / "ez-vcard" / "John_Doe_ANDROID.vcf")
+    assert report.created == 6
+    assert any(p.name == " ".join(["Ñ"] * 11) for p in people.list_people(store))
+
+
+def test_the_same_person_from_five_sources_ends_up_as_one(store: Store, tmp_path: Path) -> None:
+    people.set_me(store, people.PersonInput(name="Me Myself", emails=["me@example.com"]))
+    run(store, HAND / "google-contacts-legacy-type-value-utf16.csv")
+    run(
+        store,
+        HAND / "linkedin-connections-with-notes-preamble.csv",
+        resolver=imports.AutoResolver(),
+    )
+    card = tmp_path / "dana.vcf"
+    card.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Dana Whitfield\nEMAIL:DANA@northwind.example\n"
+        "TEL:+44 20 7946 0958\nCATEGORIES:Mentors\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    run(store, card)
+    calendar = tmp_path / "meet.ics"
+    calendar.write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:m1\nDTSTART:20240301T100000Z\n"
+        "SUMMARY:Partnership chat\nORGANIZER:mailto:me@example.com\n"
+        "ATTENDEE;CN=Dana W.:mailto:dana@northwind.example\n"
+        "ATTENDEE;CN=Kenji Sato:mailto:kenji@fabrikam.example\nEND:VEVENT\nEND:VCALENDAR\n",
+        encoding="utf-8",
+    )
+    meeting = run(store, calendar)
+    assert meeting.interactions == 1
+    mailbox = run(store, HAND / "mbox-conversations-lists-bounces-rfc2047.mbox", skip_bad_rows=True)
+    assert mailbox.interactions == 2
+    danas = [p for p in people.list_people(store) if "Dana" in p.name]
+    assert len(danas) == 1
+    (dana,) = danas
+    assert set(dana.emails) == {"dana@northwind.example", "dana.w@gmail.example"}
+    assert dana.tags == ("Mentors", "Referral partners")
+    with store.read() as session:
+        links = session.scalars(select(s.PersonLink.url)).all()
+        assert "https://www.linkedin.com/in/dana-whitfield-4a1b2c" in links
+        ties = session.scalar(select(func.count()).select_from(s.Tie))
+        assert ties
+        assert ties >= 4
+    assert run(store, calendar).interactions == 0
+
+
+def test_a_fuzzy_candidate_is_queued_by_default_and_merged_by_dedupe_auto(store: Store) -> None:
+    people.add_person(store, people.PersonInput(name="Dana Whitfield", organization="Northwind"))
+    record = PersonRecord("t", 1, "dana  whitfield", organization="Northwind Traders")
+    with store.write() as session:
+        merger = imports._Merger(
+            session, store, imports.ImportReport("t", "t"), imports.QueueResolver(), TODAY
+        )
+        merger.take(record, skip_bad_rows=False)
+        merger.finish()
+    assert len(people.list_people(store)) == 2
+    (pair,) = imports.review_queue(store)
+    assert pair.score >= imports.REVIEW
+    outcome = imports.dedupe(store, imports.AutoResolver())
+    assert outcome["merged"] == 1
+    assert len(people.list_people(store)) == 1
+    assert imports.review_queue(store) == []
+
+
+def test_a_bad_row_fails_the_whole_import_and_writes_nothing(store: Store) -> None:
+    with pytest.raises(ImportParseError, match=r":2: .*the other day") as caught:
+        run(store, HAND / "linkedin-connections-bad-date.csv")
+    assert "--skip-bad-rows" in str(caught.value)
+    assert counts(store)["people"] == 0
+
+
+def test_skip_bad_rows_imports_the_good_ones_and_reports_the_bad(store: Store) -> None:
+    report = run(store, HAND / "linkedin-connections-bad-date.csv", skip_bad_rows=True)
+    assert report.created == 1
+    assert report.errors == [
+        {
+            "source": "linkedin-connections-bad-date.csv",
+            "line": 2,
+            "reason": "date 'the other day' is not in a form LinkedIn writes (like 15 Mar 2023)",
+        }
+    ]
+
+
+def test_dry_run_reports_but_writes_nothing(store: Store) -> None:
+    report = run(store, HAND / "linkedin-connections-with-notes-preamble.csv", dry_run=True)
+    assert report.created == 3
+    assert counts(store)["people"] == 0
+
+
+def test_outlook_referred_by_becomes_a_referral_source(store: Store) -> None:
+    people.set_me(store, people.PersonInput(name="Me Myself"))
+    report = run(store, HAND / "outlook-88-columns-cp1252.csv")
+    assert report.created == 2
+    with store.read() as session:
+        referral = session.scalars(select(s.Referral)).one()
+        assert session.get(s.Person, referral.from_id).name == "Dana Whitfield"  # type: ignore[union-attr]
+        assert session.get(s.Person, referral.about_id).name == "François Dupré"  # type: ignore[union-attr]
+    run(store, HAND / "outlook-88-columns-cp1252.csv")
+    assert counts(store)["referrals"] == 1
+
+
+def test_a_mailbox_needs_my_address(store: Store) -> None:
+    people.set_me(store, people.PersonInput(name="Me Myself"))
+    with pytest.raises(UserError, match="your own address"):
+        run(store, HAND / "mbox-conversations-lists-bounces-rfc2047.mbox")
+
+
+def test_cp1252_files_import_with_a_warning_and_names_kept(store: Store) -> None:
+    report = run(store, HAND / "outlook-wizard-german-headers-cp1252.csv")
+    assert any("cp1252" in w for w in report.warnings)
+    assert people.list_people(store)[0].name == "Jürgen Müller"

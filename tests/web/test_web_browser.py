@@ -1,0 +1,151 @@
+"""In a real browser (headless Chromium): capture on a phone, the path drawing, the referral
+board; a screenshot of each main page goes to docs/screenshots/."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from conftest import TODAY
+from whoknows.config import Settings, database_url_from
+from whoknows.web.app import create_app
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 900}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over a copy of the small demo, served by uvicorn on loopback in a thread."""
+    folder = tmp_path_factory.mktemp("served")
+    copy = folder / "demo.db"
+    copy.write_bytes(demo_file.read_bytes())
+    settings = Settings(
+        database_url=database_url_from(str(copy)),
+        data_dir=folder / "data",
+        config_dir=folder / "config",
+    )
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(settings, today=TODAY), host="127.0.0.1", port=port, log_level="warning"
+    )
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    context = browser.new_context(viewport=LAPTOP, base_url=server)
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda exc: errors.append(str(exc)))
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield opened
+    context.close()
+    csp = [e for e in errors if "Content Security Policy" in e or "Error" in e]
+    assert not csp, f"the page logged errors (CSP or script): {csp}"
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def test_capture_a_person_at_an_event_on_a_phone(browser: Any, server: str) -> None:
+    context = browser.new_context(
+        viewport=PHONE, base_url=server, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    phone = context.new_page()
+    phone.goto("/events")
+    phone.fill("#add-event input[name=name]", "Harbour breakfast")
+    phone.click("#add-event button")
+    phone.wait_for_url("**/events/*")
+    phone.fill("#capture input[name=name]", "Rosa Quint")
+    phone.fill("#capture input[name=email]", "rosa@quint.test")
+    phone.fill("#capture input[name=organization]", "Quint Dairy")
+    phone.fill("#capture input[name=role]", "Operations Director")
+    phone.check("#capture input[name=gets]")
+    phone.click("#capture button")
+    phone.wait_for_selector("#met >> text=Rosa Quint")
+    assert phone.input_value("#capture input[name=name]") == "", "the form is ready for the next"
+    assert phone.locator("#followup >> text=Rosa Quint").count() == 1
+    shot(phone, "event-capture-phone")
+    phone.goto("/")
+    shot(phone, "dashboard-phone")
+    context.close()
+
+
+def test_find_a_path_and_see_the_drawing(page: Any) -> None:
+    page.goto("/paths")
+    page.select_option("#kind", "icp")
+    page.click("#path-form button")
+    page.wait_for_selector(".path")
+    page.wait_for_selector("#network[data-ready]", timeout=15000)
+    drawn = page.get_attribute("#network", "data-ready")
+    assert drawn is not None
+    assert drawn != "error"
+    assert int(drawn) >= 3
+    assert page.locator("#network canvas").count() >= 1
+    shot(page, "path-finder")
+
+
+def test_move_a_referral_on_the_board(page: Any) -> None:
+    page.goto("/referrals")
+    tile = page.locator("#col-received .tile").first
+    tile_id = tile.get_attribute("id")
+    tile.locator("select").select_option("meeting")
+    tile.locator("button").click()
+    page.wait_for_selector(f"#col-meeting #{tile_id}")
+    assert page.locator(f"#col-received #{tile_id}").count() == 0
+    shot(page, "referrals")
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("dashboard", "/"),
+        ("people", "/people"),
+        ("person", None),
+        ("event", "/events"),
+        ("advocates", "/advocates"),
+        ("introductions", "/introductions"),
+        ("reports", "/reports"),
+        ("brief", "/brief"),
+        ("settings", "/settings"),
+    ],
+)
+def test_screenshot_of_each_main_page(page: Any, name: str, url: str | None) -> None:
+    if name == "person":
+        page.goto("/advocates")
+        page.click("#advocates-table tbody tr:first-child a")
+        page.wait_for_selector("#person-name")
+    elif name == "event":
+        page.goto(url)
+        page.click(".list .who")
+        page.wait_for_selector("#capture")
+    else:
+        page.goto(url)
+    assert page.title().endswith("whoknows")
+    shot(page, name)
