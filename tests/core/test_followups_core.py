@@ -260,3 +260,16 @@ def test_overdue_items_always_come_first_and_by_falling_priority(
     assert [i.priority for i in overdue] == sorted((i.priority for i in overdue), reverse=True)
     rest = items[len(overdue) :]
     assert [i.due for i in rest] == sorted(i.due for i in rest)
+
+
+def test_a_met_or_connected_relationship_untouched_for_a_year_has_lapsed() -> None:
+    stale = person(1, Stage.CONNECTED, (400, K.MEETING))
+    assert keep_in_touch(stale, Cadence(), TODAY) is None
+    assert keep_in_touch(stale, Cadence(lapse=None), TODAY) is not None
+    own = person(2, Stage.CONNECTED, (400, K.MEETING), cadence_days=180)
+    assert keep_in_touch(own, Cadence(), TODAY) is not None  # a cadence of their own still holds
+    advocate = person(3, Stage.ADVOCATE, (400, K.COFFEE))
+    assert keep_in_touch(advocate, Cadence(), TODAY) is not None  # advocates never lapse
+    recent = person(4, Stage.CONNECTED, (300, K.MEETING))
+    assert keep_in_touch(recent, Cadence(), TODAY) is not None
+    assert names(queue([stale, recent], today=TODAY)) == ["P4"]

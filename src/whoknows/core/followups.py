@@ -59,6 +59,11 @@ class Cadence:
     thank: int | None = 2  # thank for a referral or anything given
     report_back: int | None = 7  # after a referral closes or an introduction's outcome
     intro_report: int | None = 30  # on an introduction with no outcome recorded yet
+    # A met or connected relationship untouched this long has lapsed: like a dormant one it
+    # gets no keep-in-touch reminder (thanks and report-backs still come) until the next
+    # interaction, a stage change or a cadence of its own. Keeps years-old one-off meetings
+    # from burying the people worth following up this week.
+    lapse: int | None = 365
 
     def for_stage(self, stage: Stage) -> int | None:
         """The keep-in-touch cadence of STAGE (met: the connected one, see the module doc)."""
@@ -88,6 +93,7 @@ CADENCE_KEYS: dict[str, str] = {
     "report_back": "report_back",
     "intro-report": "intro_report",
     "intro_report": "intro_report",
+    "lapse": "lapse",
 }
 
 
@@ -205,13 +211,26 @@ def _keep_in_touch_action(relation: Relation, stage: Stage, had_one_to_one: bool
     return action
 
 
-def keep_in_touch(relation: Relation, rules: Cadence) -> Reason | None:
-    """The earliest of the event follow-up, second-touch and cadence rules for RELATION."""
+def keep_in_touch(
+    relation: Relation, rules: Cadence, today: dt.date | None = None
+) -> Reason | None:
+    """The earliest of the event follow-up, second-touch and cadence rules for RELATION.
+
+    With TODAY, a met or connected relationship that has lapsed (see Cadence.lapse) has none.
+    """
     history = relation.history
     if history is None:
         return None  # the clock starts at the first logged interaction
     stage = relation.stage or Stage.MET
     last = history.last
+    if (
+        today is not None
+        and rules.lapse is not None
+        and relation.cadence_days is None
+        and stage in (Stage.MET, Stage.CONNECTED)
+        and (today - last.on).days > rules.lapse
+    ):
+        return None
     found: list[Reason] = []
     if rules.met is not None and stage is Stage.MET and last.kind is InteractionKind.EVENT:
         where = last.event or "an event"
@@ -309,7 +328,7 @@ def queue(
         if relation.snoozed_until is not None and relation.snoozed_until > today:
             continue
         reasons = [r for r in (obligation_reason(o, rules) for o in owed.get(relation.id, [])) if r]
-        kept = keep_in_touch(relation, rules)
+        kept = keep_in_touch(relation, rules, today)
         if kept is not None:
             reasons.append(kept)
         reasons = sorted((r for r in reasons if r.due <= horizon), key=lambda r: r.due)
