@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -91,25 +92,12 @@ def _apply(session: Session, store: Store, row: s.Person, data: PersonInput) -> 
     if data.organization is not None:
         org_name = validate.text(data.organization)
         row.organization = get_or_create_org(session, store, org_name) if org_name else None
-    _set_emails(session, store, row, emails, drop_emails)
-    row.phones = [p for p in row.phones if p.phone not in drop_phones]
-    known_phones = {p.phone for p in row.phones}
-    for number in dict.fromkeys(phones):
-        if number in known_phones:
-            continue
-        owner = session.scalar(
-            select(s.PersonPhone).where(
-                s.PersonPhone.owner_id == store.owner_id, s.PersonPhone.phone == number
-            )
-        )
-        if owner is not None:
-            raise Conflict(
-                f"phone {number} already belongs to {_who(session, owner.person_id)}",
-                hint="merge the two people (whoknows person merge) or drop the phone there",
-            )
-        row.phones.append(
-            s.PersonPhone(owner_id=store.owner_id, phone=number, position=len(row.phones))
-        )
+    row.emails = _with_contacts(
+        session, store, row, s.PersonEmail, "email", row.emails, emails, drop_emails
+    )
+    row.phones = _with_contacts(
+        session, store, row, s.PersonPhone, "phone", row.phones, phones, drop_phones
+    )
     row.tags = [t for t in row.tags if t.tag not in drop_tags]
     known_tags = {t.tag for t in row.tags}
     row.tags.extend(
@@ -119,27 +107,36 @@ def _apply(session: Session, store: Store, row: s.Person, data: PersonInput) -> 
     )
 
 
-def _set_emails(
-    session: Session, store: Store, row: s.Person, emails: list[str], drop: set[str]
-) -> None:
-    row.emails = [e for e in row.emails if e.email not in drop]
-    known = {e.email for e in row.emails}
-    for address in dict.fromkeys(emails):
-        if address in known:
+_Contact = TypeVar("_Contact", s.PersonEmail, s.PersonPhone)
+
+
+def _with_contacts(
+    session: Session,
+    store: Store,
+    row: s.Person,
+    model: type[_Contact],
+    what: str,
+    current: list[_Contact],
+    added: list[str],
+    dropped: set[str],
+) -> list[_Contact]:
+    """ROW's emails (or phones) less DROPPED plus ADDED; one that is someone else's conflicts."""
+    column = getattr(model, what)
+    kept = [c for c in current if getattr(c, what) not in dropped]
+    known = {getattr(c, what) for c in kept}
+    for value in dict.fromkeys(added):
+        if value in known:
             continue
         taken = session.scalar(
-            select(s.PersonEmail).where(
-                s.PersonEmail.owner_id == store.owner_id, s.PersonEmail.email == address
-            )
+            select(model).where(model.owner_id == store.owner_id, column == value)
         )
-        if taken is not None:
+        if taken is not None and taken.person_id != row.id:
             raise Conflict(
-                f"email {address} already belongs to {_who(session, taken.person_id)}",
-                hint="merge the two people (whoknows person merge) or drop the email there",
+                f"{what} {value} already belongs to {_who(session, taken.person_id)}",
+                hint=f"merge the two people (whoknows person merge) or drop the {what} there",
             )
-        row.emails.append(
-            s.PersonEmail(owner_id=store.owner_id, email=address, position=len(row.emails))
-        )
+        kept.append(model(owner_id=store.owner_id, position=len(kept), **{what: value}))
+    return kept
 
 
 def _who(session: Session, person_id: int) -> str:
