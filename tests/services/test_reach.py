@@ -181,3 +181,29 @@ def test_sending_my_brief_raises_the_advocates_briefed_part(store: Store) -> Non
     ledger.got(store, "Ben", "referral", note="a lead", on=TODAY - dt.timedelta(days=10))
     given = {a.person.name: a for a in reach.advocates(store, top=10, today=TODAY)[1]}
     assert given["Ben"].parts["give_get"] > edited["Ben"].parts["give_get"]
+
+
+def test_a_database_made_again_at_the_same_place_never_reuses_the_old_snapshot(
+    sqlite_url: str, tmp_path: object
+) -> None:
+    import time
+    from pathlib import Path
+
+    from whoknows.config import load_settings
+
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
+    with Store(load_settings(sqlite_url)) as first:
+        people.set_me(first, PersonInput(name="Sam"))
+        people.add_person(first, PersonInput(name="Ann"))
+        network.know(first, "me", "Ann", strength=0.5)
+        old = snapshot.load_snapshot(first, today=TODAY)
+    for stale in path.parent.glob(path.name + "*"):
+        stale.unlink()
+    time.sleep(1.1)  # SQLite keeps the account's creation time to the second
+    with Store(load_settings(sqlite_url)) as again:  # the same writes, other people
+        people.set_me(again, PersonInput(name="Kim"))
+        people.add_person(again, PersonInput(name="Bo"))
+        network.know(again, "me", "Bo", strength=0.5)
+        new = snapshot.load_snapshot(again, today=TODAY)
+        assert new.data_version != old.data_version
+        assert reach.find_paths(again, "Bo", today=TODAY).paths[0].people[-1].name == "Bo"

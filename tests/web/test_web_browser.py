@@ -149,3 +149,20 @@ def test_screenshot_of_each_main_page(page: Any, name: str, url: str | None) -> 
         page.goto(url)
     assert page.title().endswith("whoknows")
     shot(page, name)
+
+
+def test_import_a_file_and_see_the_report(page: Any) -> None:
+    upload = Path(__file__).resolve().parents[1] / "fixtures" / "handmade"
+    page.goto("/import")
+    page.set_input_files(
+        "#upload-form input[name=file]", str(upload / "linkedin-connections-bad-date.csv")
+    )
+    page.click("#upload-form button")
+    page.wait_for_selector("#report")
+    assert "Preview of" in page.inner_text("#report h2")
+    page.click("#confirm-form button")
+    page.wait_for_selector("#report >> text=Imported linkedin-connections-bad-date.csv")
+    assert "the other day" in page.inner_text("#report-errors"), "the bad row, with its reason"
+    assert int(page.inner_text("#report-created")) + int(page.inner_text("#report-merged")) >= 1
+    assert page.locator("#confirm-form").count() == 0
+    shot(page, "import")

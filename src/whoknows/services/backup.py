@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Boolean, Date, DateTime, Numeric, Table, func, select, text
+from sqlalchemy import Boolean, Date, DateTime, Numeric, Table, func, select, text, update
 from sqlalchemy.orm import Session
 
 from whoknows.errors import UserError
@@ -123,6 +123,8 @@ def restore(store: Store, path: Path, progress: Progress | None = None) -> dict[
                 progress(table.name, len(rows))
         if session.get_bind().dialect.name == "postgresql":
             _reset_sequences(session, tables.values())
+        # A restored database is a new one: caches made for an earlier copy must not match it.
+        session.execute(update(s.Account).values(created_at=dt.datetime.now(dt.UTC)))
     return counts
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,7 +66,26 @@ def _amount(money: dict[str, str], currency: str) -> float:
     return float(Decimal(money.get(currency, "0")))
 
 
+# The last charts drawn, by a digest of the report data they were drawn from: the same data
+# draws the same SVG, and drawing takes matplotlib a few hundred milliseconds.
+_drawn: dict[str, list[Chart]] = {}
+_KEEP = 8
+
+
 def charts(data: dict[str, Any]) -> list[Chart]:
+    """The report's charts for DATA (report.as_json), drawn once per distinct data."""
+    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    key = hashlib.sha256(text.encode()).hexdigest()
+    found = _drawn.get(key)
+    if found is None:
+        found = _draw(data)
+        while len(_drawn) >= _KEEP:
+            del _drawn[next(iter(_drawn))]
+        _drawn[key] = found
+    return list(found)
+
+
+def _draw(data: dict[str, Any]) -> list[Chart]:
     currency: str = data["currency"]
     months = data["months"]
     advocates = data["advocates"][:TOP]

@@ -173,4 +173,31 @@ def list_events(store: Store) -> list[models.Event]:
         rows = session.scalars(
             select(s.Event).where(s.Event.owner_id == store.owner_id).order_by(s.Event.date.desc())
         )
-        return [_event_model(session, e) for e in rows]
+        events = list(rows)
+        # Every attendee of every event in one query (not one query per event).
+        found: dict[int, list[models.Attendee]] = {e.id: [] for e in events}
+        if events:
+            attendees = session.execute(
+                select(
+                    s.EventAttendee.event_id, s.Person.id, s.Person.name, s.EventAttendee.gets_it
+                )
+                .join(s.Person, s.Person.id == s.EventAttendee.person_id)
+                .where(s.EventAttendee.owner_id == store.owner_id)
+                .order_by(s.EventAttendee.gets_it.desc(), s.Person.name_key)
+            )
+            for event_id, person_id, name, gets_it in attendees:
+                if event_id in found:
+                    found[event_id].append(
+                        models.Attendee(person_id=person_id, name=name, gets_it=gets_it)
+                    )
+        return [
+            models.Event(
+                id=e.id,
+                name=e.name,
+                date=e.date,
+                place=e.place,
+                note=e.note,
+                attendees=tuple(found[e.id]),
+            )
+            for e in events
+        ]

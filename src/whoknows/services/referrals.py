@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -354,11 +355,54 @@ def list_referrals(store: Store, status: str | None = None) -> list[ReferralView
         elif status is not None:
             query = query.where(s.Referral.status == check_status(status))
         rows = session.scalars(query.order_by(s.Referral.date.desc(), s.Referral.id.desc())).all()
-        return [_view(session, row) for row in rows]
+        names = _Names(session, rows)
+        return [_view(session, row, names) for row in rows]
 
 
-def _view(session: Session, row: s.Referral) -> ReferralView:
+_CHUNK = 500  # ids per IN (...) list: well under every backend's limit on bound values
+
+
+class _Names:
+    """The names and steps of many referrals read in a few queries (not three per row)."""
+
+    def __init__(self, session: Session, rows: Sequence[s.Referral]) -> None:
+        people = {r.from_id for r in rows} | {r.to_id for r in rows}
+        people |= {r.about_id for r in rows if r.about_id is not None}
+        orgs = sorted({r.about_org_id for r in rows if r.about_org_id is not None})
+        self.people: dict[int, str] = {}
+        self.orgs: dict[int, str] = {}
+        self.steps: dict[int, list[Step]] = {r.id: [] for r in rows}
+        ids = sorted(people)
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            found = session.execute(
+                select(s.Person.id, s.Person.name).where(s.Person.id.in_(chunk))
+            )
+            for pid, name in found:
+                self.people[pid] = name
+        for i in range(0, len(orgs), _CHUNK):
+            chunk = orgs[i : i + _CHUNK]
+            found = session.execute(
+                select(s.Organization.id, s.Organization.name).where(s.Organization.id.in_(chunk))
+            )
+            for oid, name in found:
+                self.orgs[oid] = name
+        referral_ids = sorted(self.steps)
+        for i in range(0, len(referral_ids), _CHUNK):
+            chunk = referral_ids[i : i + _CHUNK]
+            for rid, status, date in session.execute(
+                select(s.ReferralStep.referral_id, s.ReferralStep.status, s.ReferralStep.date)
+                .where(s.ReferralStep.referral_id.in_(chunk))
+                .order_by(s.ReferralStep.date, s.ReferralStep.id)
+            ):
+                self.steps[rid].append(Step(status, date))
+
+
+def _view(session: Session, row: s.Referral, names: _Names | None = None) -> ReferralView:
     def person(person_id: int) -> Party:
+        if names is not None:
+            known = names.people.get(person_id)
+            return Party(person_id, known if known is not None else f"#{person_id}")
         found = session.get(s.Person, person_id)
         return Party(person_id, found.name if found is not None else f"#{person_id}")
 
@@ -366,13 +410,23 @@ def _view(session: Session, row: s.Referral) -> ReferralView:
     if row.about_id is not None:
         about = person(row.about_id)
     elif row.about_org_id is not None:
-        org = session.get(s.Organization, row.about_org_id)
-        about = Party(row.about_org_id, org.name if org else f"#{row.about_org_id}", "organization")
-    steps = session.execute(
-        select(s.ReferralStep.status, s.ReferralStep.date)
-        .where(s.ReferralStep.referral_id == row.id)
-        .order_by(s.ReferralStep.date, s.ReferralStep.id)
-    ).all()
+        if names is not None:
+            org_name = names.orgs.get(row.about_org_id)
+        else:
+            org = session.get(s.Organization, row.about_org_id)
+            org_name = org.name if org else None
+        about = Party(row.about_org_id, org_name or f"#{row.about_org_id}", "organization")
+    if names is not None:
+        steps = [(step.status, step.date) for step in names.steps.get(row.id, [])]
+    else:
+        steps = [
+            (status, date)
+            for status, date in session.execute(
+                select(s.ReferralStep.status, s.ReferralStep.date)
+                .where(s.ReferralStep.referral_id == row.id)
+                .order_by(s.ReferralStep.date, s.ReferralStep.id)
+            )
+        ]
     return ReferralView(
         id=row.id,
         direction=row.direction,

@@ -54,7 +54,7 @@ class Snapshot:
     serves_nodes: npt.NDArray[np.int64]  # nodes with a "whom they serve" text …
     serves_texts: tuple[str, ...]  # … and those texts
     my_ties: dict[int, str]  # node → plain explanation of my tie to them
-    data_version: int
+    data_version: str  # see data_version(): which database, and which state of it
     day: dt.date
 
 
@@ -66,12 +66,22 @@ def _cache_path(store: Store) -> Path:
 _memory: dict[tuple[str, int], Snapshot] = {}
 
 
-def data_version(store: Store) -> int:
+def data_version(store: Store) -> str:
+    """Which database, in which state: the owner's creation time and change counter.
+
+    The counter alone is not enough: a database deleted and made again (a new demo, a
+    test that empties its database) counts from zero again and would match a stale cache.
+    """
     with store.read() as session:
-        return int(
-            session.scalar(select(s.Account.data_version).where(s.Account.id == store.owner_id))
-            or 0
-        )
+        row = session.execute(
+            select(s.Account.created_at, s.Account.data_version).where(
+                s.Account.id == store.owner_id
+            )
+        ).first()
+    if row is None:
+        return "none"
+    created = row.created_at.isoformat() if row.created_at is not None else "?"
+    return f"{created}#{row.data_version}"
 
 
 def load_snapshot(
@@ -95,7 +105,7 @@ def load_snapshot(
     return snapshot
 
 
-def build_snapshot(store: Store, *, day: dt.date, version: int | None = None) -> Snapshot:
+def build_snapshot(store: Store, *, day: dt.date, version: str | None = None) -> Snapshot:
     """Stream people and ties out of the store into arrays (no Python object per tie kept)."""
     with store.read() as session:
         connection = session.connection()
@@ -349,7 +359,7 @@ def _write_cache(path: Path, snapshot: Snapshot) -> None:
         return
 
 
-def _read_cache(path: Path, version: int, day: dt.date) -> Snapshot | None:
+def _read_cache(path: Path, version: str, day: dt.date) -> Snapshot | None:
     try:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))

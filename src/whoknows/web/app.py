@@ -70,11 +70,20 @@ def _routes(app: FastAPI) -> None:
     from whoknows.api import ledger as api_ledger
     from whoknows.api import network as api_network
     from whoknows.api import reach as api_reach
-    from whoknows.web.pages import dashboard, events, people, pipeline, reach, reports, settings
+    from whoknows.web.pages import (
+        dashboard,
+        events,
+        imports,
+        people,
+        pipeline,
+        reach,
+        reports,
+        settings,
+    )
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     guarded = [Depends(check_csrf)]
-    for module in (dashboard, people, events, reach, pipeline, reports, settings):
+    for module in (dashboard, people, events, reach, pipeline, reports, settings, imports):
         app.include_router(module.router, dependencies=guarded)
     json_only = [Depends(require_json)]
     for api in (api_network, api_ledger, api_reach):

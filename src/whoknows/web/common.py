@@ -25,6 +25,7 @@ NAV = (
     ("/referrals", "Referrals"),
     ("/reports", "Reports"),
     ("/brief", "Brief"),
+    ("/import", "Import"),
     ("/settings", "Settings"),
 )
 

@@ -1,0 +1,58 @@
+"""The answers pages reuse between writes: the same until the data changes, then fresh."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from whoknows.services import charts, events, followups, people, report, suggest
+from whoknows.services.people import PersonInput
+from whoknows.services.store import Store
+
+TODAY = dt.date(2026, 3, 10)
+
+
+def _met_at_an_event(store: Store) -> None:
+    people.set_me(store, PersonInput(name="Sam Jones", emails=["sam@jones.test"]))
+    events.add_event(store, "Leeds Breakfast", TODAY - dt.timedelta(days=3))
+    events.met(store, "Leeds Breakfast", ["Ada Brown <ada@brown.test>", "Ben Li <ben@li.test>"])
+
+
+def test_the_due_list_is_reused_until_a_write_then_recomputed(store: Store) -> None:
+    _met_at_an_event(store)
+    first = followups.due(store, today=TODAY)
+    assert {item.name for item in first} >= {"Ada Brown", "Ben Li"}
+    assert followups.due(store, today=TODAY) == first
+    followups.done(store, "Ada Brown", on=TODAY)
+    after = followups.due(store, today=TODAY)
+    assert "Ada Brown" not in {item.name for item in after}, "the write is seen at once"
+
+
+def test_events_list_every_attendee_of_every_event(store: Store) -> None:
+    _met_at_an_event(store)
+    events.add_event(store, "Empty Lunch", TODAY - dt.timedelta(days=1))
+    listed = {e.name: e for e in events.list_events(store)}
+    shown = events.show_event(store, "Leeds Breakfast")
+    assert listed["Leeds Breakfast"].attendees == shown.attendees
+    assert len(shown.attendees) == 2
+    assert listed["Empty Lunch"].attendees == ()
+
+
+def test_suggestions_follow_a_change_of_asks_and_offers(store: Store) -> None:
+    _met_at_an_event(store)
+    assert suggest.suggest(store, today=TODAY) == []
+    people.edit_person(store, "Ada Brown", PersonInput(asks="a bookkeeper for the bakery"))
+    people.edit_person(store, "Ben Li", PersonInput(offers="bookkeeper for small bakery firms"))
+    found = suggest.suggest(store, today=TODAY)
+    assert [{x.a.name, x.b.name} for x in found] == [{"Ada Brown", "Ben Li"}]
+    assert suggest.suggest(store, today=TODAY) == found
+
+
+def test_charts_are_drawn_once_per_distinct_report_data(store: Store) -> None:
+    _met_at_an_event(store)
+    data = report.as_json(report.build(store, today=TODAY))
+    drawn = charts.charts(data)
+    again = charts.charts(data)
+    assert [c.svg for c in again] == [c.svg for c in drawn]
+    assert again[0].svg is drawn[0].svg, "the same data is not drawn twice"
+    other = charts.charts({**data, "currency": "USD" if data["currency"] != "USD" else "EUR"})
+    assert other[0].svg is not drawn[0].svg
