@@ -6,9 +6,12 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+from sqlalchemy import select
+
 from whoknows.config import load_settings
 from whoknows.services import backup, exports, imports, organizations, people
 from whoknows.services.store import Store
+from whoknows.storage import schema as s
 
 
 def shape(store: Store) -> list[tuple[object, ...]]:
@@ -76,3 +79,50 @@ def test_the_json_export_is_the_backup_that_restore_reads(store: Store, tmp_path
         assert [p.emails for p in people.list_people(fresh)] == [("ann@example.com",)]
     finally:
         fresh.close()
+
+
+def test_birthdays_and_unknown_x_properties_survive_the_vcard_round_trip(
+    store: Store, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.vcf"
+    source.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Yearless\r\nBDAY:--0315\r\n"
+        "X-CUSTOM:kept\\, as is\r\nX-PHONETIC-LAST-NAME:An\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bo Born\r\nBDAY:1980-02-29\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    imports.import_file(store, source, today=dt.date(2024, 1, 1))
+    out = tmp_path / "out.vcf"
+    exports.export_vcard(store, out)
+    text = out.read_bytes().decode("utf-8")
+    assert "BDAY:--0315\r\n" in text  # vCard 4.0's basic forms
+    assert "BDAY:19800229\r\n" in text
+    assert "X-CUSTOM:kept\\, as is\r\n" in text
+    fresh = Store(load_settings(f"sqlite:///{tmp_path / 'fresh.db'}"))
+    try:
+        imports.import_file(fresh, out, today=dt.date(2024, 1, 1))
+        assert (
+            extras(fresh)
+            == extras(store)
+            == {
+                ("Ann Yearless", "birthday", "--03-15"),
+                ("Ann Yearless", "X-CUSTOM", "kept\\, as is"),
+                ("Ann Yearless", "X-PHONETIC-LAST-NAME", "An"),
+                ("Bo Born", "birthday", "1980-02-29"),
+            }
+        )
+        again = imports.import_file(fresh, out, today=dt.date(2024, 1, 1))
+        assert again.created == again.updated == again.merged == 0
+        assert len(extras(fresh)) == 4
+    finally:
+        fresh.close()
+
+
+def extras(store: Store) -> set[tuple[str, str, str]]:
+    with store.read() as session:
+        rows = session.execute(
+            select(s.Person.name, s.PersonExtra.key, s.PersonExtra.value).join(
+                s.Person, s.Person.id == s.PersonExtra.person_id
+            )
+        )
+        return {(name, key, value) for name, key, value in rows}

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from whoknows.errors import ImportParseError, UserError
 from whoknows.importers.records import PersonRecord
-from whoknows.services import imports, people
+from whoknows.services import imports, network, people
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 
@@ -18,6 +18,7 @@ FIXTURES = Path(__file__).parents[1] / "fixtures"
 HAND = FIXTURES / "handmade"
 REAL = FIXTURES / "real-exports"
 TODAY = dt.date(2024, 6, 1)
+JAN, MAR, MAY = dt.date(2024, 1, 15), dt.date(2024, 3, 1), dt.date(2024, 5, 1)
 
 
 def counts(store: Store) -> dict[str, int]:
@@ -165,3 +166,74 @@ def test_cp1252_files_import_with_a_warning_and_names_kept(store: Store) -> None
     report = run(store, HAND / "outlook-wizard-german-headers-cp1252.csv")
     assert any("cp1252" in w for w in report.warnings)
     assert people.list_people(store)[0].name == "Jürgen Müller"
+
+
+def _message(sender: str, to: str, cc: str, day: dt.date, number: int) -> str:
+    stamp = f"{day:%a, %d %b %Y} 10:00:00 +0000"
+    return (
+        f"From {sender} Mon Jan  1 00:00:00 2024\nFrom: {sender}\nTo: {to}\nCc: {cc}\n"
+        f"Date: {stamp}\nSubject: hello {number}\nMessage-ID: <{number}@example.com>\n\n"
+        f"body {number}\n\n"
+    )
+
+
+def test_mail_written_in_bulk_sets_stage_first_meeting_and_widens_ties(
+    store: Store, tmp_path: Path
+) -> None:
+    people.set_me(store, people.PersonInput(name="Me Myself", emails=["me@example.com"]))
+    people.add_person(store, people.PersonInput(name="Ana Lima", emails=["ana@example.com"]))
+    network.know(store, "me", "Ana Lima", since=dt.date(2024, 2, 1))
+    mbox = tmp_path / "mail.mbox"
+    mbox.write_text(
+        _message("me@example.com", "Ana Lima <ana@example.com>", "ben@example.com", MAR, 1)
+        + _message("ana@example.com", "me@example.com", "", JAN, 2)
+        + _message("Ben Ng <ben@example.com>", "me@example.com", "ana@example.com", MAY, 3),
+        encoding="utf-8",
+    )
+    report = run(store, mbox)
+    assert (report.interactions, report.people_created) == (3, 1)
+    with store.read() as session:
+        ana = session.scalars(select(s.Person).where(s.Person.name == "Ana Lima")).one()
+        ben_id = select(s.PersonEmail.person_id).where(s.PersonEmail.email == "ben@example.com")
+        ben = session.scalars(select(s.Person).where(s.Person.id.in_(ben_id))).one()
+        assert (ana.stage, ana.met_on, ben.stage, ben.met_on) == ("met", JAN, "met", MAR)
+        ties = {
+            frozenset((t.person_a_id, t.person_b_id)): (t.since, t.last_seen)
+            for t in session.scalars(select(s.Tie))
+        }
+        me = session.scalars(select(s.Person).where(s.Person.is_me)).one()
+        assert ties[frozenset((me.id, ana.id))] == (JAN, MAY)  # widened from Feb 1
+        assert ties[frozenset((me.id, ben.id))] == (MAR, MAY)
+        assert ties[frozenset((ana.id, ben.id))] == (MAR, MAY)
+        assert session.scalar(select(func.count()).select_from(s.InteractionPerson)) == 5
+    before = counts(store)
+    again = run(store, mbox)
+    assert (again.interactions, again.people_created, again.ties) == (0, 0, 0)
+    assert counts(store) == before
+    logged = network.log(store, "coffee", ["ben@example.com"], on=TODAY)  # ids keep counting up
+    assert logged.id == 4
+
+
+def test_a_google_yearless_birthday_is_kept_once(store: Store) -> None:
+    run(store, HAND / "google-contacts-current-label-value.csv")
+    run(store, HAND / "google-contacts-current-label-value.csv")
+    with store.read() as session:
+        kept = session.execute(select(s.PersonExtra.key, s.PersonExtra.value)).all()
+    assert [tuple(row) for row in kept] == [("birthday", "--11-02")]
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("1980-03-15", "1980-03-15"),
+        ("19800315", "1980-03-15"),
+        ("1980-03-15T00:00:00Z", "1980-03-15"),
+        ("--0229", "--02-29"),
+        ("--11-02", "--11-02"),
+        ("--13-01", None),
+        ("1981-02-29", None),
+        ("soon", None),
+    ],
+)
+def test_birthdays_are_stored_in_one_form(raw: str, kept: str | None) -> None:
+    assert imports.birthday(raw) == kept

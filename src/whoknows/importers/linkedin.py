@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -32,6 +33,7 @@ def normalize_url(url: str) -> str:
     return f"https://www.linkedin.com/{found.group(1).lower()}/{found.group(2).lower()}"
 
 
+@functools.lru_cache(maxsize=8192)  # a network has a few thousand distinct days
 def parse_date(value: str) -> dt.date | None:
     text = value.strip()
     if not text:

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from whoknows.services import backup
+from whoknows.services import backup, imports
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 
@@ -80,8 +80,32 @@ def _links(session: Session, owner: int) -> dict[int, list[tuple[str, str]]]:
     return found
 
 
-def card(person: s.Person, links: list[tuple[str, str]]) -> str:
-    """One person as a vCard 4.0."""
+def _extras(session: Session, owner: int) -> dict[int, list[tuple[str, str]]]:
+    found: dict[int, list[tuple[str, str]]] = {}
+    for pid, key, value in session.execute(
+        select(s.PersonExtra.person_id, s.PersonExtra.key, s.PersonExtra.value)
+        .where(s.PersonExtra.owner_id == owner)
+        .order_by(s.PersonExtra.id)
+    ):
+        found.setdefault(pid, []).append((key, value))
+    return found
+
+
+def bday(value: str) -> str:
+    """A stored birthday (YYYY-MM-DD or --MM-DD) as a vCard 4.0 BDAY line (basic format)."""
+    if len(value) == 10 and value[4] == "-" and value[:4].isdigit():
+        return f"BDAY:{value.replace('-', '')}"
+    if len(value) == 7 and value.startswith("--"):
+        return f"BDAY:--{value[2:4]}{value[5:7]}"
+    return f"BDAY;VALUE=text:{escape(value)}"
+
+
+def card(
+    person: s.Person,
+    links: list[tuple[str, str]],
+    extras: list[tuple[str, str]] | None = None,
+) -> str:
+    """One person as a vCard 4.0 (EXTRAS: their birthday and kept X- properties)."""
     lines = ["BEGIN:VCARD", "VERSION:4.0", f"FN:{escape(person.name)}"]
     lines += [f"EMAIL:{escape(e.email)}" for e in person.emails]
     lines += [f"TEL;VALUE=uri:tel:{p.phone}" for p in person.phones]
@@ -97,6 +121,11 @@ def card(person: s.Person, links: list[tuple[str, str]]) -> str:
         lines.append("CATEGORIES:" + ",".join(escape(t.tag) for t in person.tags))
     for kind, url in links:
         lines.append(f"URL;TYPE={kind}:{url}" if kind.isalnum() else f"URL:{url}")
+    for key, value in extras or ():
+        if key == imports.BIRTHDAY:
+            lines.append(bday(value))
+        elif key.startswith("X-"):
+            lines.append(f"{key}:{value}")  # kept as read: already in vCard form
     lines.append("END:VCARD")
     return "".join(fold(line) for line in lines)
 
@@ -106,8 +135,9 @@ def export_vcard(store: Store, path: Path) -> int:
     count = 0
     with store.read() as session, backup._atomic_file(path) as out:
         links = _links(session, store.owner_id)
+        extras = _extras(session, store.owner_id)
         for person in _people(session, store.owner_id):
-            out.write(card(person, links.get(person.id, [])))
+            out.write(card(person, links.get(person.id, []), extras.get(person.id)))
             count += 1
         for org in session.scalars(
             select(s.Organization)

@@ -11,14 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from rapidfuzz import fuzz, utils
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, bindparam, case, func, insert, null, select, text, update
 from sqlalchemy.orm import Session
 
 from whoknows.core import models
@@ -32,10 +33,11 @@ from whoknows.importers.records import (
     Record,
     Skip,
 )
-from whoknows.services import merge, network, referrals, refs, validate
+from whoknows.services import merge, referrals, refs, validate
 from whoknows.services.organizations import get_or_create_org
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
+from whoknows.storage.bulk import bulk_insert
 
 REVIEW = 85.0  # a fuzzy candidate this close is worth a look (asked, or queued)
 AUTO_MERGE = 95.0  # --auto merges at this score: same name and same organization
@@ -46,6 +48,34 @@ _FLUSH = 5000
 _BLANK_ROLE, _BLANK_CITY, _BLANK_NOTES, _BLANK_ORG, _BLANK_MET = 1, 2, 4, 8, 16
 
 Progress = Callable[[int], None]
+
+
+BIRTHDAY = "birthday"  # the person_extras key of a birthday: YYYY-MM-DD, or --MM-DD
+_DAY = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})(?:T.*)?$")
+_YEARLESS = re.compile(r"^--(\d{2})-?(\d{2})$")
+
+
+def birthday(value: str) -> str | None:
+    """A birthday as stored: YYYY-MM-DD, or --MM-DD when the year is unknown (Google's and
+    vCard's yearless form); vCard's basic forms (19800315, --0315) are read too. None when
+    it is not a date."""
+    text = value.strip()
+    found = _DAY.match(text)
+    if found:
+        year, month, day = (int(g) for g in found.groups())
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    found = _YEARLESS.match(text)
+    if found:
+        month, day = (int(g) for g in found.groups())
+        try:
+            dt.date(2000, month, day)  # a leap year: --02-29 is a birthday
+        except ValueError:
+            return None
+        return f"--{month:02d}-{day:02d}"
+    return None
 
 
 class Decision(StrEnum):
@@ -141,12 +171,75 @@ class ImportReport:
         }
 
 
-@dataclass
+_NO_TAGS: frozenset[str] = frozenset()
+
+
+class _People:
+    """What the merge step knows of each person, compact: parallel lists indexed by person
+    id (name key, organization key, blank fields as bits) and tags only for the tagged.
+    Half a million people fit in tens of megabytes; there is no object per person."""
+
+    def __init__(self) -> None:
+        self.names: list[str | None] = []
+        self.orgs: list[str | None] = []
+        self.blanks = bytearray()
+        self.tags: dict[int, frozenset[str]] = {}
+
+    def add(self, pid: int, name: str, org: str | None, blanks: int) -> None:
+        missing = pid + 1 - len(self.names)
+        if missing > 0:
+            self.names.extend([None] * missing)
+            self.orgs.extend([None] * missing)
+            self.blanks.extend(bytes(missing))
+        self.names[pid], self.orgs[pid], self.blanks[pid] = name, org, blanks
+
+    def __contains__(self, pid: int) -> bool:
+        return 0 <= pid < len(self.names) and self.names[pid] is not None
+
+    def __getitem__(self, pid: int) -> _Known:
+        if pid not in self:
+            raise KeyError(pid)
+        return _Known(self, pid)
+
+
 class _Known:
-    name: str
-    org: str | None
-    blanks: int
-    tags: frozenset[str] = frozenset()
+    """One person in the _People index (a view: reads and writes go to the lists)."""
+
+    __slots__ = ("_index", "_pid")
+
+    def __init__(self, index: _People, pid: int) -> None:
+        self._index, self._pid = index, pid
+
+    @property
+    def name(self) -> str:
+        return self._index.names[self._pid] or ""
+
+    @property
+    def org(self) -> str | None:
+        return self._index.orgs[self._pid]
+
+    @org.setter
+    def org(self, value: str | None) -> None:
+        self._index.orgs[self._pid] = value
+
+    @property
+    def blanks(self) -> int:
+        return self._index.blanks[self._pid]
+
+    @blanks.setter
+    def blanks(self, value: int) -> None:
+        self._index.blanks[self._pid] = value
+
+    @property
+    def tags(self) -> frozenset[str]:
+        return self._index.tags.get(self._pid, _NO_TAGS)
+
+    @tags.setter
+    def tags(self, value: frozenset[str]) -> None:
+        if value:
+            self._index.tags[self._pid] = value
+        else:
+            self._index.tags.pop(self._pid, None)
 
 
 class _DryRun(Exception):
@@ -234,23 +327,23 @@ class _Merger:
         owner = self.owner
         self.emails: dict[str, int] = _pairs(
             session.execute(
-                select(s.PersonEmail.email, s.PersonEmail.person_id).where(
-                    s.PersonEmail.owner_id == owner
-                )
+                select(s.PersonEmail.email, s.PersonEmail.person_id)
+                .where(s.PersonEmail.owner_id == owner)
+                .execution_options(yield_per=20_000)
             )
         )
         self.phones: dict[str, int] = _pairs(
             session.execute(
-                select(s.PersonPhone.phone, s.PersonPhone.person_id).where(
-                    s.PersonPhone.owner_id == owner
-                )
+                select(s.PersonPhone.phone, s.PersonPhone.person_id)
+                .where(s.PersonPhone.owner_id == owner)
+                .execution_options(yield_per=20_000)
             )
         )
         self.links: dict[str, int] = _pairs(
             session.execute(
-                select(s.PersonLink.url, s.PersonLink.person_id).where(
-                    s.PersonLink.owner_id == owner
-                )
+                select(s.PersonLink.url, s.PersonLink.person_id)
+                .where(s.PersonLink.owner_id == owner)
+                .execution_options(yield_per=20_000)
             )
         )
         self.orgs: dict[str, int] = _pairs(
@@ -261,8 +354,9 @@ class _Merger:
             )
         )
         self.org_names: dict[int, str] = {v: k for k, v in self.orgs.items()}
-        self.known: dict[int, _Known] = {}
-        self.blocks: dict[str, list[int]] = {}
+        self.known = _People()
+        # a block holds one id (most do) or a list of them: no list per person
+        self.blocks: dict[int, int | list[int]] = {}
         self.me_id: int | None = None
         rows = session.execute(
             select(
@@ -274,7 +368,9 @@ class _Merger:
                 s.Person.notes,
                 s.Person.met_on,
                 s.Person.is_me,
-            ).where(s.Person.owner_id == owner)
+            )
+            .where(s.Person.owner_id == owner)
+            .execution_options(yield_per=20_000)
         )
         for pid, name, org_id, role, city, notes, met_on, is_me in rows:
             blanks = (
@@ -295,15 +391,30 @@ class _Merger:
         self.my_emails = {e for e, pid in self.emails.items() if pid == self.me_id}
         self.next_id = (session.scalar(select(func.max(s.Person.id))) or 0) + 1
         self.used_ids = False
+        self.pending_count = 0
         self.pending: dict[str, list[dict[str, Any]]] = {
             "people": [],
             "person_emails": [],
             "person_phones": [],
             "person_links": [],
             "person_tags": [],
+            "person_extras": [],
         }
+        self.extras: dict[int, set[tuple[str, str]]] = {}  # only people who have any
+        for pid, key, value in session.execute(
+            select(s.PersonExtra.person_id, s.PersonExtra.key, s.PersonExtra.value).where(
+                s.PersonExtra.owner_id == owner
+            )
+        ):
+            self.extras.setdefault(pid, set()).add((key, value))
         self.rows: dict[int, s.Person] = {}
         self.seen_interactions: set[tuple[str, dt.date, frozenset[int]]] | None = None
+        # meetings and messages are buffered and written in bulk (see _flush_interactions)
+        self.addresses: dict[str, str] = {}  # raw address -> normalized
+        self.interactions: list[tuple[str, dt.date, str | None, int | None, list[int]]] = []
+        self.next_interaction_id = 0
+        self.first_seen: dict[int, dt.date] = {}  # person -> earliest interaction here
+        self.ties: dict[tuple[int, int], list[Any]] = {}  # pair -> [source, since, last]
         queue_value = self._setting(QUEUE_KEY)
         self.queue: list[dict[str, Any]] = json.loads(queue_value) if queue_value else []
         self.queued_pairs = {tuple(sorted((q["a"], q["b"]))) for q in self.queue}
@@ -319,8 +430,21 @@ class _Merger:
         )
 
     def _remember(self, pid: int, name: str, org: str | None, blanks: int) -> None:
-        self.known[pid] = _Known(refs.name_key(name), org, blanks)
-        self.blocks.setdefault(block_key(name), []).append(pid)
+        self.known.add(pid, refs.name_key(name), org, blanks)
+        key = hash(block_key(name))  # a collision only adds a candidate, scored like others
+        found = self.blocks.get(key)
+        if found is None:
+            self.blocks[key] = pid
+        elif isinstance(found, int):
+            self.blocks[key] = [found, pid]
+        else:
+            found.append(pid)
+
+    def _block(self, name: str) -> list[int]:
+        found = self.blocks.get(hash(block_key(name)))
+        if found is None:
+            return []
+        return [found] if isinstance(found, int) else found
 
     # -- the one merge step ----------------------------------------------------------------
 
@@ -400,7 +524,7 @@ class _Merger:
             return found[0], False, None
         org = record.organization
         candidates: list[Candidate] = []
-        for pid in self.blocks.get(block_key(record.name), ()):
+        for pid in self._block(record.name):
             known = self.known[pid]
             score = name_score(record.name, org, known.name, known.org)
             if score >= REVIEW and pid != self.me_id:
@@ -496,8 +620,11 @@ class _Merger:
             | (_BLANK_MET if record.met_on is None else 0)
         )
         self._remember(pid, record.name, self.org_names.get(org_id) if org_id else None, blanks)
-        self.known[pid].tags = frozenset(tags)
-        if sum(len(v) for v in self.pending.values()) >= _FLUSH:
+        if tags:
+            self.known[pid].tags = frozenset(tags)
+        self._add_extras(pid, self._new_extras(pid, record))
+        self.pending_count += 1
+        if self.pending_count >= _FLUSH:
             self.flush()
         self._relations(pid, record)
         return pid
@@ -562,6 +689,30 @@ class _Merger:
                 added = True
         return added
 
+    def _new_extras(self, pid: int, record: PersonRecord) -> list[tuple[str, str]]:
+        """The birthday (when none is known) and X- properties this record adds."""
+        have = self.extras.get(pid, set())
+        found: list[tuple[str, str]] = []
+        if record.birthday and not any(k == BIRTHDAY for k, _ in have):
+            day = birthday(record.birthday)
+            if day is None:
+                self._warn(record, f"birthday {record.birthday!r} is not a date; left out")
+            else:
+                found.append((BIRTHDAY, day))
+        for key, value in record.extra:
+            pair = (key[:100], value)
+            if value and pair not in have and pair not in found:
+                found.append(pair)
+        return found
+
+    def _add_extras(self, pid: int, extras: list[tuple[str, str]]) -> None:
+        if not extras:
+            return
+        self.extras.setdefault(pid, set()).update(extras)
+        self.pending["person_extras"].extend(
+            {"owner_id": self.owner, "person_id": pid, "key": k, "value": v} for k, v in extras
+        )
+
     def _adds_nothing(
         self, pid: int, record: PersonRecord, emails: list[str], phones: list[str], links: list[str]
     ) -> bool:
@@ -571,6 +722,8 @@ class _Merger:
         if any(u not in self.links for u in links):
             return False
         if any(t not in known.tags for t in self._tags(record)):
+            return False
+        if self._new_extras(pid, record):
             return False
         if (
             (record.role and known.blanks & _BLANK_ROLE)
@@ -619,6 +772,10 @@ class _Merger:
                 {"person_id": pid, "tag": t, "owner_id": self.owner} for t in tags
             )
             known.tags = known.tags | set(tags)
+        extras = self._new_extras(pid, record)
+        if extras:
+            self._add_extras(pid, extras)
+            changed = True
         if record.role and not row.role:
             row.role, changed = validate.text(record.role), True
         if record.city and not row.city:
@@ -676,7 +833,7 @@ class _Merger:
 
     def _by_name(self, name: str, record: PersonRecord) -> int:
         key = refs.name_key(name)
-        for pid in self.blocks.get(block_key(name), ()):
+        for pid in self._block(name):
             if self.known[pid].name == key:
                 return pid
         return self._person(PersonRecord(record.source, record.line, name.strip()), count=False)
@@ -696,19 +853,16 @@ class _Merger:
         return row
 
     def _tie(self, a: int, b: int, source: models.TieSource, on: dt.date | None) -> None:
-        self.flush()
-        low, high = sorted((a, b))
-        tie = self.session.scalar(
-            select(s.Tie).where(
-                s.Tie.owner_id == self.owner, s.Tie.person_a_id == low, s.Tie.person_b_id == high
-            )
-        )
-        if tie is None or (
-            on
-            and (tie.since is None or on < tie.since or tie.last_seen is None or on > tie.last_seen)
-        ):
-            network.upsert_tie(self.session, self.owner, a, b, source=source, on=on)
-            self.report.ties += tie is None
+        """Note that A and B know each other; written in one pass by _flush_ties."""
+        if a == b:
+            return
+        pair = (a, b) if a < b else (b, a)
+        entry = self.ties.get(pair)
+        if entry is None:
+            self.ties[pair] = [source.value, on, on]
+        elif on is not None:
+            entry[1] = on if entry[1] is None or on < entry[1] else entry[1]
+            entry[2] = on if entry[2] is None or on > entry[2] else entry[2]
 
     # -- meetings and messages -----------------------------------------------------------
 
@@ -718,7 +872,7 @@ class _Merger:
                 "who you are is not set yet, so meetings and mail cannot be linked to you",
                 hint='run: whoknows me "Your Name" --email you@example.com',
             )
-        others = [c for c in record.people if _valid(c.email) not in self.my_emails]
+        others = [c for c in record.people if self._address(c.email) not in self.my_emails]
         mine = len(others) < len(record.people)
         if record.kind == "email" and not mine:
             self.report.skip("neither from nor to you")
@@ -728,6 +882,10 @@ class _Merger:
             return
         ids: list[int] = []
         for contact in others:
+            known = self.emails.get(self._address(contact.email))
+            if known is not None:  # the common case: one dict look-up, no merge step
+                ids.append(known)
+                continue
             person = PersonRecord(
                 record.source,
                 record.line,
@@ -745,22 +903,31 @@ class _Merger:
             self.report.skip("unchanged")
             return
         seen.add(key)
-        self.flush()
-        rows = [self._row(pid) for pid in people]
-        network.record_interaction(
-            self.session,
-            self.store,
-            models.InteractionKind(record.kind),
-            rows,
-            on=record.date,
-            note=validate.text(record.note),
-            minutes=record.minutes,
+        models.InteractionKind(record.kind)  # a kind the schema knows
+        self.interactions.append(
+            (record.kind, record.date, validate.text(record.note), record.minutes, people)
         )
         self.report.created += 1
         self.report.interactions += 1
+        # as network.record_interaction: my tie to each, their stage and when we first met
+        for pid in people:
+            self._tie(self.me_id, pid, models.TieSource.MANUAL, record.date)
+            first = self.first_seen.get(pid)
+            if first is None or record.date < first:
+                self.first_seen[pid] = record.date
         if 2 <= len(people) <= MAX_CO_TIES:
             for a, b in itertools.combinations(people, 2):
                 self._tie(a, b, models.TieSource(record.tie_source), record.date)
+        if len(self.interactions) >= _FLUSH:
+            self._flush_interactions()
+
+    def _address(self, raw: str) -> str:
+        found = self.addresses.get(raw)
+        if found is None:
+            if len(self.addresses) > 200_000:
+                self.addresses.clear()
+            found = self.addresses[raw] = _valid(raw)
+        return found
 
     def _seen(self) -> set[tuple[str, dt.date, frozenset[int]]]:
         if self.seen_interactions is None:
@@ -805,18 +972,161 @@ class _Merger:
             "person_phones": s.PersonPhone,
             "person_links": s.PersonLink,
             "person_tags": s.PersonTag,
+            "person_extras": s.PersonExtra,
         }
+        self.pending_count = 0
         if not any(self.pending.values()):
             return
         self.session.flush()
-        for name, table in tables.items():
+        connection = self.session.connection()
+        iso = connection.dialect.name == "sqlite"  # bulk_insert takes SQLite dates as text
+        for name, mapped in tables.items():
             rows = self.pending[name]
-            if rows:
-                self.session.execute(insert(table), rows)
-                self.pending[name] = []
+            if not rows:
+                continue
+            columns = list(rows[0])
+            values: Iterable[tuple[Any, ...]] = (tuple(row.values()) for row in rows)
+            if name == "people" and iso:
+                at = columns.index("met_on")
+                values = (
+                    tuple(
+                        v.isoformat() if i == at and v is not None else v for i, v in enumerate(t)
+                    )
+                    for t in values
+                )
+            bulk_insert(connection, cast(Table, mapped.__table__), columns, values)
+            self.pending[name] = []
+
+    def _flush_interactions(self) -> None:
+        """Write the buffered meetings and messages and their people (bulk inserts)."""
+        if not self.interactions:
+            return
+        self.flush()
+        if not self.next_interaction_id:
+            self.next_interaction_id = (
+                self.session.scalar(select(func.max(s.Interaction.id))) or 0
+            ) + 1
+        heads: list[dict[str, Any]] = []
+        members: list[dict[str, Any]] = []
+        for kind, day, note, minutes, people in self.interactions:
+            iid = self.next_interaction_id
+            self.next_interaction_id += 1
+            heads.append(
+                {
+                    "id": iid,
+                    "owner_id": self.owner,
+                    "kind": kind,
+                    "date": day,
+                    "note": note,
+                    "minutes": minutes,
+                    "event_id": None,
+                }
+            )
+            members.extend(
+                {"interaction_id": iid, "person_id": pid, "owner_id": self.owner} for pid in people
+            )
+        self.session.execute(insert(s.Interaction), heads)
+        self.session.execute(insert(s.InteractionPerson), members)
+        self.interactions = []
+
+    def _flush_people_met(self) -> None:
+        """Stage 'met' where none was set, and an earlier first meeting moves met_on."""
+        if not self.first_seen:
+            return
+        self.flush()
+        self.session.flush()
+        people = cast(Table, s.Person.__table__)
+        updates: list[dict[str, Any]] = []
+        ids = sorted(self.first_seen)
+        for chunk in _chunks(ids, 1000):
+            for pid, stage, met_on in self.session.execute(
+                select(s.Person.id, s.Person.stage, s.Person.met_on).where(s.Person.id.in_(chunk))
+            ):
+                on = self.first_seen[pid]
+                earlier = met_on is None or on < met_on
+                if stage is None or earlier:
+                    updates.append(
+                        {
+                            "pid": pid,
+                            "new_stage": stage or models.Stage.MET.value,
+                            "new_met_on": on if earlier else met_on,
+                            "keep_where": not earlier,
+                        }
+                    )
+                if pid in self.known:
+                    self.known[pid].blanks &= ~_BLANK_MET
+        if updates:
+            self.session.execute(
+                update(people)
+                .where(people.c.id == bindparam("pid"))
+                .values(
+                    stage=bindparam("new_stage"),
+                    met_on=bindparam("new_met_on"),
+                    met_where=case((bindparam("keep_where"), people.c.met_where), else_=null()),
+                ),
+                updates,
+            )
+            self.session.expire_all()
+            self.rows.clear()
+        self.first_seen = {}
+
+    def _flush_ties(self) -> None:
+        """Insert the new ties and widen since/last seen of the known ones, in one pass."""
+        if not self.ties:
+            return
+        self.flush()
+        self.session.flush()
+        table = cast(Table, s.Tie.__table__)
+        updates: list[dict[str, Any]] = []
+        lows = sorted({a for a, _ in self.ties})
+        for chunk in _chunks(lows, 1000):
+            for tid, a, b, since, last in self.session.execute(
+                select(
+                    s.Tie.id, s.Tie.person_a_id, s.Tie.person_b_id, s.Tie.since, s.Tie.last_seen
+                ).where(s.Tie.owner_id == self.owner, s.Tie.person_a_id.in_(chunk))
+            ):
+                entry = self.ties.pop((a, b), None)
+                if entry is None:
+                    continue
+                first, latest = entry[1], entry[2]
+                new_since = min(since, first) if since and first else since or first
+                new_last = max(last, latest) if last and latest else last or latest
+                if new_since != since or new_last != last:
+                    updates.append({"tid": tid, "new_since": new_since, "new_last": new_last})
+        if updates:
+            self.session.execute(
+                update(table)
+                .where(table.c.id == bindparam("tid"))
+                .values(since=bindparam("new_since"), last_seen=bindparam("new_last")),
+                updates,
+            )
+        if self.ties:
+            self.session.execute(
+                insert(s.Tie),
+                [
+                    {
+                        "owner_id": self.owner,
+                        "person_a_id": a,
+                        "person_b_id": b,
+                        "source": source,
+                        "since": since,
+                        "last_seen": last,
+                        "strength": None,
+                    }
+                    for (a, b), (source, since, last) in self.ties.items()
+                ],
+            )
+            self.report.ties += len(self.ties)
+        if updates or self.ties:
+            self.session.expire_all()
+            self.rows.clear()
+        self.ties = {}
 
     def finish(self) -> None:
         self.flush()
+        self._flush_interactions()
+        self._flush_people_met()
+        self._flush_ties()
         if self.queue_changed:
             _save_setting(self.session, self.owner, QUEUE_KEY, json.dumps(self.queue))
         if self.used_ids and self.session.get_bind().dialect.name == "postgresql":
@@ -827,10 +1137,25 @@ class _Merger:
                     "COALESCE((SELECT MAX(id) FROM people), 0) + 1, false)"
                 )
             )
+        if self.next_interaction_id and self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('interactions', 'id'), "
+                    "COALESCE((SELECT MAX(id) FROM interactions), 0) + 1, false)"
+                )
+            )
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _pairs(result: Any) -> dict[Any, int]:
-    return dict(result.all())
+    pairs: dict[Any, int] = {}
+    for part in result.partitions(20_000):
+        pairs.update(part)
+    return pairs
 
 
 def _valid(address: str) -> str:

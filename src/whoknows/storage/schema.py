@@ -168,6 +168,19 @@ class PersonTag(Base):
     owner_id: Mapped[int] = owner_column()
 
 
+class PersonExtra(Base):
+    """What a contact file says of a person that has no column: a birthday (ISO, or --MM-DD
+    without the year), unknown vCard X- properties; kept so an export gives them back."""
+
+    __tablename__ = "person_extras"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = owner_column()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(100))
+    value: Mapped[str] = mapped_column(Text)
+
+
 class Tie(Base):
     """Undirected: person_a_id < person_b_id always."""
 
