@@ -443,3 +443,36 @@ def who_knows(
         # Colleagues inside first, then the strongest chain me → contact → someone there.
         rows.sort(key=lambda r: (not r.works_there, -r.tie * max([k[1] for k in r.knows] or [1.0])))
         return org.name, rows
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The strongest ties around some people, for drawing them in their network."""
+
+    names: dict[int, str]
+    ties: list[tuple[int, int, float]]  # (person id, neighbour id, strength)
+
+
+def neighbourhood(
+    store: Store, person_ids: Sequence[int], *, per_person: int = 8, today: dt.date | None = None
+) -> Neighbourhood:
+    """Each person's PER_PERSON strongest ties, read from the snapshot (hubs included: fast)."""
+    snapshot = load_snapshot(store, today=today)
+    graph = snapshot.graph
+    nodes = graph.index_of(np.asarray(list(person_ids), dtype=np.int64), strict=False)
+    ties: list[tuple[int, int, float]] = []
+    for person_id, node in zip(person_ids, nodes.tolist(), strict=True):
+        if node < 0:
+            continue
+        peers, strengths = graph.neighbors(node)
+        if len(peers) > per_person:
+            keep = np.argpartition(-strengths, per_person - 1)[:per_person]
+            peers, strengths = peers[keep], strengths[keep]
+        order = np.argsort(-strengths, kind="stable")
+        ties.extend(
+            (int(person_id), int(graph.node_ids[peer]), float(strength))
+            for peer, strength in zip(peers[order], strengths[order], strict=True)
+        )
+    with store.read() as session:
+        names = _names(session, [*person_ids, *(b for _a, b, _s in ties)])
+    return Neighbourhood(names, ties)

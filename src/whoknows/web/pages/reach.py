@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from whoknows.errors import UserError
-from whoknows.services import detail, icp, reach
+from whoknows.services import icp, reach
 from whoknows.web.common import blank_none, render, store_of, today_of
 
 router = APIRouter(include_in_schema=False)
@@ -79,27 +79,30 @@ def network_of(request: Request, answer: reach.PathAnswer) -> dict[str, Any]:
                     "path": True,
                     "rank": min(rank, edges.get((a, b), {}).get("rank", rank)),
                 }
-    store = store_of(request)
-    for person_id in dict.fromkeys(on_path):
-        around = detail.person_detail(store, str(person_id), max_ties=AROUND)
-        for line in around.ties:
-            if line.other_id not in nodes:
-                nodes[line.other_id] = {
-                    "id": str(line.other_id),
-                    "label": line.other_name,
-                    "role": "around",
-                }
-            a, b = sorted((person_id, line.other_id))
-            edges.setdefault(
-                (a, b),
-                {
-                    "id": f"e{a}-{b}",
-                    "source": str(a),
-                    "target": str(b),
-                    "path": False,
-                    "strength": line.tie.strength or 0.3,
-                },
-            )
+    around = reach.neighbourhood(
+        store_of(request),
+        list(dict.fromkeys(on_path)),
+        per_person=AROUND,
+        today=today_of(request),
+    )
+    for person_id, other_id, strength in around.ties:
+        if other_id not in nodes:
+            nodes[other_id] = {
+                "id": str(other_id),
+                "label": around.names.get(other_id, "?"),
+                "role": "around",
+            }
+        a, b = sorted((person_id, other_id))
+        edges.setdefault(
+            (a, b),
+            {
+                "id": f"e{a}-{b}",
+                "source": str(a),
+                "target": str(b),
+                "path": False,
+                "strength": strength,
+            },
+        )
     return {
         "nodes": [{"data": n} for n in nodes.values()],
         "edges": [{"data": e} for e in edges.values()],
