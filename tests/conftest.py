@@ -39,6 +39,10 @@ def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("WHOKNOWS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("WHOKNOWS_DATABASE_URL", raising=False)
     monkeypatch.delenv("WHOKNOWS_PHONE_REGION", raising=False)
+    # CI has no terminal and no COLUMNS; a developer's terminal has some width. Tables are laid
+    # out for the width, so every test sees the same one whatever runs it.
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.delenv("LINES", raising=False)
 
 
 def _unavailable(reason: str) -> None:
