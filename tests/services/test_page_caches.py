@@ -50,9 +50,11 @@ def test_suggestions_follow_a_change_of_asks_and_offers(store: Store) -> None:
 def test_charts_are_drawn_once_per_distinct_report_data(store: Store) -> None:
     _met_at_an_event(store)
     data = report.as_json(report.build(store, today=TODAY))
-    drawn = charts.charts(data)
-    again = charts.charts(data)
+    drawn = charts.charts(store.cache, data)
+    again = charts.charts(store.cache, data)
     assert [c.svg for c in again] == [c.svg for c in drawn]
     assert again[0].svg is drawn[0].svg, "the same data is not drawn twice"
-    other = charts.charts({**data, "currency": "USD" if data["currency"] != "USD" else "EUR"})
+    other = charts.charts(
+        store.cache, {**data, "currency": "USD" if data["currency"] != "USD" else "EUR"}
+    )
     assert other[0].svg is not drawn[0].svg

@@ -151,7 +151,7 @@ def test_the_snapshot_is_reused_until_the_store_changes(store: Store) -> None:
     _network(store)
     first = snapshot.load_snapshot(store, today=TODAY)
     assert snapshot.load_snapshot(store, today=TODAY) is first
-    snapshot._memory.clear()
+    store.cache.clear()
     from_disk = snapshot.load_snapshot(store, today=TODAY)
     assert from_disk is not first
     assert from_disk.graph.num_ties == first.graph.num_ties

@@ -13,6 +13,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from whoknows.services.cache import Cache
+
 TOP = 10  # advocates and events shown in the charts
 
 
@@ -66,23 +68,15 @@ def _amount(money: dict[str, str], currency: str) -> float:
     return float(Decimal(money.get(currency, "0")))
 
 
-# The last charts drawn, by a digest of the report data they were drawn from: the same data
-# draws the same SVG, and drawing takes matplotlib a few hundred milliseconds.
-_drawn: dict[str, list[Chart]] = {}
-_KEEP = 8
+def charts(cache: Cache, data: dict[str, Any]) -> list[Chart]:
+    """The report's charts for DATA (report.as_json), drawn once per distinct data.
 
-
-def charts(data: dict[str, Any]) -> list[Chart]:
-    """The report's charts for DATA (report.as_json), drawn once per distinct data."""
+    Drawing takes matplotlib a few hundred milliseconds; the same data draws the same SVG, so
+    the key is a digest of the data, valid whatever the data version.
+    """
     text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
     key = hashlib.sha256(text.encode()).hexdigest()
-    found = _drawn.get(key)
-    if found is None:
-        found = _draw(data)
-        while len(_drawn) >= _KEEP:
-            del _drawn[next(iter(_drawn))]
-        _drawn[key] = found
-    return list(found)
+    return list(cache.get("charts", key, "any", lambda: _draw(data)))
 
 
 def _draw(data: dict[str, Any]) -> list[Chart]:

@@ -32,7 +32,7 @@ from whoknows.core.followups import (
 from whoknows.errors import UserError
 from whoknows.services import brief, drafts, reach, refs, validate, views
 from whoknows.services.network import record_interaction
-from whoknows.services.snapshot import Snapshot, load_snapshot
+from whoknows.services.snapshot import load_snapshot
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 
@@ -239,32 +239,26 @@ def due(
         raise UserError(f"--within {within_days} is out of range", hint=f"use 0 to {MAX_DAYS}")
     today = today or dt.date.today()
     settings = rules(store.settings)
-    # Every write bumps the data version and so makes a new snapshot: while the snapshot
-    # object is the same, so are the people, interactions and what I owe (cadences can change
-    # in config.toml without a write, hence they are part of the key).
+    # Every write bumps the data version: while it holds, so do the people, interactions and
+    # what I owe (cadences can change in config.toml without a write, hence they are keys).
     snapshot = load_snapshot(store, today=today)
+
+    def build() -> list[Item]:
+        with store.read() as session:
+            me = refs.me(session, store.owner_id)
+            owed = obligations(session, store.owner_id, me.id)
+            relations = _relations(session, store.owner_id, me.id, {o.person_id for o in owed})
+        return queue(
+            relations,
+            owed,
+            _potential(store, today),
+            today=today,
+            within=within_days,
+            rules=settings,
+        )
+
     key = (today, within_days, settings)
-    for cached_snapshot, cached_key, cached in _due_cache:
-        if cached_snapshot is snapshot and cached_key == key:
-            return list(cached)
-    with store.read() as session:
-        me = refs.me(session, store.owner_id)
-        owed = obligations(session, store.owner_id, me.id)
-        relations = _relations(session, store.owner_id, me.id, {o.person_id for o in owed})
-    found = queue(
-        relations,
-        owed,
-        _potential(store, today),
-        today=today,
-        within=within_days,
-        rules=settings,
-    )
-    kept = [entry for entry in _due_cache if entry[0] is snapshot][-7:]
-    _due_cache[:] = [*kept, (snapshot, key, found)]
-    return list(found)
-
-
-_due_cache: list[tuple[Snapshot, tuple[dt.date, int, Cadence], list[Item]]] = []
+    return list(store.cache.get("due", key, snapshot.data_version, build))
 
 
 @dataclass(frozen=True)

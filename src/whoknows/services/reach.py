@@ -19,7 +19,6 @@ from whoknows.core.advocates import (
     profile_reach,
     rank_advocates,
 )
-from whoknows.core.graph import Graph
 from whoknows.core.icp import Profile, match_mask
 from whoknows.core.text import TfIdf, shared_terms
 from whoknows.core.tiestrength import band
@@ -250,7 +249,6 @@ class PotentialView:
     explanation: str
 
 
-# The last (graph, profile) and its reach; holding the graph keeps the match exact.
 @dataclass(frozen=True)
 class _ProfileView:
     """What a profile means on one snapshot: who matches, ties into them, contact spheres."""
@@ -260,29 +258,26 @@ class _ProfileView:
     sphere: Floats
 
 
-# The last (graph, profile) and what it means; holding the graph keeps the match exact.
-_profile_cache: list[tuple[Graph, Profile, _ProfileView]] = []
+def _profile_view(store: Store, snapshot: Snapshot, profile: Profile) -> _ProfileView:
+    """Kept while the data and the profile hold: they change far less often than asked."""
 
+    def build() -> _ProfileView:
+        icp_mask = match_mask(profile, snapshot.attributes)
+        sphere = np.zeros(snapshot.graph.num_nodes)
+        if not profile.is_empty() and snapshot.serves_texts:
+            space = TfIdf(snapshot.serves_texts)
+            query = space.query([_profile_text(profile)])
+            sphere[snapshot.serves_nodes] = space.similarity(query)[0]
+        return _ProfileView(icp_mask, profile_reach(snapshot.graph, icp_mask), sphere)
 
-def _profile_view(snapshot: Snapshot, profile: Profile) -> _ProfileView:
-    """Kept while the snapshot and the profile hold: they change far less often than asked."""
-    for graph, cached_profile, view in _profile_cache:
-        if graph is snapshot.graph and cached_profile == profile:
-            return view
-    icp_mask = match_mask(profile, snapshot.attributes)
-    sphere = np.zeros(snapshot.graph.num_nodes)
-    if not profile.is_empty() and snapshot.serves_texts:
-        space = TfIdf(snapshot.serves_texts)
-        sphere[snapshot.serves_nodes] = space.similarity(space.query([_profile_text(profile)]))[0]
-    view = _ProfileView(icp_mask, profile_reach(snapshot.graph, icp_mask), sphere)
-    _profile_cache[:] = [(snapshot.graph, profile, view)]
-    return view
+    key = (snapshot.day, profile)
+    return store.cache.get("icp-reach", key, snapshot.data_version, build)
 
 
 def _signals(store: Store, session: Session, snapshot: Snapshot) -> tuple[Profile, Signals]:
     profile = icp_service.load(session, store.owner_id)
     n = snapshot.graph.num_nodes
-    view = _profile_view(snapshot, profile)
+    view = _profile_view(store, snapshot, profile)
     give_get = np.zeros(n)
     if snapshot.me is not None:
         me_id = int(snapshot.graph.node_ids[snapshot.me])
@@ -321,6 +316,16 @@ def advocates(
     """The people I know, ranked by their value as advocates for me, every part shown."""
     snapshot = load_snapshot(store, today=today)
     me = _require_me(snapshot)
+    key = (snapshot.day, top)
+    profile, views = store.cache.get(
+        "advocates", key, snapshot.data_version, lambda: _advocates(store, snapshot, me, top)
+    )
+    return profile, list(views)
+
+
+def _advocates(
+    store: Store, snapshot: Snapshot, me: int, top: int
+) -> tuple[Profile, list[AdvocateView]]:
     with store.read() as session:
         profile, signals = _signals(store, session, snapshot)
         ranked = rank_advocates(snapshot.graph, me, signals, top=top)

@@ -475,7 +475,7 @@ def html(store: Store, report: Report, data: dict[str, Any] | None = None) -> st
             data=data,
             summary=thesis_line(report),
             sections=sections(data),
-            charts=charts.charts(data),
+            charts=charts.charts(store.cache, data),
             version=__version__,
         )
     except jinja2.TemplateError as exc:

@@ -63,46 +63,32 @@ def _cache_path(store: Store) -> Path:
     return store.settings.data_dir / "cache" / f"graph-{digest}-{store.owner_id}.npz"
 
 
-_memory: dict[tuple[str, int], Snapshot] = {}
-
-
 def data_version(store: Store) -> str:
-    """Which database, in which state: the owner's creation time and change counter.
-
-    The counter alone is not enough: a database deleted and made again (a new demo, a
-    test that empties its database) counts from zero again and would match a stale cache.
-    """
-    with store.read() as session:
-        row = session.execute(
-            select(s.Account.created_at, s.Account.data_version).where(
-                s.Account.id == store.owner_id
-            )
-        ).first()
-    if row is None:
-        return "none"
-    created = row.created_at.isoformat() if row.created_at is not None else "?"
-    return f"{created}#{row.data_version}"
+    """Which database, in which state (see Store.data_version)."""
+    return store.data_version()
 
 
 def load_snapshot(
     store: Store, *, today: dt.date | None = None, progress: Progress | None = None
 ) -> Snapshot:
-    """The current snapshot: from memory, else the disk cache, else built from the store."""
+    """The current snapshot: from the store's cache, else the disk cache, else built.
+
+    Single-flight: concurrent callers after a write wait for one build (services/cache.py).
+    """
     day = today or dt.date.today()
     version = data_version(store)
-    key = (store.settings.database_url, store.owner_id)
-    cached = _memory.get(key)
-    if cached is not None and cached.data_version == version and cached.day == day:
-        return cached
-    path = _cache_path(store)
-    snapshot = _read_cache(path, version, day)
-    if snapshot is None:
-        if progress:
-            progress("building the network snapshot")
-        snapshot = build_snapshot(store, day=day, version=version)
-        _write_cache(path, snapshot)
-    _memory[key] = snapshot
-    return snapshot
+
+    def load() -> Snapshot:
+        path = _cache_path(store)
+        snapshot = _read_cache(path, version, day)
+        if snapshot is None:
+            if progress:
+                progress("building the network snapshot")
+            snapshot = build_snapshot(store, day=day, version=version)
+            _write_cache(path, snapshot)
+        return snapshot
+
+    return store.cache.get("snapshot", day, version, load)
 
 
 def build_snapshot(store: Store, *, day: dt.date, version: str | None = None) -> Snapshot:

@@ -6,12 +6,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from whoknows.config import Settings
 from whoknows.errors import Conflict, UserError
+from whoknows.services.cache import Cache
 from whoknows.storage import schema
 from whoknows.storage.engine import make_engine, migrate
 
@@ -24,6 +25,24 @@ class Store:
         self.owner_id = schema.DEFAULT_OWNER
         self.engine: Engine = make_engine(settings.database_url)
         self.upgraded = migrate(self.engine) if upgrade else False
+        self.cache = Cache()  # answers kept per data version (snapshot, due list, …)
+
+    def data_version(self) -> str:
+        """Which database, in which state: the owner's creation time and change counter.
+
+        The counter alone is not enough: a database deleted and made again (a new demo, a
+        test that empties its database) counts from zero again and would match a stale cache.
+        """
+        with self.read() as session:
+            row = session.execute(
+                select(schema.Account.created_at, schema.Account.data_version).where(
+                    schema.Account.id == self.owner_id
+                )
+            ).first()
+        if row is None:
+            return "none"
+        created = row.created_at.isoformat() if row.created_at is not None else "?"
+        return f"{created}#{row.data_version}"
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -129,16 +129,11 @@ def suggest(
         raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
     # Every write bumps the data version, which makes a new snapshot: the same snapshot
     # object means the same people, ties and introductions, hence the same answer.
-    for cached_snapshot, cached_top, cached_params, cached in _cache:
-        if cached_snapshot is snapshot and cached_top == top and cached_params == params:
-            return list(cached)
-    found = _suggest(store, snapshot, top, params)
-    kept = [entry for entry in _cache if entry[0] is snapshot][-7:]
-    _cache[:] = [*kept, (snapshot, top, params, found)]
+    key = (snapshot.day, top, params)
+    found = store.cache.get(
+        "suggest", key, snapshot.data_version, lambda: _suggest(store, snapshot, top, params)
+    )
     return list(found)
-
-
-_cache: list[tuple[Snapshot, int, core_suggest.SuggestParams, list[SuggestionView]]] = []
 
 
 def _suggest(

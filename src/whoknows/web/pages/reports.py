@@ -30,7 +30,7 @@ def reports_page(
         {
             "data": data,
             "summary": report.thesis_line(built),
-            "charts": charts.charts(data),
+            "charts": charts.charts(store.cache, data),
             "sections": report.sections(data),
             "since": since or "",
         },

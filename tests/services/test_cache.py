@@ -1,0 +1,154 @@
+"""The one cache: kept per data version, bounded, and one build at a time for the same answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from whoknows.services import events, followups, people, reach, snapshot, suggest
+from whoknows.services.cache import Cache
+from whoknows.services.people import PersonInput
+from whoknows.services.store import Store
+
+TODAY = dt.date(2026, 3, 10)
+
+
+def _together(count: int, call: Callable[[], Any]) -> list[Any]:
+    """CALL run COUNT times at once from as many threads."""
+    start = threading.Barrier(count)
+
+    def run() -> Any:
+        start.wait()
+        return call()
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(lambda _: run(), range(count)))
+
+
+def test_concurrent_askers_wait_for_one_build() -> None:
+    cache = Cache()
+    built: list[int] = []
+
+    def build() -> str:
+        built.append(1)
+        time.sleep(0.2)
+        return "answer"
+
+    found = _together(8, lambda: cache.get("due", "today", "v1", build))
+    assert found == ["answer"] * 8
+    assert len(built) == 1
+    stats = cache.stats("due")
+    assert (stats.builds, stats.hits + stats.waits) == (1, 7)
+
+
+def test_an_answer_is_kept_for_its_version_only() -> None:
+    cache = Cache()
+    assert cache.get("due", "k", "v1", lambda: 1) == 1
+    assert cache.get("due", "k", "v1", lambda: 2) == 1
+    assert cache.get("due", "k", "v2", lambda: 3) == 3
+    assert cache.get("due", "k", "v2", lambda: 4) == 3
+
+
+def test_a_new_version_drops_the_old_answers_of_that_name_only() -> None:
+    cache = Cache()
+    cache.get("due", "a", "v1", lambda: 1)
+    cache.get("due", "b", "v1", lambda: 1)
+    cache.get("charts", "digest", "any", lambda: 1)
+    assert len(cache) == 3
+    cache.get("due", "a", "v2", lambda: 2)
+    assert len(cache) == 2
+    assert cache.get("charts", "digest", "any", lambda: 9) == 1
+
+
+def test_each_name_keeps_a_bounded_number_of_keys() -> None:
+    cache = Cache(keep=3)
+    for key in range(10):
+        cache.get("due", key, "v1", lambda k=key: k)  # type: ignore[misc]
+    assert len(cache) == 3
+    assert cache.get("due", 9, "v1", lambda: -1) == 9
+    assert cache.get("due", 0, "v1", lambda: -1) == -1
+
+
+def test_a_failed_build_reaches_every_waiter_and_is_not_kept() -> None:
+    cache = Cache()
+    calls: list[int] = []
+
+    def failing() -> str:
+        calls.append(1)
+        time.sleep(0.2)
+        raise ValueError("no")
+
+    def ask() -> str:
+        try:
+            return cache.get("due", "k", "v1", failing)
+        except ValueError as exc:
+            return str(exc)
+
+    assert _together(4, ask) == ["no"] * 4
+    assert len(calls) == 1
+    assert cache.get("due", "k", "v1", lambda: "later") == "later"
+
+
+def test_a_slow_build_of_an_older_version_never_replaces_a_newer_answer() -> None:
+    cache = Cache()
+    release = threading.Event()
+
+    def slow_old() -> str:
+        release.wait(5)
+        return "old"
+
+    with ThreadPoolExecutor(1) as pool:
+        old = pool.submit(cache.get, "due", "k", "v1", slow_old)
+        time.sleep(0.05)
+        assert cache.get("due", "k", "v2", lambda: "new") == "new"
+        release.set()
+        assert old.result() == "old"
+    assert cache.get("due", "k", "v2", lambda: "rebuilt") == "new"
+
+
+def _network(store: Store) -> None:
+    people.set_me(store, PersonInput(name="Sam Jones", emails=["sam@jones.test"]))
+    events.add_event(store, "Leeds Breakfast", TODAY - dt.timedelta(days=3))
+    events.met(store, "Leeds Breakfast", ["Ada Brown <ada@brown.test>", "Ben Li <ben@li.test>"])
+
+
+def test_requests_after_a_write_build_the_snapshot_and_due_list_once(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The web stampede: every request in flight after a write rebuilt everything itself."""
+    _network(store)
+    followups.due(store, today=TODAY)
+    builds: list[int] = []
+    real = snapshot.build_snapshot
+
+    def slow_build(*args: Any, **kwargs: Any) -> snapshot.Snapshot:
+        builds.append(1)
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(snapshot, "build_snapshot", slow_build)
+    followups.done(store, "Ada Brown", on=TODAY)  # a write: every cached answer is stale
+    answers = _together(6, lambda: followups.due(store, today=TODAY))
+    assert len(builds) == 1
+    assert all(a == answers[0] for a in answers)
+    assert "Ada Brown" not in {item.name for item in answers[0]}
+    assert store.cache.stats("due").builds == 2  # before the write, and once after it
+
+
+def test_advocates_and_suggestions_are_served_from_the_cache_until_a_write(store: Store) -> None:
+    _network(store)
+    first = reach.advocates(store, top=5, today=TODAY)
+    assert reach.advocates(store, top=5, today=TODAY) == first
+    suggest.suggest(store, today=TODAY)
+    suggest.suggest(store, today=TODAY)
+    assert store.cache.stats("advocates").builds == 1
+    assert store.cache.stats("suggest").builds == 1
+    people.edit_person(store, "Ada Brown", PersonInput(asks="a bookkeeper"))
+    reach.advocates(store, top=5, today=TODAY)
+    assert store.cache.stats("advocates").builds == 2
