@@ -8,12 +8,16 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from whoknows.services import views
+from whoknows.services.validate import FIRST_DAY, LAST_DAY, MAX_LINE, MAX_NAME, MAX_TEXT
 
-# Text a client sends: bounded, and never a NUL (PostgreSQL cannot store one).
-Str = Annotated[str, StringConstraints(max_length=500, pattern=r"^[^\x00]*$")]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
-Ref = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
-Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31))]
+# Text a client sends: bounded by the limits every adapter shares (services/validate.py), and
+# never a NUL (PostgreSQL cannot store one).
+_NO_NUL = r"^[^\x00]*$"
+Str = Annotated[str, StringConstraints(max_length=MAX_LINE, pattern=_NO_NUL)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=_NO_NUL)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, pattern=_NO_NUL)]
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, pattern=_NO_NUL)]
+Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
@@ -63,10 +67,10 @@ class PersonIn(BaseModel):
     industry: Str | None = None
     city: Str | None = None
     tags: list[Str] = Field(default=[], max_length=50)
-    notes: Str | None = None
-    serves: Str | None = None
-    asks: Str | None = None
-    offers: Str | None = None
+    notes: Text | None = None
+    serves: Text | None = None
+    asks: Text | None = None
+    offers: Text | None = None
     trust: Annotated[int, Field(ge=1, le=5)] | None = None
     stage: Str | None = None
 
@@ -87,10 +91,10 @@ class PersonPatch(BaseModel):
     role: Str | None = None
     industry: Str | None = None
     city: Str | None = None
-    notes: Str | None = None
-    serves: Str | None = None
-    asks: Str | None = None
-    offers: Str | None = None
+    notes: Text | None = None
+    serves: Text | None = None
+    asks: Text | None = None
+    offers: Text | None = None
     trust: Annotated[int, Field(ge=1, le=5)] | None = None
     stage: Str | None = None
 
@@ -178,7 +182,7 @@ class InteractionIn(BaseModel):
     kind: Str
     people: list[Ref] = Field(min_length=1, max_length=50)
     date: Day | None = None
-    note: Str | None = None
+    note: Text | None = None
     minutes: Annotated[int, Field(ge=1, le=24 * 60)] | None = None
 
 
@@ -213,7 +217,7 @@ class EventIn(BaseModel):
     name: Name
     date: Day
     place: Str | None = None
-    note: Str | None = None
+    note: Text | None = None
 
 
 class MetIn(BaseModel):
@@ -238,7 +242,7 @@ class ExchangeIn(BaseModel):
     person: Ref
     kind: Str
     to: Ref | None = None
-    note: Str | None = None
+    note: Text | None = None
     value: Str | None = None
     date: Day | None = None
 
@@ -289,7 +293,7 @@ class IntroIn(BaseModel):
 
     a: Ref
     b: Ref
-    why: Str | None = None
+    why: Text | None = None
     force: bool = False
 
 
@@ -334,7 +338,7 @@ class IntroStepIn(BaseModel):
     action: Literal["ask", "accept", "make", "decline", "outcome"]
     side: Literal["a", "b", "A", "B"] | None = None
     result: Literal["good", "neutral", "bad"] | None = None
-    note: Str | None = None
+    note: Text | None = None
 
 
 class PartyOut(BaseModel):
@@ -375,7 +379,7 @@ class ReferralIn(BaseModel):
     about: Ref
     to: Ref | None = None
     value: Str | None = None
-    note: Str | None = None
+    note: Text | None = None
     date: Day | None = None
 
 
@@ -384,7 +388,7 @@ class MoveIn(BaseModel):
 
     status: Str
     value: Str | None = None
-    reason: Str | None = None
+    reason: Text | None = None
 
 
 class WarmPathOut(Out):

@@ -591,7 +591,9 @@ def _months(
             days.append(x.date)
     if not days:
         return ()
-    start = since if since is not None else min(days)
+    # From SINCE, but never before the first record: a far "since" charts no empty centuries.
+    first = min([*(r.date for r in referrals), *(x.date for x in exchanges)])
+    start = max(since, first) if since is not None else min(days)
     end = max([today, *days])
     return tuple(
         Month(m, received[m], won[m], value.get(m, Money()), given[m], got[m])

@@ -28,8 +28,8 @@ def add_event(
             owner_id=store.owner_id,
             name=checked,
             date=on,
-            place=validate.text(place),
-            note=validate.text(note),
+            place=validate.line(place, "place"),
+            note=validate.text(note, "note"),
         )
         session.add(row)
         session.flush()

@@ -83,14 +83,18 @@ def _apply(session: Session, store: Store, row: s.Person, data: PersonInput) -> 
         row.trust = validate.trust(data.trust)
     if data.stage is not None:
         row.stage = validate.stage(data.stage).value
-    for attr in ("role", "industry", "city", "notes", "serves", "asks", "offers", "met_where"):
+    for attr in ("role", "industry", "city", "met_where"):
         value = getattr(data, attr)
         if value is not None:
-            setattr(row, attr, validate.text(value))
+            setattr(row, attr, validate.line(value, attr.replace("_", " ")))
+    for attr in ("notes", "serves", "asks", "offers"):
+        value = getattr(data, attr)
+        if value is not None:
+            setattr(row, attr, validate.text(value, attr))
     if data.met_on is not None:
         row.met_on = data.met_on
     if data.organization is not None:
-        org_name = validate.text(data.organization)
+        org_name = validate.text(data.organization, "organization", validate.MAX_NAME)
         row.organization = get_or_create_org(session, store, org_name) if org_name else None
     row.emails = _with_contacts(
         session, store, row, s.PersonEmail, "email", row.emails, emails, drop_emails

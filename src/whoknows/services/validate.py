@@ -11,11 +11,21 @@ from whoknows.errors import UserError
 
 _E = TypeVar("_E", Stage, InteractionKind, TieSource)
 
+# The limits every adapter (CLI, web forms, REST API) applies, through these functions or the
+# API's pydantic types built from the same numbers (api/schemas.py).
+MAX_NAME = 200  # a person's, an organization's or an event's name
+MAX_LINE = 500  # a one-line value: role, city, industry, tag, place, email, phone
+MAX_TEXT = 20_000  # free text: notes, what they serve, ask and offer, a brief section
+FIRST_DAY = dt.date(1900, 1, 1)  # dates outside these are typing mistakes, not history
+LAST_DAY = dt.date(2200, 12, 31)
+
 
 def email(value: str) -> str:
     """A normalised address: checked syntax, lower case, IDNA domain."""
     from email_validator import EmailNotValidError, validate_email
 
+    if len(value) > MAX_LINE:
+        raise UserError(f"email {_shown(value)} is not valid", hint="give it as name@domain")
     try:
         result = validate_email(value.strip(), check_deliverability=False, test_environment=True)
     except EmailNotValidError as exc:
@@ -44,32 +54,65 @@ def phone(value: str, region: str | None = None) -> str:
 
 
 def date(value: str, what: str = "date") -> dt.date:
-    """An ISO 8601 calendar date (YYYY-MM-DD)."""
+    """An ISO 8601 calendar date (YYYY-MM-DD) between FIRST_DAY and LAST_DAY."""
+    shown = _shown(value)
+    if len(value) > 40:
+        raise UserError(f"{what} {shown} is not a date", hint="use YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(value.strip())
+        parsed = dt.date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise UserError(f"{what} {value!r} is not a date", hint="use YYYY-MM-DD") from exc
+        raise UserError(f"{what} {shown} is not a date", hint="use YYYY-MM-DD") from exc
+    return day(parsed, what)
 
 
-def name(value: str, what: str = "name") -> str:
-    """A name kept exactly as typed; only empty names and control characters are refused."""
-    if not value.strip():
-        raise UserError(f"{what} is empty", hint="give a name")
-    bad = [c for c in value if unicodedata.category(c) == "Cc"]
-    if bad:
+def day(value: dt.date, what: str = "date") -> dt.date:
+    """A date already parsed, checked against the range every adapter accepts."""
+    if not FIRST_DAY <= value <= LAST_DAY:
         raise UserError(
-            f"{what} {value!r} contains control characters", hint="remove line breaks and tabs"
+            f"{what} {value.isoformat()} is out of range",
+            hint=f"use a date from {FIRST_DAY.year} to {LAST_DAY.year}",
         )
     return value
 
 
-def text(value: str | None) -> str | None:
-    """Free text: NUL bytes cannot be stored; empty means none."""
+def name(value: str, what: str = "name") -> str:
+    """A name kept exactly as typed; empty, overlong and control characters are refused."""
+    if not value.strip():
+        raise UserError(f"{what} is empty", hint="give a name")
+    if len(value) > MAX_NAME:
+        raise UserError(
+            f"{what} is {len(value):,} characters long", hint=f"keep it to {MAX_NAME} characters"
+        )
+    bad = [c for c in value if unicodedata.category(c) == "Cc"]
+    if bad:
+        raise UserError(
+            f"{what} {_shown(value)} contains control characters",
+            hint="remove line breaks and tabs",
+        )
+    return value
+
+
+def text(value: str | None, what: str = "text", limit: int = MAX_TEXT) -> str | None:
+    """Free text: NUL bytes cannot be stored, LIMIT characters at most; empty means none."""
     if value is None:
         return None
+    if len(value) > limit:
+        raise UserError(
+            f"{what} is {len(value):,} characters long", hint=f"keep it to {limit:,} characters"
+        )
     if "\x00" in value:
-        raise UserError("text contains a NUL byte", hint="remove it")
+        raise UserError(f"{what} contains a NUL byte", hint="remove it")
     return value if value.strip() else None
+
+
+def line(value: str | None, what: str) -> str | None:
+    """A one-line value (role, city, place…): free text of MAX_LINE characters at most."""
+    return text(value, what, MAX_LINE)
+
+
+def _shown(value: str) -> str:
+    """VALUE quoted for a message, cut short: an error never echoes a megabyte back."""
+    return repr(value if len(value) <= 60 else value[:57] + "...")
 
 
 def strength(value: float) -> float:
@@ -110,8 +153,12 @@ def tie_source(value: str) -> TieSource:
 
 def tag(value: str) -> str:
     cleaned = value.strip()
-    if not cleaned or any(unicodedata.category(c) == "Cc" for c in cleaned):
-        raise UserError(f"tag {value!r} is not valid", hint="use a short word")
+    if (
+        not cleaned
+        or len(cleaned) > MAX_LINE
+        or any(unicodedata.category(c) == "Cc" for c in cleaned)
+    ):
+        raise UserError(f"tag {_shown(value)} is not valid", hint="use a short word")
     return cleaned
 
 

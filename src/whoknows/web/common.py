@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from whoknows import __version__
+from whoknows.services import validate
 from whoknows.services.money import format_money
 from whoknows.services.store import Store
 
@@ -44,6 +45,13 @@ def _environment() -> jinja2.Environment:
     env.filters["pct"] = lambda value: f"{100 * float(value):.0f}%"
     env.globals["nav"] = NAV
     env.globals["version"] = __version__
+    env.globals["limits"] = {
+        "name": validate.MAX_NAME,
+        "line": validate.MAX_LINE,
+        "text": validate.MAX_TEXT,
+        "first_day": validate.FIRST_DAY.isoformat(),
+        "last_day": validate.LAST_DAY.isoformat(),
+    }
     return env
 
 
@@ -109,7 +117,5 @@ def safe_next(value: str | None, default: str) -> str:
 
 def day_or(value: str | None, default: dt.date, what: str = "date") -> dt.date:
     """A date typed in a form (YYYY-MM-DD), or DEFAULT when left empty."""
-    from whoknows.services import validate
-
     text = blank_none(value)
     return validate.date(text, what) if text else default
