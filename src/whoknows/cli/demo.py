@@ -17,7 +17,6 @@ from rich.text import Text
 
 from whoknows.cli.common import JsonOption, console, print_json, say
 from whoknows.config import Settings, load_settings
-from whoknows.services.store import Store
 
 if TYPE_CHECKING:
     from whoknows.services.demo import DemoSummary, Tour
@@ -61,6 +60,7 @@ def demo(
 ) -> None:
     """Build a realistic, reproducible demo network and show a tour of what is in it."""
     from whoknows.services.demo import build_demo, tour
+    from whoknows.services.store import Store
 
     settings = load_settings(db) if db else _fresh_demo_database()
     with Store(settings) as opened, _progress(enabled=not json) as report:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from whoknows.cli.common import DbOption, JsonOption, print_json, say, store, today
 from whoknows.errors import UserError
-from whoknows.importers.records import PersonRecord
-from whoknows.services import exports, validate
-from whoknows.services import imports as service
+
+if TYPE_CHECKING:
+    # Loaded by the commands that need them: `whoknows --help` must not pay for them.
+    from whoknows.importers.records import PersonRecord
+    from whoknows.services import imports as service
 
 KINDS = ", ".join(("linkedin", "google", "outlook", "vcard", "ics", "mbox"))
 
@@ -23,6 +23,8 @@ class PromptResolver:
     """Asks the user at the terminal whether a similar person is the same one."""
 
     def decide(self, record: PersonRecord, candidate: service.Candidate) -> service.Decision:
+        from whoknows.services import imports as service
+
         theirs = f" ({record.organization})" if record.organization else ""
         known = f" ({candidate.organization})" if candidate.organization else ""
         answer = typer.prompt(
@@ -40,6 +42,8 @@ class PromptResolver:
 
 
 def _resolver(auto: bool, json: bool) -> service.MergeResolver:
+    from whoknows.services import imports as service
+
     if auto:
         return service.AutoResolver()
     if not json and sys.stdin.isatty() and sys.stderr.isatty():
@@ -69,6 +73,12 @@ def import_(
     json: JsonOption = False,
 ) -> None:
     """Import LinkedIn, Google, Outlook CSV, vCard, iCalendar, mbox or Maildir, all or nothing."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from whoknows.services import imports as service
+    from whoknows.services import validate
+
     kind: str | None = kind_or_path.lower() if path is not None else None
     target = Path(path if path is not None else kind_or_path)
     start = validate.date(since, "--since") if since else None
@@ -133,6 +143,8 @@ def export(
     json: JsonOption = False,
 ) -> None:
     """Export everyone as vCard 4.0 or CSV, or everything as JSON (restore reads it back)."""
+    from whoknows.services import exports
+
     chosen = format.strip().lower()
     with store(db) as opened:
         if chosen == "vcard":
@@ -157,6 +169,8 @@ def dedupe(
     json: JsonOption = False,
 ) -> None:
     """Review possible duplicates: list them, merge by rule (--auto), or answer each one."""
+    from whoknows.services import imports as service
+
     with store(db) as opened:
         if auto or (not json and sys.stdin.isatty()):
             outcome = service.dedupe(opened, _resolver(auto, json))

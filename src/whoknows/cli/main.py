@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from typing import Annotated
 
 import typer
@@ -79,6 +78,12 @@ def _error(message: str) -> None:
     sys.stderr.write(f"whoknows: {message}\n")
 
 
+def _traceback() -> None:
+    import traceback  # only for --debug: it costs start-up time every command would pay
+
+    traceback.print_exc()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (0 done, 1 internal error, 2 bad input, 3 refused)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -89,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     except WhoknowsError as exc:
         _error(f"error: {exc.message}" + (f" — {exc.hint}" if exc.hint else ""))
         if debug:
-            traceback.print_exc()
+            _traceback()
         return exc.exit_code
     except TyperException as exc:
         code = getattr(exc, "exit_code", 2)
@@ -105,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the one place an unexpected error becomes a line and exit 1
         if debug:
-            traceback.print_exc()
+            _traceback()
         _error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
         return 1
     return result if isinstance(result, int) else 0

@@ -1,0 +1,78 @@
+"""Start-up budget: what a command may import before it does its work.
+
+The time is measured in `make bench` (docs/benchmarks.md); here the test pins the cause, the
+modules a process loads, which a fresh interpreter reports without timing anything.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from whoknows.config import load_settings
+from whoknows.services.store import Store
+
+# Heavy libraries and whoknows layers that `--help` has no use for.
+NOT_FOR_HELP = (
+    "sqlalchemy",
+    "numpy",
+    "scipy",
+    "alembic",
+    "fastapi",
+    "starlette",
+    "jinja2",
+    "icalendar",
+    "phonenumbers",
+    "email_validator",
+    "rapidfuzz",
+    "matplotlib",
+    "whoknows.services",
+    "whoknows.storage",
+    "whoknows.importers",
+    "whoknows.demo",
+    "whoknows.web",
+    "whoknows.api",
+)
+# The graph's libraries: a command that never reads the graph leaves them alone.
+GRAPH_ONLY = ("numpy", "scipy", "whoknows.services.snapshot", "whoknows.core.graph")
+
+
+def loaded_by(*args: str) -> set[str]:
+    """The modules a fresh `whoknows ARGS…` process has loaded when it finishes."""
+    script = (
+        "import json, sys\n"
+        "from whoknows.cli.main import main\n"
+        f"code = main({list(args)!r})\n"
+        "sys.stdout.flush()\n"
+        "sys.stderr.write('\\nMODULES ' + json.dumps(sorted(sys.modules)) + '\\n')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    marker = done.stderr.rsplit("MODULES ", 1)
+    assert len(marker) == 2, done.stderr
+    return set(json.loads(marker[1]))
+
+
+def offenders(modules: set[str], banned: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == b or m.startswith(b + ".") for b in banned))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--help",), ("--version",), ("person", "--help"), ("path", "--help"), ("import", "--help")],
+)
+def test_help_loads_no_database_or_graph_library(args: tuple[str, ...]) -> None:
+    assert offenders(loaded_by(*args), NOT_FOR_HELP) == []
+
+
+def test_person_list_reads_the_database_without_loading_the_graph(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    Store(load_settings(url)).close()
+    modules = loaded_by("person", "list", "--db", url)
+    assert "sqlalchemy" in modules  # it did reach the database …
+    assert offenders(modules, GRAPH_ONLY) == []  # … and left the graph alone
