@@ -8,9 +8,7 @@ makes everyone's copy old until it is sent again.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +17,7 @@ import jinja2
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from whoknows import files
 from whoknows.errors import UserError
 from whoknows.services import drafts, refs, validate
 from whoknows.services.store import Store
@@ -378,19 +377,5 @@ def _paragraphs(text: str) -> list[str]:
 
 def write_file(path: Path, text: str) -> None:
     """Write a rendered brief to PATH atomically."""
-    target = path.expanduser()
-    if not target.parent.is_dir():
-        raise UserError(f"folder {target.parent} does not exist", hint="choose another --out")
-    try:
-        handle, tmp = tempfile.mkstemp(prefix=".whoknows-brief-", dir=target.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise UserError(
-            f"cannot write {target}: {exc.strerror}", hint="choose another --out"
-        ) from exc
+    with files.atomic_write(path) as out:
+        out.write(text)

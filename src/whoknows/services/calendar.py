@@ -8,16 +8,13 @@ SUMMARY the action and the name, DESCRIPTION the reasons.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import icalendar
 
-from whoknows import __version__
+from whoknows import __version__, files
 from whoknows.core.followups import DEFAULT_WITHIN, Item
-from whoknows.errors import UserError
 from whoknows.services import followups
 from whoknows.services.store import Store
 
@@ -81,21 +78,6 @@ def export(
 ) -> int:
     """Write the feed to PATH atomically (a reader never sees half a file); the number of to-dos."""
     data = feed(store, within_days=within_days, today=today, now=now)
-    target = path.expanduser()
-    folder = target.parent
-    if not folder.is_dir():
-        raise UserError(f"folder {folder} does not exist", hint="create it or choose another file")
-    try:
-        handle, tmp = tempfile.mkstemp(prefix=".whoknows-", suffix=".ics", dir=folder)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise UserError(
-            f"cannot write {target}: {exc.strerror}", hint="choose another file"
-        ) from exc
+    with files.atomic_write(path, binary=True) as out:
+        out.write(data)
     return data.count(b"BEGIN:VTODO")

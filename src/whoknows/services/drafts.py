@@ -7,9 +7,7 @@ A template's first line is ``Subject: …``; the rest, after a blank line, is th
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -20,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from whoknows import files
 from whoknows.config import Settings
 from whoknows.errors import UserError
 
@@ -108,13 +107,7 @@ def slug(text: str) -> str:
 
 def write_drafts(drafts: Sequence[Draft], folder: Path, sender: Recipient | None) -> list[Path]:
     """Write each draft as NAME.eml in FOLDER (created when missing); never overwrites."""
-    folder = folder.expanduser()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(
-            f"cannot create {folder}: {exc.strerror}", hint="choose another --out"
-        ) from exc
+    folder = files.private_folder(folder.expanduser())
     written = []
     for draft in drafts:
         target = folder / f"{slug(draft.name)}.eml"
@@ -122,9 +115,7 @@ def write_drafts(drafts: Sequence[Draft], folder: Path, sender: Recipient | None
         while target.exists() or target in written:
             target = folder / f"{slug(draft.name)}-{number}.eml"
             number += 1
-        handle, tmp = tempfile.mkstemp(prefix=".draft-", dir=folder)
-        with os.fdopen(handle, "wb") as out:
+        with files.atomic_write(target, binary=True) as out:
             out.write(to_message(draft, sender).as_bytes())
-        os.replace(tmp, target)
         written.append(target)
     return written

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from whoknows import files
 from whoknows.services import backup, imports
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
@@ -133,7 +134,7 @@ def card(
 def export_vcard(store: Store, path: Path) -> int:
     """Every person (and every organization, as KIND:org) to PATH; returns how many cards."""
     count = 0
-    with store.read() as session, backup._atomic_file(path) as out:
+    with store.read() as session, files.atomic_write(path) as out:
         links = _links(session, store.owner_id)
         extras = _extras(session, store.owner_id)
         for person in _people(session, store.owner_id):
@@ -164,7 +165,7 @@ def export_vcard(store: Store, path: Path) -> int:
 def export_csv(store: Store, path: Path) -> int:
     """Every person to PATH as CSV (UTF-8 with BOM, so spreadsheets read it as UTF-8)."""
     count = 0
-    with store.read() as session, backup._atomic_file(path) as out:
+    with store.read() as session, files.atomic_write(path) as out:
         out.write("\ufeff")
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)

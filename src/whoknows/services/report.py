@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,7 +19,7 @@ import jinja2
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from whoknows import __version__
+from whoknows import __version__, files
 from whoknows.core import attribution as core
 from whoknows.errors import UserError
 from whoknows.services import charts, drafts, refs
@@ -530,15 +528,6 @@ def _check_target(path: Path) -> None:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write TEXT to PATH whole or not at all."""
-    path = path.expanduser()
-    _check_target(path)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as target:
-            target.write(text)
-        os.chmod(tmp, 0o644)  # a report to share, not a secret (mkstemp makes it 0600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write TEXT to PATH whole or not at all, readable by the user only (it names clients)."""
+    with files.atomic_write(path) as target:
+        target.write(text)

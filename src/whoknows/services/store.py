@@ -57,17 +57,25 @@ class Store:
             )
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A read-only transaction (never takes the write lock on SQLite)."""
-        with self._session(write=False) as session:
+    def read(self, *, consistent: bool = False) -> Iterator[Session]:
+        """A read-only transaction (never takes the write lock on SQLite).
+
+        CONSISTENT: every query sees one state of the database while others write (REPEATABLE
+        READ on PostgreSQL; a SQLite read transaction is one snapshot already).
+        """
+        with self._session(write=False, consistent=consistent) as session:
             yield session
             session.rollback()
 
     @contextmanager
-    def _session(self, *, write: bool) -> Iterator[Session]:
+    def _session(self, *, write: bool, consistent: bool = False) -> Iterator[Session]:
         try:
             with self.engine.connect() as connection:
                 connection.execution_options(whoknows_write=write)
+                if consistent and connection.dialect.name == "postgresql":
+                    connection.execution_options(
+                        isolation_level="REPEATABLE READ", postgresql_readonly=True
+                    )
                 with Session(bind=connection, expire_on_commit=False) as session:
                     try:
                         yield session
