@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +26,9 @@ from whoknows.storage import schema as s
 
 def _fill(store: Store, prefix: str = "") -> None:
     people.set_me(store, PersonInput(name=f"{prefix}Sam"))
-    people.add_person(store, PersonInput(name=f"{prefix}Zoë", emails=[f"{prefix.strip()}zoe@x.test"]))
+    people.add_person(
+        store, PersonInput(name=f"{prefix}Zoë", emails=[f"{prefix.strip()}zoe@x.test"])
+    )
     people.add_person(store, PersonInput(name=f"{prefix}Omar"))
     network.know(store, f"{prefix}Zoë", f"{prefix}Omar", strength=0.6)
     events.add_event(store, f"{prefix}Mixer", dt.date(2026, 5, 1))
