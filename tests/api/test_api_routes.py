@@ -34,7 +34,9 @@ def api_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def api(api_demo: Path, tmp_path: Path) -> Iterator[TestClient]:
     copy = tmp_path / "api.db"
     shutil.copyfile(api_demo, copy)
-    with TestClient(create_app(load_settings(str(copy)), today=TODAY)) as client:
+    app = create_app(load_settings(str(copy)), today=TODAY)
+    bearer = {"Authorization": f"Bearer {app.state.access.secret}"}
+    with TestClient(app, base_url="http://127.0.0.1:8765", headers=bearer) as client:
         yield client
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 
 from whoknows.config import Settings, database_url_from, load_settings
 from whoknows.services.demo import build_demo
@@ -21,6 +22,21 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 TODAY = dt.date(2025, 6, 2)
+BASE = "http://127.0.0.1:8765"  # a Host the app answers to (the default "testserver" is not)
+
+
+def signed_in(client: TestClient) -> TestClient:
+    """Trade the app's per-run secret for its session cookie, as the printed link does (this
+    first page also sets the CSRF cookie, as a browser gets it)."""
+    secret = client.app.state.access.secret  # type: ignore[attr-defined]
+    answer = client.get(f"/docs?access_token={secret}", follow_redirects=False)
+    assert answer.status_code == 303, answer.text[:300]
+    assert client.get("/docs").status_code == 200
+    return client
+
+
+def web_client(app: FastAPI) -> TestClient:
+    return TestClient(app, base_url=BASE)
 
 
 @pytest.fixture(scope="session")
@@ -43,9 +59,8 @@ def demo_db(demo_file: Path, tmp_path: Path) -> str:
 @pytest.fixture
 def client(demo_db: str) -> Iterator[TestClient]:
     app = create_app(load_settings(demo_db), today=TODAY)
-    with TestClient(app) as opened:
-        opened.get("/docs")  # the CSRF cookie, as a browser gets it on its first page
-        yield opened
+    with web_client(app) as opened:
+        yield signed_in(opened)
 
 
 @pytest.fixture(scope="session")
@@ -59,17 +74,15 @@ def reader(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         data_dir=folder / "data",
         config_dir=folder / "config",
     )
-    with TestClient(create_app(settings, today=TODAY)) as opened:
-        opened.get("/docs")
-        yield opened
+    with web_client(create_app(settings, today=TODAY)) as opened:
+        yield signed_in(opened)
 
 
 @pytest.fixture
 def empty_client(tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(load_settings(str(tmp_path / "empty.db")), today=TODAY)
-    with TestClient(app) as opened:
-        opened.get("/docs")
-        yield opened
+    with web_client(app) as opened:
+        yield signed_in(opened)
 
 
 def csrf(client: TestClient) -> str:

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 import uvicorn
@@ -22,6 +22,20 @@ PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
 
 
+class Served(NamedTuple):
+    url: str
+    secret: str
+
+
+def signed_in(browser: Any, server: Served, **options: Any) -> Any:
+    """A browser context that opened the link `whoknows serve` prints (so it holds the cookie)."""
+    context = browser.new_context(base_url=server.url, **options)
+    first = context.new_page()
+    first.goto(f"/docs?access_token={server.secret}")
+    first.close()
+    return context
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -29,7 +43,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The app over a copy of the small demo, served by uvicorn on loopback in a thread."""
     folder = tmp_path_factory.mktemp("served")
     copy = folder / "demo.db"
@@ -40,9 +54,8 @@ def server(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         config_dir=folder / "config",
     )
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(settings, today=TODAY), host="127.0.0.1", port=port, log_level="warning"
-    )
+    app = create_app(settings, today=TODAY)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
@@ -50,14 +63,14 @@ def server(demo_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     while not running.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield Served(f"http://127.0.0.1:{port}", app.state.access.secret)
     running.should_exit = True
     thread.join(timeout=10)
 
 
 @pytest.fixture
-def page(browser: Any, server: str) -> Iterator[Any]:
-    context = browser.new_context(viewport=LAPTOP, base_url=server)
+def page(browser: Any, server: Served) -> Iterator[Any]:
+    context = signed_in(browser, server, viewport=LAPTOP)
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -73,9 +86,9 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
-def test_capture_a_person_at_an_event_on_a_phone(browser: Any, server: str) -> None:
-    context = browser.new_context(
-        viewport=PHONE, base_url=server, is_mobile=True, has_touch=True, device_scale_factor=2
+def test_capture_a_person_at_an_event_on_a_phone(browser: Any, server: Served) -> None:
+    context = signed_in(
+        browser, server, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
     )
     phone = context.new_page()
     phone.goto("/events")

@@ -95,15 +95,16 @@ def test_with_an_access_token_every_page_needs_it(tmp_path: Path) -> None:
         load_settings(str(tmp_path / "x.db")),
         host="0.0.0.0",
         access_token="s3cret-" * 4,
+        allowed_hosts=["whoknows.lan"],
         today=TODAY,
     )
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://whoknows.lan:8000") as client:
         assert client.get("/").status_code == 401
         assert client.get("/api/v1/people").status_code == 401
         assert client.get("/?access_token=wrong").status_code == 401
         assert client.get("/?access_token=" + "s3cret-" * 4).status_code == 200
         assert client.get("/people").status_code == 200, "the cookie remembers the token"
-    with TestClient(app) as other:
+    with TestClient(app, base_url="http://whoknows.lan:8000") as other:
         bearer = {"Authorization": "Bearer " + "s3cret-" * 4}
         assert other.get("/api/v1/people", headers=bearer).status_code == 200
         assert other.get("/static/app.css").status_code == 200

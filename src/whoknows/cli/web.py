@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 import webbrowser
 from typing import Annotated
 
 import typer
 
-from whoknows.cli.common import DbOption, say
+from whoknows.cli.common import DbOption
 
 
 def serve(
@@ -25,20 +26,47 @@ def serve(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the dashboard in the browser.")
     ] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Another host name the server answers to (e.g. behind a proxy); repeatable. "
+            "Also WHOKNOWS_ALLOWED_HOSTS (comma separated).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Serve the web UI and the REST API (/api/v1, docs at /docs) until Ctrl-C."""
+    """Serve the web UI and the REST API (/api/v1, docs at /docs) until Ctrl-C.
+
+    Prints the URL to open, with a secret made for this run (or WHOKNOWS_ACCESS_TOKEN); the
+    browser trades it for a session cookie, and scripts send it as "Authorization: Bearer".
+    While the server runs, the URL and the secret are in server.json in the data folder (0600).
+    """
     import uvicorn
 
     from whoknows.config import load_settings
+    from whoknows.web.access import TOKEN_PARAM, published
     from whoknows.web.app import create_app
 
-    app = create_app(load_settings(db), host=host)
+    settings = load_settings(db)
+    app = create_app(settings, host=host, allowed_hosts=allow_host or ())
+    secret = app.state.access.secret
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
-    say(f"whoknows is at {url} (API docs: {url}docs); Ctrl-C stops it")
-    if open_browser:
-        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    link = f"{url}?{TOKEN_PARAM}={secret}"
+    # uvicorn raises SIGTERM again once it has stopped: let that unwind through `published`,
+    # which removes the secret's file, instead of killing the process on the spot.
+    signal.signal(signal.SIGTERM, _stop)
+    with published(settings.data_dir, url, secret) as where:
+        # Plain echo, never wrapped: the link must survive a copy and paste whole.
+        typer.echo(f"whoknows is at {link}")
+        typer.echo(f"API docs: {url}docs; the token is also in {where}; Ctrl-C stops it")
+        if open_browser:
+            threading.Timer(1.0, webbrowser.open, args=(link,)).start()
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def register(app: typer.Typer) -> None:

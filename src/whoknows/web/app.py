@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -20,6 +20,8 @@ from whoknows.config import Settings
 from whoknows.errors import Ambiguous, Conflict, NotFound, Refused, UserError, WhoknowsError
 from whoknows.services.store import Store
 from whoknows.web import security
+from whoknows.web.access import HOSTS_ENV as ACCESS_HOSTS_ENV
+from whoknows.web.access import TOKEN_PARAM, Access, bearer, cookie_name
 from whoknows.web.common import HERE, is_htmx, render
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -30,12 +32,16 @@ def create_app(
     *,
     host: str = "127.0.0.1",
     access_token: str | None = None,
+    allowed_hosts: Iterable[str] = (),
     today: dt.date | None = None,
 ) -> FastAPI:
     """The whoknows web app over the database SETTINGS name (opened when the app starts).
 
     HOST is where it will listen: another address than loopback needs ACCESS_TOKEN
-    (default: $WHOKNOWS_ACCESS_TOKEN). TODAY pins the date (tests and demos).
+    (default: $WHOKNOWS_ACCESS_TOKEN). Without one, the app makes a secret of its own for this
+    run (`app.state.access.secret`): every page and API call needs it, as a session cookie or
+    a bearer token. Requests must name HOST, a loopback name, or one of ALLOWED_HOSTS
+    (and $WHOKNOWS_ALLOWED_HOSTS) in their Host header. TODAY pins the date (tests and demos).
     """
     token = access_token or os.environ.get(security.ACCESS_ENV) or None
     security.check_bind(host, token)
@@ -58,7 +64,7 @@ def create_app(
     app.state.store = Store(settings)
     app.state.today = today
     app.state.key = security.signing_key(settings)
-    app.state.access_token = token
+    app.state.access = Access.make(host, token, allowed_hosts)
 
     _middleware(app)
     _error_handlers(app)
@@ -134,24 +140,10 @@ class UnsupportedBody(UserError):
 def _middleware(app: FastAPI) -> None:
     @app.middleware("http")
     async def secure(request: Request, call_next: Handler) -> Response:
-        path = request.url.path
-        token: str | None = app.state.access_token
-        grant = None
-        if token and not (path.startswith("/static/") or path == "/calendar.ics"):
-            given = request.query_params.get("access_token")
-            bearer = request.headers.get("authorization", "")
-            if security.same_secret(token, given):
-                grant = given
-            elif not (
-                security.same_secret(token, request.cookies.get(security.ACCESS_COOKIE))
-                or security.same_secret(token, bearer.removeprefix("Bearer ").strip() or None)
-            ):
-                response: Response = PlainTextResponse(
-                    "an access token is required (open the URL with ?access_token=…)",
-                    status_code=401,
-                )
-                _headers(response)
-                return response
+        refused = access_refused(request)
+        if refused is not None:
+            _headers(refused)
+            return refused
         cookie = request.cookies.get(security.CSRF_COOKIE)
         fresh = not security.valid_csrf_token(app.state.key, cookie)
         request.state.csrf_token = security.new_csrf_token(app.state.key) if fresh else cookie
@@ -164,12 +156,58 @@ def _middleware(app: FastAPI) -> None:
                 samesite="strict",
                 path="/",
             )
-        if grant:
-            response.set_cookie(
-                security.ACCESS_COOKIE, grant, httponly=True, samesite="strict", path="/"
-            )
         _headers(response)
         return response
+
+
+def access_refused(request: Request) -> Response | None:
+    """The answer to a request that may not go on (wrong Host 400, cross-origin 403, no secret
+    401), or None. A GET carrying the secret as ?access_token= trades it for a session cookie
+    and comes back without it, so the secret leaves the address bar and the history."""
+    access: Access = request.app.state.access
+    host = request.headers.get("host")
+    if not access.host_allowed(host):
+        shown = (host or "")[:100]
+        return PlainTextResponse(
+            f"this whoknows server does not answer to the host {shown!r} "
+            f"(add it with --allow-host or {ACCESS_HOSTS_ENV})\n",
+            status_code=400,
+        )
+    headers = request.headers
+    own = f"{request.url.scheme}://{host}"
+    if not Access.same_origin(request.method, own, headers.get("origin"), headers.get("referer")):
+        return error_response(
+            request, 403, "a request from another site was refused", hint="use whoknows's own pages"
+        )
+    path = request.url.path
+    if path.startswith("/static/") or path == "/calendar.ics":
+        return None  # public files, and the feed that has a token of its own
+    cookie = cookie_name(request.url.port)
+    if access.is_secret(request.query_params.get(TOKEN_PARAM)):
+        if request.method != "GET" or wants_json(request):
+            return None
+        rest = request.url.remove_query_params(TOKEN_PARAM).query
+        response = RedirectResponse(path + (f"?{rest}" if rest else ""), status_code=303)
+        response.set_cookie(
+            cookie, access.session_value(), httponly=True, samesite="strict", path="/"
+        )
+        return response
+    if access.is_session(request.cookies.get(cookie)) or access.is_secret(
+        bearer(headers.get("authorization"))
+    ):
+        return None
+    if wants_json(request):
+        return JSONResponse(
+            {
+                "error": "this whoknows server needs its access token",
+                "hint": "send Authorization: Bearer TOKEN (the token is in server.json in the "
+                "data folder while the server runs)",
+                "reasons": [],
+            },
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return render(request, "signin.html", {"status": 401}, status=401)
 
 
 def _headers(response: Response) -> None:

@@ -15,7 +15,6 @@ from whoknows.errors import UserError
 CSRF_COOKIE = "wk_csrf"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-ACCESS_COOKIE = "wk_access"
 ACCESS_ENV = "WHOKNOWS_ACCESS_TOKEN"
 
 # No inline script anywhere: scripts come from /static only. Inline styles are allowed
