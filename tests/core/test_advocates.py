@@ -8,7 +8,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from whoknows.core.advocates import WEIGHTS, Signals, potential_advocates, rank_advocates
+from whoknows.core.advocates import (
+    WEIGHTS,
+    Signals,
+    potential_advocates,
+    rank_advocates,
+    shown,
+)
 from whoknows.core.graph import Graph
 
 # ids: 1 me; 2 Ann (close, knows no clients); 3 Bo (knows three clients); 4 Cy (one client);
@@ -126,3 +132,43 @@ def test_knowing_one_more_ideal_client_never_lowers_a_score(seed: int, n: int) -
     assert after[1].parts["reach"] > before[1].parts["reach"]
     for node, advocate in before.items():
         assert after[node].parts["reach"] >= advocate.parts["reach"] - 1e-9
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=2**31 - 1),
+    st.integers(min_value=3, max_value=30),
+    st.booleans(),
+)
+def test_every_advocates_parts_sum_to_its_score_and_so_do_the_parts_shown(
+    seed: int, n: int, rated: bool
+) -> None:
+    rng = np.random.default_rng(seed)
+    a = np.append(rng.integers(0, n, size=3 * n), 0)  # me (node 0) knows node 1 at least
+    b = np.append(rng.integers(0, n, size=3 * n), 1)
+    s = np.append(rng.uniform(0.01, 1.0, size=3 * n), rng.uniform(0.01, 1.0))
+    graph = Graph.from_edges(a, b, s, node_ids=np.arange(n))
+    signals = Signals(
+        icp=rng.random(n) < 0.3,
+        sphere=rng.random(n) * (rng.random(n) < 0.5),
+        trust=np.where(rng.random(n) < 0.5, rng.random(n), np.nan) if rated else np.full(n, np.nan),
+        give_get=rng.random(n),
+        briefed=rng.random(n) < 0.3,
+    )
+    found = [*rank_advocates(graph, 0, signals), *potential_advocates(graph, 0, signals)]
+    assert found
+    for advocate in found:
+        assert advocate.score == round(sum(advocate.parts.values()), 4)
+        score, parts = shown(advocate.score, advocate.parts)
+        hundredths = [round(float(v) * 100) for v in parts.values()]
+        assert sum(hundredths) == round(float(score) * 100)
+        assert all(h >= 0 for h in hundredths)
+        for name, value in parts.items():  # each shown part is its own value, to the hundredth
+            assert abs(float(value) - advocate.parts[name]) < 0.01 + 1e-9
+
+
+def test_parts_shown_in_hundredths_are_the_largest_remainders() -> None:
+    # Rounded one by one they would read 0.13 + 0.13 + 0.05 = 0.31 under a score of 0.30.
+    score, parts = shown(0.3, {"a": 0.126, "b": 0.126, "c": 0.048})
+    assert score == "0.30"
+    assert parts == {"a": "0.13", "b": "0.12", "c": "0.05"}

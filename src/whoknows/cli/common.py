@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
+from whoknows.cli.tables import NAME, Column, table
 from whoknows.core import models
 
 if TYPE_CHECKING:
@@ -24,13 +24,15 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar="WHOKNOWS_DATABASE_URL",
+        metavar="URL",
         help="Database: a SQLite file path or a postgresql+psycopg:// URL.",
         show_default=False,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 DateOption = Annotated[
-    str | None, typer.Option("--date", help="When it happened, YYYY-MM-DD (default: today).")
+    str | None,
+    typer.Option("--date", metavar="DATE", help="When it happened, YYYY-MM-DD (default: today)."),
 ]
 
 
@@ -76,20 +78,40 @@ def say(*parts: str | Text) -> None:
     console().print(line)
 
 
+def print_table(
+    columns: Sequence[Column], rows: Iterable[Sequence[str | Text]], title: str | None = None
+) -> None:
+    """Print a table laid out for the terminal's width (see cli/tables.py)."""
+    out = console()
+    out.print(table(columns, rows, console=out, title=title))
+
+
+PEOPLE_COLUMNS = (
+    Column("id", justify="right"),
+    Column("name", least=NAME),
+    Column("organization", drop=2),
+    Column("role", drop=4),
+    Column("email", drop=5),
+    Column("stage", drop=3),
+)
+
+
 def people_table(people: Sequence[models.Person], title: str | None = None) -> None:
-    table = Table(title=title, show_lines=False)
-    for column in ("id", "name", "organization", "role", "email", "stage"):
-        table.add_column(column, overflow="fold")
-    for p in people:
-        table.add_row(
-            str(p.id),
-            Text(p.name + (" (me)" if p.is_me else "")),
-            Text(p.organization or ""),
-            Text(p.role or ""),
-            Text(p.emails[0] if p.emails else ""),
-            p.stage.value if p.stage else "",
-        )
-    console().print(table)
+    print_table(
+        PEOPLE_COLUMNS,
+        (
+            (
+                str(p.id),
+                Text(p.name + (" (me)" if p.is_me else "")),
+                Text(p.organization or ""),
+                Text(p.role or ""),
+                Text(p.emails[0] if p.emails else ""),
+                p.stage.value if p.stage else "",
+            )
+            for p in people
+        ),
+        title=title,
+    )
 
 
 def describe(value: str | None) -> Text:

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
-from rich.table import Table
 from rich.text import Text
 
-from whoknows.cli.common import JsonOption, console, print_json, say
+from whoknows.cli.common import JsonOption, console, print_json, print_table, say
+from whoknows.cli.tables import NAME, Column
 from whoknows.config import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -129,34 +129,51 @@ def _print_tour(summary: DemoSummary, shown: Tour) -> None:
     if shown.ideal_client:
         say("  ideal client: ", shown.ideal_client)
     if shown.strongest:
-        table = Table(title="Strongest relationships", title_justify="left")
-        for column in ("name", "organization", "stage", "interactions", "since", "last"):
-            table.add_column(column, overflow="fold")
-        for r in shown.strongest:
-            table.add_row(
-                Text(r.name),
-                Text(r.organization or ""),
-                r.stage or "",
-                str(r.interactions),
-                r.first.isoformat(),
-                r.last.isoformat(),
-            )
         out.print()
-        out.print(table)
+        print_table(
+            (
+                Column("name", least=NAME),
+                Column("organization", drop=1),
+                Column("stage", drop=2),
+                Column("interactions", justify="right", drop=3),
+                Column("since", drop=4),
+                Column("last", drop=5),
+            ),
+            (
+                (
+                    Text(r.name),
+                    Text(r.organization or ""),
+                    r.stage or "",
+                    str(r.interactions),
+                    r.first.isoformat(),
+                    r.last.isoformat(),
+                )
+                for r in shown.strongest
+            ),
+            title="Strongest relationships",
+        )
     if shown.busiest_events:
-        table = Table(title="Busiest events", title_justify="left")
-        for column in ("event", "date", "place", "people met", "get Give to Get"):
-            table.add_column(column, overflow="fold")
-        for e in shown.busiest_events:
-            table.add_row(
-                Text(e.name),
-                e.date.isoformat(),
-                Text(e.place or ""),
-                str(e.people_met),
-                str(e.gets_it),
-            )
         out.print()
-        out.print(table)
+        print_table(
+            (
+                Column("event"),
+                Column("date", drop=2),
+                Column("place", drop=3),
+                Column("people met", justify="right", drop=1),
+                Column("givers", justify="right", drop=1),
+            ),
+            (
+                (
+                    Text(e.name),
+                    e.date.isoformat(),
+                    Text(e.place or ""),
+                    str(e.people_met),
+                    str(e.gets_it),
+                )
+                for e in shown.busiest_events
+            ),
+            title="Busiest events (givers: people met there who get Give to Get)",
+        )
     for section in shown.sections:
         say("\n", Text(section.title, style="bold"))
         for line in section.lines:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
-from whoknows.cli.common import DbOption, JsonOption, console, print_json, say, store
+from whoknows.cli.common import DbOption, JsonOption, print_json, print_table, say, store
 from whoknows.cli.followups import event_followup
+from whoknows.cli.tables import NAME, Column
 from whoknows.errors import UserError
 
 app = typer.Typer(help="Networking events and the people met there.", no_args_is_help=True)
@@ -78,13 +78,11 @@ def show(
         print_json(found)
         return
     say(Text(found.name, style="bold"), f"  {found.date}", Text(f"  {found.place or ''}"))
-    table = Table(title=f"{len(found.attendees)} people met")
-    table.add_column("id")
-    table.add_column("name")
-    table.add_column("gets Give to Get")
-    for a in found.attendees:
-        table.add_row(str(a.person_id), Text(a.name), "yes" if a.gets_it else "")
-    console().print(table)
+    print_table(
+        (Column("id", justify="right"), Column("name", least=NAME), Column("gets Give to Get")),
+        ((str(a.person_id), Text(a.name), "yes" if a.gets_it else "") for a in found.attendees),
+        title=f"{len(found.attendees)} people met",
+    )
 
 
 app.command("followup")(event_followup)
@@ -100,11 +98,17 @@ def list_(db: DbOption = None, json: JsonOption = False) -> None:
     if json:
         print_json([{**views.as_json(e), "met": len(e.attendees)} for e in found])
         return
-    table = Table(title=f"{len(found)} events")
-    for column in ("id", "date", "name", "place", "met"):
-        table.add_column(column, overflow="fold")
-    for e in found:
-        table.add_row(
-            str(e.id), str(e.date), Text(e.name), Text(e.place or ""), str(len(e.attendees))
-        )
-    console().print(table)
+    print_table(
+        (
+            Column("id", justify="right"),
+            Column("date"),
+            Column("name", least=NAME),
+            Column("place", drop=2),
+            Column("met", justify="right", drop=1),
+        ),
+        (
+            (str(e.id), str(e.date), Text(e.name), Text(e.place or ""), str(len(e.attendees)))
+            for e in found
+        ),
+        title=f"{len(found)} events",
+    )

@@ -11,20 +11,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from whoknows.cli.common import (
     DateOption,
     DbOption,
     JsonOption,
-    console,
     print_json,
+    print_table,
     say,
     store,
     when,
 )
 from whoknows.cli.common import today as today_
+from whoknows.cli.tables import NAME, Column
 from whoknows.core.followups import DEFAULT_WITHIN, Item
 from whoknows.errors import UserError
 
@@ -67,19 +67,28 @@ def due(within: Within = DEFAULT_WITHIN, db: DbOption = None, json: JsonOption =
     if not items:
         say(f"Nobody is due in the next {within} days.")
         return
-    table = Table(title=f"{len(items)} to follow up")
-    for column in ("id", "name", "due", "overdue", "why", "what to do"):
-        table.add_column(column, overflow="fold")
-    for item in items:
-        table.add_row(
-            str(item.id),
-            Text(item.name),
-            item.due.isoformat(),
-            f"{item.overdue_days} d" if item.overdue_days else "",
-            Text(item.reason),
-            Text(item.action),
-        )
-    console().print(table)
+    print_table(
+        (
+            Column("id", justify="right"),
+            Column("name", least=NAME),
+            Column("due", drop=2),
+            Column("overdue", justify="right", drop=1),
+            Column("why", wrap=True),
+            Column("what to do", wrap=True),
+        ),
+        (
+            (
+                str(item.id),
+                Text(item.name),
+                item.due.isoformat(),
+                f"{item.overdue_days} d" if item.overdue_days else "",
+                Text(item.reason),
+                Text(item.action),
+            )
+            for item in items
+        ),
+        title=f"{len(items)} to follow up",
+    )
 
 
 def done(

@@ -55,7 +55,7 @@ def import_(
     kind_or_path: Annotated[
         str, typer.Argument(metavar="[KIND] PATH", help=f"Optional kind ({KINDS}), then the file.")
     ],
-    path: Annotated[str | None, typer.Argument(show_default=False, metavar="")] = None,
+    path: Annotated[str | None, typer.Argument(show_default=False, metavar="", hidden=True)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change.")] = False,
     skip_bad_rows: Annotated[
         bool, typer.Option("--skip-bad-rows", help="Import the good rows, report the bad ones.")
@@ -123,7 +123,8 @@ def import_(
     )
     if report.people_created or report.interactions or report.ties:
         say(
-            f"  {report.interactions} interactions, {report.people_created} people from them, "
+            f"  {report.interactions} interactions, {report.people_created} new "
+            f"{'person' if report.people_created == 1 else 'people'} from them, "
             f"{report.ties} new ties"
         )
     for reason, count in sorted(report.skipped_reasons.items()):

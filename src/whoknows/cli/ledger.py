@@ -6,12 +6,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from whoknows.cli.common import DateOption, DbOption, JsonOption, console, print_json, say, store
+from whoknows.cli.common import (
+    DateOption,
+    DbOption,
+    JsonOption,
+    console,
+    print_json,
+    print_table,
+    say,
+    store,
+)
 from whoknows.cli.common import when as when_
+from whoknows.cli.tables import NAME, Column
 
 if TYPE_CHECKING:
     from whoknows.services import introductions, ledger
@@ -131,32 +140,49 @@ def balance(
     for flag in found.flags:
         say(Text(f"  {flag.kind}: ", style="bold yellow"), Text(flag.reason))
     if found.exchanges:
-        table = Table(title="Exchanges")
-        for column in ("date", "who gave", "to", "kind", "note"):
-            table.add_column(column, overflow="fold")
-        for x in found.exchanges:
-            table.add_row(
-                x.date.isoformat(),
-                Text(x.giver.name),
-                Text(x.receiver.name),
-                x.kind,
-                Text(x.note or ""),
-            )
-        console().print(table)
+        print_table(
+            (
+                Column("date"),
+                Column("who gave", least=NAME),
+                Column("to", least=NAME),
+                Column("kind", drop=2),
+                Column("note", drop=1, wrap=True),
+            ),
+            (
+                (
+                    x.date.isoformat(),
+                    Text(x.giver.name),
+                    Text(x.receiver.name),
+                    x.kind,
+                    Text(x.note or ""),
+                )
+                for x in found.exchanges
+            ),
+            title="Exchanges",
+        )
     elif found.people:
-        table = Table(title="Per person")
-        for column in ("id", "name", "you gave", "you received", "to thank", "last"):
-            table.add_column(column, overflow="fold")
-        for p in found.people:
-            table.add_row(
-                str(p.id),
-                Text(p.name),
-                str(p.given),
-                str(p.received),
-                str(p.unthanked or ""),
-                p.last.isoformat() if p.last else "",
-            )
-        console().print(table)
+        print_table(
+            (
+                Column("id", justify="right"),
+                Column("name", least=NAME),
+                Column("you gave", justify="right"),
+                Column("you received", justify="right"),
+                Column("to thank", justify="right", drop=2),
+                Column("last", drop=1),
+            ),
+            (
+                (
+                    str(p.id),
+                    Text(p.name),
+                    str(p.given),
+                    str(p.received),
+                    str(p.unthanked or ""),
+                    p.last.isoformat() if p.last else "",
+                )
+                for p in found.people
+            ),
+            title="Per person",
+        )
     else:
         say("Nothing given or received in that period yet: whoknows give PERSON KIND")
 
@@ -376,25 +402,37 @@ def intro_list(
     if not found:
         say("No introductions yet: whoknows intro A B --why TEXT (or see: whoknows suggest)")
         return
-    table = Table(title="Introductions")
-    for column in ("id", "A", "B", "state", "proposed", "outcome", "why"):
-        table.add_column(column, overflow="fold")
+    rows = []
     for intro in found:
         state_text = intro.state
         if intro.state == "asked" and (intro.a_accepted or intro.b_accepted):
             state_text += f" ({'A' if intro.a_accepted else 'B'} said yes)"
         if intro.forced:
             state_text += " (forced)"
-        table.add_row(
-            str(intro.id),
-            Text(intro.a.name),
-            Text(intro.b.name),
-            state_text,
-            intro.proposed_on.isoformat(),
-            intro.outcome or "",
-            Text(intro.why or ""),
+        rows.append(
+            (
+                str(intro.id),
+                Text(intro.a.name),
+                Text(intro.b.name),
+                state_text,
+                intro.proposed_on.isoformat(),
+                intro.outcome or "",
+                Text(intro.why or ""),
+            )
         )
-    console().print(table)
+    print_table(
+        (
+            Column("id", justify="right"),
+            Column("A", least=NAME),
+            Column("B", least=NAME),
+            Column("state"),
+            Column("proposed", drop=2),
+            Column("outcome", drop=3),
+            Column("why", drop=1, wrap=True),
+        ),
+        rows,
+        title="Introductions",
+    )
 
 
 # -- suggest -------------------------------------------------------------------------------

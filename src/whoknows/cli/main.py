@@ -22,6 +22,7 @@ from whoknows.cli import (
     people,
     reach,
     referrals,
+    usage,
     web,
 )
 from whoknows.errors import WhoknowsError
@@ -70,6 +71,15 @@ def _root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
     ] = False,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="URL",
+            help="Database for the command that follows (its own --db wins).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """whoknows: find advocates, warm paths, give first, follow up, attribute the business."""
 
@@ -84,19 +94,48 @@ def _traceback() -> None:
     traceback.print_exc()
 
 
+def _db_after_command(args: list[str]) -> list[str]:
+    """`whoknows --db URL COMMAND …` as `whoknows COMMAND … --db URL`, unless the command
+    names its own --db (that one wins); every command takes --db, the group does not."""
+    i, before = 0, None
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        if args[i] == "--db" and i + 1 < len(args):
+            before, args = args[i + 1], args[:i] + args[i + 2 :]
+        elif args[i].startswith("--db="):
+            before, args = args[i].split("=", 1)[1], args[:i] + args[i + 1 :]
+        else:
+            i += 1
+    if before is None or i >= len(args):
+        return args if before is None else [*args, "--db", before]
+    rest = args[i:]
+    end = rest.index("--") if "--" in rest else len(rest)
+    if any(a == "--db" or a.startswith("--db=") for a in rest[:end]):
+        return args
+    return [*args[: i + end], "--db", before, *args[i + end :]]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (0 done, 1 internal error, 2 bad input, 3 refused)."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or bool(os.environ.get("WHOKNOWS_DEBUG"))
+    usage.install()
     command = typer.main.get_command(app)
     try:
-        result = command.main(args=args, prog_name="whoknows", standalone_mode=False)
+        result = command.main(
+            args=_db_after_command(args), prog_name="whoknows", standalone_mode=False
+        )
     except WhoknowsError as exc:
         _error(f"error: {exc.message}" + (f" — {exc.hint}" if exc.hint else ""))
         if debug:
             _traceback()
         return exc.exit_code
     except TyperException as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            # A command group without its command: the help it printed is what was asked for.
+            message = exc.format_message() if hasattr(exc, "format_message") else ""
+            if message.strip():
+                sys.stdout.write(message.rstrip("\n") + "\n")
+            return 0
         code = getattr(exc, "exit_code", 2)
         context = getattr(exc, "ctx", None)
         where = f" (see: {context.command_path} --help)" if context is not None else ""

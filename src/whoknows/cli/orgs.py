@@ -5,10 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
-from whoknows.cli.common import DbOption, JsonOption, console, people_table, print_json, say, store
+from whoknows.cli.common import (
+    DbOption,
+    JsonOption,
+    people_table,
+    print_json,
+    print_table,
+    say,
+    store,
+)
+from whoknows.cli.tables import NAME, Column
 
 app = typer.Typer(help="Add, show and list organizations.", no_args_is_help=True)
 
@@ -77,12 +85,23 @@ def list_(
     if json:
         print_json([{**views.as_json(r.organization), "people": r.people} for r in rows])
         return
-    table = Table(title=f"{len(rows)} organizations")
-    for column in ("id", "name", "industry", "city", "people"):
-        table.add_column(column, overflow="fold")
-    for r in rows:
-        o = r.organization
-        table.add_row(
-            str(o.id), Text(o.name), Text(o.industry or ""), Text(o.city or ""), str(r.people)
-        )
-    console().print(table)
+    print_table(
+        (
+            Column("id", justify="right"),
+            Column("name", least=NAME),
+            Column("industry", drop=2),
+            Column("city", drop=3),
+            Column("people", justify="right", drop=1),
+        ),
+        (
+            (
+                str(r.organization.id),
+                Text(r.organization.name),
+                Text(r.organization.industry or ""),
+                Text(r.organization.city or ""),
+                str(r.people),
+            )
+            for r in rows
+        ),
+        title=f"{len(rows)} organizations",
+    )

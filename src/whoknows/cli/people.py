@@ -16,9 +16,11 @@ from whoknows.cli.common import (
     describe,
     people_table,
     print_json,
+    print_table,
     say,
     store,
 )
+from whoknows.cli.tables import NAME, Column
 from whoknows.errors import UserError
 
 if TYPE_CHECKING:
@@ -200,26 +202,42 @@ def show(
     say(Text(p.name + (" (me)" if p.is_me else ""), style="bold"))
     console().print(facts)
     if found.interactions:
-        table = Table(title=f"Interactions ({len(found.interactions)})")
-        for column in ("date", "kind", "with", "note"):
-            table.add_column(column, overflow="fold")
-        for i in found.interactions[:20]:
-            table.add_row(str(i.date), i.kind, Text(", ".join(i.with_people)), Text(i.note or ""))
-        console().print(table)
+        print_table(
+            (
+                Column("date"),
+                Column("kind"),
+                Column("with", drop=2),
+                Column("note", drop=1, wrap=True),
+            ),
+            (
+                (str(i.date), i.kind, Text(", ".join(i.with_people)), Text(i.note or ""))
+                for i in found.interactions[:20]
+            ),
+            title=f"Interactions ({len(found.interactions)})",
+        )
     if found.ties:
-        table = Table(title=f"Knows ({found.ties_total})")
-        for column in ("id", "name", "strength", "source", "since", "last seen"):
-            table.add_column(column)
-        for t in found.ties[:20]:
-            table.add_row(
-                str(t.other_id),
-                Text(t.other_name),
-                f"{t.tie.strength:.2f}" if t.tie.strength is not None else "—",
-                t.tie.source.value,
-                str(t.tie.since or ""),
-                str(t.tie.last_seen or ""),
-            )
-        console().print(table)
+        print_table(
+            (
+                Column("id", justify="right"),
+                Column("name", least=NAME),
+                Column("strength", justify="right"),
+                Column("source", drop=1),
+                Column("since", drop=2),
+                Column("last seen", drop=3),
+            ),
+            (
+                (
+                    str(t.other_id),
+                    Text(t.other_name),
+                    f"{t.tie.strength:.2f}" if t.tie.strength is not None else "—",
+                    t.tie.source.value,
+                    str(t.tie.since or ""),
+                    str(t.tie.last_seen or ""),
+                )
+                for t in found.ties[:20]
+            ),
+            title=f"Knows ({found.ties_total})",
+        )
 
 
 @app.command("list")

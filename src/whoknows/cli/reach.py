@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
-from whoknows.cli.common import DbOption, JsonOption, console, print_json, say, store
+from whoknows.cli.common import DbOption, JsonOption, print_json, print_table, say, store
+from whoknows.cli.tables import NAME, Column
 
 if TYPE_CHECKING:
     from whoknows.core.icp import Profile
+    from whoknows.services.reach import AdvocateView, PotentialView
 
 icp_app = typer.Typer(help="Your ideal client profile: who you want to meet.", no_args_is_help=True)
 
@@ -93,18 +95,26 @@ def prospects(
             ]
         )
         return
-    table = Table(title=f"{total} people match: {profile.describe()}")
-    for column in ("id", "name", "reachability", "hops", "ask first"):
-        table.add_column(column)
-    for p in found:
-        table.add_row(
-            str(p.person.id),
-            Text(p.person.name),
-            f"{p.reachability:.3f}",
-            str(p.hops or "—"),
-            Text(p.advocate.name if p.advocate else "nobody within reach"),
-        )
-    console().print(table)
+    print_table(
+        (
+            Column("id", justify="right"),
+            Column("name", least=NAME),
+            Column("reachability", justify="right", drop=2),
+            Column("hops", justify="right", drop=1),
+            Column("ask first"),
+        ),
+        (
+            (
+                str(p.person.id),
+                Text(p.person.name),
+                f"{p.reachability:.3f}",
+                str(p.hops or "—"),
+                Text(p.advocate.name if p.advocate else "nobody within reach"),
+            )
+            for p in found
+        ),
+        title=f"{total} people match: {profile.describe()}",
+    )
 
 
 def path(
@@ -182,14 +192,7 @@ def advocates(
             )
             return
         _hint(profile)
-        table = Table(title="Who to meet next: potential advocates")
-        for column in ("id", "name", "score", "why"):
-            table.add_column(column, overflow="fold")
-        for p in found_potential:
-            table.add_row(
-                str(p.person.id), Text(p.person.name), f"{p.score:.2f}", Text(p.explanation)
-            )
-        console().print(table)
+        _scores(found_potential, "Who to meet next: potential advocates")
         return
     if json:
         print_json(
@@ -208,21 +211,40 @@ def advocates(
         )
         return
     _hint(profile)
-    table = Table(title="Your best advocates")
-    for column in ("id", "name", "score", "reach", "sphere", "tie", "trust", "why"):
-        table.add_column(column, overflow="fold")
+    _scores(found, "Your best advocates")
+
+
+# How the parts of an advocate score read in a table (the JSON keeps the keys).
+PART_NAMES = {"give_get": "give/get", "introduction": "introducer"}
+
+
+def _scores(found: Sequence[AdvocateView | PotentialView], title: str) -> None:
+    """A ranking with each score and the parts it is the sum of, as written."""
+    from whoknows.core.advocates import shown
+
+    rows = []
     for a in found:
-        table.add_row(
-            str(a.person.id),
-            Text(a.person.name),
-            f"{a.score:.2f}",
-            f"{a.parts['reach']:.2f}",
-            f"{a.parts['sphere']:.2f}",
-            f"{a.parts['tie']:.2f}",
-            f"{a.parts['trust']:.2f}",
-            Text(a.explanation),
+        score, parts = shown(a.score, a.parts)
+        rows.append(
+            (
+                str(a.person.id),
+                Text(a.person.name),
+                score,
+                " + ".join(f"{PART_NAMES.get(k, k)} {v}" for k, v in parts.items()),
+                Text(a.explanation),
+            )
         )
-    console().print(table)
+    print_table(
+        (
+            Column("id", justify="right"),
+            Column("name", least=NAME),
+            Column("score", justify="right"),
+            Column("= the sum of its parts", wrap=True),
+            Column("why", wrap=True, drop=1),
+        ),
+        rows,
+        title=title,
+    )
 
 
 def _hint(profile: Profile) -> None:
@@ -257,12 +279,19 @@ def who_knows(
     if not rows:
         say(f"Nobody you know knows anyone at {name} yet.")
         return
-    table = Table(title=f"Who you know at or into {name}")
-    for column in ("id", "you know", "your tie", "who they know there"):
-        table.add_column(column, overflow="fold")
+    lines = []
     for r in rows:
         whom = ", ".join(f"{p.name} ({st:.2f})" for p, st in r.knows)
         if r.works_there:
             whom = "works there" + (f"; {whom}" if whom else "")
-        table.add_row(str(r.contact.id), Text(r.contact.name), f"{r.tie:.2f}", Text(whom))
-    console().print(table)
+        lines.append((str(r.contact.id), Text(r.contact.name), f"{r.tie:.2f}", Text(whom)))
+    print_table(
+        (
+            Column("id", justify="right"),
+            Column("you know", least=NAME),
+            Column("your tie", justify="right"),
+            Column("who they know there", wrap=True),
+        ),
+        lines,
+        title=f"Who you know at or into {name}",
+    )

@@ -8,11 +8,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from whoknows.cli.common import DateOption, DbOption, JsonOption, console, print_json, say, store
+from whoknows.cli.common import (
+    DateOption,
+    DbOption,
+    JsonOption,
+    console,
+    print_json,
+    print_table,
+    say,
+    store,
+)
 from whoknows.cli.common import when as on_date
+from whoknows.cli.tables import NAME, Column, table
 
 if TYPE_CHECKING:
     from whoknows.services import referrals as service
@@ -156,20 +165,30 @@ def list_(
     if not found:
         say("No referrals yet. Record one: whoknows referral add --from ADVOCATE --about PERSON")
         return
-    table = Table(title=f"{len(found)} referrals")
-    for column in ("id", "date", "from", "to", "about", "status", "value"):
-        table.add_column(column, overflow="fold")
-    for v in found:
-        table.add_row(
-            str(v.id),
-            v.date.isoformat(),
-            Text(v.from_.name),
-            Text(v.to.name),
-            Text(v.about.name if v.about else "—"),
-            v.status,
-            format_money(v.value, v.currency) if v.value is not None and v.currency else "—",
-        )
-    console().print(table)
+    print_table(
+        (
+            Column("id", justify="right"),
+            Column("date", drop=2),
+            Column("from", least=NAME),
+            Column("to", drop=1),
+            Column("about", least=NAME),
+            Column("status"),
+            Column("value", justify="right", drop=3),
+        ),
+        (
+            (
+                str(v.id),
+                v.date.isoformat(),
+                Text(v.from_.name),
+                Text(v.to.name),
+                Text(v.about.name if v.about else "—"),
+                v.status,
+                format_money(v.value, v.currency) if v.value is not None and v.currency else "—",
+            )
+            for v in found
+        ),
+        title=f"{len(found)} referrals",
+    )
 
 
 def report(
@@ -215,14 +234,15 @@ def _tables(data: dict[str, Any], where: Console) -> None:
 
     where.print(Text(str(data["thesis"]["summary"])))
     for section in reports.sections(data):
-        table = Table(title=section.title)
-        for column in section.columns:
-            table.add_column(column, overflow="fold")
-        for row in section.rows:
-            table.add_row(*(Text(cell) for cell in row))
-        if not section.rows:
-            table.add_row(*(["—"] * len(section.columns)))
-        where.print(table)
+        rows: list[list[str | Text]] = [[Text(cell) for cell in row] for row in section.rows]
+        if not rows:
+            rows = [["—"] * len(section.columns)]
+        # The first column names what the row is about: the last ones go first when narrow.
+        columns = [
+            Column(c, justify="right" if numeric else "left", drop=i)
+            for i, (c, numeric) in enumerate(zip(section.columns, section.numeric, strict=True))
+        ]
+        where.print(table(columns, rows, console=where, title=section.title))
 
 
 def register(app_: typer.Typer) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -65,6 +67,33 @@ class Potential:
     reaches: int
     introducer: int
     introduction: float  # strength of the two-hop chain me → introducer → them
+
+
+PLACES = 4  # parts and scores are kept to this many decimals, so that they add up exactly
+
+
+def _exact(parts: dict[str, Floats], i: int) -> tuple[float, dict[str, float]]:
+    """Node I's parts to PLACES decimals, and the score as their sum (not rounded apart)."""
+    kept = {name: round(float(values[i]), PLACES) for name, values in parts.items()}
+    return round(sum(kept.values()), PLACES), kept
+
+
+def shown(score: float, parts: Mapping[str, float], places: int = 2) -> tuple[str, dict[str, str]]:
+    """SCORE and PARTS written to PLACES decimals so that the parts written add up to the
+    score written (largest remainders take the odd hundredths), e.g. for a table."""
+    unit = 10**places
+    total = round(score * unit)
+    scaled = {name: value * unit for name, value in parts.items()}
+    floors = {name: math.floor(value) for name, value in scaled.items()}
+    left = total - sum(floors.values())
+    by_remainder = sorted(scaled, key=lambda name: (floors[name] - scaled[name], name))
+    if left < 0:
+        by_remainder.reverse()
+    for name in by_remainder[: abs(left)]:
+        floors[name] += 1 if left > 0 else -1
+    return f"{total / unit:.{places}f}", {
+        name: f"{value / unit:.{places}f}" for name, value in floors.items()
+    }
 
 
 def _sum_by(groups: npt.NDArray[np.int64], weights: Floats, minlength: int) -> Floats:
@@ -147,17 +176,20 @@ def rank_advocates(
     order = np.lexsort((graph.node_ids[known], -score))
     if top is not None:
         order = order[:top]
-    return [
-        Advocate(
-            node=int(known[i]),
-            score=float(score[i]),
-            parts={name: round(float(values[i]), 4) for name, values in parts.items()},
-            reaches=int(reaches[i]),
-            reaches_indirect=int(indirect_count[i]),
-            tie=float(tie[i]),
+    found = []
+    for i in order:
+        exact, kept = _exact(parts, int(i))
+        found.append(
+            Advocate(
+                node=int(known[i]),
+                score=exact,
+                parts=kept,
+                reaches=int(reaches[i]),
+                reaches_indirect=int(indirect_count[i]),
+                tie=float(tie[i]),
+            )
         )
-        for i in order
-    ]
+    return found
 
 
 def potential_advocates(
@@ -200,14 +232,17 @@ def potential_advocates(
     score = np.sum(list(parts.values()), axis=0)
     eligible = np.flatnonzero((reaches > 0) | (raw["sphere"] > 0))
     ranked = eligible[np.lexsort((graph.node_ids[candidates[eligible]], -score[eligible]))][:top]
-    return [
-        Potential(
-            node=int(candidates[i]),
-            score=float(score[i]),
-            parts={name: round(float(values[i]), 4) for name, values in parts.items()},
-            reaches=int(reaches[i]),
-            introducer=int(introducer[i]),
-            introduction=float(introduction[i]),
+    found = []
+    for i in ranked:
+        exact, kept = _exact(parts, int(i))
+        found.append(
+            Potential(
+                node=int(candidates[i]),
+                score=exact,
+                parts=kept,
+                reaches=int(reaches[i]),
+                introducer=int(introducer[i]),
+                introduction=float(introduction[i]),
+            )
         )
-        for i in ranked
-    ]
+    return found
