@@ -46,6 +46,26 @@ class Conflict(UserError):
     """The change would contradict what is stored (e.g. an email already used by someone)."""
 
 
+class DiskFull(UserError):
+    """The disk (or the database server's disk) is full: nothing was written."""
+
+    def __init__(self, where: object = None) -> None:
+        at = f" writing {where}" if where else ""
+        super().__init__(
+            f"the disk is full{at}", hint="free some space and try again; nothing was written"
+        )
+
+
+class Unavailable(WhoknowsError):
+    """The database is busy or unreachable for now: nothing was written; try again later."""
+
+    exit_code = 4
+    retry_after = 5  # seconds, for the web's Retry-After
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint or "nothing was written; try again in a moment")
+
+
 class Refused(WhoknowsError):
     """A guard refused the action until the user insists (--force)."""
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Literal, overload
 
-from whoknows.errors import UserError
+from whoknows.errors import DiskFull, UserError
 
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
@@ -49,14 +49,6 @@ def file_error(exc: OSError, path: Path, doing: str) -> UserError:
         )
     reason = exc.strerror or type(exc).__name__
     return UserError(f"cannot {doing} {path}: {reason}", hint="check the path and try again")
-
-
-class DiskFull(UserError):
-    def __init__(self, path: Path | str | None = None) -> None:
-        where = f" writing {path}" if path else ""
-        super().__init__(
-            f"the disk is full{where}", hint="free some space and try again; nothing was written"
-        )
 
 
 def _alive(pid: int) -> bool:

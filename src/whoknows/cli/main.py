@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Annotated
@@ -25,7 +26,7 @@ from whoknows.cli import (
     usage,
     web,
 )
-from whoknows.errors import WhoknowsError
+from whoknows.errors import DiskFull, WhoknowsError
 
 app = typer.Typer(
     name="whoknows",
@@ -114,8 +115,28 @@ def _db_after_command(args: list[str]) -> list[str]:
     return [*args[: i + end], "--db", before, *args[i + end :]]
 
 
+def _report(exc: WhoknowsError, debug: bool) -> int:
+    _error(f"error: {exc.message}" + (f" — {exc.hint}" if exc.hint else ""))
+    if debug:
+        _traceback()
+    return exc.exit_code
+
+
+def _known(exc: Exception) -> WhoknowsError | None:
+    """An error the user can fix, raised outside a service's own checks, or None."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFull(exc.filename)
+    if "sqlalchemy" not in sys.modules:  # nothing of the database ran
+        return None
+    from whoknows.storage.errors import is_database_error, translate
+
+    # never the statement or its rows, only what the error means
+    return translate(exc) if is_database_error(exc) else None
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code (0 done, 1 internal error, 2 bad input, 3 refused)."""
+    """Run the CLI; return the exit code (0 done, 1 internal error, 2 bad input, 3 refused,
+    4 the database is busy or unreachable: try again)."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or bool(os.environ.get("WHOKNOWS_DEBUG"))
     usage.install()
@@ -125,10 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             args=_db_after_command(args), prog_name="whoknows", standalone_mode=False
         )
     except WhoknowsError as exc:
-        _error(f"error: {exc.message}" + (f" — {exc.hint}" if exc.hint else ""))
-        if debug:
-            _traceback()
-        return exc.exit_code
+        return _report(exc, debug)
     except TyperException as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":
             # A command group without its command: the help it printed is what was asked for.
@@ -148,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
         _error("interrupted; nothing was written by the step in progress")
         return 130
     except Exception as exc:  # the one place an unexpected error becomes a line and exit 1
+        known = _known(exc)
+        if known is not None:
+            return _report(known, debug)
         if debug:
             _traceback()
         _error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")

@@ -45,7 +45,8 @@ def render() -> str:
         "Generated from the commands' own help by `python -m whoknows.cli.reference`;",
         "`tests/test_docs.py` fails when this file and the commands disagree.",
         "Every command also takes `--db URL` (or `WHOKNOWS_DATABASE_URL`); exit codes:",
-        "0 done, 1 internal error, 2 bad input or usage (nothing written), 3 refused by a guard.",
+        "0 done, 1 internal error, 2 bad input or usage (nothing written), 3 refused by a guard,",
+        "4 the database is busy or unreachable (nothing written; try again).",
         "",
     ]
     for name, command in commands():

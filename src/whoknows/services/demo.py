@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sqlalchemy import Connection, Table, case, func, select, union, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from whoknows.core import models
@@ -22,6 +23,7 @@ from whoknows.services import icp, refs, views
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 from whoknows.storage.bulk import bulk_insert, deferred_indexes, finish_bulk_load
+from whoknows.storage.errors import translate
 
 Progress = Callable[[str, int, int], None]
 SIZES = tuple(generator.SIZES)
@@ -141,11 +143,8 @@ def _write(store: Store, renderer: rows.Renderer, report: Progress) -> None:
                 )
                 report("saving", 0, 1)
             report("saving", 1, 1)
-    except dbapi.OperationalError as exc:
-        raise UserError(
-            f"cannot write the demo to {_display(store)}: {str(exc).strip().splitlines()[0]}",
-            hint="nothing was written; check the database and try again",
-        ) from exc
+    except (dbapi.Error, DBAPIError) as exc:
+        raise translate(exc, _display(store)) from exc
 
 
 def _write_table(connection: Connection, part: rows.TableRows, report: Progress) -> Table:

@@ -96,6 +96,7 @@ class OrgRow:
 
 
 def list_orgs(store: Store, limit: int | None = None) -> list[OrgRow]:
+    limit = validate.limit(limit)
     with store.read() as session:
         counts = (
             select(s.Person.organization_id, func.count().label("n"))

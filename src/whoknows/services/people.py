@@ -180,6 +180,7 @@ def list_people(
     stage: str | None = None,
     limit: int | None = None,
 ) -> list[models.Person]:
+    limit = validate.limit(limit)
     with store.read() as session:
         query = select(s.Person).where(s.Person.owner_id == store.owner_id)
         if tag is not None:
@@ -211,7 +212,8 @@ def count_people(store: Store) -> int:
 
 def find_people(store: Store, text: str, limit: int = 20) -> list[models.Person]:
     """People whose name, email, organization, role, tags or notes match TEXT; typos forgiven."""
-    needle = text.strip()
+    limit = validate.limit(limit) or 20
+    needle = validate.reference(text, "search text").strip()
     if not needle:
         raise UserError("nothing to find", hint="give a word to look for")
     key = refs.name_key(needle)

@@ -15,9 +15,10 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def _as_id(ref: str) -> int | None:
+def _as_id(ref: str, what: str) -> int | None:
+    validate.reference(ref, f"{what} reference")
     text = ref.strip().removeprefix("#")
-    return int(text) if text.isdigit() else None
+    return validate.row_id(text, what) if text.isascii() and text.isdigit() else None
 
 
 def me(session: Session, owner_id: int) -> s.Person:
@@ -33,7 +34,7 @@ def person(session: Session, owner_id: int, ref: str) -> s.Person:
         raise UserError("empty person reference", hint="give an id, an email or a name")
     if ref.strip().casefold() == "me":
         return me(session, owner_id)
-    person_id = _as_id(ref)
+    person_id = _as_id(ref, "person")
     if person_id is not None:
         found = session.get(s.Person, person_id)
         if found is None or found.owner_id != owner_id:
@@ -79,7 +80,7 @@ def _label(p: s.Person) -> str:
 def organization(session: Session, owner_id: int, ref: str) -> s.Organization:
     """The one organization REF names: an id, the name, or an unambiguous part of it."""
     ref = ref.removeprefix("org:")
-    org_id = _as_id(ref)
+    org_id = _as_id(ref, "organization")
     if org_id is not None:
         found = session.get(s.Organization, org_id)
         if found is None or found.owner_id != owner_id:
@@ -104,7 +105,7 @@ def organization(session: Session, owner_id: int, ref: str) -> s.Organization:
 
 def event(session: Session, owner_id: int, ref: str) -> s.Event:
     """The one event REF names: an id, or an unambiguous part of its name (newest wins ties)."""
-    event_id = _as_id(ref)
+    event_id = _as_id(ref, "event")
     if event_id is not None:
         found = session.get(s.Event, event_id)
         if found is None or found.owner_id != owner_id:

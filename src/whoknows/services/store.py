@@ -7,14 +7,14 @@ from contextlib import contextmanager
 from types import TracebackType
 
 from sqlalchemy import Engine, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from whoknows.config import Settings
-from whoknows.errors import Conflict, UserError
 from whoknows.services.cache import Cache
 from whoknows.storage import schema
-from whoknows.storage.engine import make_engine, migrate
+from whoknows.storage.engine import display, make_engine, migrate
+from whoknows.storage.errors import translate
 
 
 class Store:
@@ -24,6 +24,7 @@ class Store:
         self.settings = settings
         self.owner_id = schema.DEFAULT_OWNER
         self.engine: Engine = make_engine(settings.database_url)
+        self.where = display(settings.database_url)  # how messages name the database
         self.upgraded = migrate(self.engine) if upgrade else False
         self.cache = Cache()  # answers kept per data version (snapshot, due list, …)
 
@@ -83,12 +84,8 @@ class Store:
                     except BaseException:
                         session.rollback()
                         raise
-        except IntegrityError as exc:
-            raise Conflict(f"the change contradicts what is stored: {_reason(exc)}") from exc
-        except OperationalError as exc:
-            raise UserError(
-                f"database error: {_reason(exc)}", hint="nothing was written; try again"
-            ) from exc
+        except DBAPIError as exc:
+            raise translate(exc, self.where) from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -103,11 +100,6 @@ class Store:
         _tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _reason(exc: IntegrityError | OperationalError) -> str:
-    text = str(exc.orig).strip().splitlines()
-    return text[0] if text else type(exc.orig).__name__
 
 
 def open_store(settings: Settings) -> Store:

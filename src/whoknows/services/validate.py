@@ -7,7 +7,7 @@ import unicodedata
 from typing import TypeVar
 
 from whoknows.core.models import InteractionKind, Stage, TieSource
-from whoknows.errors import UserError
+from whoknows.errors import NotFound, UserError
 
 _E = TypeVar("_E", Stage, InteractionKind, TieSource)
 
@@ -18,6 +18,9 @@ MAX_LINE = 500  # a one-line value: role, city, industry, tag, place, email, pho
 MAX_TEXT = 20_000  # free text: notes, what they serve, ask and offer, a brief section
 FIRST_DAY = dt.date(1900, 1, 1)  # dates outside these are typing mistakes, not history
 LAST_DAY = dt.date(2200, 12, 31)
+MAX_ID = 2**63 - 1  # the largest id either database can hold (BIGINT)
+MAX_REF = MAX_NAME + 2 * MAX_LINE  # a reference: an id, an email, a name, or "Name <email> @Org"
+MAX_PAGE = 10_000_000  # rows in one page of a listing (more than any network holds)
 
 
 def email(value: str) -> str:
@@ -124,6 +127,31 @@ def strength(value: float) -> float:
 def trust(value: int) -> int:
     if not 1 <= value <= 5:
         raise UserError(f"trust {value} is out of range", hint="use 1 (barely) to 5 (fully)")
+    return value
+
+
+def reference(value: str, what: str = "reference") -> str:
+    """What a user typed to name a person, organization or event: bounded before any search."""
+    if len(value) > MAX_REF:
+        raise UserError(
+            f"{what} is {len(value):,} characters long",
+            hint=f"give an id, an email or a name of up to {MAX_NAME} characters",
+        )
+    return value
+
+
+def row_id(text: str, what: str) -> int:
+    """An id typed by a user (digits only); beyond what a database holds, nothing has it."""
+    number = int(text)
+    if not 1 <= number <= MAX_ID:
+        raise NotFound(f"no {what} with id {_shown(text)}", hint="ids are whole numbers from 1")
+    return number
+
+
+def limit(value: int | None, what: str = "limit") -> int | None:
+    """How many rows a listing shows: 1 to MAX_PAGE, or None for the default."""
+    if value is not None and not 1 <= value <= MAX_PAGE:
+        raise UserError(f"{what} {value} is out of range", hint=f"use 1 to {MAX_PAGE:,}")
     return value
 
 

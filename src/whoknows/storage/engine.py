@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
 from whoknows.errors import UserError
+from whoknows.storage.errors import translate
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -27,29 +28,51 @@ BUSY_TIMEOUT_MS = 30_000
 _PG_MIGRATION_LOCK = 7_200_417
 
 
+_URL_HINT = "use a file path, sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+
+
+def display(url: str) -> str:
+    """The database as shown to the user: a SQLite file's path, or the URL without password."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return "the database"
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        return parsed.database
+    return parsed.render_as_string(hide_password=True)
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine with the pragmas and transaction behaviour whoknows relies on."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise UserError(
-            f"database URL {url!r} is not valid",
-            hint="use a file path, sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
-        ) from exc
+    except (ArgumentError, ValueError) as exc:  # e.g. a port that is not a number
+        raise UserError(f"database URL {_shown(url)} is not valid", hint=_URL_HINT) from exc
     backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        return _sqlite_engine(url, parsed.database)
-    if backend == "postgresql":
-        try:
+    try:
+        if backend == "sqlite":
+            return _sqlite_engine(url, parsed.database)
+        if backend == "postgresql":
             return create_engine(url, poolclass=NullPool)
-        except (NoSuchModuleError, ModuleNotFoundError) as exc:
-            raise UserError(
-                f"no PostgreSQL driver for {parsed.render_as_string(hide_password=True)}",
-                hint="install whoknows[postgres] (psycopg 3) and use postgresql+psycopg://",
-            ) from exc
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise UserError(
+            f"no PostgreSQL driver for {parsed.render_as_string(hide_password=True)}",
+            hint="install whoknows[postgres] (psycopg 3) and use postgresql+psycopg://",
+        ) from exc
+    except (ArgumentError, ValueError, TypeError) as exc:  # e.g. sqlite://relative-path
+        raise UserError(f"database URL {_shown(url)} is not valid", hint=_URL_HINT) from exc
     raise UserError(
         f"database {backend!r} is not supported", hint="use SQLite (a file path) or PostgreSQL"
     )
+
+
+def _shown(url: str) -> str:
+    """A URL for a message: its password hidden where it can be parsed, and cut short."""
+    try:
+        url = make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        url = url.split("@", 1)[-1] if "@" in url else url
+    return repr(url if len(url) <= 80 else url[:77] + "...")
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
@@ -130,9 +153,16 @@ def migrate(engine: Engine) -> bool:
     try:
         with engine.connect() as connection:
             connection.execution_options(whoknows_write=False)
-            if _stamped(connection) == HEAD:
+            stamped = _stamped(connection)
+            if stamped == HEAD:
                 return False
             head = head_revision()
+            if stamped is not None and stamped not in known_revisions():
+                raise UserError(
+                    f"this database was made by a newer whoknows (revision {stamped}); "
+                    f"this one knows up to {head}",
+                    hint="upgrade whoknows: pip install --upgrade whoknows",
+                )
             connection.execution_options(whoknows_write=True)
             with connection.begin():
                 if engine.dialect.name == "postgresql":
@@ -146,13 +176,11 @@ def migrate(engine: Engine) -> bool:
                 logging.getLogger("alembic").setLevel(logging.WARNING)
                 command.upgrade(_alembic_config(connection), "head")
             return True
-    except OperationalError as exc:
-        raise UserError(
-            f"cannot open the database {engine.url.render_as_string(hide_password=True)}: "
-            f"{_first_line(exc.orig)}",
-            hint="check the path or server, and --db / WHOKNOWS_DATABASE_URL",
-        ) from exc
+    except DBAPIError as exc:
+        raise translate(exc, display(engine.url.render_as_string(hide_password=False))) from exc
 
 
-def _first_line(error: BaseException | None) -> str:
-    return str(error).strip().splitlines()[0] if error and str(error).strip() else "unknown error"
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {r.revision for r in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}

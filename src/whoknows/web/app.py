@@ -17,8 +17,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from whoknows import __version__
 from whoknows.config import Settings
-from whoknows.errors import Ambiguous, Conflict, NotFound, Refused, UserError, WhoknowsError
+from whoknows.errors import (
+    Ambiguous,
+    Conflict,
+    NotFound,
+    Refused,
+    Unavailable,
+    UserError,
+    WhoknowsError,
+)
 from whoknows.services.store import Store
+from whoknows.storage.errors import translate
 from whoknows.web import security
 from whoknows.web.access import HOSTS_ENV as ACCESS_HOSTS_ENV
 from whoknows.web.access import TOKEN_PARAM, Access, bearer, cookie_name
@@ -216,6 +225,8 @@ def _headers(response: Response) -> None:
 
 
 def status_of(exc: WhoknowsError) -> int:
+    if isinstance(exc, Unavailable):
+        return 503
     if isinstance(exc, NotFound):
         return 404
     if isinstance(exc, Conflict | Refused):
@@ -241,7 +252,12 @@ def _error_handlers(app: FastAPI) -> None:
     async def whoknows_error(request: Request, exc: WhoknowsError) -> Response:
         reasons = list(exc.candidates) if isinstance(exc, Ambiguous) else []
         reasons = list(getattr(exc, "reasons", reasons))
-        return error_response(request, status_of(exc), exc.message, hint=exc.hint, reasons=reasons)
+        response = error_response(
+            request, status_of(exc), exc.message, hint=exc.hint, reasons=reasons
+        )
+        if isinstance(exc, Unavailable):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -257,9 +273,9 @@ def _error_handlers(app: FastAPI) -> None:
         return error_response(request, 400, "the input is not valid", reasons=reasons)
 
     @app.exception_handler(DBAPIError)
-    async def database_refused(request: Request, exc: DBAPIError) -> Response:
-        # e.g. a value PostgreSQL cannot store: bad input, not a crash (nothing was written).
-        return error_response(request, 400, "the database refused the value", hint=str(exc.orig))
+    async def database_error(request: Request, exc: DBAPIError) -> Response:
+        # Raised outside a store transaction: the same meaning, never the SQL or the rows.
+        return await whoknows_error(request, translate(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
