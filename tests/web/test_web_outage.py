@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from conftest import TestClient, signed_in, web_client
 from whoknows.config import load_settings
 from whoknows.storage import engine as engine_module
 from whoknows.web.app import create_app
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message=".*httpx2.*")
-    from fastapi.testclient import TestClient
 
 
 def _answers_unavailable(response: object) -> None:
@@ -27,9 +23,8 @@ def _answers_unavailable(response: object) -> None:
 
 @pytest.fixture
 def app_over(db_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(load_settings(db_url))) as client:
-        client.get("/docs")
-        yield client
+    with web_client(create_app(load_settings(db_url))) as client:
+        yield signed_in(client)
 
 
 def test_a_database_that_goes_away_is_503_with_retry_after(app_over: TestClient) -> None:
@@ -58,8 +53,8 @@ def test_a_write_that_waits_too_long_for_the_lock_is_503_not_400(
     """Finding 2: while another writer held SQLite's lock, the web answered HTTP 400."""
     monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 300)
     path = tmp_path / "busy.db"
-    with TestClient(create_app(load_settings(str(path)))) as client:
-        client.get("/docs")
+    with web_client(create_app(load_settings(str(path)))) as client:
+        signed_in(client)
         holder = sqlite3.connect(path, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         try:
