@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 
 class WhoknowsError(Exception):
@@ -29,17 +30,39 @@ class NotFound(UserError):
     """A reference (person, organization, event) matched nothing."""
 
 
-class Ambiguous(UserError):
-    """A reference matched several records; lists them so the user can pick one."""
+@dataclass(frozen=True)
+class Candidate:
+    """One record a reference may mean, as a UI offers it to choose from."""
 
-    def __init__(self, what: str, ref: str, candidates: Sequence[str]) -> None:
+    id: int
+    name: str
+    organization: str | None = None
+    role: str | None = None
+
+
+class Ambiguous(UserError):
+    """A reference matched several records (or one the user should confirm); lists them so
+    the user can pick one. CHOICES carries them structured (id, name, organization, role)."""
+
+    def __init__(
+        self,
+        what: str,
+        ref: str,
+        candidates: Sequence[str],
+        *,
+        choices: Sequence[Candidate] = (),
+        message: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         shown = "; ".join(candidates[:8])
         more = f"; and {len(candidates) - 8} more" if len(candidates) > 8 else ""
         super().__init__(
-            f"{what} {ref!r} is ambiguous, it matches {len(candidates)}: {shown}{more}",
-            hint="use an id or an email instead",
+            message or f"{what} {ref!r} is ambiguous, it matches {len(candidates)}: {shown}{more}",
+            hint=hint or "use an id or an email instead",
         )
+        self.ref = ref
         self.candidates = list(candidates)
+        self.choices = list(choices)
 
 
 class Conflict(UserError):

@@ -1,9 +1,12 @@
 """In a real browser (headless Chromium): capture on a phone, the path drawing, the referral
-board; a screenshot of each main page goes to docs/screenshots/."""
+board. With WHOKNOWS_SCREENSHOTS=1 a screenshot of each main page goes to docs/screenshots/
+(a plain run writes nothing, so it leaves the tree clean)."""
 
 from __future__ import annotations
 
+import os
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -82,32 +85,119 @@ def page(browser: Any, server: Served) -> Iterator[Any]:
 
 
 def shot(page: Any, name: str) -> None:
+    """Refresh docs/screenshots/NAME.png, only when WHOKNOWS_SCREENSHOTS=1 asks for it."""
+    if os.environ.get("WHOKNOWS_SCREENSHOTS") != "1":
+        return
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
-def test_capture_a_person_at_an_event_on_a_phone(browser: Any, server: Served) -> None:
+@pytest.fixture(scope="module")
+def shared_name(demo_file: Path) -> str:
+    """A name several people of the demo have."""
+    with sqlite3.connect(demo_file) as db:
+        row = db.execute(
+            "SELECT MIN(name) FROM people GROUP BY name_key HAVING COUNT(*) > 1 LIMIT 1"
+        ).fetchone()
+    assert row, "the demo has people who share a name"
+    return str(row[0])
+
+
+def expected_refusals(message: str) -> bool:
+    """The console lines a refused capture causes (the 400 and 409 answers), not bugs."""
+    return (
+        "status of 400" in message or "status of 409" in message or "Status Error Code 4" in message
+    )
+
+
+def test_capture_six_people_at_an_event_on_a_phone(
+    browser: Any, server: Served, shared_name: str
+) -> None:
+    """Each is saved, or stays on the form with its reason: nobody is lost."""
     context = signed_in(
         browser, server, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
     )
     phone = context.new_page()
+    problems: list[str] = []
+    phone.on("pageerror", lambda exc: problems.append(str(exc)))
+    phone.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     phone.goto("/events")
     phone.fill("#add-event input[name=name]", "Harbour breakfast")
-    phone.click("#add-event button")
+    phone.click("#add-event button[type=submit]")
     phone.wait_for_url("**/events/*")
-    phone.fill("#capture input[name=name]", "Rosa Quint")
-    phone.fill("#capture input[name=email]", "rosa@quint.test")
-    phone.fill("#capture input[name=organization]", "Quint Dairy")
-    phone.fill("#capture input[name=role]", "Operations Director")
-    phone.check("#capture input[name=gets]")
-    phone.click("#capture button")
-    phone.wait_for_selector("#met >> text=Rosa Quint")
-    assert phone.input_value("#capture input[name=name]") == "", "the form is ready for the next"
+
+    def add(name: str, **fields: str) -> None:
+        phone.fill("#capture input[name=name]", name)
+        for field, value in fields.items():
+            if field == "gets":
+                phone.check("#capture input[name=gets]")
+            else:
+                phone.fill(f"#capture input[name={field}]", value)
+        phone.click("#capture button[type=submit]:not([name])")
+
+    def met() -> str:
+        return str(phone.inner_text("#met"))
+
+    # 1. someone new, with every field
+    add(
+        "Rosa Quint",
+        email="rosa@quint.test",
+        organization="Quint Dairy",
+        role="Operations Director",
+        gets="1",
+    )
+    phone.wait_for_selector("#capture-notice >> text=Added Rosa Quint.")
+    assert "Rosa Quint" in met()
+    assert phone.input_value("#capture input[name=name]") == "", "ready for the next"
+    assert phone.evaluate("document.activeElement.name") == "name"
+    # 2. an invalid email: refused by its field, everything typed still there, then fixed
+    add("Bob Doe", email="bob@x", organization="Doe Ltd")
+    phone.wait_for_selector("#capture-email-error")
+    assert phone.input_value("#capture input[name=name]") == "Bob Doe"
+    assert phone.input_value("#capture input[name=email]") == "bob@x"
+    assert phone.input_value("#capture input[name=organization]") == "Doe Ltd"
+    assert "Bob Doe" not in met()
+    assert phone.inner_text("#flash") == ""
+    phone.fill("#capture input[name=email]", "bob@doe.test")
+    phone.click("#capture button[type=submit]:not([name])")
+    phone.wait_for_selector("#capture-notice >> text=Added Bob Doe.")
+    assert "Bob Doe" in met()
+    # 3. a name several people have: they are offered, with organization and role
+    add(shared_name)
+    phone.wait_for_selector("#capture-choices")
+    offered = phone.locator("#capture-choices button.choice:not(.new)")
+    assert offered.count() >= 2
+    assert phone.locator("#capture-new").count() == 1
+    assert shared_name not in met()
+    offered.first.click()
+    phone.wait_for_selector("#capture-notice >> text=already known")
+    assert shared_name in met()
+    # 4-6. names with markup, right-to-left script, an organization with an ampersand
+    add("Ana <b>Lima</b>")
+    phone.wait_for_selector("#capture-notice >> text=Added Ana <b>Lima</b>.")
+    add("أحمد خليل", organization="Nile & Co")
+    phone.wait_for_selector("#capture-notice >> text=Added أحمد خليل.")
+    add("Lena Brandt", role="Founder")
+    phone.wait_for_selector("#capture-notice >> text=Added Lena Brandt.")
+    listed = met()
+    for name in (
+        "Rosa Quint",
+        "Bob Doe",
+        shared_name,
+        "Ana <b>Lima</b>",
+        "أحمد خليل",
+        "Lena Brandt",
+    ):
+        assert name in listed, name
+    assert phone.locator("#met li").count() == 6
     assert phone.locator("#followup >> text=Rosa Quint").count() == 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shot(phone, "event-capture-phone")
     phone.goto("/")
     shot(phone, "dashboard-phone")
     context.close()
+    unexpected = [p for p in problems if not expected_refusals(p)]
+    assert not unexpected, unexpected
 
 
 def test_find_a_path_and_see_the_drawing(page: Any) -> None:

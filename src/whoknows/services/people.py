@@ -72,6 +72,11 @@ def edit_person(store: Store, ref: str, data: PersonInput) -> models.Person:
         return views.person(row)
 
 
+def update_person(session: Session, store: Store, row: s.Person, data: PersonInput) -> None:
+    """Apply DATA to ROW in the caller's transaction: the one code path for every field."""
+    _apply(session, store, row, data)
+
+
 def _apply(session: Session, store: Store, row: s.Person, data: PersonInput) -> None:
     emails = [validate.email(e) for e in data.emails]
     phones = [validate.phone(p, store.settings.phone_region) for p in data.phones]

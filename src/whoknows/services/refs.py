@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from whoknows.errors import Ambiguous, NotFound, UserError
+from whoknows.errors import Ambiguous, Candidate, NotFound, UserError
 from whoknows.services import validate
 from whoknows.storage import schema as s
 
@@ -66,8 +66,15 @@ def person(session: Session, owner_id: int, ref: str) -> s.Person:
     if not matches:
         raise NotFound(f"nobody matches {ref!r}", hint=f"try: whoknows person find {ref!r}")
     if len(matches) > 1:
-        raise Ambiguous("person", ref, [_label(p) for p in matches])
+        raise Ambiguous(
+            "person", ref, [_label(p) for p in matches], choices=[candidate(p) for p in matches]
+        )
     return matches[0]
+
+
+def candidate(p: s.Person) -> Candidate:
+    """PERSON as a choice to offer: id, name, organization and role."""
+    return Candidate(p.id, p.name, p.organization.name if p.organization else None, p.role)
 
 
 def _label(p: s.Person) -> str:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import re
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
-from whoknows.errors import UserError
+from whoknows.core.capture import CapturedPerson
+from whoknows.errors import Ambiguous, Conflict, UserError
 from whoknows.services import events, followups
 from whoknows.web.common import blank_none, day_or, is_htmx, redirect, render, store_of, today_of
 
 router = APIRouter(include_in_schema=False)
 EventId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Optional = Annotated[str | None, Form()]
-_ORG_MARK = re.compile(r"(?:^|\s)@(?=\S)")
+MAX_SHOWN = 20  # people of one name offered at once on a phone
 
 
 @router.get("/events", response_class=HTMLResponse)
@@ -38,7 +40,26 @@ def add_event(
     return redirect(f"/events/{event.id}")
 
 
-def _page(request: Request, event_id: int) -> dict[str, object]:
+@dataclass(frozen=True)
+class CaptureForm:
+    """The capture form as typed: what it shows again after a refusal, field by field."""
+
+    name: str = ""
+    email: str = ""
+    organization: str = ""
+    role: str = ""
+    gets: bool = False
+
+    def captured(self) -> CapturedPerson:
+        return CapturedPerson(
+            name=self.name.strip(),
+            email=blank_none(self.email),
+            organization=blank_none(self.organization),
+            role=blank_none(self.role),
+        )
+
+
+def _page(request: Request, event_id: int, **capture: Any) -> dict[str, Any]:
     store = store_of(request)
     event = events.show_event(store, str(event_id))
     try:
@@ -46,7 +67,8 @@ def _page(request: Request, event_id: int) -> dict[str, object]:
         problem = None
     except UserError as exc:
         follow, problem = None, str(exc)
-    return {"event": event, "follow": follow, "follow_problem": problem}
+    form = {"form": CaptureForm(), "errors": {}, "choices": [], "more": 0, "notice": None}
+    return {"event": event, "follow": follow, "follow_problem": problem, **form, **capture}
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
@@ -54,41 +76,88 @@ def event_page(request: Request, event_id: EventId) -> HTMLResponse:
     return render(request, "event.html", _page(request, event_id))
 
 
-def capture_line(name: str, email: str | None, organization: str | None, role: str | None) -> str:
-    """The quick-capture line the events service reads: "Name <email> @Org / Role"."""
-    clean = name.strip()
-    if not clean:
-        raise UserError("whom did you meet?", hint="type their name")
-    if any(c in clean for c in "<>") or "/ " in clean or _ORG_MARK.search(clean):
-        raise UserError(
-            f"the name {clean!r} has characters quick capture reads as markers (<, >, @, /)",
-            hint="add them on the People page instead",
-        )
-    for label, value in (("organization", organization), ("role", role)):
-        if value and ("<" in value or ">" in value or (label == "organization" and "/ " in value)):
-            raise UserError(f"the {label} {value!r} has < > or '/ ' in it", hint="leave them out")
-    line = clean
-    if email:
-        line += f" <{email.strip()}>"
-    if organization:
-        line += f" @{organization.strip()}"
-    if role:
-        line += f" / {role.strip()}"
-    return line
+def _choice(value: str | None) -> events.Choice | None:
+    text = blank_none(value)
+    if text is None:
+        return None
+    if text == events.NEW:
+        return events.NEW
+    if text.isdigit() and 0 < int(text) < 2**31:
+        return int(text)
+    raise UserError(f"choice {text[:20]!r} is not a person", hint="choose one of the list")
+
+
+def _refused(
+    request: Request, event_id: int, status: int, form: CaptureForm, **why: Any
+) -> Response:
+    """The form again, as typed, with each reason next to its field (nothing was written)."""
+    context = _page(request, event_id, form=form, **why)
+    if not is_htmx(request):
+        return render(request, "event.html", context, status=status)
+    # htmx shows error answers in #flash unless told otherwise: this one replaces the form.
+    headers = {"HX-Retarget": "#capture", "HX-Reswap": "outerHTML"}
+    answer = render(request, "_capture.html", context, status=status)
+    answer.headers.update(headers)
+    return answer
 
 
 @router.post("/events/{event_id}/capture")
 def capture(
     request: Request,
     event_id: EventId,
-    name: Annotated[str, Form()],
+    name: Annotated[str, Form()] = "",
     email: Optional = None,
     organization: Optional = None,
     role: Optional = None,
     gets: Optional = None,
+    choice: Optional = None,
 ) -> Response:
-    line = capture_line(name, blank_none(email), blank_none(organization), blank_none(role))
-    events.met(store_of(request), str(event_id), [line], giver=bool(gets))
+    """Capture one person met at the event. A name someone known already has is never attached
+    by itself: the answer lists them (organization, role) with "someone new" to choose from."""
+    form = CaptureForm(name, email or "", organization or "", role or "", bool(gets))
+    captured = form.captured()
+    errors = events.problems(captured)
+    if errors:
+        return _refused(request, event_id, 400, form, errors=errors)
+    try:
+        result = events.met(
+            store_of(request),
+            str(event_id),
+            [captured],
+            giver=form.gets,
+            choice=_choice(choice),
+            confirm=True,
+        )
+    except Ambiguous as exc:
+        shown = exc.choices[:MAX_SHOWN]
+        return _refused(
+            request,
+            event_id,
+            409,
+            form,
+            errors={"name": exc.message},
+            choices=shown,
+            more=len(exc.choices) - len(shown),
+        )
+    except Conflict as exc:
+        return _refused(request, event_id, 409, form, errors={"email": str(exc)})
+    if not is_htmx(request):
+        return redirect(f"/events/{event_id}")
+    person = result.people[0]
+    notice = (
+        f"Added {person.name}."
+        if result.created
+        else f"{person.name} was already known: marked as met here."
+    )
+    return render(request, "_capture_done.html", _page(request, event_id, notice=notice))
+
+
+@router.post("/events/{event_id}/people/{person_id}/gets")
+def mark_gets(
+    request: Request, event_id: EventId, person_id: PersonId, gets: Optional = None
+) -> Response:
+    """Change the "gets Give to Get" mark after the capture."""
+    events.mark(store_of(request), str(event_id), person_id, gets_it=gets == "1")
     if is_htmx(request):
         return render(request, "_event_people.html", _page(request, event_id))
-    return redirect(f"/events/{event_id}")
+    return redirect(f"/events/{event_id}#met")

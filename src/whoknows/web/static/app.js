@@ -7,22 +7,26 @@
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRF-Token"] = token;
   });
-  // Show error answers (4xx) in the flash area instead of dropping them.
+  // Error answers (4xx, 5xx) are shown, never dropped: where the server says (HX-Retarget,
+  // e.g. the capture form again with each reason by its field), else in the flash area.
+  // They stay errors (isError is left true): htmx must not take a refusal for a success.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var status = event.detail.xhr.status;
-    if (status >= 400 && status < 600) {
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.status < 600) {
       event.detail.shouldSwap = true;
-      event.detail.isError = false;
-      event.detail.target = document.getElementById("flash");
+      if (!xhr.getResponseHeader("HX-Retarget")) {
+        event.detail.target = document.getElementById("flash");
+      }
     }
   });
-  // Clear the capture form after a person was added, and keep the focus for the next one.
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
-    if (form && form.matches && form.matches("form[data-reset]") && event.detail.successful) {
-      form.reset();
-      var first = form.querySelector("input[autofocus], input[type=text]");
-      if (first) { first.focus(); }
+  // After a swap, the focus goes where the user types next: the first field with a problem,
+  // else the field that asks for it (the capture form's name, ready for the next person).
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var box = event.detail.elt;
+    if (!box || !box.querySelector) { return; }
+    var next = box.querySelector("[aria-invalid=true]") || box.querySelector("[autofocus]");
+    if (next && next.focus) { next.focus(); }
+    if (event.detail.xhr && event.detail.xhr.status < 400 && box.id !== "flash") {
       var flash = document.getElementById("flash");
       if (flash) { flash.innerHTML = ""; }
     }
