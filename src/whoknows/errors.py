@@ -38,6 +38,11 @@ class Candidate:
     name: str
     organization: str | None = None
     role: str | None = None
+    reason: str | None = None  # why it may be the one (the identity engine's words)
+
+    def label(self) -> str:
+        known = ", ".join(x for x in (self.organization, self.role) if x)
+        return f"#{self.id} {self.name}" + (f" ({known})" if known else "")
 
 
 class Ambiguous(UserError):
@@ -48,12 +53,13 @@ class Ambiguous(UserError):
         self,
         what: str,
         ref: str,
-        candidates: Sequence[str],
+        candidates: Sequence[str] = (),
         *,
         choices: Sequence[Candidate] = (),
         message: str | None = None,
         hint: str | None = None,
     ) -> None:
+        candidates = list(candidates) or [c.label() for c in choices]
         shown = "; ".join(candidates[:8])
         more = f"; and {len(candidates) - 8} more" if len(candidates) > 8 else ""
         super().__init__(

@@ -57,12 +57,15 @@ def test_bad_files_give_one_clear_line_exit_2_and_write_nothing(
 
 
 def test_skip_bad_rows_reports_each_bad_row(cli: Cli) -> None:
-    path = str(HAND / "linkedin-connections-bad-date.csv")
-    assert cli("import", path).code == 2
+    path = str(HAND / "linkedin-connections-bad-date-and-extra-cells.csv")
+    failed = cli("import", path)
+    assert failed.code == 2
+    assert "linkedin-connections-bad-date-and-extra-cells.csv:4: 9 fields" in failed.err
     ran = cli("import", path, "--skip-bad-rows", "--json")
     report = json.loads(ran.out)
-    assert report["created"] == 1
-    assert report["errors"][0]["line"] == 2
+    assert report["created"] == 2  # Dana is kept: her date was only an optional field
+    assert [e["line"] for e in report["errors"]] == [4]
+    assert report["warnings"][0].startswith("linkedin-connections-bad-date-and-extra-cells.csv:2:")
 
 
 def test_dry_run_writes_nothing(cli: Cli) -> None:

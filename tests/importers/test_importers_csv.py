@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
 from whoknows.errors import ImportParseError
 from whoknows.importers import detect, google, linkedin, outlook
-from whoknows.importers.records import BadRow, PersonRecord
+from whoknows.importers.records import Notice, PersonRecord, Record
 
 HAND = Path(__file__).parents[1] / "fixtures" / "handmade"
 REAL = Path(__file__).parents[1] / "fixtures" / "real-exports"
+
+
+def _people(records: Iterable[Record]) -> list[PersonRecord]:
+    return [r for r in records if isinstance(r, PersonRecord)]
 
 
 def test_linkedin_preamble_is_skipped_and_fields_read() -> None:
@@ -24,17 +29,19 @@ def test_linkedin_preamble_is_skipped_and_fields_read() -> None:
     assert dana.role == "Head of Partnerships, EMEA"
     assert isinstance(jose, PersonRecord)
     assert jose.name == "José Álvarez"
-    assert jose.role == "Founder\r\n(and chief coffee maker)"
+    assert jose.role == "Founder\n(and chief coffee maker)"  # CRLF inside quotes: one \\n
     assert jose.emails == ("jose@alvarez.example",)
     assert isinstance(priya, PersonRecord)
     assert priya.links == (("linkedin", "https://www.linkedin.com/in/priyaraman"),)
 
 
-def test_linkedin_bad_date_is_a_bad_row_with_its_line() -> None:
-    bad, good = linkedin.parse(HAND / "linkedin-connections-bad-date.csv")
-    assert isinstance(bad, BadRow)
-    assert bad.line == 2
-    assert "the other day" in bad.reason
+def test_linkedin_bad_date_keeps_the_person_and_warns_with_its_line() -> None:
+    warning, dana, good = linkedin.parse(HAND / "linkedin-connections-bad-date.csv")
+    assert isinstance(warning, Notice)
+    assert warning.line == 2
+    assert "the other day" in warning.message
+    assert isinstance(dana, PersonRecord)
+    assert (dana.name, dana.met_on) == ("Dana Whitfield", None)
     assert isinstance(good, PersonRecord)
 
 
@@ -46,13 +53,13 @@ def test_linkedin_export_zip_is_read(tmp_path: Path) -> None:
 
 
 def test_google_legacy_utf16_multi_values_and_system_labels() -> None:
-    dana, ola = google.parse(HAND / "google-contacts-legacy-type-value-utf16.csv")
+    dana, ola = _people(google.parse(HAND / "google-contacts-legacy-type-value-utf16.csv"))
     assert isinstance(dana, PersonRecord)
     assert dana.emails == ("dana@northwind.example", "dana.w@gmail.example")
     assert dana.tags == ("Referral partners",)
     assert dana.birthday == "--03-14"
     assert dana.organization == "Northwind Traders"
-    assert dana.related == ("Sam Whitfield",)
+    assert dana.extra == (("X-ABRELATEDNAMES", "Sam Whitfield"),)  # a name kept, not a contact
     assert isinstance(ola, PersonRecord)
     assert ola.tags == ()
 
@@ -67,7 +74,7 @@ def test_google_current_label_layout() -> None:
 
 
 def test_outlook_88_columns_cp1252_with_referred_by_and_exchange_address() -> None:
-    francois, bjorn = outlook.parse(HAND / "outlook-88-columns-cp1252.csv")
+    francois, bjorn = _people(outlook.parse(HAND / "outlook-88-columns-cp1252.csv"))
     assert isinstance(francois, PersonRecord)
     assert francois.name == "François Dupré"
     assert francois.referred_by == "Dana Whitfield"
@@ -79,10 +86,10 @@ def test_outlook_88_columns_cp1252_with_referred_by_and_exchange_address() -> No
 
 
 def test_outlook_com_and_german_headers() -> None:
-    (grace,) = outlook.parse(HAND / "outlook-com-contacts.csv")
+    (grace,) = _people(outlook.parse(HAND / "outlook-com-contacts.csv"))
     assert isinstance(grace, PersonRecord)
     assert grace.role == "Computer Scientist"
-    (juergen,) = outlook.parse(HAND / "outlook-wizard-german-headers-cp1252.csv")
+    (juergen,) = _people(outlook.parse(HAND / "outlook-wizard-german-headers-cp1252.csv"))
     assert isinstance(juergen, PersonRecord)
     assert juergen.organization == "Müller & Söhne GmbH"
 

@@ -258,14 +258,19 @@ def test_import_a_file_and_see_the_report(page: Any) -> None:
     upload = Path(__file__).resolve().parents[1] / "fixtures" / "handmade"
     page.goto("/import")
     page.set_input_files(
-        "#upload-form input[name=file]", str(upload / "linkedin-connections-bad-date.csv")
+        "#upload-form input[name=file]",
+        str(upload / "linkedin-connections-bad-date-and-extra-cells.csv"),
     )
     page.click("#upload-form button")
     page.wait_for_selector("#report")
     assert "Preview of" in page.inner_text("#report h2")
-    page.click("#confirm-import")  # sends the same file again: nothing was kept
-    page.wait_for_selector("#report >> text=Imported linkedin-connections-bad-date.csv")
-    assert "the other day" in page.inner_text("#report-errors"), "the bad row, with its reason"
+    page.click("#confirm-form button")
+    page.wait_for_selector(
+        "#report >> text=Imported linkedin-connections-bad-date-and-extra-cells.csv"
+    )
+    assert "9 fields" in page.inner_text("#report-errors"), "the bad row, with its reason"
+    assert "the other day" in page.inner_text("#report"), "the bad date: a warning"
+    assert page.locator("#undo-form").count() == 1, "an import can be taken back"
     assert int(page.inner_text("#report-created")) + int(page.inner_text("#report-merged")) >= 1
     assert page.locator("#confirm-form").count() == 0
     shot(page, "import")

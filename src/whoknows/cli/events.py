@@ -47,20 +47,38 @@ def met(
     giver: Annotated[
         bool, typer.Option("--giver", help="They get Give to Get: follow up with them first.")
     ] = False,
+    new: Annotated[
+        bool,
+        typer.Option("--new", help="They are people you had not met: never take them by name."),
+    ] = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Record the people you met at an event (new people are created on the spot)."""
+    """Record the people you met at an event (new people are created on the spot).
+
+    Someone whose email you know, or the only person with that name at that organization,
+    is taken to be them, and said so; a likely person you know is offered as a choice.
+    """
     from whoknows.services import events
 
     with store(db) as opened:
-        result = events.met(opened, event, people, giver=giver)
+        result = events.met(opened, event, people, giver=giver, new=new)
+    recognized = dict(result.recognized)
     if json:
-        print_json({"event": result.event, "people": result.people, "created": result.created})
+        print_json(
+            {
+                "event": result.event,
+                "people": result.people,
+                "created": result.created,
+                "recognized": [{"id": i, "reason": r} for i, r in result.recognized],
+            }
+        )
         return
     for person in result.people:
-        new = " (new)" if person.id in result.created else ""
-        say("Met ", Text(person.label(), style="bold"), f"{new} at {result.event.name}")
+        how = " (new)" if person.id in result.created else ""
+        if person.id in recognized:
+            how = f" (known: {recognized[person.id]})"
+        say("Met ", Text(person.label(), style="bold"), Text(how), f" at {result.event.name}")
 
 
 @app.command("show")

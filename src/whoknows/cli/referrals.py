@@ -64,6 +64,9 @@ def add(
         str | None, typer.Option("--value", help="Its estimated value, e.g. 4000 or EUR 1200.")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="What it is about.")] = None,
+    new: Annotated[
+        bool, typer.Option("--new", help="--about is someone new: never take them by name.")
+    ] = False,
     date: DateOption = None,
     db: DbOption = None,
     json: JsonOption = False,
@@ -72,7 +75,9 @@ def add(
     from whoknows.services import referrals as service
 
     with store(db) as opened:
-        view = service.add(opened, from_, about, to, note=note, value=value, on=on_date(date))
+        view = service.add(
+            opened, from_, about, to, note=note, value=value, on=on_date(date), new=new
+        )
     if json:
         print_json(view.as_json())
         return

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from whoknows.core import identity
 from whoknows.demo import details, generator, history, vocab
 from whoknows.demo.generator import Int32s, Ints, Network
 
@@ -66,7 +67,7 @@ _KINDS = [k.value for k in history.KINDS]
 _ORG_COLUMNS = ("id", "owner_id", "name", "name_key", "domain", "industry", "size", "city")
 _PERSON_COLUMNS = (
     "id", "owner_id", "name", "name_key", "is_me", "organization_id", "role", "industry", "city",
-    "notes", "serves", "asks", "offers", "stage", "trust", "met_where", "met_on",
+    "notes", "serves", "asks", "offers", "stage", "trust", "met_where", "met_on", "name_fold",
 )  # fmt: skip
 _TIE_COLUMNS = (
     "id", "owner_id", "person_a_id", "person_b_id", "strength", "source", "since", "last_seen",
@@ -90,6 +91,7 @@ class Renderer:
         self.net, self.owner = net, owner_id
         self._name_key = name_key
         self._keys: dict[str, str] = {}
+        self._folds: dict[str, str] = {}
         longest = int(max(net.ties.since_days.max(initial=0), net.history.days.max(initial=0)))
         self._dates = _objects(
             [(today - dt.timedelta(days=d)).isoformat() for d in range(longest + 1)]
@@ -102,6 +104,13 @@ class Renderer:
         found = self._keys.get(name)
         if found is None:
             found = self._keys[name] = self._name_key(name)
+        return found
+
+    def fold(self, name: str) -> str:
+        """name_fold (the identity engine's form), computed once per distinct name."""
+        found = self._folds.get(name)
+        if found is None:
+            found = self._folds[name] = identity.name_key(name)
         return found
 
     def dates(self, days: Ints | Int32s) -> list[str | None]:
@@ -194,6 +203,7 @@ class Renderer:
         yield (
             *(1, self.owner, me.name, self.key(me.name), True, 1, me.role, me.industry, me.city),
             *(me.notes, me.serves, me.asks, me.offers, None, None, None, None),
+            self.fold(me.name),
         )
         stage, trust, met_on = np.full(n, -1), np.full(n, -1), np.full(n, -1)
         stage[h.contacts], met_on[h.contacts] = h.stage, h.contact_since
@@ -221,6 +231,7 @@ class Renderer:
                 [t if t > 0 else None for t in trust[people].tolist()],
                 [met_where.get(p) for p in people.tolist()],
                 self.dates(met_on[people]),
+                map(self.fold, names),
                 strict=False,
             )
 

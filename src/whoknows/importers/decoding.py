@@ -1,30 +1,33 @@
-"""Text decoding for imported files: BOMs, UTF-8, UTF-16, then cp1252 with a warning."""
+"""Text decoding for imported files, line by line: one odd line never garbles the others.
+
+A byte-order mark (UTF-8, UTF-16) decides for the whole file. Otherwise each line is read
+as UTF-8, and a line that is not UTF-8 in the file's other encoding, guessed once from
+those lines (charset-normalizer: Windows-1252, Shift-JIS, …), with a warning naming the
+lines. Lines end at \\n, \\r\\n or a lone \\r (old Macs).
+"""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from whoknows.errors import ImportParseError
+from whoknows.importers.records import Notice
 
-_CHUNK = 1 << 20
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-
-
-@dataclass(frozen=True)
-class Decoded:
-    encoding: str
-    warning: str | None
+_SAMPLE = 256 * 1024  # bytes of non-UTF-8 lines the other encoding is guessed from
+MAX_LINE = 8 * 1024 * 1024  # a longer line is not text a contact file holds
 
 
 def sniff(head: bytes) -> str | None:
@@ -39,41 +42,114 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def choose(path: Path, source: str) -> Decoded:
-    """Pick the encoding of PATH by reading it once in chunks (bounded memory)."""
-    with path.open("rb") as raw:
-        head = raw.read(4)
-        announced = sniff(head)
-        if announced:
-            return Decoded(announced, None)
-        raw.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        offset = 0
+def byte_lines(raw: IO[bytes], source: str = "the file") -> Iterator[bytes]:
+    """The lines of a binary stream, endings kept; \\n, \\r\\n and a lone \\r all end one."""
+    text = io.TextIOWrapper(raw, encoding="latin-1", newline="")  # one char per byte
+    try:
+        number = 0
+        while line := text.readline(MAX_LINE + 1):
+            number += 1
+            if len(line) > MAX_LINE:
+                raise ImportParseError(
+                    source, number, "a line longer than 8 MB: this is not a contact file's text"
+                )
+            yield line.encode("latin-1")
+    finally:
+        with contextlib.suppress(ValueError):  # the file was closed before we finished
+            text.detach()
+
+
+def guess(sample: bytes) -> str:
+    """The encoding of bytes that are not UTF-8 (Windows-1252 when nothing fits better)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample, cp_exclusion=["utf_8", "ascii"]).best()
+    name = best.encoding if best is not None else "cp1252"
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return "cp1252"
+    return name
+
+
+_NAMES = {"cp1252": "Windows-1252 (cp1252)", "shift_jis": "Shift-JIS", "cp932": "Shift-JIS (cp932)"}
+
+
+@dataclass
+class Decoder:
+    """Decodes one file's lines (or values) and remembers which needed another encoding."""
+
+    source: str
+    other: str | None = None  # the encoding of the lines that are not UTF-8
+    odd: list[int] = field(default_factory=list)
+
+    def text(self, data: bytes, line: int, charset: str | None = None) -> str:
+        """DATA as text: its declared CHARSET, else UTF-8, else the file's other encoding."""
+        if charset:
+            try:
+                return data.decode(charset)
+            except (LookupError, UnicodeDecodeError):
+                pass
         try:
-            while chunk := raw.read(_CHUNK):
-                if b"\x00" in chunk:
-                    raise ImportParseError(source, None, "this is a binary file, not text")
-                decoder.decode(chunk)
-                offset += len(chunk)
-            decoder.decode(b"", final=True)
+            return data.decode("utf-8")
         except UnicodeDecodeError:
-            return Decoded("cp1252", "the file is not UTF-8; read it as Windows-1252 (cp1252)")
-    return Decoded("utf-8", None)
+            self.odd.append(line)
+            return data.decode(self.other or "cp1252", errors="replace")
+
+    def notices(self) -> Iterator[Notice]:
+        if self.odd:
+            lines = ", ".join(str(n) for n in self.odd[:5]) + (" …" if len(self.odd) > 5 else "")
+            name = _NAMES.get(self.other or "cp1252", self.other or "cp1252")
+            count = len(self.odd)
+            yield Notice(
+                self.source,
+                None,
+                f"{count} line{'s' * (count != 1)} not in UTF-8 ({lines}): read as {name}",
+            )
+
+
+def prepare(path: Path, source: str) -> tuple[str | None, Decoder]:
+    """A BOM's encoding for the whole file (or None), and a Decoder whose other encoding is
+    guessed from the lines that are not UTF-8 (one pass over the file, bounded memory)."""
+    decoder = Decoder(source)
+    with path.open("rb") as raw:
+        announced = sniff(raw.read(4))
+        if announced:
+            return announced, decoder
+        raw.seek(0)
+        sample = bytearray()
+        for line in byte_lines(raw, source):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                sample += line
+                if len(sample) >= _SAMPLE:
+                    break
+    if sample:
+        decoder.other = guess(bytes(sample))
+    return None, decoder
+
+
+def lines_of(raw: IO[bytes], announced: str | None, decoder: Decoder) -> Iterator[str]:
+    """Text lines (endings kept) of a stream: decoded whole for a BOM, else line by line."""
+    if announced:
+        text = io.TextIOWrapper(raw, encoding=announced, errors="replace", newline="")
+        try:
+            yield from text
+        finally:
+            with contextlib.suppress(ValueError):
+                text.detach()
+        return
+    for number, line in enumerate(byte_lines(raw, decoder.source), 1):
+        yield decoder.text(line, number)
 
 
 @contextmanager
-def open_text(path: Path, source: str) -> Iterator[tuple[IO[str], Decoded]]:
-    """PATH opened as text in the encoding it uses; newline='' so csv sees quoted line breaks."""
-    decoded = choose(path, source)
-    errors = "replace" if decoded.encoding == "cp1252" else "strict"
+def open_lines(path: Path, source: str) -> Iterator[tuple[Iterator[str], Decoder]]:
+    """PATH's text lines, each decoded on its own (see the module docstring)."""
+    announced, decoder = prepare(path, source)
     with path.open("rb") as raw:
-        text = io.TextIOWrapper(raw, encoding=decoded.encoding, errors=errors, newline="")
-        try:
-            yield text, decoded
-        except UnicodeDecodeError as exc:
-            raise ImportParseError(source, None, f"cannot decode the text ({exc.reason})") from exc
-        finally:
-            text.detach()
+        yield lines_of(raw, announced, decoder), decoder
 
 
 def decode_bytes(data: bytes, charset: str | None) -> str:
@@ -88,33 +164,46 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     return data.decode("latin-1")
 
 
+def _clean(cell: str) -> str:
+    """A quoted cell's line breaks as \\n, whatever the file's line endings."""
+    return cell.replace("\r\n", "\n").replace("\r", "\n") if "\r" in cell else cell
+
+
 def csv_rows(
-    text: IO[str], source: str, is_header: Callable[[list[str]], bool], *, scan: int = 20
+    lines: Iterable[str], source: str, is_header: Callable[[list[str]], bool], *, scan: int = 20
 ) -> Iterator[tuple[int, dict[str, str]] | tuple[int, str]]:
     """Rows of a CSV as (line, {column: value}); the header is found by scanning.
 
-    Lines before the header (LinkedIn's "Notes:" preamble) are skipped; a row whose
-    field count differs from the header's, or broken quoting, yields (line, reason).
+    Lines before the header (LinkedIn's "Notes:" preamble) are skipped; empty trailing
+    cells beyond the header (a trailing comma on every row) are dropped; a row whose field
+    count still differs from the header's, or broken quoting, yields (line, reason).
     """
-    reader = csv.reader(text, strict=True)
+    reader = csv.reader(lines, strict=True)
     header: list[str] | None = None
+    start = 1
     try:
         for row in reader:
             if header is None:
                 cleaned = [c.strip().lstrip("\ufeff") for c in row]
+                while cleaned and not cleaned[-1]:
+                    cleaned.pop()  # a trailing comma after the last column name
                 if is_header(cleaned):
                     header = cleaned
                 elif reader.line_num > scan:
                     break
+                start = reader.line_num + 1
                 continue
+            line, start = start, reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 continue
+            if len(row) > len(header) and not any(c.strip() for c in row[len(header) :]):
+                row = row[: len(header)]
             if len(row) != len(header):
-                yield reader.line_num, f"{len(row)} fields where the header has {len(header)}"
+                yield line, f"{len(row)} fields where the header has {len(header)}"
                 continue
-            yield reader.line_num, dict(zip(header, row, strict=True))
+            yield line, {h: _clean(c) for h, c in zip(header, row, strict=True)}
     except csv.Error as exc:
-        yield reader.line_num, f"broken CSV ({exc}); is the file complete?"
+        yield start, f"broken CSV ({exc}); is the file complete?"
         return
     if header is None:
         raise ImportParseError(source, None, "no header row of the expected columns was found")

@@ -38,17 +38,19 @@ def describe(kind: str) -> str:
 
 
 def _text_head(path: Path) -> str:
+    """The start of the file as text. A stray NUL byte in a text file is not binary: the
+    format is told by the structure; only mostly-NUL or mostly-control content is."""
     with path.open("rb") as raw:
         head = raw.read(_HEAD)
     encoding = decoding.sniff(head[:4])
-    if encoding is None and b"\x00" in head:
+    if encoding is None and _binary(head):
         raise ImportParseError(path.name, None, "this is a binary file, not one whoknows imports")
-    try:
-        return head.decode(encoding or "utf-8-sig", errors="strict")
-    except UnicodeDecodeError as exc:
-        if encoding is None and exc.start >= len(head) - 4:
-            return head[: exc.start].decode("utf-8-sig")  # a character cut by the 64 KB window
-        return head.decode(encoding or "cp1252", errors="replace")
+    return head.decode(encoding or "utf-8-sig", errors="replace")
+
+
+def _binary(head: bytes) -> bool:
+    control = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13, 27))
+    return control > max(1, len(head) // 20)
 
 
 def _csv_kind(head: str) -> str | None:
@@ -81,7 +83,7 @@ def sniff(path: Path) -> str | None:
     upper = stripped[:200].upper()
     if upper.startswith("BEGIN:VCARD"):
         return "vcard"
-    if upper.startswith("BEGIN:VCALENDAR"):
+    if upper.startswith(("BEGIN:VCALENDAR", "BEGIN:VEVENT")):
         return "ics"
     if stripped.startswith("From "):
         return "mbox"

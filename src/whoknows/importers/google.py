@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
 
 from whoknows.importers import decoding
 from whoknows.importers.records import BadRow, PersonRecord, Record, Skip
@@ -84,16 +83,17 @@ def to_record(row: dict[str, str], source: str, line: int) -> PersonRecord | Bad
         notes=first("Notes") or None,
         tags=tuple(t for t in dict.fromkeys(tags) if t),
         birthday=first("Birthday") or None,
-        related=tuple(relations),
+        extra=tuple(("X-ABRELATEDNAMES", r) for r in relations),
     )
 
 
-def rows(text: IO[str], source: str) -> Iterator[Record]:
-    for line, row in decoding.csv_rows(text, source, is_header):
+def rows(lines: Iterable[str], source: str) -> Iterator[Record]:
+    for line, row in decoding.csv_rows(lines, source, is_header):
         yield BadRow(source, line, row) if isinstance(row, str) else to_record(row, source, line)
 
 
 def parse(path: Path, source: str | None = None) -> Iterator[Record]:
     name = source or path.name
-    with decoding.open_text(path, name) as (text, _decoded):
-        yield from rows(text, name)
+    with decoding.open_lines(path, name) as (lines, decoder):
+        yield from rows(lines, name)
+    yield from decoder.notices()

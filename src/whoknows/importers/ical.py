@@ -1,194 +1,531 @@
-"""iCalendar meetings → interaction records (recurrences expanded in a bounded window)."""
+"""iCalendar meetings → interaction records (recurrences expanded inside the dates asked for).
+
+The file is read as content lines (icalendar's parser, one line at a time) and only the
+properties of a meeting that whoknows uses are read from each VEVENT. So a bad value in
+a part it doesn't use (an alarm's trigger, a timezone's offset) costs nothing, a bad
+value in a meeting is that meeting's bad record, named by its line, and the rest of the
+calendar is kept. Recurrences are bounded by their count and by the dates asked for:
+no rule can make an import run on.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import icalendar
 from dateutil import rrule  # type: ignore[import-untyped]
+from icalendar.parser import Contentline
+from icalendar.prop import vDDDLists, vDDDTypes, vDuration
 
 from whoknows.errors import ImportParseError
 from whoknows.importers import decoding
-from whoknows.importers.records import BadRow, Contact, InteractionRecord, Record, Skip
+from whoknows.importers.records import (
+    BadRow,
+    Contact,
+    InteractionRecord,
+    LeftOut,
+    Notice,
+    Record,
+    Skip,
+)
 
-MAX_OCCURRENCES = 1000  # per recurring event: a rule can never make the import hang
+MAX_OCCURRENCES = 1000  # per recurring meeting, inside the dates asked for
 MAX_BYTES = 200 * 1024 * 1024
 _LEFT_OUT = {"ROOM", "RESOURCE"}
+_WANTED = {
+    "UID",
+    "DTSTART",
+    "DTEND",
+    "DURATION",
+    "RRULE",
+    "RDATE",
+    "EXDATE",
+    "RECURRENCE-ID",
+    "SUMMARY",
+    "STATUS",
+    "TRANSP",
+    "ORGANIZER",
+    "ATTENDEE",
+}
+_SUBDAILY = {"SECONDLY", "MINUTELY", "HOURLY"}
+EXPANSION_SECONDS = 10.0  # all of a file's recurrences together; then each is read once
+_ADDRESS = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:.]+$")
+_PERIOD = {"DAILY": 1, "WEEKLY": 7}
 
 
-def _date(value: Any) -> dt.date | None:
-    inner = getattr(value, "dt", value)
-    if isinstance(inner, dt.datetime):
-        return inner.date()
-    if isinstance(inner, dt.date):
-        return inner
-    if isinstance(inner, tuple) and inner:  # a PERIOD: its start
-        return _date(inner[0])
-    return None
+class _Notes(list[str]):
+    """Notes for the user, and the moment after which recurrences are no longer expanded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.deadline = time.monotonic() + EXPANSION_SECONDS
 
 
-def _start(value: Any) -> dt.datetime | dt.date | None:
-    inner = getattr(value, "dt", value)
-    return inner if isinstance(inner, dt.date) else None
+def notes_deadline(notes: list[str]) -> float:
+    return notes.deadline if isinstance(notes, _Notes) else float("inf")
 
 
-def _dates(component: Any, name: str) -> list[dt.date]:
+class _Bad(Exception):
+    """A meeting whose property can't be read (the message names it)."""
+
+
+@dataclass
+class Event:
+    """One VEVENT: where it starts in the file and its properties, as (params, value)."""
+
+    line: int
+    props: dict[str, list[tuple[dict[str, str], str, int]]] = field(default_factory=dict)
+
+    def first(self, name: str) -> tuple[dict[str, str], str, int] | None:
+        found = self.props.get(name)
+        return found[0] if found else None
+
+
+def _logical(path: Path, source: str) -> Iterator[tuple[int, str]]:
+    """Unfolded content lines, each decoded on its own, with the line they start on."""
+    announced, decoder = decoding.prepare(path, source)
+    with path.open("rb") as raw:
+        lines: Iterator[bytes] = (
+            (line.encode("utf-8") for line in decoding.lines_of(raw, announced, decoder))
+            if announced
+            else decoding.byte_lines(raw, source)
+        )
+        pending: bytes | None = None
+        start = 0
+        for number, data in enumerate(lines, 1):
+            data = data.rstrip(b"\r\n")
+            if pending is not None and data[:1] in (b" ", b"\t"):
+                pending += data[1:]
+                continue
+            if pending is not None:
+                yield start, decoder.text(pending, start)
+            pending, start = (data, number) if data.strip() else (None, number)
+        if pending is not None:
+            yield start, decoder.text(pending, start)
+    for notice in decoder.notices():
+        yield 0, f"\x00{notice.message}"
+
+
+def events(path: Path, source: str) -> Iterator[Event | BadRow | Notice]:
+    """The VEVENTs of PATH (in any calendar, or bare), with their own properties only."""
+    stack: list[tuple[str, int]] = []
+    current: Event | None = None
+    for number, text in _logical(path, source):
+        if number == 0:
+            yield Notice(source, None, text[1:])
+            continue
+        head = text.split(":", 1)[0].split(";", 1)[0].strip().upper()
+        if head in {"BEGIN", "END"}:
+            component = text.split(":", 1)[1].strip().upper() if ":" in text else ""
+            if head == "BEGIN":
+                stack.append((component, number))
+                if component == "VEVENT" and current is None:
+                    current = Event(number)
+            elif stack and stack[-1][0] == component:
+                stack.pop()
+                if component == "VEVENT" and current is not None and not _inside(stack):
+                    if "_skip" not in current.props:
+                        yield current
+                    current = None
+            continue
+        if current is None or stack[-1][0] != "VEVENT" or head not in _WANTED:
+            continue  # alarms, timezones and properties whoknows doesn't use are not read
+        if "\x00" in text:
+            if "_skip" not in current.props:
+                yield BadRow(source, current.line, f"a NUL byte in {head} (line {number})")
+            current.props["_skip"] = []
+            continue
+        try:
+            name, params, value = Contentline(text).parts()
+        except (ValueError, IndexError, KeyError) as exc:
+            if head in {"DTSTART", "RRULE", "RECURRENCE-ID"}:
+                current.props.setdefault("_bad", []).append(({}, f"{head} ({exc})", number))
+            continue
+        current.props.setdefault(name.upper(), []).append(
+            ({k.upper(): str(v) for k, v in params.items()}, str(value), number)
+        )
+    for component, number in reversed(stack):
+        if component in {"VEVENT", "VCALENDAR"}:
+            yield BadRow(
+                source,
+                number,
+                f"the file ends inside the {component} begun here; is it complete?",
+            )
+            break
+
+
+def _inside(stack: list[tuple[str, int]]) -> bool:
+    return any(c == "VEVENT" for c, _ in stack)
+
+
+def _when(event: Event, name: str) -> dt.datetime | dt.date | None:
+    found = event.first(name)
+    if found is None:
+        return None
+    params, value, number = found
+    try:
+        tzid = params.get("TZID")
+        parsed = vDDDTypes.from_ical(value, timezone=tzid) if tzid else vDDDTypes.from_ical(value)
+    except Exception as exc:
+        raise _Bad(f"{name} {value[:40]!r} is not a date (line {number})") from exc
+    if isinstance(parsed, tuple):  # a PERIOD: its start
+        parsed = parsed[0]
+    if not isinstance(parsed, dt.date):
+        raise _Bad(f"{name} {value[:40]!r} is not a date (line {number})")
+    return parsed
+
+
+def _day(value: dt.datetime | dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _dates(event: Event, name: str) -> list[dt.date]:
     found: list[dt.date] = []
-    values = component.get(name)
-    for item in values if isinstance(values, list) else [values] if values is not None else []:
-        for one in getattr(item, "dts", []):
-            day = _date(one.dt)
-            if day is not None:
-                found.append(day)
+    for params, value, _number in event.props.get(name, []):
+        try:
+            tzid = params.get("TZID")
+            items = (
+                vDDDLists.from_ical(value, timezone=tzid) if tzid else vDDDLists.from_ical(value)
+            )
+        except Exception:
+            continue  # one unreadable RDATE/EXDATE is left out, not the meeting
+        for item in items if isinstance(items, list) else [items]:
+            one = item[0] if isinstance(item, tuple) else item
+            if isinstance(one, dt.date):
+                found.append(_day(one))
     return found
 
 
-def _address(value: Any) -> str:
-    text = str(value).strip()
-    return text[7:] if text.lower().startswith("mailto:") else text
-
-
-def _people(event: Any) -> tuple[Contact, ...]:
+def _people(event: Event) -> tuple[Contact, ...]:
     people: dict[str, Contact] = {}
-    organizer = event.get("ORGANIZER")
-    entries = [organizer] if organizer is not None else []
-    attendees = event.get("ATTENDEE")
-    entries += attendees if isinstance(attendees, list) else [attendees] if attendees else []
-    for entry in entries:
-        params = getattr(entry, "params", {})
-        if str(params.get("PARTSTAT", "")).upper() == "DECLINED":
+    entries = event.props.get("ORGANIZER", []) + event.props.get("ATTENDEE", [])
+    for params, value, _number in entries:
+        if params.get("PARTSTAT", "").upper() == "DECLINED":
             continue
-        if str(params.get("CUTYPE", "")).upper() in _LEFT_OUT:
+        if params.get("CUTYPE", "").upper() in _LEFT_OUT:
             continue
-        address = _address(entry)
-        if "@" not in address:
-            continue
-        name = params.get("CN")
+        address = value.strip()
+        if address.lower().startswith("mailto:"):
+            address = address[7:].strip()
+        if not _ADDRESS.match(address):
+            continue  # a malformed ORGANIZER or ATTENDEE is nobody
+        name = params.get("CN", "").strip() or None
         key = address.lower()
         if key not in people or (name and not people[key].name):
-            people[key] = Contact(address, str(name).strip() if name else None)
+            people[key] = Contact(address, name)
     return tuple(people.values())
 
 
-def _minutes(event: Any) -> int | None:
-    start = _start(event.get("DTSTART"))
-    end = _start(event.get("DTEND"))
+def _minutes(event: Event, start: dt.datetime | dt.date) -> int | None:
+    try:
+        end = _when(event, "DTEND")
+    except _Bad:
+        end = None
     if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+        if (start.tzinfo is None) != (end.tzinfo is None):
+            start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
+        return max(0, int((end - start).total_seconds() // 60)) or None
+    duration = event.first("DURATION")
+    if duration is not None:
         try:
-            return max(0, int((end - start).total_seconds() // 60)) or None
-        except TypeError:  # one naive, one aware
+            value = vDuration.from_ical(duration[1])
+        except Exception:
             return None
-    duration = event.get("DURATION")
-    if duration is not None and isinstance(getattr(duration, "dt", None), dt.timedelta):
-        return int(duration.dt.total_seconds() // 60) or None
+        if isinstance(value, dt.timedelta):
+            return max(0, int(value.total_seconds() // 60)) or None
     return None
 
 
-def _occurrences(event: Any, since: dt.date, until: dt.date) -> list[dt.date]:
-    start = _start(event.get("DTSTART"))
-    day = _date(start)
-    if day is None:
-        return []
-    days: set[dt.date] = set()
-    rule = event.get("RRULE")
+def _rule_text(event: Event) -> tuple[str, int] | None:
+    found = event.first("RRULE")
+    if found is None:
+        return None
+    _params, value, number = found
+    # UNTIL may be in UTC while DTSTART is floating here: compare in one (naive) frame
+    parts = [p.strip() for p in value.replace(" ", "").split(";") if p.strip()]
+    parts = [
+        p[:-1] if p.upper().startswith("UNTIL=") and p.endswith(("Z", "z")) else p for p in parts
+    ]
+    return ";".join(parts), number
+
+
+def _occurrences(
+    event: Event, start: dt.datetime | dt.date, since: dt.date, until: dt.date, notes: list[str]
+) -> list[dt.date]:
+    """The days EVENT happens on inside [since, until]."""
+    first = _day(start)
+    days: set[dt.date] = {first}
+    rule = _rule_text(event)
     if rule is not None:
-        rules = rule if isinstance(rule, list) else [rule]
-        naive = (
-            start.replace(tzinfo=None)
-            if isinstance(start, dt.datetime)
-            else dt.datetime(day.year, day.month, day.day)
-        )
-        for one in rules:
-            # a rule icalendar could not type (spaces in BYDAY …) keeps its raw text
-            raw = str(one) if type(one).__name__ == "vBroken" else one.to_ical().decode()
-            text = raw.replace(" ", "")
-            # UNTIL may be in UTC while DTSTART is floating here; compare in one frame
-            text = ";".join(
-                p[:-1] if p.upper().startswith("UNTIL=") and p.endswith("Z") else p
-                for p in text.split(";")
-            )
-            try:
-                parsed = rrule.rrulestr(text, dtstart=naive, ignoretz=True)
-            except (ValueError, TypeError) as exc:
-                raise ValueError(f"a recurrence rule that cannot be read ({exc})") from exc
-            window_start = dt.datetime.combine(since, dt.time.min)
-            window_end = dt.datetime.combine(until, dt.time.max)
-            for count, when in enumerate(parsed.xafter(window_start, inc=True)):
-                if when > window_end or count >= MAX_OCCURRENCES:
-                    break
-                days.add(when.date())
-    else:
-        days.add(day)
-    days.update(d for d in _dates(event, "RDATE"))
+        text, number = rule
+        days.update(_expand(text, number, start, since, until, notes))
+    days.update(_dates(event, "RDATE"))
     days.difference_update(_dates(event, "EXDATE"))
     return sorted(d for d in days if since <= d <= until)
+
+
+def _expand(
+    text: str,
+    number: int,
+    start: dt.datetime | dt.date,
+    since: dt.date,
+    until: dt.date,
+    notes: list[str],
+) -> list[dt.date]:
+    if time.monotonic() > notes_deadline(notes):
+        if not any("took too long" in n for n in notes):
+            notes.append(f"line {number}: reading recurrences took too long; the rest read once")
+        return []
+    frequency = re.search(r"FREQ=([A-Z]+)", text.upper())
+    if frequency and frequency.group(1) in _SUBDAILY:
+        notes.append(
+            f"line {number}: a meeting that repeats {frequency.group(1).lower()} is read once"
+        )
+        return []
+    naive = (
+        start.replace(tzinfo=None)
+        if isinstance(start, dt.datetime)
+        else dt.datetime(start.year, start.month, start.day)
+    )
+    try:
+        parsed = rrule.rrulestr(text, dtstart=naive, ignoretz=True)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+        raise _Bad(f"a recurrence rule that cannot be read, {text[:60]!r} (line {number})") from exc
+    if not isinstance(parsed, rrule.rrule):
+        raise _Bad(f"a recurrence rule that cannot be read, {text[:60]!r} (line {number})")
+    end = dt.datetime.combine(until, dt.time.max)
+    count = parsed._count
+    stop = min(parsed._until, end) if parsed._until is not None else end
+    begin = naive
+    if count is None and frequency and frequency.group(1) in _PERIOD:
+        # jump whole periods ahead to the window: the same days, without walking decades
+        step = _PERIOD[frequency.group(1)] * max(1, parsed._interval)
+        gap = (dt.datetime.combine(since, dt.time.min) - naive).days // step - 1
+        if gap > 0:
+            begin = naive + dt.timedelta(days=gap * step)
+    if not _can_match(text, begin.date(), stop.date()):
+        return []  # no day the rule allows falls in the dates asked for
+    try:
+        bounded = parsed.replace(dtstart=begin, count=None, until=stop)
+    except (ValueError, OverflowError) as exc:
+        raise _Bad(f"a recurrence rule that cannot be read, {text[:60]!r} (line {number})") from exc
+    days: list[dt.date] = []
+    window = dt.datetime.combine(since, dt.time.min)
+    for made, when in enumerate(bounded, 1):
+        if count is not None and made > count:
+            break
+        if when >= window:
+            days.append(when.date())
+            if len(days) >= MAX_OCCURRENCES:
+                notes.append(
+                    f"line {number}: a meeting repeating more than {MAX_OCCURRENCES} times; "
+                    f"read up to {when.date()}"
+                )
+                break
+    return days
+
+
+_HORIZON = dt.timedelta(days=366 * 40)
+_PER_SET = (
+    "BYHOUR",
+    "BYMINUTE",
+    "BYSECOND",
+    "BYDAY",
+)  # what a day's or week's set is made of  # calendar patterns repeat well within this
+
+
+def _parts(text: str) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for part in text.upper().split(";"):
+        key, _, value = part.partition("=")
+        if key == "BYSETPOS" or key in _PER_SET:
+            found[key] = [0] * len([v for v in value.split(",") if v])
+            if key == "BYSETPOS":
+                try:
+                    found[key] = [int(v) for v in value.split(",") if v]
+                except ValueError:
+                    continue
+            continue
+        if key in {"BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO"}:
+            try:
+                found[key] = [int(v) for v in value.split(",") if v]
+            except ValueError:
+                continue
+    return found
+
+
+def _allowed(day: dt.date, filters: dict[str, list[int]]) -> bool:
+    if "BYMONTH" in filters and day.month not in filters["BYMONTH"]:
+        return False
+    if "BYMONTHDAY" in filters:
+        last = ((day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - day).days
+        if day.day not in filters["BYMONTHDAY"] and -last not in filters["BYMONTHDAY"]:
+            return False
+    if "BYYEARDAY" in filters:
+        yday = day.timetuple().tm_yday
+        days = 366 if day.replace(month=12, day=31).timetuple().tm_yday == 366 else 365
+        if yday not in filters["BYYEARDAY"] and yday - days - 1 not in filters["BYYEARDAY"]:
+            return False
+    return not ("BYWEEKNO" in filters and day.isocalendar()[1] not in filters["BYWEEKNO"])
+
+
+def _can_match(text: str, begin: dt.date, stop: dt.date) -> bool:
+    """Whether a rule whose days are filtered by month, month day, year day or week can meet
+    a day in [begin, stop], and again after it. dateutil looks for the next occurrence until
+    the year 9999 when there is none: a rule no day satisfies would run for minutes."""
+    filters = _parts(text)
+    positions = filters.pop("BYSETPOS", None)
+    sizes = [len(filters.pop(k, [0])) for k in _PER_SET]
+    frequency = re.search(r"FREQ=([A-Z]+)", text.upper())
+    if positions and frequency and frequency.group(1) in _PERIOD:
+        size = sizes[0] * sizes[1] * sizes[2] * (sizes[3] if frequency.group(1) == "WEEKLY" else 1)
+        if all(abs(p) > size or p == 0 for p in positions):
+            return False  # BYSETPOS picks from a set that is never that large
+    if not filters:
+        return True
+    day, end = begin, stop
+    while day <= end and not _allowed(day, filters):
+        day += dt.timedelta(days=1)
+    if day > end:
+        return False
+    day, end = stop + dt.timedelta(days=1), min(stop + _HORIZON, dt.date.max - _HORIZON)
+    while day <= end and not _allowed(day, filters):
+        day += dt.timedelta(days=1)
+    return day <= end
+
+
+@dataclass
+class _Window:
+    since: dt.date
+    until: dt.date
+    before: int = 0
+    after: int = 0
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
+
+    def outside(self, first: dt.date, recurring: bool) -> None:
+        if first < self.since:
+            self.before += 1
+            self.earliest = min(self.earliest or first, first)
+        elif first > self.until and not recurring:
+            self.after += 1
+            self.latest = max(self.latest or first, first)
 
 
 def parse(
     path: Path, *, since: dt.date, until: dt.date, source: str | None = None
 ) -> Iterator[Record]:
-    """Each meeting (each occurrence of a recurring one) in [since, until] as an interaction."""
+    """Each meeting (each occurrence of a recurring one) in [since, until] as an interaction;
+    then how many meetings the dates left out."""
     name = source or path.name
     if path.stat().st_size > MAX_BYTES:
         raise ImportParseError(name, None, "a calendar larger than 200 MB is not read")
-    with decoding.open_text(path, name) as (text, _decoded):
-        content = text.read()
-    try:
-        calendars = icalendar.Calendar.from_ical(content, multiple=True)
-    except (ValueError, KeyError, IndexError, TypeError, RecursionError) as exc:
-        raise ImportParseError(name, None, f"not a readable iCalendar file ({exc})") from exc
-    events: list[Any] = [c for cal in calendars for c in cal.walk("VEVENT")]
-    overrides: dict[tuple[str, dt.date], Any] = {}
-    for event in events:
-        rid = event.get("RECURRENCE-ID")
-        if rid is not None and event.get("UID") is not None:
-            day = _date(rid)
-            if day is not None:
-                overrides[(str(event["UID"]), day)] = event
-    for number, event in enumerate(events, 1):
-        if event.get("RECURRENCE-ID") is not None:
+    found: list[Event] = []
+    for item in events(path, name):
+        if isinstance(item, Event):
+            found.append(item)
+        else:
+            yield item
+    overrides: dict[tuple[str, dt.date], Event] = {}
+    for event in found:
+        if event.first("RECURRENCE-ID") is not None and event.first("UID") is not None:
+            try:
+                when = _when(event, "RECURRENCE-ID")
+            except _Bad:
+                continue
+            if when is not None:
+                overrides[(event.props["UID"][0][1], _day(when))] = event
+    window = _Window(since, until)
+    notes = _Notes()
+    for event in found:
+        if event.first("RECURRENCE-ID") is not None:
             continue  # handled with its master, below
-        uid = str(event.get("UID")) if event.get("UID") is not None else None
-        if not _people(event) and not any(k[0] == uid for k in overrides):
-            yield Skip(name, number, "a meeting without attendees")
-            continue
         try:
-            days = _occurrences(event, since, until)
-        except ValueError as exc:
-            yield BadRow(name, number, str(exc))
-            continue
-        if not days and _date(event.get("DTSTART")) is None:
-            yield BadRow(name, number, "an event without a start (DTSTART)")
-            continue
-        for day in days:
-            actual = overrides.pop((uid, day), event) if uid else event
-            yield _record(actual, day, name, number)
-    for (uid, day), event in overrides.items():
-        moved = _date(event.get("DTSTART")) or day
-        if since <= moved <= until:
-            yield _record(event, moved, name, None)
-        del uid
+            yield from _meetings(event, name, window, overrides, notes)
+        except _Bad as exc:
+            yield BadRow(name, event.line, str(exc))
+    for (_uid, day), event in overrides.items():
+        try:
+            moved = _when(event, "DTSTART")
+        except _Bad:
+            moved = None
+        on = _day(moved) if moved is not None else day
+        if since <= on <= until:
+            yield _record(event, on, name)
+    for note in notes[:50]:
+        yield Notice(name, None, note)
+    if window.before or window.after:
+        yield LeftOut(
+            name, window.before, window.after, window.earliest, window.latest, since, until
+        )
 
 
-def _record(event: Any, day: dt.date, source: str, number: int | None) -> Record:
-    if str(event.get("STATUS", "")).upper() == "CANCELLED":
-        return Skip(source, number, "a cancelled meeting")
-    if str(event.get("TRANSP", "")).upper() == "TRANSPARENT" and not event.get("ATTENDEE"):
-        return Skip(source, number, "free time, not a meeting")
+def _meetings(
+    event: Event,
+    source: str,
+    window: _Window,
+    overrides: dict[tuple[str, dt.date], Event],
+    notes: list[str],
+) -> Iterator[Record]:
+    if "_bad" in event.props:
+        raise _Bad(f"cannot read {event.props['_bad'][0][1]}")
+    uid = event.props["UID"][0][1] if event.first("UID") else None
+    moved = uid is not None and any(key[0] == uid for key in overrides)
+    if not _people(event) and not moved:
+        yield Skip(source, event.line, "a meeting without attendees")
+        return
+    start = _when(event, "DTSTART")
+    if start is None:
+        yield Skip(source, event.line, "a meeting without a start (a reply or a cancellation)")
+        return
+    days = _occurrences(event, start, window.since, window.until, notes)
+    if not days:
+        window.outside(_day(start), event.first("RRULE") is not None)
+    for day in days:
+        actual = overrides.pop((uid, day), event) if uid else event
+        yield _record(actual, day, source)
+
+
+def _record(event: Event, day: dt.date, source: str) -> Record:
+    status = event.first("STATUS")
+    if status is not None and status[1].strip().upper() == "CANCELLED":
+        return Skip(source, event.line, "a cancelled meeting")
+    transp = event.first("TRANSP")
+    if (
+        transp is not None
+        and transp[1].strip().upper() == "TRANSPARENT"
+        and not event.props.get("ATTENDEE")
+    ):
+        return Skip(source, event.line, "free time, not a meeting")
     people = _people(event)
     if not people:
-        return Skip(source, number, "a meeting without attendees")
-    summary = event.get("SUMMARY")
+        return Skip(source, event.line, "a meeting without attendees")
+    summary = event.first("SUMMARY")
+    try:
+        start = _when(event, "DTSTART")
+    except _Bad:
+        start = None
     return InteractionRecord(
         source=source,
-        line=number,
+        line=event.line,
         kind="meeting",
         date=day,
         people=people,
-        note=str(summary).strip() or None if summary is not None else None,
-        minutes=_minutes(event),
+        note=_unescape(summary[1]).strip() or None if summary is not None else None,
+        minutes=_minutes(event, start) if start is not None else None,
         tie_source="calendar",
+    )
+
+
+def _unescape(value: str) -> str:
+    return (
+        value.replace("\\N", "\n")
+        .replace("\\n", "\n")
+        .replace("\\,", ",")
+        .replace("\\;", ";")
+        .replace("\\\\", "\\")
     )

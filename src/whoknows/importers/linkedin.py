@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
-import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
 
+from whoknows.core import identity
 from whoknows.errors import ImportParseError
 from whoknows.importers import decoding
-from whoknows.importers.records import BadRow, PersonRecord, Record
+from whoknows.importers.records import BadRow, Notice, PersonRecord, Record, Skip
 
 REQUIRED = {"First Name", "Last Name"}
 MARKERS = {"URL", "Profile URL", "Connected On"}
 _DATE_FORMATS = ("%d %b %Y", "%d-%b-%y", "%d-%b-%Y", "%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y")
-_PROFILE = re.compile(r"linkedin\.com/(in|pub)/([^/?#\s]+)", re.IGNORECASE)
 
 
 def is_header(row: list[str]) -> bool:
@@ -27,10 +24,7 @@ def is_header(row: list[str]) -> bool:
 
 def normalize_url(url: str) -> str:
     """One form per profile: https://www.linkedin.com/in/<id> (no query, no slash, lower case)."""
-    found = _PROFILE.search(url.strip())
-    if found is None:
-        return url.strip()
-    return f"https://www.linkedin.com/{found.group(1).lower()}/{found.group(2).lower()}"
+    return identity.linkedin_url(url)
 
 
 @functools.lru_cache(maxsize=8192)  # a network has a few thousand distinct days
@@ -46,8 +40,8 @@ def parse_date(value: str) -> dt.date | None:
     raise ValueError(f"date {text!r} is not in a form LinkedIn writes (like 15 Mar 2023)")
 
 
-def rows(text: IO[str], source: str) -> Iterator[Record]:
-    for line, row in decoding.csv_rows(text, source, is_header):
+def rows(lines: Iterable[str], source: str) -> Iterator[Record]:
+    for line, row in decoding.csv_rows(lines, source, is_header):
         if isinstance(row, str):
             yield BadRow(source, line, row)
             continue
@@ -55,14 +49,14 @@ def rows(text: IO[str], source: str) -> Iterator[Record]:
         url = (row.get("URL") or row.get("Profile URL") or "").strip()
         email = (row.get("Email Address") or "").strip()
         if not name:
-            # LinkedIn leaves names out for members who hid them; nothing to match on then
-            yield BadRow(source, line, "a connection without a name")
+            # LinkedIn leaves names out for members who hid them: nothing to match on
+            yield Skip(source, line, "a connection whose name LinkedIn hides")
             continue
         try:
             met = parse_date(row.get("Connected On") or "")
-        except ValueError as exc:
-            yield BadRow(source, line, str(exc))
-            continue
+        except ValueError as exc:  # an optional field: the person is kept, the date left out
+            yield Notice(source, line, f"{exc}; left out")
+            met = None
         yield PersonRecord(
             source=source,
             line=line,
@@ -77,8 +71,9 @@ def rows(text: IO[str], source: str) -> Iterator[Record]:
 
 def parse(path: Path, source: str | None = None) -> Iterator[Record]:
     name = source or path.name
-    with decoding.open_text(path, name) as (text, _decoded):
-        yield from rows(text, name)
+    with decoding.open_lines(path, name) as (lines, decoder):
+        yield from rows(lines, name)
+    yield from decoder.notices()
 
 
 def parse_zip(path: Path, source: str | None = None) -> Iterator[Record]:
@@ -93,16 +88,16 @@ def parse_zip(path: Path, source: str | None = None) -> Iterator[Record]:
         if not members:
             raise ImportParseError(name, None, "this .zip has no Connections.csv (LinkedIn export)")
         member = f"{name}/{members[0]}"
+        decoder = decoding.Decoder(member)
         try:
             with archive.open(members[0]) as first:
-                head = first.read(4)
+                announced = decoding.sniff(first.read(4))
             data = archive.open(members[0])
         except (zipfile.BadZipFile, RuntimeError, OSError) as exc:
             raise ImportParseError(member, None, f"cannot read it ({exc})") from exc
         with data:
-            encoding = decoding.sniff(head) or "utf-8-sig"
-            text = io.TextIOWrapper(data, encoding=encoding, newline="")
             try:
-                yield from rows(text, member)
+                yield from rows(decoding.lines_of(data, announced, decoder), member)
             except (UnicodeDecodeError, zipfile.BadZipFile, EOFError) as exc:
                 raise ImportParseError(member, None, f"cannot read it ({exc})") from exc
+        yield from decoder.notices()

@@ -1,18 +1,30 @@
-"""mbox and Maildir → interaction records from headers only (bodies are never read out)."""
+"""mbox and Maildir → interaction records from headers only (bodies are never read out).
+
+An mbox is split here, line by line, so any line ending works (\\n, \\r\\n, an old Mac's
+lone \\r) and a message is named by the line its "From " separator is on. Only each
+message's headers are parsed; one unreadable message is one bad record.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import email.errors
 import email.header
+import email.parser
+import email.policy
 import email.utils
 import mailbox
+import re
 from collections.abc import Iterator
 from email.message import Message
 from pathlib import Path
 
 from whoknows.errors import ImportParseError
+from whoknows.importers import decoding
 from whoknows.importers.records import BadRow, Contact, InteractionRecord, Record, Skip
 
 MAX_PEOPLE = 50  # more addresses than this is a distribution, not a conversation
+MAX_HEADER = 1024 * 1024  # headers longer than this are not a message's
 _ROBOTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")
 _AUTO_SUBJECTS = (
     "auto:",
@@ -24,6 +36,9 @@ _AUTO_SUBJECTS = (
     "mail delivery failed",
     "returned mail",
 )
+_AT = re.compile(r"\b([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)\b")  # list archives: "john at example.com"
+_SEPARATOR_DATE = ("%a %b %d %H:%M:%S %Y", "%a %b %d %H:%M %Y", "%a %b %d %H:%M:%S %z %Y")
+_HEADERS = email.parser.BytesHeaderParser(policy=email.policy.compat32)
 
 
 def decode_name(value: str) -> str:
@@ -53,8 +68,8 @@ def left_out(message: Message) -> str | None:
         return "an auto-reply"
     if message.get_content_type() == "multipart/report":
         return "a bounce or delivery report"
-    sender = email.utils.parseaddr(_header(message, "From"))[1].lower()
-    if sender.split("@")[0] in _ROBOTS or not sender:
+    sender = _addresses(message, "From")
+    if not sender or sender[0][1].split("@")[0].lower() in _ROBOTS:
         return "mail from a robot or without a sender"
     subject = decode_name(_header(message, "Subject")).lower()
     if subject.startswith(_AUTO_SUBJECTS):
@@ -62,21 +77,44 @@ def left_out(message: Message) -> str | None:
     return None
 
 
-def to_record(message: Message, source: str, number: int) -> Record:
+def _addresses(message: Message, *names: str) -> list[tuple[str, str]]:
+    values = [str(v) for name in names for v in message.get_all(name, [])]
+    # a mailing-list archive writes "john at example.com (John)": read it as an address
+    values = [v if "@" in v else _AT.sub(r"\1@\2", v) for v in values]
+    return [
+        (display, address.strip())
+        for display, address in email.utils.getaddresses(values)
+        if "@" in address
+    ]
+
+
+def _separator_date(separator: str) -> dt.date | None:
+    """The date on an mbox "From sender date" line (asctime, sometimes with a zone)."""
+    parts = separator.split()
+    for size in (5, 6, 4):
+        text = " ".join(parts[2 : 2 + size])
+        for form in _SEPARATOR_DATE:
+            try:
+                return dt.datetime.strptime(text, form).date()
+            except ValueError:
+                continue
+    return None
+
+
+def to_record(message: Message, source: str, number: int, separator: str = "") -> Record:
     reason = left_out(message)
     if reason is not None:
         return Skip(source, number, reason)
     raw_date = _header(message, "Date")
     try:
-        when = email.utils.parsedate_to_datetime(raw_date)
-    except (TypeError, ValueError, IndexError):
-        return BadRow(source, number, f"no readable Date header ({raw_date[:40]!r})")
+        when = email.utils.parsedate_to_datetime(raw_date).date()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        fallback = _separator_date(separator)
+        if fallback is None:
+            return BadRow(source, number, f"no readable Date header ({raw_date[:40]!r})")
+        when = fallback
     people: dict[str, Contact] = {}
-    fields = [message.get_all(h, []) for h in ("From", "To", "Cc")]
-    for name, address in email.utils.getaddresses([str(v) for f in fields for v in f]):
-        address = address.strip()
-        if "@" not in address:
-            continue
+    for name, address in _addresses(message, "From", "To", "Cc"):
         key = address.lower()
         if key not in people:
             people[key] = Contact(address, decode_name(name) or None)
@@ -88,33 +126,75 @@ def to_record(message: Message, source: str, number: int) -> Record:
         source=source,
         line=number,
         kind="email",
-        date=when.date(),
+        date=when,
         people=tuple(people.values()),
         note=None,  # metadata only: the subject and body stay in the mailbox
         tie_source="email",
     )
 
 
-def parse(path: Path, source: str | None = None) -> Iterator[Record]:
-    """Each message of an mbox file or a Maildir folder, numbered from 1."""
-    name = source or path.name
-    box: mailbox.Mailbox[mailbox.Message]
+def _read(headers: bytes, source: str, number: int, separator: str) -> Record:
+    if b"\x00" in headers:
+        return BadRow(source, number, "a NUL byte in its headers: not a readable message")
     try:
-        box = (
-            mailbox.Maildir(path, create=False)
-            if path.is_dir()
-            else mailbox.mbox(path, create=False)
-        )
-        keys = box.keys()
+        message = _HEADERS.parsebytes(headers)
+    except (ValueError, TypeError, LookupError, email.errors.MessageError) as exc:
+        return BadRow(source, number, f"unreadable headers ({exc})")
+    try:
+        return to_record(message, source, number, separator)
+    except (ValueError, TypeError, LookupError, email.errors.MessageError) as exc:
+        return BadRow(source, number, f"unreadable headers ({exc})")
+
+
+def _mbox(path: Path, source: str) -> Iterator[Record]:
+    """Messages start at lines beginning "From "; only the headers above the first blank
+    line of each are kept in memory."""
+    headers = bytearray()
+    separator = ""
+    start = 0
+    in_headers = False
+    with path.open("rb") as raw:
+        for number, line in enumerate(decoding.byte_lines(raw, source), 1):
+            if line.startswith(b"From "):
+                if start:
+                    yield _read(bytes(headers), source, start, separator)
+                headers.clear()
+                separator = line.decode("latin-1").strip()
+                start, in_headers = number, True
+                continue
+            if not in_headers:
+                continue
+            if not line.strip(b"\r\n"):
+                in_headers = False
+                continue
+            if len(headers) < MAX_HEADER:
+                headers += line.rstrip(b"\r\n") + b"\n"
+    if start:
+        yield _read(bytes(headers), source, start, separator)
+    elif path.stat().st_size:
+        raise ImportParseError(source, None, "no message in this mailbox (no 'From ' line)")
+
+
+def _maildir(path: Path, source: str) -> Iterator[Record]:
+    try:
+        box = mailbox.Maildir(path, create=False)
+        keys = sorted(box.keys())
     except (OSError, mailbox.Error) as exc:
-        raise ImportParseError(name, None, f"not a readable mailbox ({exc})") from exc
+        raise ImportParseError(source, None, f"not a readable mailbox ({exc})") from exc
     try:
         for number, key in enumerate(keys, 1):
             try:
-                message = box.get_message(key)
-            except (OSError, mailbox.Error, ValueError, UnicodeError) as exc:
-                yield BadRow(name, number, f"unreadable message ({exc})")
+                data = box.get_bytes(key)
+            except (OSError, mailbox.Error, ValueError) as exc:
+                yield BadRow(source, number, f"unreadable message ({exc})")
                 continue
-            yield to_record(message, name, number)
+            head, _, _body = data.replace(b"\r\n", b"\n").partition(b"\n\n")
+            yield _read(head[:MAX_HEADER], source, number, "")
     finally:
         box.close()
+
+
+def parse(path: Path, source: str | None = None) -> Iterator[Record]:
+    """Each message of an mbox file (named by its line) or a Maildir folder (by number)."""
+    name = source or path.name
+    return _maildir(path, name) if path.is_dir() else _mbox(path, name)

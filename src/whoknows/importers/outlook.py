@@ -6,9 +6,8 @@ Spanish, Dutch) and the three English layouts all land on the same fields.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
 
 from whoknows.importers import decoding
 from whoknows.importers.records import BadRow, PersonRecord, Record, Skip
@@ -101,12 +100,13 @@ def to_record(row: dict[str, str], source: str, line: int) -> PersonRecord | Ski
     )
 
 
-def rows(text: IO[str], source: str) -> Iterator[Record]:
-    for line, row in decoding.csv_rows(text, source, is_header):
+def rows(lines: Iterable[str], source: str) -> Iterator[Record]:
+    for line, row in decoding.csv_rows(lines, source, is_header):
         yield BadRow(source, line, row) if isinstance(row, str) else to_record(row, source, line)
 
 
 def parse(path: Path, source: str | None = None) -> Iterator[Record]:
     name = source or path.name
-    with decoding.open_text(path, name) as (text, _decoded):
-        yield from rows(text, name)
+    with decoding.open_lines(path, name) as (lines, decoder):
+        yield from rows(lines, name)
+    yield from decoder.notices()

@@ -35,10 +35,20 @@ class PersonRecord:
     tags: tuple[str, ...] = ()
     met_on: dt.date | None = None
     birthday: str | None = None  # ISO date, or --MM-DD when the year is unknown
-    related: tuple[str, ...] = ()  # names of people they know (vCard RELATED, X-ABRELATEDNAMES)
-    referred_by: str | None = None
+    referred_by: str | None = None  # the name of whoever referred them (Outlook)
     is_org: bool = False
-    extra: tuple[tuple[str, str], ...] = field(default=())  # unknown X- properties
+    extra: tuple[tuple[str, str], ...] = field(default=())  # unknown and related-name properties
+    uid: str | None = None  # the card's UID, unique within its address book
+    scope: str | None = None  # that address book (what the UID is unique in)
+    agents: tuple[PersonRecord, ...] = ()  # people the card names in full (vCard AGENT): ties
+    # whoknows's own fields, when a file carries them (its own vCard and CSV exports)
+    industry: str | None = None
+    serves: str | None = None
+    asks: str | None = None
+    offers: str | None = None
+    stage: str | None = None
+    trust: int | None = None
+    met_where: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,4 +83,40 @@ class Skip:
     reason: str
 
 
-Record = PersonRecord | InteractionRecord | BadRow | Skip
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should hear about a record that was kept (a field left out …)."""
+
+    source: str
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Meetings a calendar holds outside the dates asked for: how many, and how far."""
+
+    source: str
+    before: int
+    after: int
+    earliest: dt.date | None
+    latest: dt.date | None
+    since: dt.date
+    until: dt.date
+
+    def sentences(self) -> list[str]:
+        said = []
+        if self.before and self.earliest:
+            said.append(
+                f"{self.before} meeting{'s' * (self.before != 1)} before {self.since} left out: "
+                f"add --since {self.earliest}, or --since all"
+            )
+        if self.after and self.latest:
+            said.append(
+                f"{self.after} meeting{'s' * (self.after != 1)} after {self.until} left out: "
+                f"add --until {self.latest}"
+            )
+        return said
+
+
+Record = PersonRecord | InteractionRecord | BadRow | Skip | Notice | LeftOut

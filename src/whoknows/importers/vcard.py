@@ -1,4 +1,10 @@
-"""vCard 2.1, 3.0 and 4.0 → person and organization records (streamed, card by card)."""
+"""vCard 2.1, 3.0 and 4.0 → person and organization records (streamed, card by card).
+
+Lines are unfolded as bytes and only then decoded, one logical line at a time, so a fold
+that splits a UTF-8 character, or one line in another encoding, garbles nothing else.
+A card with a NUL byte or a line that can't be read is one bad record; the file's other
+cards are kept.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,19 @@ MAX_DEPTH = 4  # nested AGENT cards deeper than this are refused, not followed
 MAX_CARD_LINES = 200_000  # a card that never ends is an error, not a hang
 # Labels phones and Google put on every contact: they are not the user's tags.
 SYSTEM_LABELS = {"my contacts", "mycontacts", "* mycontacts", "starred in android", "starred"}
+RELATED = ("RELATED", "X-ABRELATEDNAMES", "X-SPOUSE", "X-MS-MANAGER", "X-ASSISTANT", "X-MANAGER")
+# whoknows's own fields, written by its export so that a re-import loses nothing
+OWN = {
+    "X-WHOKNOWS-INDUSTRY": "industry",
+    "X-WHOKNOWS-SERVES": "serves",
+    "X-WHOKNOWS-ASKS": "asks",
+    "X-WHOKNOWS-OFFERS": "offers",
+    "X-WHOKNOWS-STAGE": "stage",
+    "X-WHOKNOWS-TRUST": "trust",
+    "X-WHOKNOWS-MET-WHERE": "met_where",
+    "X-WHOKNOWS-MET-ON": "met_on",
+}
+_CHARSET = re.compile(rb"CHARSET=\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 
 
 @dataclass
@@ -31,22 +50,54 @@ class Card:
     line: int
     props: list[Prop] = field(default_factory=list)
     agents: list[Card] = field(default_factory=list)
+    bad: str | None = None  # why the card can't be read, when it can't
 
 
-def _physical_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+def _physical(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
     for number, raw in enumerate(lines, 1):
-        yield number, raw.rstrip("\r\n")
+        yield number, raw.rstrip(b"\r\n")
 
 
-def _split_prop(text: str) -> tuple[str, str] | None:
-    """Split 'NAME;PARAMS:value' at the first colon outside double quotes."""
+def _split(data: bytes) -> tuple[bytes, bytes] | None:
+    """Split b'NAME;PARAMS:value' at the first colon outside double quotes."""
     quoted = False
-    for index, char in enumerate(text):
-        if char == '"':
+    for index, byte in enumerate(data):
+        if byte == 0x22:
             quoted = not quoted
-        elif char == ":" and not quoted:
-            return text[:index], text[index + 1 :]
+        elif byte == 0x3A and not quoted:
+            return data[:index], data[index + 1 :]
     return None
+
+
+def _logical(lines: Iterable[tuple[int, bytes]]) -> Iterator[tuple[int, bytes]]:
+    """Unfold: indented continuations, and quoted-printable soft line breaks (not indented)."""
+    pending: bytes | None = None
+    start = 0
+    qp = binary = False
+    for number, data in lines:
+        if pending is not None and qp and pending.endswith(b"="):
+            tail = data.lstrip() if data[:1] in (b" ", b"\t") else data
+            pending = pending[:-1] + tail
+            continue
+        if pending is not None and data[:1] in (b" ", b"\t"):
+            pending += data[1:]
+            continue
+        if pending is not None and binary and data and _split(data) is None:
+            pending += data  # vCard 2.1 base64 lines without indentation
+            continue
+        if not data.strip():
+            if pending is not None:
+                yield start, pending
+                pending = None
+            continue
+        if pending is not None:
+            yield start, pending
+        pending, start = data, number
+        head = data.split(b":", 1)[0].upper()
+        qp = b"QUOTED-PRINTABLE" in head
+        binary = b"BASE64" in head or b"ENCODING=B" in head
+    if pending is not None:
+        yield start, pending
 
 
 def _params(parts: list[str]) -> dict[str, list[str]]:
@@ -67,71 +118,42 @@ def _params(parts: list[str]) -> dict[str, list[str]]:
     return params
 
 
-def _logical(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    """Unfold: indented continuations, and quoted-printable soft line breaks (not indented)."""
-    pending: str | None = None
-    start = 0
-    qp = False
-    binary = False
-    for number, text in _physical_lines(lines):
-        if pending is not None and qp and pending.endswith("="):
-            pending = pending[:-1] + text.lstrip() if text[:1] in " \t" else pending[:-1] + text
-            continue
-        if pending is not None and text[:1] in (" ", "\t"):
-            pending += text[1:]
-            continue
-        if pending is not None and binary and text and _split_prop(text) is None:
-            pending += text  # vCard 2.1 base64 lines without indentation
-            continue
-        if not text.strip():
-            if pending is not None:
-                yield start, pending
-                pending = None
-            continue
-        if pending is not None:
-            yield start, pending
-        pending, start = text, number
-        head = text.split(":", 1)[0].upper()
-        qp = "QUOTED-PRINTABLE" in head
-        binary = "BASE64" in head or "ENCODING=B" in head
-    if pending is not None:
-        yield start, pending
-
-
-def _prop(number: int, text: str) -> Prop | None:
-    split = _split_prop(text)
+def _prop(number: int, data: bytes, decoder: decoding.Decoder) -> Prop | None:
+    split = _split(data)
     if split is None:
         return None
-    head, value = split
+    head_bytes, raw = split
+    head = decoder.text(head_bytes, number)
     pieces = re.split(r';(?=(?:[^"]*"[^"]*")*[^"]*$)', head)
-    group, _, name = pieces[0].rpartition(".")
+    group, _, name = pieces[0].strip().rpartition(".")
     params = _params(pieces[1:])
-    encoding = {e.upper() for e in params.get("ENCODING", [])}
-    if "QUOTED-PRINTABLE" in encoding:
-        charsets = params.get("CHARSET") or []
-        charset = charsets[0] if charsets else None
-        value = decoding.decode_bytes(
-            quopri.decodestring(value.encode("latin-1", "replace")), charset
-        )
-    return Prop(group or None, name.upper(), params, value, number)
+    charsets = params.get("CHARSET") or []
+    charset = charsets[0] if charsets else None
+    if "QUOTED-PRINTABLE" in {e.upper() for e in params.get("ENCODING", [])}:
+        raw = quopri.decodestring(raw)
+    return Prop(group or None, name.upper(), params, decoder.text(raw, number, charset), number)
 
 
-def cards(lines: Iterable[str], source: str) -> Iterator[Card | BadRow]:
+def cards(
+    lines: Iterable[bytes], source: str, decoder: decoding.Decoder
+) -> Iterator[Card | BadRow]:
     """The cards of a file, with nested (AGENT) cards attached to their parent."""
     stack: list[Card] = []
     count = 0
-    for number, text in _logical(lines):
-        prop = _prop(number, text)
+    for number, data in _logical(_physical(lines)):
+        prop = _prop(number, data, decoder)
         if prop is None:
             if stack:
                 continue  # a stray line inside a card: ignored, like other readers do
-            yield BadRow(source, number, f"not a vCard line: {text[:40]!r}")
+            yield BadRow(source, number, f"not a vCard line: {data[:40]!r}")
+            continue
+        if b"\x00" in data and stack:
+            stack[-1].bad = stack[-1].bad or f"a NUL byte in its {prop.name} (line {number})"
             continue
         if prop.name == "BEGIN" and prop.value.strip().upper() == "VCARD":
             if len(stack) >= MAX_DEPTH:
-                raise_depth = BadRow(source, number, "vCards nested too deeply")
                 stack.clear()
-                yield raise_depth
+                yield BadRow(source, number, "vCards nested too deeply")
                 continue
             card = Card(number)
             if stack:
@@ -157,8 +179,8 @@ def cards(lines: Iterable[str], source: str) -> Iterator[Card | BadRow]:
             continue
         if prop.name == "AGENT" and prop.value.upper().startswith("BEGIN:VCARD"):
             # vCard 3.0 inlines the agent card as an escaped text value
-            inner = unescape(prop.value).splitlines()
-            for nested in cards(inner, source):
+            inner = [line.encode("utf-8") for line in unescape(prop.value).splitlines()]
+            for nested in cards(inner, source, decoder):
                 if isinstance(nested, Card):
                     stack[-1].agents.append(nested)
             continue
@@ -203,52 +225,77 @@ def _types(prop: Prop) -> set[str]:
     return {t.upper() for v in prop.params.get("TYPE", []) for t in v.split(",")}
 
 
-def to_record(card: Card, source: str) -> PersonRecord | Skip:
-    """One card as a plain record."""
+def _own(values: dict[str, str]) -> dict[str, object]:
+    """whoknows's X-WHOKNOWS-* fields, typed; a value that doesn't read is left out."""
+    import datetime as dt
+
+    found: dict[str, object] = {}
+    for key, text in values.items():
+        field_name = OWN[key]
+        if field_name == "trust":
+            found[field_name] = int(text) if text.isdigit() and 1 <= int(text) <= 5 else None
+        elif field_name == "met_on":
+            try:
+                found[field_name] = dt.date.fromisoformat(text)
+            except ValueError:
+                found[field_name] = None
+        else:
+            found[field_name] = text or None
+    return found
+
+
+def to_record(card: Card | BadRow, source: str) -> PersonRecord | Skip | BadRow:
+    """One card as a plain record (its AGENT cards ride along as agents)."""
+    if isinstance(card, BadRow):
+        return card
+    if card.bad:
+        return BadRow(source, card.line, f"a card that can't be read: {card.bad}")
     first: dict[str, Prop] = {}
     emails: list[str] = []
     phones: list[str] = []
     links: list[tuple[str, str]] = []
     tags: list[str] = []
-    related: list[str] = []
     extra: list[tuple[str, str]] = []
+    own: dict[str, str] = {}
     labels = {p.group: unescape(p.value) for p in card.props if p.name == "X-ABLABEL" and p.group}
     for prop in card.props:
         first.setdefault(prop.name, prop)
         value = prop.value.strip()
         if prop.name == "EMAIL" and value:
-            emails.append(unescape(value).removeprefix("mailto:"))
+            emails.append(unescape(value).removeprefix("mailto:").removeprefix("MAILTO:"))
         elif prop.name == "TEL" and value:
             phones.append(unescape(value).removeprefix("tel:"))
         elif prop.name in {"URL", "X-SOCIALPROFILE"} and value:
             url = unescape(value)
             label = labels.get(prop.group, "").lower() if prop.group else ""
-            link_kind = "linkedin" if "linkedin" in url.lower() or "linkedin" in label else "web"
-            links.append((link_kind, url))
+            kinds = _types(prop)
+            linked = "linkedin" in url.lower() or "linkedin" in label or "LINKEDIN" in kinds
+            links.append(("linkedin" if linked else "web", url))
         elif prop.name == "CATEGORIES":
             tags.extend(t.strip() for t in split_escaped(value, ",") if t.strip())
-        elif prop.name in {"RELATED", "X-ABRELATEDNAMES", "X-SPOUSE", "X-MS-MANAGER"} and value:
-            text = unescape(value)
-            if not text.lower().startswith(("urn:", "http:", "https:", "mailto:", "uid:")):
-                related.append(text)
-        elif prop.name.startswith("X-") and prop.name not in {"X-ABLABEL"}:
+        elif prop.name in OWN:
+            own[prop.name] = unescape(value).strip()
+        elif prop.name in RELATED and value:
+            extra.append((prop.name, unescape(value)[:1000]))  # a name, kept: not a contact
+        elif prop.name.startswith("X-") and prop.name != "X-ABLABEL":
             extra.append((prop.name, value[:1000]))
-    for agent in card.agents:
-        agent_record = to_record(agent, source)
-        if isinstance(agent_record, PersonRecord):
-            related.append(agent_record.name)
-    kind = first.get("KIND") or first.get("X-ADDRESSBOOKSERVER-KIND")
-    show_as = first.get("X-ABSHOWAS")
-    is_org = bool(
-        (kind and kind.value.strip().lower() == "org")
-        or (show_as and show_as.value.strip().upper() == "COMPANY")
+    agents = tuple(
+        r for r in (to_record(a, source) for a in card.agents) if isinstance(r, PersonRecord)
     )
+    kind = first.get("KIND") or first.get("X-ADDRESSBOOKSERVER-KIND")
+    kind_value = kind.value.strip().lower() if kind else ""
+    if kind_value in {"group", "location"}:
+        return Skip(source, card.line, f"a {kind_value} card, not a person")
+    show_as = first.get("X-ABSHOWAS")
     org = split_escaped(first["ORG"].value, ";")[0].strip() if "ORG" in first else ""
     name = unescape(first["FN"].value).strip() if "FN" in first else ""
     if not name and "N" in first:
         parts = [p.strip() for p in split_escaped(first["N"].value, ";")]
         parts += [""] * (5 - len(parts))
         name = " ".join(p for p in (parts[3], parts[1], parts[2], parts[0], parts[4]) if p)
+    is_org = kind_value == "org" or bool(show_as and show_as.value.strip().upper() == "COMPANY")
+    if not name and org and not emails:
+        is_org = True  # a company-only card
     if is_org:
         name = org or name
     if not name:
@@ -260,6 +307,9 @@ def to_record(card: Card, source: str) -> PersonRecord | Skip:
         adr = split_escaped(first["ADR"].value, ";")
         city = adr[3].strip() or None if len(adr) > 3 else None
     bday = unescape(first["BDAY"].value).strip() if "BDAY" in first else None
+    prodid = unescape(first["PRODID"].value).strip() if "PRODID" in first else ""
+    uid = unescape(first["UID"].value).strip() if "UID" in first else ""
+    fields = _own(own)
     return PersonRecord(
         source=source,
         line=card.line,
@@ -273,20 +323,46 @@ def to_record(card: Card, source: str) -> PersonRecord | Skip:
         notes=unescape(first["NOTE"].value).strip() or None if "NOTE" in first else None,
         tags=tuple(t for t in dict.fromkeys(tags) if t.casefold() not in SYSTEM_LABELS),
         birthday=bday or None,
-        related=tuple(dict.fromkeys(related)),
         is_org=is_org,
         extra=tuple(extra),
+        uid=uid or None,
+        scope=f"vcard:{prodid}",
+        agents=agents,
+        industry=fields.get("industry"),  # type: ignore[arg-type]
+        serves=fields.get("serves"),  # type: ignore[arg-type]
+        asks=fields.get("asks"),  # type: ignore[arg-type]
+        offers=fields.get("offers"),  # type: ignore[arg-type]
+        stage=fields.get("stage"),  # type: ignore[arg-type]
+        trust=fields.get("trust"),  # type: ignore[arg-type]
+        met_where=fields.get("met_where"),  # type: ignore[arg-type]
+        met_on=fields.get("met_on"),  # type: ignore[arg-type]
     )
 
 
+def _declared(path: Path) -> str | None:
+    """A charset the file declares somewhere (not UTF-8): the likely one where none is said."""
+    with path.open("rb") as raw:
+        head = raw.read(4 * 1024 * 1024)
+    for found in _CHARSET.findall(head):
+        name = str(found.decode("ascii", "replace")).lower()
+        if name.replace("-", "") not in {"utf8", "usascii", "ascii"}:
+            return name
+    return None
+
+
 def parse(path: Path, source: str | None = None) -> Iterator[Record]:
-    """Every card of PATH as a record (nested agents too), bad cards as BadRow."""
+    """Every card of PATH as a record, bad cards as BadRow (the others are kept)."""
     name = source or path.name
-    with decoding.open_text(path, name) as (text, _decoded):
-        for card in cards(text, name):
-            if isinstance(card, BadRow):
-                yield card
-                continue
+    announced, decoder = decoding.prepare(path, name)
+    if decoder.other is None:
+        decoder.other = _declared(path)
+    with path.open("rb") as raw:
+        if announced:  # UTF-16: decode the whole stream, then read it as UTF-8 lines
+            lines: Iterable[bytes] = (
+                line.encode("utf-8") for line in decoding.lines_of(raw, announced, decoder)
+            )
+        else:
+            lines = decoding.byte_lines(raw, name)
+        for card in cards(lines, name, decoder):
             yield to_record(card, name)
-            for agent in card.agents:
-                yield to_record(agent, name)
+    yield from decoder.notices()

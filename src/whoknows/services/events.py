@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from sqlalchemy import select
@@ -12,14 +12,12 @@ from sqlalchemy.orm import Session
 
 from whoknows.core import models
 from whoknows.core.capture import CapturedPerson, parse_capture
-from whoknows.errors import Ambiguous, NotFound, UserError
+from whoknows.errors import NotFound, UserError
 from whoknows.services import refs, validate, views
+from whoknows.services.arrivals import Arrival, arrive, ask, create, fill_in
 from whoknows.services.network import record_interaction
-from whoknows.services.people import PersonInput, create_person, update_person
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
-
-MAX_CHOICES = 50  # people of one name offered to choose from
 
 
 def add_event(
@@ -44,6 +42,8 @@ class MetResult:
     event: models.Event
     people: list[models.Person]
     created: list[int]
+    # people a capture was taken to be, with why ("they share the email …")
+    recognized: list[tuple[int, str]] = field(default_factory=list)
 
 
 NEW: Final = "new"  # the choice "someone new", whoever else has that name
@@ -56,6 +56,7 @@ def met(
     captures: Sequence[str | CapturedPerson],
     *,
     giver: bool = False,
+    new: bool = False,
     choice: Choice | None = None,
     confirm: bool = False,
 ) -> MetResult:
@@ -63,10 +64,11 @@ def met(
 
     Each capture is a reference to someone known (id, email, name), a capture line
     "Name <email> @Org / Role", or the same parts already apart (a form's fields, which may
-    hold any character). With CONFIRM, a name that someone known
-    already has is never attached by itself: Ambiguous lists them (`.choices`) and the caller
-    answers with CHOICE, a person's id ("this one": attached, and what was typed fills in) or
-    NEW ("someone new"). CHOICE takes one capture.
+    hold any character). The identity engine says whether that is someone known
+    (services.arrivals): a likely person is offered as a choice (Ambiguous, `.choices`),
+    unless NEW says they are all new. With CONFIRM (the web's form), a name someone known
+    has is never taken by itself: the caller answers with CHOICE, a person's id ("this one":
+    attached, and what was typed fills in) or NEW ("someone new"), for one capture.
     """
     if not captures:
         raise UserError("whom did you meet?", hint='whoknows event met EVENT "Name <email> @Org"')
@@ -76,123 +78,73 @@ def met(
         event = refs.event(session, store.owner_id, event_ref)
         people: list[s.Person] = []
         created: list[int] = []
+        recognized: list[tuple[int, str]] = []
         for given in captures:
             captured = parse_capture(given) if isinstance(given, str) else given
             text = given if isinstance(given, str) else captured.name
             if choice is not None:
-                person, is_new = _chosen(session, store, captured, text, choice)
+                arrival = _chosen(session, store, captured, text, choice)
             else:
-                person, is_new = _find_or_create(session, store, captured, text, confirm=confirm)
-            if is_new:
-                created.append(person.id)
-            people.append(person)
+                arrival = _arrival(session, store, captured, text, new=new, confirm=confirm)
+            if arrival.created:
+                created.append(arrival.person.id)
+            elif arrival.reason:
+                recognized.append((arrival.person.id, arrival.reason))
+            people.append(arrival.person)
         for person in dict.fromkeys(people):
             _attend(session, store, event, person, giver=giver)
         session.flush()
         return MetResult(
-            _event_model(session, event), [views.person(p) for p in dict.fromkeys(people)], created
+            _event_model(session, event),
+            [views.person(p) for p in dict.fromkeys(people)],
+            created,
+            recognized,
         )
 
 
 def _chosen(
     session: Session, store: Store, captured: CapturedPerson, text: str, choice: Choice
-) -> tuple[s.Person, bool]:
+) -> Arrival:
     """The person the user picked among the candidates, or someone new."""
     if choice == NEW:
         if not captured.name:
             raise UserError(f"{text!r} gives no name", hint="type their name")
-        return _create(session, store, captured), True
+        return Arrival(create(session, store, captured), True)
     person = refs.person(session, store.owner_id, f"#{choice}")
-    _fill_in(session, store, person, captured)
-    return person, False
+    fill_in(session, store, person, captured)
+    return Arrival(person, False)
 
 
-def _create(session: Session, store: Store, captured: CapturedPerson) -> s.Person:
-    return create_person(
-        session,
-        store,
-        PersonInput(
-            name=captured.name,
-            emails=[captured.email] if captured.email else [],
-            organization=captured.organization,
-            role=captured.role,
-        ),
-    )
-
-
-def _confirm(captured: CapturedPerson, same_name: Sequence[s.Person]) -> Ambiguous:
-    """The question to ask before attaching CAPTURED to someone who has the same name."""
-    many = len(same_name) > 1
-    return Ambiguous(
-        "person",
-        captured.name,
-        [f"#{p.id} {p.name}" for p in same_name],
-        choices=[refs.candidate(p) for p in same_name],
-        message=(
-            f"{len(same_name)} people you know are called {captured.name}"
-            if many
-            else f"you already know someone called {captured.name}"
-        ),
-        hint="choose who you met, or add them as someone new",
-    )
-
-
-def _find_or_create(
-    session: Session, store: Store, captured: CapturedPerson, text: str, *, confirm: bool
-) -> tuple[s.Person, bool]:
-    if captured.email:
-        address = validate.email(captured.email)
-        try:
-            found = refs.person(session, store.owner_id, address)
-        except NotFound:
-            found = None
-        if found is not None:
-            _fill_in(session, store, found, captured)
-            return found, False
-    elif captured.name and captured.organization is None and captured.role is None:
-        # A plain reference ("Dana", "#12") may name someone already known.
+def _arrival(
+    session: Session,
+    store: Store,
+    captured: CapturedPerson,
+    text: str,
+    *,
+    new: bool,
+    confirm: bool,
+) -> Arrival:
+    plain = captured.name and not (captured.email or captured.organization or captured.role)
+    if plain and not new:
+        # a plain reference ("Dana", "#12", "me") names someone already known
         try:
             found = refs.person(session, store.owner_id, text)
         except NotFound:
             found = None
         if found is not None:
-            if confirm and not text.strip().startswith("#") and text.strip().casefold() != "me":
-                raise _confirm(captured, [found])
-            return found, False
-    if not captured.name:
-        raise UserError(f"{text!r} gives no name", hint='write it as "Name <email> @Org / Role"')
-    key = refs.name_key(captured.name)
-    same_name = session.scalars(
-        select(s.Person)
-        .where(s.Person.owner_id == store.owner_id, s.Person.name_key == key)
-        .order_by(s.Person.id)
-        .limit(MAX_CHOICES + 1)
-    ).all()
-    if confirm and same_name:
-        raise _confirm(captured, same_name)
-    if len(same_name) == 1 and not captured.email:
-        _fill_in(session, store, same_name[0], captured)
-        return same_name[0], False
-    if len(same_name) > 1 and not captured.email:
-        raise Ambiguous(
-            "person",
-            captured.name,
-            [f"#{p.id} {p.name}" for p in same_name],
-            choices=[refs.candidate(p) for p in same_name],
-        )
-    return _create(session, store, captured), True
-
-
-def _fill_in(session: Session, store: Store, person: s.Person, captured: CapturedPerson) -> None:
-    """What the capture adds to someone known: organization and role when they had none."""
-    from whoknows.services.organizations import get_or_create_org
-
-    if captured.organization and person.organization is None:
-        person.organization = get_or_create_org(session, store, captured.organization)
-    if captured.role and not person.role:
-        person.role = validate.line(captured.role, "role")
-    if captured.email:
-        update_person(session, store, person, PersonInput(emails=[captured.email]))
+            by_name = not text.strip().startswith("#") and text.strip().casefold() != "me"
+            if confirm and by_name:
+                raise ask(captured.name, [refs.candidate(found)])
+            return Arrival(found, False)
+    if not captured.name and captured.email:
+        try:
+            found = refs.person(session, store.owner_id, captured.email)
+        except NotFound:
+            found = None
+        if found is not None:
+            fill_in(session, store, found, captured)
+            return Arrival(found, False)
+    return arrive(session, store, captured, text, new=new, confirm=confirm)
 
 
 def problems(captured: CapturedPerson) -> dict[str, str]:
@@ -207,11 +159,11 @@ def problems(captured: CapturedPerson) -> dict[str, str]:
         "role": lambda: validate.line(captured.role, "role"),
     }
     found: dict[str, str] = {}
-    for field, check in checks.items():
+    for part, check in checks.items():
         try:
             check()
         except UserError as exc:
-            found[field] = str(exc)
+            found[part] = str(exc)
     return found
 
 

@@ -23,6 +23,7 @@ _SPECIAL = {
     "ties",
     "interaction_people",
     "event_attendees",
+    "merge_candidates",
 }
 
 
@@ -39,6 +40,7 @@ def merge_people(store: Store, keep_ref: str, other_ref: str) -> models.Person:
         _merge_contacts(session, keep, other)
         _merge_ties(session, keep.id, other.id)
         _merge_memberships(session, keep.id, other.id)
+        _merge_pairs(session, keep.id, other.id)
         for table, column in people_foreign_keys():
             if table.name not in _SPECIAL:
                 session.execute(
@@ -64,19 +66,23 @@ def people_foreign_keys() -> list[tuple[Table, Column[Any]]]:
     return found
 
 
+# What one record of a person may fill in on another when it is blank (merge, import).
+FILLED = (
+    "organization_id",
+    "role",
+    "industry",
+    "city",
+    "serves",
+    "asks",
+    "offers",
+    "stage",
+    "trust",
+    "met_where",
+)
+
+
 def _merge_fields(keep: s.Person, other: s.Person) -> None:
-    for attr in (
-        "organization_id",
-        "role",
-        "industry",
-        "city",
-        "serves",
-        "asks",
-        "offers",
-        "stage",
-        "trust",
-        "met_where",
-    ):
+    for attr in FILLED:
         if getattr(keep, attr) in (None, "") and getattr(other, attr) not in (None, ""):
             setattr(keep, attr, getattr(other, attr))
     if other.met_on and (keep.met_on is None or other.met_on < keep.met_on):
@@ -165,4 +171,33 @@ def _merge_memberships(session: Session, keep_id: int, other_id: int) -> None:
             mine.gets_it = mine.gets_it or attendee.gets_it
             mine.note = mine.note or attendee.note
             session.delete(attendee)
+    session.flush()
+
+
+def _merge_pairs(session: Session, keep_id: int, other_id: int) -> None:
+    """Pairs to review with OTHER become KEEP's; the pair of the two themselves is decided."""
+    pairs = session.scalars(
+        select(s.MergeCandidate).where(
+            (s.MergeCandidate.a_id == other_id) | (s.MergeCandidate.b_id == other_id)
+        )
+    ).all()
+    for pair in pairs:
+        peer = pair.b_id if pair.a_id == other_id else pair.a_id
+        if peer == keep_id:
+            session.delete(pair)
+            continue
+        low, high = sorted((keep_id, peer))
+        existing = session.scalar(
+            select(s.MergeCandidate).where(
+                s.MergeCandidate.owner_id == pair.owner_id,
+                s.MergeCandidate.a_id == low,
+                s.MergeCandidate.b_id == high,
+            )
+        )
+        if existing is None:
+            pair.a_id, pair.b_id = low, high
+            continue
+        if pair.status == "distinct":
+            existing.status = "distinct"
+        session.delete(pair)
     session.flush()

@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 
 from whoknows.core import models
 from whoknows.errors import Conflict, UserError
-from whoknows.services import refs, validate, views
+from whoknows.services import identity, refs, validate, views
 from whoknows.services.organizations import get_or_create_org
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
-from whoknows.storage.upsert import insert_missing
 
 
 @dataclass(frozen=True)
@@ -52,13 +51,28 @@ def add_person(store: Store, data: PersonInput) -> models.Person:
         return views.person(row)
 
 
-def create_person(session: Session, store: Store, data: PersonInput) -> s.Person:
-    """Validate everything first, then write: a bad field writes nothing."""
+def create_person(
+    session: Session, store: Store, data: PersonInput, *, today: dt.date | None = None
+) -> s.Person:
+    """Validate everything first, then write: a bad field writes nothing.
+
+    The identity engine looks first: an email or profile someone has is a conflict (they
+    are that person); likely duplicates are queued for review (services.review).
+    """
     name = validate.name(data.name or "")
+    typed = identity.typed(
+        name,
+        email=data.emails[0] if data.emails else None,
+        organization=data.organization,
+        phones=data.phones,
+        region=store.settings.phone_region,
+    )
+    found = identity.match(session, store.owner_id, typed)
     row = s.Person(owner_id=store.owner_id, name=name, name_key=refs.name_key(name))
     _apply(session, store, row, data)
     session.add(row)
     session.flush()
+    identity.queue(session, store.owner_id, row.id, found.review, today or dt.date.today())
     return row
 
 
@@ -110,18 +124,11 @@ def _apply(session: Session, store: Store, row: s.Person, data: PersonInput) -> 
     )
     row.tags = [t for t in row.tags if t.tag not in drop_tags]
     known_tags = {t.tag for t in row.tags}
-    new_tags = [t for t in dict.fromkeys(tags) if t not in known_tags]
-    if row.id is None:  # someone new: nobody else can be tagging them yet
-        row.tags.extend(s.PersonTag(owner_id=store.owner_id, tag=t) for t in new_tags)
-    elif new_tags:  # an upsert: the same tag added at the same moment elsewhere is no conflict
-        session.flush()
-        insert_missing(
-            session,
-            s.PersonTag,
-            [{"owner_id": store.owner_id, "person_id": row.id, "tag": t} for t in new_tags],
-            ["person_id", "tag"],
-        )
-        session.expire(row, ["tags"])
+    row.tags.extend(
+        s.PersonTag(owner_id=store.owner_id, tag=t)
+        for t in dict.fromkeys(tags)
+        if t not in known_tags
+    )
 
 
 _Contact = TypeVar("_Contact", s.PersonEmail, s.PersonPhone)

@@ -21,8 +21,8 @@ from whoknows.core.attribution import OPEN, PIPELINE, STATUSES
 from whoknows.core.capture import parse_capture
 from whoknows.errors import Conflict, NotFound, UserError
 from whoknows.services import ledger, refs, validate
+from whoknows.services.arrivals import arrive
 from whoknows.services.money import DEFAULT_CURRENCY, parse_money
-from whoknows.services.people import PersonInput, create_person
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 
@@ -113,31 +113,20 @@ def money(store: Store, text: str | None) -> tuple[Decimal | None, str | None]:
 # ---------------------------------------------------------------------------- add
 
 
-def _about(session: Session, store: Store, ref: str) -> s.Person | s.Organization:
+def _about(
+    session: Session, store: Store, ref: str, *, new: bool = False
+) -> s.Person | s.Organization:
     """A person (a reference, or "Name <email> @Org / Role" for someone new) or org:NAME."""
     if ref.strip().casefold().startswith("org:"):
         return refs.organization(session, store.owner_id, ref.strip()[4:].strip())
-    try:
-        return refs.person(session, store.owner_id, ref)
-    except NotFound:
-        captured = parse_capture(ref)
-        if not captured.name or (captured.email is None and captured.organization is None):
-            raise
-    if captured.email:
+    captured = parse_capture(ref)
+    if not new:
         try:
-            return refs.person(session, store.owner_id, captured.email)
+            return refs.person(session, store.owner_id, ref)
         except NotFound:
-            pass
-    return create_person(
-        session,
-        store,
-        PersonInput(
-            name=captured.name,
-            emails=[captured.email] if captured.email else [],
-            organization=captured.organization,
-            role=captured.role,
-        ),
-    )
+            if not captured.name or (captured.email is None and captured.organization is None):
+                raise
+    return arrive(session, store, captured, ref, new=new).person
 
 
 def create(
@@ -229,6 +218,7 @@ def add(
     note: str | None = None,
     value: str | None = None,
     on: dt.date,
+    new: bool = False,
 ) -> ReferralView:
     """Record a referral FROM passed to me about ABOUT (a person or org:NAME), or with TO one
     I give. ABOUT may be a capture line "Name <email> @Org / Role" for someone new."""
@@ -240,7 +230,7 @@ def add(
     with store.write() as session:
         from_person = refs.person(session, store.owner_id, from_ref or "me")
         to_person = refs.person(session, store.owner_id, to_ref) if to_ref else None
-        about = _about(session, store, about_ref)
+        about = _about(session, store, about_ref, new=new)
         row = create(
             session,
             store,

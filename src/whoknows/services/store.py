@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from whoknows.config import Settings
 from whoknows.services.cache import Cache
-from whoknows.storage import schema
+from whoknows.storage import locks, schema
 from whoknows.storage.engine import display, make_engine, migrate
 from whoknows.storage.errors import translate
 
@@ -48,7 +48,7 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One all-or-nothing write transaction; bumps the owner's data version on commit."""
-        with self._session(write=True) as session:
+        with locks.writer_turn(self.engine), self._session(write=True) as session:
             yield session
             session.flush()
             session.execute(

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -23,10 +24,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from whoknows.core.identity import name_key as name_fold
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -50,6 +54,12 @@ def owner_column() -> Mapped[int]:
         default=DEFAULT_OWNER,
         server_default=text(str(DEFAULT_OWNER)),
     )
+
+
+def import_column() -> Mapped[int | None]:
+    """Which import wrote the row (imports.id), so `import undo` can take it back; no foreign
+    key: the history of imports is never deleted, and big tables need no rebuild to add it."""
+    return mapped_column(Integer)
 
 
 class Account(Base):
@@ -76,6 +86,7 @@ class Organization(Base):
     # casefolded name: organizations are matched case-insensitively, stored as typed
     name_key: Mapped[str] = mapped_column(Text)
     domain: Mapped[str | None] = mapped_column(String(253))
+    import_id: Mapped[int | None] = import_column()
     industry: Mapped[str | None] = mapped_column(Text)
     size: Mapped[int | None] = mapped_column(Integer)
     city: Mapped[str | None] = mapped_column(Text)
@@ -93,12 +104,16 @@ class Person(Base):
             postgresql_where=text("is_me"),
         ),
         Index("ix_people_owner_name_key", "owner_id", "name_key"),
+        Index("ix_people_owner_name_fold", "owner_id", "name_fold"),
+        Index("ix_people_import_id", "import_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = owner_column()
     name: Mapped[str] = mapped_column(Text)
     name_key: Mapped[str] = mapped_column(Text)
+    # the name as the identity engine compares it: no accents, no case (core.identity.fold)
+    name_fold: Mapped[str | None] = mapped_column(Text)
     is_me: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL"), index=True
@@ -117,6 +132,7 @@ class Person(Base):
     # keep-in-touch: my own cadence for them (days; None = the stage's default), and a snooze
     cadence_days: Mapped[int | None] = mapped_column(Integer)
     snoozed_until: Mapped[dt.date | None] = mapped_column(Date)
+    import_id: Mapped[int | None] = import_column()
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
@@ -145,17 +161,20 @@ class PersonEmail(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(320))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    import_id: Mapped[int | None] = import_column()
 
 
 class PersonPhone(Base):
     __tablename__ = "person_phones"
-    __table_args__ = (UniqueConstraint("owner_id", "phone", name="uq_person_phones_owner_phone"),)
+    # Not unique: colleagues share an office line (the identity engine treats it as weak).
+    __table_args__ = (Index("ix_person_phones_owner_phone", "owner_id", "phone"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = owner_column()
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     phone: Mapped[str] = mapped_column(String(32))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    import_id: Mapped[int | None] = import_column()
 
 
 class PersonTag(Base):
@@ -166,6 +185,7 @@ class PersonTag(Base):
     )
     tag: Mapped[str] = mapped_column(String(100), primary_key=True)
     owner_id: Mapped[int] = owner_column()
+    import_id: Mapped[int | None] = import_column()
 
 
 class PersonExtra(Base):
@@ -179,6 +199,26 @@ class PersonExtra(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(100))
     value: Mapped[str] = mapped_column(Text)
+    import_id: Mapped[int | None] = import_column()
+
+
+class PersonKey(Base):
+    """An identifier that finds a person again but is no contact detail: a vCard UID (with
+    the address book it came from as its scope) or the fingerprint of a record that had no
+    email, profile or UID, so importing that record again finds who it made."""
+
+    __tablename__ = "person_keys"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "kind", "value", name="uq_person_keys_owner_kind_value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = owner_column()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int | None] = import_column()
 
 
 class Tie(Base):
@@ -204,6 +244,7 @@ class Tie(Base):
     since: Mapped[dt.date | None] = mapped_column(Date)
     last_seen: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int | None] = import_column()
 
 
 class Event(Base):
@@ -245,6 +286,7 @@ class Interaction(Base):
     event_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="SET NULL"), index=True
     )
+    import_id: Mapped[int | None] = import_column()
 
 
 class InteractionPerson(Base):
@@ -275,13 +317,25 @@ class PersonLink(Base):
     """A profile URL (LinkedIn …) that identifies a person across imports."""
 
     __tablename__ = "person_links"
-    __table_args__ = (UniqueConstraint("owner_id", "url", name="uq_person_links_owner_url"),)
+    # A LinkedIn profile is one person's; a website may be a whole company's.
+    __table_args__ = (
+        Index("ix_person_links_owner_url", "owner_id", "url"),
+        Index(
+            "ix_person_links_owner_profile",
+            "owner_id",
+            "url",
+            unique=True,
+            sqlite_where=text("kind = 'linkedin'"),
+            postgresql_where=text("kind = 'linkedin'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = owner_column()
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     url: Mapped[str] = mapped_column(Text)
+    import_id: Mapped[int | None] = import_column()
 
 
 MONEY = Numeric(14, 2)
@@ -347,6 +401,7 @@ class Referral(Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     thanked_on: Mapped[dt.date | None] = mapped_column(Date)
     reported_on: Mapped[dt.date | None] = mapped_column(Date)
+    import_id: Mapped[int | None] = import_column()
 
 
 class ReferralStep(Base):
@@ -419,3 +474,72 @@ class BriefCopy(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     sent_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Import(Base):
+    """One import of a file: what it was, when, what it did; `import undo` reverses it."""
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = owner_column()
+    kind: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(Text)
+    file_hash: Mapped[str | None] = mapped_column(String(64))
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    # running → done, failed (rolled back) or undone; a running one whose process died is
+    # rolled back by the next import
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    counts: Mapped[str | None] = mapped_column(Text)  # the report's counts, as JSON
+
+
+class ImportChange(Base):
+    """A value an import changed in an existing row, so that undo can put it back."""
+
+    __tablename__ = "import_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = owner_column()
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), index=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    row_id: Mapped[int] = mapped_column(Integer)
+    column_name: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)  # JSON
+    new_value: Mapped[str | None] = mapped_column(Text)  # JSON
+
+
+class MergeCandidate(Base):
+    """Two people who may be one, as the identity engine found them, with its reason.
+
+    status: open (to review) or distinct (the user said they are two people: never asked
+    again). A merge removes one of the two, and the pair with it.
+    """
+
+    __tablename__ = "merge_candidates"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "a_id", "b_id", name="uq_merge_candidates_owner_pair"),
+        CheckConstraint("a_id < b_id", name="ordered_pair"),
+        Index("ix_merge_candidates_owner_status_score", "owner_id", "status", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = owner_column()
+    a_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    b_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    rule: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    import_id: Mapped[int | None] = import_column()
+    created_on: Mapped[dt.date] = mapped_column(Date)
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _fold_name(_mapper: object, _connection: object, person: Person) -> None:
+    """Every person written through the ORM keeps name_fold in step with name (bulk writers,
+    the import and the demo, set it themselves)."""
+    person.name_fold = name_fold(person.name)

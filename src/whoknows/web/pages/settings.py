@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from whoknows.errors import UserError
-from whoknows.services import calendar, icp, people, plan
+from whoknows.services import calendar, followups, icp, people
 from whoknows.services.people import PersonInput
 from whoknows.web import security
 from whoknows.web.common import blank_none, lines, redirect, render, store_of, today_of
@@ -26,7 +26,7 @@ def settings_page(request: Request) -> HTMLResponse:
     except UserError:
         me = None
     profile = icp.get_profile(store)
-    cadence = plan.rules(store.settings)
+    cadence = followups.rules(store.settings)
     token = security.calendar_token(store.settings)
     feed = str(request.url_for("calendar_feed").include_query_params(token=token))
     return render(
@@ -45,7 +45,6 @@ def settings_page(request: Request) -> HTMLResponse:
                 for f in dataclasses.fields(cadence)
             ],
             "config_file": store.settings.config_dir / "config.toml",
-            "capacity": plan.capacity(store.settings),
             "feed": feed,
         },
     )
@@ -103,9 +102,7 @@ def rotate_token(request: Request) -> Response:
 
 @router.get("/calendar.ics", name="calendar_feed")
 def calendar_feed(
-    request: Request,
-    token: Annotated[str | None, Query(max_length=200)] = None,
-    kind: Annotated[str, Query(pattern="^(both|events|todos)$")] = "both",
+    request: Request, token: Annotated[str | None, Query(max_length=200)] = None
 ) -> Response:
     """The follow-up queue as an iCalendar feed a calendar app subscribes to (with the token)."""
     store = store_of(request)
@@ -115,7 +112,7 @@ def calendar_feed(
             status_code=403,
             media_type="text/plain",
         )
-    data = calendar.feed(store, today=today_of(request), kind=kind)
+    data = calendar.feed(store, today=today_of(request))
     return Response(
         data,
         media_type="text/calendar; charset=utf-8",
