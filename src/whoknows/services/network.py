@@ -14,6 +14,7 @@ from whoknows.errors import UserError
 from whoknows.services import refs, validate
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
+from whoknows.storage.upsert import insert_missing
 
 
 def _pair(a: int, b: int) -> tuple[int, int]:
@@ -34,28 +35,28 @@ def upsert_tie(
     if a == b:
         raise UserError("a person cannot know themselves", hint="give two different people")
     low, high = _pair(a, b)
-    tie = session.scalar(
-        select(s.Tie).where(
-            s.Tie.owner_id == owner_id, s.Tie.person_a_id == low, s.Tie.person_b_id == high
-        )
-    )
-    if tie is None:
-        tie = s.Tie(
-            owner_id=owner_id,
-            person_a_id=low,
-            person_b_id=high,
-            source=source.value,
-            since=on,
-            last_seen=on,
-            strength=strength,
-        )
-        session.add(tie)
-    else:
-        if on is not None:
-            tie.since = min(tie.since, on) if tie.since else on
-            tie.last_seen = max(tie.last_seen, on) if tie.last_seen else on
-        if strength is not None:
-            tie.strength = strength
+    new = {
+        "owner_id": owner_id,
+        "person_a_id": low,
+        "person_b_id": high,
+        "source": source.value,
+        "since": on,
+        "last_seen": on,
+        "strength": strength,
+    }
+    insert_missing(session, s.Tie, [new], ["owner_id", "person_a_id", "person_b_id"])
+    # Locked until commit (PostgreSQL), so a concurrent sighting widens it after this one.
+    tie = session.scalars(
+        select(s.Tie)
+        .where(s.Tie.owner_id == owner_id, s.Tie.person_a_id == low, s.Tie.person_b_id == high)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if on is not None:
+        tie.since = min(tie.since, on) if tie.since else on
+        tie.last_seen = max(tie.last_seen, on) if tie.last_seen else on
+    if strength is not None:
+        tie.strength = strength
     return tie
 
 

@@ -12,6 +12,7 @@ from whoknows.errors import Conflict, UserError
 from whoknows.services import refs, validate, views
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
+from whoknows.storage.upsert import insert_missing
 
 
 @dataclass(frozen=True)
@@ -24,18 +25,21 @@ class OrgInput:
 
 
 def get_or_create_org(session: Session, store: Store, name: str) -> s.Organization:
-    """The organization called NAME (any case), created when new."""
+    """The organization called NAME (any case), created when new (an upsert: no race)."""
     name = validate.name(name, "organization name")
     key = refs.name_key(name)
-    found = session.scalar(
-        select(s.Organization).where(
-            s.Organization.owner_id == store.owner_id, s.Organization.name_key == key
-        )
+    query = select(s.Organization).where(
+        s.Organization.owner_id == store.owner_id, s.Organization.name_key == key
     )
+    found = session.scalar(query)
     if found is None:
-        found = s.Organization(owner_id=store.owner_id, name=name, name_key=key)
-        session.add(found)
-        session.flush()
+        insert_missing(
+            session,
+            s.Organization,
+            [{"owner_id": store.owner_id, "name": name, "name_key": key}],
+            ["owner_id", "name_key"],
+        )
+        found = session.scalars(query).one()
     return found
 
 

@@ -16,6 +16,7 @@ from whoknows.services import identity, refs, validate, views
 from whoknows.services.organizations import get_or_create_org
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
+from whoknows.storage.upsert import insert_missing
 
 
 @dataclass(frozen=True)
@@ -124,11 +125,18 @@ def _apply(session: Session, store: Store, row: s.Person, data: PersonInput) -> 
     )
     row.tags = [t for t in row.tags if t.tag not in drop_tags]
     known_tags = {t.tag for t in row.tags}
-    row.tags.extend(
-        s.PersonTag(owner_id=store.owner_id, tag=t)
-        for t in dict.fromkeys(tags)
-        if t not in known_tags
-    )
+    new_tags = [t for t in dict.fromkeys(tags) if t not in known_tags]
+    if row.id is None:  # someone new: nobody else can be tagging them yet
+        row.tags.extend(s.PersonTag(owner_id=store.owner_id, tag=t) for t in new_tags)
+    elif new_tags:  # an upsert: the same tag added at the same moment elsewhere is no conflict
+        session.flush()
+        insert_missing(
+            session,
+            s.PersonTag,
+            [{"owner_id": store.owner_id, "person_id": row.id, "tag": t} for t in new_tags],
+            ["person_id", "tag"],
+        )
+        session.expire(row, ["tags"])
 
 
 _Contact = TypeVar("_Contact", s.PersonEmail, s.PersonPhone)
