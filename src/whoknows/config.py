@@ -62,6 +62,11 @@ def load_settings(database: str | None = None) -> Settings:
     )
 
 
+def read_config(settings: Settings) -> dict[str, object]:
+    """The tables of config.toml in the config folder (empty when there is no file)."""
+    return _read_config_file(settings.config_dir / "config.toml")
+
+
 def _read_config_file(path: Path) -> dict[str, object]:
     if not path.is_file():
         return {}

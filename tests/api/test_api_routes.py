@@ -166,9 +166,14 @@ def test_paths_advocates_and_the_due_list(api: TestClient) -> None:
     ranked = api.get("/api/v1/advocates", params={"top": 3}).json()
     assert len(ranked) == 3
     assert set(ranked[0]["parts"])
-    due = api.get("/api/v1/due", params={"within": 30}).json()
+    answer = api.get("/api/v1/due", params={"within": 30})
+    due = answer.json()
     assert due
-    assert {"id", "name", "due", "overdue_days", "reason", "action"} <= set(due[0])
+    assert {"id", "name", "due", "overdue_days", "reason", "action", "tier", "why"} <= set(due[0])
+    assert len(due) <= 10 < int(answer.headers["X-Total-Count"])  # a week's worth, and the rest
+    rest = api.get("/api/v1/due", params={"within": 30, "offset": len(due), "limit": 0}).json()
+    everyone = api.get("/api/v1/due", params={"within": 30, "limit": 0}).json()
+    assert [i["id"] for i in due + rest] == [i["id"] for i in everyone]
 
 
 def test_the_openapi_schema_and_docs_are_served(api: TestClient) -> None:

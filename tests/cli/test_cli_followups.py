@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -43,6 +44,29 @@ def test_due_json_has_the_documented_shape(cli: Cli) -> None:
     assert {i["overdue_days"] for i in items} == {2}
     assert all(isinstance(i["id"], int) for i in items)
     assert "[bold]Carl[/]" in _ok(cli, "due")  # names are not Rich markup
+
+
+def test_due_is_a_weeks_plan_that_pages_and_says_what_it_leaves_out(cli: Cli) -> None:
+    _event(cli)
+    config = Path(os.environ["WHOKNOWS_CONFIG_DIR"]) / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[plan]\ncapacity = 2\n", encoding="utf-8")
+    out = _ok(cli, "due")
+    assert "Your plan: 1–2 of 5 follow-ups (a week holds 2)" in out
+    assert out.count("late: follow up") == 2
+    assert "3 more: whoknows due --offset 2 (or --all)" in out
+    ran = cli("due", "--json")
+    assert len(json.loads(ran.out)) == 2
+    assert "3 more: whoknows due --offset 2" in ran.err  # stdout stays a JSON array
+    first_two = [i["id"] for i in json.loads(ran.out)]
+    rest = [i["id"] for i in json.loads(_ok(cli, "due", "--json", "--offset", "2", "--all"))]
+    everyone = [i["id"] for i in json.loads(_ok(cli, "due", "--json", "--all"))]
+    assert first_two + rest == everyone
+    assert len(json.loads(_ok(cli, "due", "--json", "--top", "4"))) == 4
+    assert "Omar Khan" in out.split("\n")[3]  # the giver first, under "After an event"
+    assert "After an event" in out
+    assert json.loads(_ok(cli, "due", "--json", "--reconnect")) == []
+    assert "Nobody to reconnect with" in _ok(cli, "due", "--reconnect")
 
 
 def test_done_snooze_and_cadence_take_people_off_the_list(cli: Cli) -> None:

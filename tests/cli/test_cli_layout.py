@@ -30,7 +30,6 @@ COMMANDS = [
     ["advocates"],
     ["advocates", "--potential"],
     ["prospects"],
-    ["due"],
     ["balance"],
     ["intro", "list"],
     ["referral", "list"],
@@ -84,6 +83,25 @@ def test_every_table_fits_80_columns_and_keeps_its_headers_whole(
                 assert all(Text(w).cell_len <= width for w in words), (column, width)
     assert not re.search(r"(organizatio|interaction)\s*┃", out)
     assert not re.search(r"┃\s*get Give to Get", out)
+
+
+@pytest.mark.parametrize("args", [["due"], ["due", "--reconnect"], ["due", "--all"]], ids=" ".join)
+def test_the_plan_fits_80_columns_one_line_per_what_and_why(
+    args: list[str],
+    demo_db: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    capsys.readouterr()
+    assert main([*args, "--db", demo_db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all(Text(line).cell_len <= 80 for line in lines)
+    numbered = [i for i, line in enumerate(lines) if re.match(r" *\d+\. ", line)]
+    assert numbered
+    for i in numbered:  # who, when and what; then why, indented: never more than two lines
+        assert lines[i + 1].startswith("     ")
+        assert i + 2 >= len(lines) or not lines[i + 2].startswith("     ")
 
 
 def test_the_demo_tour_at_80_columns_names_people_whole(

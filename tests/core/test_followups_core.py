@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from whoknows.core.followups import (
-    POTENTIAL_FLOOR,
     Cadence,
     Duty,
     History,
+    Item,
     Obligation,
     Relation,
+    Tier,
     Touch,
     keep_in_touch,
-    priority,
-    queue,
     summarize,
 )
 from whoknows.core.models import InteractionKind as K
 from whoknows.core.models import Stage
+from whoknows.core.plan import POTENTIAL_FLOOR, plan, priority
 
 TODAY = dt.date(2026, 3, 10)
 
@@ -38,8 +39,13 @@ def person(
     return Relation(id=pid, name=name or f"P{pid}", stage=stage, history=history, **more)  # type: ignore[arg-type]
 
 
-def names(items: list[object]) -> list[str]:
-    return [i.name for i in items]  # type: ignore[attr-defined]
+def names(items: Sequence[Item]) -> list[str]:
+    return [i.name for i in items]
+
+
+def queue(*args: object, **kwargs: object) -> list[Item]:
+    """The plan's items (the reconnect list apart)."""
+    return list(plan(*args, **kwargs).items)  # type: ignore[arg-type]
 
 
 def test_each_stage_has_its_documented_default_cadence() -> None:
@@ -189,11 +195,14 @@ def test_pending_thanks_and_report_backs_are_items_with_reasons_and_actions() ->
     ]
     [item] = queue([someone], owed, today=TODAY, within=0)
     assert item.name == "Dana"
-    assert [r.kind for r in item.reasons] == [
-        "report-introduction",
+    assert [r.kind for r in item.reasons] == [  # most important first
         "thank-referral",
         "report-referral",
+        "report-introduction",
     ]
+    assert item.why.startswith("passed you a referral about Omar")
+    assert item.why.endswith("(and 2 more)")
+    assert item.what == "thank them for the referral"
     assert item.due == days_ago(10)  # introduction made 40 days ago + 30
     assert "thank them for the referral" in item.action
     assert "report back the outcome of their referral" in item.action
@@ -213,20 +222,26 @@ def test_the_window_includes_who_is_due_soon_but_not_later() -> None:
         queue([soon], today=TODAY, within=-1)
 
 
-def test_the_queue_order_follows_the_documented_priority() -> None:
+def test_within_a_part_of_the_plan_the_order_follows_the_documented_priority() -> None:
     relations = [
-        person(1, Stage.MET, (13, K.EVENT), name="Low potential, long overdue"),  # 10 days
-        person(2, Stage.MET, (5, K.EVENT), name="Advocate-grade, barely overdue"),  # 2 days
-        person(3, Stage.MET, (8, K.EVENT), name="Middle"),  # 5 days
+        person(1, Stage.CONNECTED, (103, K.MEETING), name="Low potential, long overdue"),
+        person(2, Stage.CONNECTED, (92, K.MEETING), name="Advocate-grade, barely overdue"),
+        person(3, Stage.CONNECTED, (95, K.MEETING), name="Middle"),
         person(4, Stage.ADVOCATE, (28, K.CALL), name="Due soon, top potential"),  # in 2 days
         person(5, Stage.ADVOCATE, (30, K.CALL), name="Due today"),
     ]
     potential = {1: 0.0, 2: 0.9, 3: 0.3, 4: 1.0, 5: 0.0}
     items = queue(relations, potential=potential, today=TODAY)
-    # (0.1 + p) × days overdue: 1.0, 2.0, 2.0 — a tie goes to the longer overdue;
-    # then those not overdue: due today, then due in 2 days
-    assert [(i.id, i.priority) for i in items] == [(3, 2.0), (2, 2.0), (1, 1.0), (5, 0.0), (4, 0.0)]
-    assert [i.overdue_days for i in items] == [5, 2, 10, 0, 0]
+    # Advocates first (2 has an advocate score ≥ ADVOCATE_POTENTIAL): overdue by
+    # (0.1 + p) × days overdue, then those not overdue, soonest first; then the others.
+    assert [(i.id, i.tier) for i in items] == [
+        (2, Tier.ADVOCATE),
+        (5, Tier.ADVOCATE),
+        (4, Tier.ADVOCATE),
+        (3, Tier.KEEP),
+        (1, Tier.KEEP),
+    ]
+    assert [(i.id, i.priority) for i in items] == [(2, 2.0), (5, 0.0), (4, 0.0), (3, 2.0), (1, 1.3)]
 
 
 @given(
@@ -250,16 +265,19 @@ def test_priority_never_falls_with_more_potential_or_more_days_overdue(
         max_size=20,
     )
 )
-def test_overdue_items_always_come_first_and_by_falling_priority(
+def test_within_each_part_overdue_items_come_first_and_by_falling_priority(
     people: list[tuple[int, float]],
 ) -> None:
-    relations = [person(i, Stage.MET, (n, K.EVENT)) for i, (n, _) in enumerate(people)]
+    relations = [person(i, Stage.CONNECTED, (n, K.MEETING)) for i, (n, _) in enumerate(people)]
     items = queue(relations, potential=dict(enumerate(p for _, p in people)), today=TODAY)
-    overdue = [i for i in items if i.overdue_days > 0]
-    assert items[: len(overdue)] == overdue
-    assert [i.priority for i in overdue] == sorted((i.priority for i in overdue), reverse=True)
-    rest = items[len(overdue) :]
-    assert [i.due for i in rest] == sorted(i.due for i in rest)
+    assert [i.tier for i in items] == sorted(i.tier for i in items)
+    for tier in (Tier.ADVOCATE, Tier.KEEP):
+        part = [i for i in items if i.tier is tier]
+        overdue = [i for i in part if i.overdue_days > 0]
+        assert part[: len(overdue)] == overdue
+        assert [i.priority for i in overdue] == sorted((i.priority for i in overdue), reverse=True)
+        rest = part[len(overdue) :]
+        assert [i.due for i in rest] == sorted(i.due for i in rest)
 
 
 def test_a_met_or_connected_relationship_untouched_for_a_year_has_lapsed() -> None:
@@ -270,6 +288,14 @@ def test_a_met_or_connected_relationship_untouched_for_a_year_has_lapsed() -> No
     assert keep_in_touch(own, Cadence(), TODAY) is not None  # a cadence of their own still holds
     advocate = person(3, Stage.ADVOCATE, (400, K.COFFEE))
     assert keep_in_touch(advocate, Cadence(), TODAY) is not None  # advocates never lapse
-    recent = person(4, Stage.CONNECTED, (300, K.MEETING))
+    recent = person(4, Stage.CONNECTED, (150, K.MEETING))
     assert keep_in_touch(recent, Cadence(), TODAY) is not None
     assert names(queue([stale, recent], today=TODAY)) == ["P4"]
+    # a lapsed relationship is not lost: it waits in the reconnect list
+    [back] = plan([stale, recent], today=TODAY).reconnect
+    assert (back.id, back.tier, back.what) == (
+        1,
+        Tier.RECONNECT,
+        "reconnect: ask how they are and what they are working on",
+    )
+    assert "over a year ago" in back.why

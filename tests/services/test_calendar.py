@@ -77,8 +77,7 @@ def test_export_writes_the_same_bytes_as_the_feed_and_replaces_the_file(
     target = tmp_path / "feeds" / "followups.ics"
     target.parent.mkdir()
     target.write_text("old", encoding="utf-8")
-    count = calendar.export(store, target, today=TODAY, now=NOW)
-    assert count == 2
+    assert calendar.export(store, target, today=TODAY, now=NOW) == (2, 2)  # people, events
     assert target.read_bytes() == calendar.feed(store, today=TODAY, now=NOW)
     assert [p.name for p in target.parent.iterdir()] == ["followups.ics"]  # no temporary left
 

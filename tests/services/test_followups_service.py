@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from whoknows.core.followups import POTENTIAL_FLOOR, Cadence
+from whoknows.core.followups import Cadence, Tier
+from whoknows.core.plan import POTENTIAL_FLOOR
 from whoknows.demo import followups as demo
 from whoknows.errors import NotFound, UserError
 from whoknows.services import (
@@ -278,7 +279,9 @@ def test_pending_thanks_and_report_backs_are_in_the_queue(store: Store) -> None:
     [dana] = followups.due(store, within_days=0, today=TODAY)
     assert dana.name == "Dana Okafor"
     kinds = [r.kind for r in dana.reasons]
-    assert kinds == ["thank-referral", "report-referral", "thank-gift", "report-introduction"]
+    # most important first: the referral's thanks, report-backs, then thanks for the rest
+    assert kinds == ["thank-referral", "report-referral", "report-introduction", "thank-gift"]
+    assert dana.tier is Tier.OWED
     assert dana.due == TODAY - dt.timedelta(days=18)
     assert "a referral about Omar Khan" in dana.reason
     assert "the referral about Omar Khan (won)" in dana.reason
@@ -370,6 +373,6 @@ def test_the_demo_adds_a_recent_event_a_brief_and_shows_them_in_the_tour(store: 
     assert len(recent) == 7
     assert [d.gets_it for d in recent[:3]] == [True, True, False]
     lines = demo.tour(store, TODAY)
-    assert lines[0].startswith("due this week: ")
+    assert lines[0].startswith("your plan this week: 10 of ")
     assert any("7 follow-up drafts, the 2 who get Give to Get first" in line for line in lines)
     assert any("referral brief version 1, held by 3 people" in line for line in lines)

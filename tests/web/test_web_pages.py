@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import icalendar
@@ -55,8 +56,22 @@ def test_the_dashboard_shows_the_due_list_the_balance_advocates_pipeline_and_eve
     page = reader.get("/").text
     for section in ('id="due"', 'id="balance"', 'id="advocates"', 'id="pipeline"', 'id="events"'):
         assert section in page
-    assert "Follow up this week" in page
+    assert "Your plan this week" in page
     assert "Referral pipeline" in page
+
+
+def test_the_dashboard_shows_the_same_plan_as_due(reader: TestClient) -> None:
+    from whoknows.services import plan
+
+    store = reader.app.state.store  # type: ignore[attr-defined]
+    week = plan.page(store, today=reader.app.state.today)  # type: ignore[attr-defined]
+    page = reader.get("/").text
+    due = page[page.index('id="due"') : page.index('id="balance"')]
+    shown = re.findall(r'href="/people/(\d+)"', due)
+    assert [int(x) for x in shown] == [i.id for i in week.items]
+    assert len(shown) <= week.capacity
+    assert f"{week.more} more due" in due
+    assert week.items[0].tier.label.capitalize() in due
 
 
 def test_an_empty_database_gets_a_welcome_instead_of_an_error(empty_client: TestClient) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from whoknows.api.common import ERRORS
 from whoknows.api.schemas import AdvocateOut, DueOut, PathsOut
-from whoknows.services import followups, reach
+from whoknows.services import plan, reach
 from whoknows.web.common import store_of, today_of
 
 router = APIRouter(responses=ERRORS)
@@ -47,9 +47,25 @@ def advocates(request: Request, top: Annotated[int, Query(ge=1, le=500)] = 10) -
 
 
 @router.get("/due", tags=["follow-ups"])
-def due(request: Request, within: Annotated[int, Query(ge=0, le=3650)] = 7) -> list[DueOut]:
-    """Who is due (within DAYS) or overdue for a follow-up, highest priority first."""
-    items = followups.due(store_of(request), within_days=within, today=today_of(request))
+def due(
+    request: Request,
+    response: Response,
+    within: Annotated[int, Query(ge=0, le=3650)] = 7,
+    limit: Annotated[int | None, Query(ge=0, le=100_000)] = None,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    reconnect: bool = False,
+) -> list[DueOut]:
+    """The week's follow-up plan (or the reconnect list), first things first: LIMIT items
+    from OFFSET (default: the week's capacity; 0: all). X-Total-Count says how many in all."""
+    found = plan.page(
+        store_of(request),
+        limit=limit,
+        offset=offset,
+        reconnect=reconnect,
+        within_days=within,
+        today=today_of(request),
+    )
+    response.headers["X-Total-Count"] = str(found.total)
     return [
         DueOut(
             id=i.id,
@@ -59,6 +75,9 @@ def due(request: Request, within: Annotated[int, Query(ge=0, le=3650)] = 7) -> l
             reason=i.reason,
             action=i.action,
             priority=float(i.priority),
+            tier=i.tier.label,
+            why=i.why,
+            what=i.what,
         )
-        for i in items
+        for i in found.items
     ]

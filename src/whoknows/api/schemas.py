@@ -423,6 +423,9 @@ class DueOut(BaseModel):
     reason: str
     action: str
     priority: float
+    tier: str  # thank or report back, after an event, advocate, keep in touch, reconnect
+    why: str  # the main reason, in one line
+    what: str  # what to do about it
 
 
 class ErrorOut(BaseModel):

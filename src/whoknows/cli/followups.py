@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shlex
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,19 +19,18 @@ from whoknows.cli.common import (
     DateOption,
     DbOption,
     JsonOption,
+    console,
     print_json,
-    print_table,
     say,
     store,
     when,
 )
 from whoknows.cli.common import today as today_
-from whoknows.cli.tables import NAME, Column
 from whoknows.core.followups import DEFAULT_WITHIN, Item
 from whoknows.errors import UserError
 
 if TYPE_CHECKING:
-    from whoknows.services import brief
+    from whoknows.services import brief, plan
 
 Person = Annotated[str, typer.Argument(help="Who: id, email or part of the name.")]
 Within = Annotated[
@@ -38,7 +39,7 @@ Within = Annotated[
 
 
 def item_json(item: Item) -> dict[str, Any]:
-    """An item of the queue in the JSON shape of DESIGN.md §7 (plus the details)."""
+    """An item of the plan in the JSON shape of DESIGN.md §7 (plus the details)."""
     return {
         "id": item.id,
         "name": item.name,
@@ -46,6 +47,9 @@ def item_json(item: Item) -> dict[str, Any]:
         "overdue_days": item.overdue_days,
         "reason": item.reason,
         "action": item.action,
+        "tier": item.tier.label,
+        "why": item.why,
+        "what": item.what,
         "potential": item.potential,
         "priority": item.priority,
         "reasons": [
@@ -55,40 +59,93 @@ def item_json(item: Item) -> dict[str, Any]:
     }
 
 
-def due(within: Within = DEFAULT_WITHIN, db: DbOption = None, json: JsonOption = False) -> None:
-    """Who is due or overdue for a follow-up, most important first, with what to do."""
-    from whoknows.services import followups
+def due(
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "--top",
+            help="Show this many (default: the week's capacity, [plan] capacity in config.toml).",
+            show_default=False,
+        ),
+    ] = None,
+    offset: Annotated[int, typer.Option("--offset", help="Skip the first N (the next page).")] = 0,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Show everyone due, not a week's worth.")
+    ] = False,
+    reconnect: Annotated[
+        bool, typer.Option("--reconnect", help="The long-lapsed people to reconnect with instead.")
+    ] = False,
+    within: Within = DEFAULT_WITHIN,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Your week's plan: whom to follow up with, first things first, and why."""
+    from whoknows.services import plan
 
+    today = today_()
     with store(db) as opened:
-        items = followups.due(opened, within_days=within, today=today_())
+        found = plan.page(
+            opened,
+            limit=0 if all_ else limit,
+            offset=offset,
+            reconnect=reconnect,
+            within_days=within,
+            today=today,
+        )
+    more = _more(found, reconnect=reconnect)
     if json:
-        print_json([item_json(i) for i in items])
+        print_json([item_json(i) for i in found.items])
+        if more:
+            sys.stderr.write(f"whoknows: {more}\n")
         return
-    if not items:
-        say(f"Nobody is due in the next {within} days.")
-        return
-    print_table(
-        (
-            Column("id", justify="right"),
-            Column("name", least=NAME),
-            Column("due", drop=2),
-            Column("overdue", justify="right", drop=1),
-            Column("why", wrap=True),
-            Column("what to do", wrap=True),
-        ),
-        (
-            (
-                str(item.id),
-                Text(item.name),
-                item.due.isoformat(),
-                f"{item.overdue_days} d" if item.overdue_days else "",
-                Text(item.reason),
-                Text(item.action),
+    if not found.items:
+        say(
+            "Nobody to reconnect with."
+            if reconnect
+            else f"Nobody is due in the next {within} days."
+        )
+    else:
+        shown = f"{offset + 1}–{offset + len(found.items)} of {found.total}"
+        say(
+            Text(
+                f"Reconnect: {shown} long-lapsed relationships"
+                if reconnect
+                else f"Your plan: {shown} follow-ups (a week holds {found.capacity})",
+                style="bold",
             )
-            for item in items
-        ),
-        title=f"{len(items)} to follow up",
-    )
+        )
+        _plan_lines(found.items, offset, today)
+    if more:
+        say(more)
+
+
+def _plan_lines(items: Sequence[Item], offset: int, today: dt.date) -> None:
+    """Each follow-up in two lines, under its part of the plan: who, when and what; why."""
+    from whoknows.core.plan import timing
+
+    out = console()
+    tier = None
+    for number, item in enumerate(items, start=offset + 1):
+        if item.tier is not tier:
+            tier = item.tier
+            out.print(Text(f"\n{tier.label.capitalize()}", style="bold"))
+        lead = Text(f"{number:>3}. ")
+        lead.append(item.name, style="bold")
+        lead.append(f" (#{item.id}), {timing(item.reasons[0].due, today)}: {item.what}")
+        out.print(lead, no_wrap=True, overflow="ellipsis")
+        out.print(Text(f"     {item.why}", style="dim"), no_wrap=True, overflow="ellipsis")
+
+
+def _more(found: plan.Page, *, reconnect: bool) -> str:
+    """What the page leaves out, and the command that shows it."""
+    said = []
+    if found.more:
+        following = found.offset + len(found.items)
+        said.append(f"{found.more} more: whoknows due --offset {following} (or --all)")
+    if not reconnect and found.reconnect:
+        said.append(f"{found.reconnect} to reconnect with: whoknows due --reconnect")
+    return "\n".join(said)
 
 
 def done(
@@ -227,14 +284,26 @@ calendar_app = typer.Typer(help="Your follow-ups as a calendar (iCalendar).", no
 def calendar_export(
     file: Annotated[Path, typer.Argument(help="The .ics file to write (replaced atomically).")],
     within: Within = DEFAULT_WITHIN,
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            metavar="[both|events|todos]",
+            help="events: the week's plan as all-day events (every calendar shows them); "
+            "todos: a to-do for everyone due (some calendars only); both.",
+        ),
+    ] = "both",
     db: DbOption = None,
 ) -> None:
-    """Write the due follow-ups as iCalendar to-dos that any calendar can import."""
+    """Write your follow-ups as iCalendar: the week's plan as events, everyone due as to-dos."""
     from whoknows.services import calendar
 
     with store(db) as opened:
-        count = calendar.export(opened, file, within_days=within, today=today_())
-    say(f"Wrote {count} follow-up{'s' if count != 1 else ''} to ", Text(str(file)))
+        people, events = calendar.export(
+            opened, file, within_days=within, today=today_(), kind=kind.strip().lower()
+        )
+    scheduled = f" ({events} scheduled this week)" if events else ""
+    say(f"Wrote {people} follow-up{'s' if people != 1 else ''}{scheduled} to ", Text(str(file)))
 
 
 brief_app = typer.Typer(

@@ -22,24 +22,22 @@ The rules (docs/follow-up.md says the same for users):
   ``Cadence.intro_report`` days after it was made when no outcome is recorded.
 - **Snoozed** people are left out until the day their snooze ends.
 
-One item per person: the earliest of their reasons sets the due date; every reason due
-within the window is listed. Order: overdue items first, by
-``priority = (POTENTIAL_FLOOR + potential) × overdue_days``, highest first, where potential
-is their advocate score in [0, 1]; then the items due but not overdue, soonest first.
-Equal priorities go to the earlier due date, then the higher potential, then by name and id.
+- **Lapsed.** A met or connected relationship untouched for ``Cadence.lapse`` days gets no
+  keep-in-touch reminder; lapsed() says when it would be worth reconnecting instead.
+
+Which of the people due come first, and how many a week holds, is the plan's business
+(core/plan.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 from whoknows.core.models import InteractionKind, Stage
 
-# Someone with no advocate potential still rises with every day they are overdue.
-POTENTIAL_FLOOR = 0.1
 DEFAULT_WITHIN = 7  # the queue looks a week ahead unless told otherwise
 ONE_TO_ONE_KINDS = frozenset({InteractionKind.ONE_TO_ONE, InteractionKind.COFFEE})
 NEW_STAGES = frozenset({Stage.MET, Stage.CONNECTED, Stage.ONE_TO_ONE})
@@ -143,6 +141,7 @@ class Relation:
     snoozed_until: dt.date | None = None
     asks: str | None = None
     needs_brief: bool = False  # a brief exists and they do not hold its current version
+    gets_it: bool = False  # marked at an event as someone who gets Give to Get
 
 
 class Duty(StrEnum):
@@ -172,15 +171,42 @@ class Obligation:
 
 @dataclass(frozen=True)
 class Reason:
-    kind: str  # follow-up, second-touch, keep-in-touch, or a Duty value
+    kind: str  # follow-up, second-touch, keep-in-touch, reconnect, or a Duty value
     due: dt.date
     text: str
     action: str
 
 
+class Tier(IntEnum):
+    """Where an item stands in the weekly plan (core/plan.py), first things first."""
+
+    OWED = 1  # a thank-you or a report-back
+    AFTER_EVENT = 2  # the 1-to-1 after an event with a giver; the second cup of coffee
+    ADVOCATE = 3  # keeping in touch with an advocate or a potential one
+    KEEP = 4  # keeping in touch with everyone else
+    RECONNECT = 5  # long lapsed: a list of its own, not the week's plan
+
+    @property
+    def label(self) -> str:
+        return _TIER_LABELS[self]
+
+
+_TIER_LABELS = {
+    Tier.OWED: "thank or report back",
+    Tier.AFTER_EVENT: "after an event",
+    Tier.ADVOCATE: "advocate",
+    Tier.KEEP: "keep in touch",
+    Tier.RECONNECT: "reconnect",
+}
+
+
 @dataclass(frozen=True)
 class Item:
-    """One person in the queue: when they are due, why, and what to do."""
+    """One person in the plan: when they are due, why, and what to do.
+
+    REASONS come most important first: WHY and WHAT are the first one's in one line each,
+    REASON and ACTION every reason's, joined.
+    """
 
     id: int
     name: str
@@ -191,6 +217,16 @@ class Item:
     potential: float
     priority: float
     reasons: tuple[Reason, ...]
+    tier: Tier = Tier.KEEP
+
+    @property
+    def why(self) -> str:
+        more = len(self.reasons) - 1
+        return self.reasons[0].text + (f" (and {more} more)" if more > 0 else "")
+
+    @property
+    def what(self) -> str:
+        return self.reasons[0].action
 
 
 def _phrase(days: int) -> str:
@@ -271,6 +307,33 @@ def keep_in_touch(
     return min(found, key=lambda r: r.due) if found else None
 
 
+def lapsed(relation: Relation, rules: Cadence, today: dt.date) -> Reason | None:
+    """A reason to reconnect with RELATION when the lapse rule silenced their keep-in-touch
+    reminder (see Cadence.lapse); None otherwise."""
+    history = relation.history
+    stage = relation.stage or Stage.MET
+    if (
+        history is None
+        or rules.lapse is None
+        or relation.cadence_days is not None
+        or stage not in (Stage.MET, Stage.CONNECTED)
+        or (today - history.last.on).days <= rules.lapse
+    ):
+        return None
+    last = history.last
+    return Reason(
+        "reconnect",
+        last.on + dt.timedelta(days=rules.lapse),
+        f"last in touch {last.on} ({last.kind.value}), over {_years(today - last.on)} ago",
+        "reconnect: ask how they are and what they are working on",
+    )
+
+
+def _years(gap: dt.timedelta) -> str:
+    years = gap.days // 365
+    return "a year" if years <= 1 else f"{years} years"
+
+
 def obligation_reason(obligation: Obligation, rules: Cadence) -> Reason | None:
     """The reason, due date and action of one pending thank-you or report-back (None: the
     rule is turned off)."""
@@ -300,71 +363,3 @@ def obligation_reason(obligation: Obligation, rules: Cadence) -> Reason | None:
     if days is None:
         return None
     return Reason(duty.value, since + dt.timedelta(days=days), text, action)
-
-
-def queue(
-    relations: Iterable[Relation],
-    obligations: Iterable[Obligation] = (),
-    potential: Mapping[int, float] | None = None,
-    *,
-    today: dt.date,
-    within: int = DEFAULT_WITHIN,
-    rules: Cadence = Cadence(),
-) -> list[Item]:
-    """Everyone due within WITHIN days of TODAY (or overdue), in priority order.
-
-    Obligations of people missing from RELATIONS are ignored (the caller passes a
-    Relation for everyone it wants named).
-    """
-    if within < 0:
-        raise ValueError("within must be 0 or more days")
-    horizon = today + dt.timedelta(days=within)
-    scores = potential or {}
-    owed: dict[int, list[Obligation]] = {}
-    for obligation in obligations:
-        owed.setdefault(obligation.person_id, []).append(obligation)
-    items = []
-    for relation in relations:
-        if relation.snoozed_until is not None and relation.snoozed_until > today:
-            continue
-        reasons = [r for r in (obligation_reason(o, rules) for o in owed.get(relation.id, [])) if r]
-        kept = keep_in_touch(relation, rules, today)
-        if kept is not None:
-            reasons.append(kept)
-        reasons = sorted((r for r in reasons if r.due <= horizon), key=lambda r: r.due)
-        if reasons:
-            items.append(_item(relation, reasons, scores.get(relation.id, 0.0), today))
-    return sorted(items, key=order_key)
-
-
-def priority(potential: float, overdue_days: int) -> float:
-    """(POTENTIAL_FLOOR + potential) × days overdue; 0 when not overdue."""
-    return (POTENTIAL_FLOOR + max(potential, 0.0)) * max(overdue_days, 0)
-
-
-def order_key(item: Item) -> tuple[int, float, dt.date, float, str, int]:
-    """Overdue first by priority; then due-but-not-overdue by date; then name and id."""
-    return (
-        0 if item.overdue_days > 0 else 1,
-        -item.priority,
-        item.due,
-        -item.potential,
-        item.name.casefold(),
-        item.id,
-    )
-
-
-def _item(relation: Relation, reasons: Sequence[Reason], potential: float, today: dt.date) -> Item:
-    due = reasons[0].due
-    overdue = max((today - due).days, 0)
-    return Item(
-        id=relation.id,
-        name=relation.name,
-        due=due,
-        overdue_days=overdue,
-        reason="; ".join(r.text for r in reasons),
-        action="; ".join(dict.fromkeys(r.action for r in reasons)),
-        potential=round(potential, 4),
-        priority=round(priority(potential, overdue), 4),
-        reasons=tuple(reasons),
-    )

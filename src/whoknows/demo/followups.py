@@ -8,8 +8,9 @@ import datetime as dt
 import numpy as np
 from sqlalchemy import exists, func, select
 
+from whoknows.core.plan import timing
 from whoknows.demo import vocab
-from whoknows.services import brief, events, followups, refs
+from whoknows.services import brief, events, followups, plan, refs
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 
@@ -90,7 +91,7 @@ def add(store: Store, rng: np.random.Generator, today: dt.date) -> dict[str, int
     for pid, days in zip(advocates[BRIEF_HOLDERS : BRIEF_HOLDERS + 2], (14, 21), strict=False):
         followups.set_cadence(store, str(pid), days)
         added["cadences"] += 1
-    queue = followups.due(store, within_days=0, today=today)
+    queue = plan.due(store, within_days=0, today=today)
     for item in queue[3:5]:  # a couple of people put off until after the holidays
         followups.snooze(store, str(item.id), 10 + int(rng.integers(0, 20)), today=today)
         added["snoozed"] += 1
@@ -100,12 +101,13 @@ def add(store: Store, rng: np.random.Generator, today: dt.date) -> dict[str, int
 def tour(store: Store, today: dt.date) -> list[str]:
     """What is due this week and the follow-up drafts of the latest event, as plain lines."""
     lines = []
-    queue = followups.due(store, within_days=7, today=today)
-    overdue = sum(1 for i in queue if i.overdue_days)
-    lines.append(f"due this week: {len(queue)} people to follow up ({overdue} overdue)")
-    for item in queue[:3]:
-        late = f"overdue {item.overdue_days} days" if item.overdue_days else f"due {item.due}"
-        lines.append(f"  {item.name} ({late}): {item.action.split('; ')[0]}")
+    week = plan.page(store, today=today)
+    lines.append(
+        f"your plan this week: {len(week.items)} of {week.total} follow-ups due, first things "
+        f"first (whoknows due); {week.reconnect} long-lapsed to reconnect with"
+    )
+    for item in week.items[:3]:
+        lines.append(f"  {item.name} ({timing(item.reasons[0].due, today)}): {item.what}")
     with store.read() as session:
         latest = session.execute(
             select(s.Event.id, s.Event.name, s.Event.date)

@@ -323,6 +323,26 @@ def advocates(
     return profile, list(views)
 
 
+def advocate_scores(store: Store, *, today: dt.date | None = None) -> dict[int, float]:
+    """Every advocate score (the one `advocates` shows) by person id, without explanations:
+    what the follow-up plan weighs people by. Empty while who I am is not set."""
+    snapshot = load_snapshot(store, today=today)
+    if snapshot.me is None:
+        return {}
+    me = snapshot.me
+
+    def scores() -> dict[int, float]:
+        with store.read() as session:
+            _, signals = _signals(store, session, snapshot)
+        ids = snapshot.graph.node_ids
+        return {int(ids[a.node]): a.score for a in rank_advocates(snapshot.graph, me, signals)}
+
+    found: dict[int, float] = store.cache.get(
+        "advocate-scores", snapshot.day, snapshot.data_version, scores
+    )
+    return found
+
+
 def _advocates(
     store: Store, snapshot: Snapshot, me: int, top: int
 ) -> tuple[Profile, list[AdvocateView]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from whoknows.errors import Ambiguous, Candidate, NotFound, UserError
@@ -22,7 +22,11 @@ def _as_id(ref: str, what: str) -> int | None:
 
 
 def me(session: Session, owner_id: int) -> s.Person:
-    found = session.scalar(select(s.Person).where(s.Person.owner_id == owner_id, s.Person.is_me))
+    # "is_me" alone, not "is_me = 1": SQLite uses the partial index ix_people_one_me (WHERE
+    # is_me) only for the very same term; otherwise it reads every person of the owner.
+    found = session.scalar(
+        select(s.Person).where(s.Person.owner_id == owner_id, text("people.is_me"))
+    )
     if found is None:
         raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
     return found

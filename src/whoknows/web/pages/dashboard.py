@@ -11,8 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from whoknows.core.attribution import STATUSES
+from whoknows.core.plan import timing
 from whoknows.errors import UserError
-from whoknows.services import events, followups, ledger, people, reach, referrals
+from whoknows.services import events, ledger, people, plan, reach, referrals
 from whoknows.web.common import render, store_of, today_of
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +44,7 @@ def pipeline_of(views: list[referrals.ReferralView]) -> list[dict[str, Any]]:
 def dashboard(request: Request) -> HTMLResponse:
     store = store_of(request)
     day = today_of(request)
-    due, due_error = attempt(lambda: followups.due(store, within_days=7, today=day))
+    week, due_error = attempt(lambda: plan.page(store, today=day))
     balance, balance_error = attempt(lambda: ledger.balance(store, today=day))
     top, top_error = attempt(lambda: reach.advocates(store, top=5, today=day)[1])
     pipeline = pipeline_of(referrals.list_referrals(store))
@@ -52,8 +53,10 @@ def dashboard(request: Request) -> HTMLResponse:
         request,
         "dashboard.html",
         {
-            "due": (due or [])[:8],
-            "due_total": len(due or []),
+            "due": [(item, timing(item.reasons[0].due, day)) for item in week.items]
+            if week
+            else [],
+            "week": week,
             "due_error": due_error,
             "balance": balance,
             "balance_error": balance_error,

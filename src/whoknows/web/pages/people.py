@@ -18,6 +18,7 @@ from whoknows.services import (
     ledger,
     network,
     people,
+    plan,
     reach,
     referrals,
 )
@@ -150,7 +151,7 @@ def person_page(request: Request, person_id: PersonId) -> HTMLResponse:
         if person_id in (r.from_.id, r.to.id) or (r.about and r.about.id == person_id)
     ]
     stage = person.stage or models.Stage.MET
-    cadence = followups.rules(store.settings).for_stage(stage)
+    cadence = plan.rules(store.settings).for_stage(stage)
     return render(
         request,
         "person.html",

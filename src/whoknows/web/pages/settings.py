@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from whoknows.errors import UserError
-from whoknows.services import calendar, followups, icp, people
+from whoknows.services import calendar, icp, people, plan
 from whoknows.services.people import PersonInput
 from whoknows.web import security
 from whoknows.web.common import blank_none, lines, redirect, render, store_of, today_of
@@ -26,7 +26,7 @@ def settings_page(request: Request) -> HTMLResponse:
     except UserError:
         me = None
     profile = icp.get_profile(store)
-    cadence = followups.rules(store.settings)
+    cadence = plan.rules(store.settings)
     token = security.calendar_token(store.settings)
     feed = str(request.url_for("calendar_feed").include_query_params(token=token))
     return render(
@@ -45,6 +45,7 @@ def settings_page(request: Request) -> HTMLResponse:
                 for f in dataclasses.fields(cadence)
             ],
             "config_file": store.settings.config_dir / "config.toml",
+            "capacity": plan.capacity(store.settings),
             "feed": feed,
         },
     )
@@ -102,7 +103,9 @@ def rotate_token(request: Request) -> Response:
 
 @router.get("/calendar.ics", name="calendar_feed")
 def calendar_feed(
-    request: Request, token: Annotated[str | None, Query(max_length=200)] = None
+    request: Request,
+    token: Annotated[str | None, Query(max_length=200)] = None,
+    kind: Annotated[str, Query(pattern="^(both|events|todos)$")] = "both",
 ) -> Response:
     """The follow-up queue as an iCalendar feed a calendar app subscribes to (with the token)."""
     store = store_of(request)
@@ -112,7 +115,7 @@ def calendar_feed(
             status_code=403,
             media_type="text/plain",
         )
-    data = calendar.feed(store, today=today_of(request))
+    data = calendar.feed(store, today=today_of(request), kind=kind)
     return Response(
         data,
         media_type="text/calendar; charset=utf-8",
