@@ -56,13 +56,23 @@ def test_a_preview_writes_nothing_until_it_is_confirmed(client: Any) -> None:
     assert page.status_code == 200
     assert "Preview of gmail-list.vcf" in page.text
     assert _people(client) == before, "a preview writes nothing"
-    token = page.text.split('name="token" value="')[1].split('"')[0]
-    done = post(client, "/import/confirm", {"token": token, "kind": "auto"})
+    assert 'form="upload-form" name="confirm" value="1"' in page.text, "Import it sends it again"
+    done = _upload(client, VCARD, preview="1", confirm="1")
     assert done.status_code == 200
     assert "Imported gmail-list.vcf" in done.text
     assert _people(client) > before
-    again = post(client, "/import/confirm", {"token": token})
-    assert again.status_code == 404, "an upload is imported once"
+
+
+def test_with_htmx_a_preview_answers_the_report_only(client: Any) -> None:
+    with VCARD.open("rb") as handle:
+        page = client.post(
+            "/import",
+            data={"csrf_token": csrf(client), "preview": "1"},
+            files={"file": (VCARD.name, handle, "text/vcard")},
+            headers={"HX-Request": "true"},
+        )
+    assert page.status_code == 200
+    assert page.text.lstrip().startswith('<section class="card" id="report">')
 
 
 def test_an_upload_without_the_csrf_token_is_refused(client: Any) -> None:

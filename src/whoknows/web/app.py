@@ -28,7 +28,7 @@ from whoknows.errors import (
 )
 from whoknows.services.store import Store
 from whoknows.storage.errors import translate
-from whoknows.web import security
+from whoknows.web import security, uploads
 from whoknows.web.access import HOSTS_ENV as ACCESS_HOSTS_ENV
 from whoknows.web.access import TOKEN_PARAM, Access, bearer, cookie_name
 from whoknows.web.common import HERE, is_htmx, render
@@ -57,6 +57,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> Any:
+        uploads.forget_all(settings.data_dir / "uploads")  # left by a server that was killed
         yield
         app.state.store.close()
 
@@ -147,6 +148,8 @@ class UnsupportedBody(UserError):
 
 
 def _middleware(app: FastAPI) -> None:
+    app.add_middleware(uploads.BodyLimit)  # every body counted as it arrives, up to its limit
+
     @app.middleware("http")
     async def secure(request: Request, call_next: Handler) -> Response:
         refused = access_refused(request)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import secrets
-import shutil
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,69 +12,17 @@ from whoknows.errors import NotFound, UserError
 from whoknows.importers.detect import KINDS, describe
 from whoknows.services import imports, review
 from whoknows.services.store import Store
-from whoknows.web.common import blank_none, redirect, render, store_of, today_of
+from whoknows.web import uploads
+from whoknows.web.common import blank_none, is_htmx, redirect, render, store_of, today_of
 
 router = APIRouter(include_in_schema=False)
 Optional = Annotated[str | None, Form()]
 
-MAX_UPLOAD = 50 * 1024 * 1024  # bytes: far more than a contacts export or a year of calendar
-KEEP_PREVIEW = 24 * 3600  # seconds an uploaded file waits for "import it" after a preview
 MAX_PAIRS = 50  # pairs shown at once in the review queue
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
 def _uploads(store: Store) -> Path:
     return store.settings.data_dir / "uploads"
-
-
-def _clean_name(name: str | None) -> str:
-    """The uploaded file's own name (its suffix helps detection), without any path in it."""
-    base = Path((name or "").replace("\\", "/")).name
-    base = _UNSAFE.sub("_", base).strip(" .")
-    return base[:120] or "upload"
-
-
-def _forget_old(folder: Path) -> None:
-    """Previews never confirmed are deleted after KEEP_PREVIEW."""
-    if not folder.is_dir():
-        return
-    limit = time.time() - KEEP_PREVIEW
-    for old in folder.iterdir():
-        if old.is_dir() and old.stat().st_mtime < limit:
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def _save(store: Store, upload: UploadFile) -> tuple[str, Path]:
-    """A private copy of the upload under the data folder: (its token, its path)."""
-    folder = _uploads(store)
-    _forget_old(folder)
-    token = secrets.token_hex(16)
-    target = folder / token / _clean_name(upload.filename)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    size = 0
-    with target.open("wb") as out:
-        while chunk := upload.file.read(1024 * 1024):
-            size += len(chunk)
-            if size > MAX_UPLOAD:
-                out.close()
-                shutil.rmtree(target.parent, ignore_errors=True)
-                raise UserError(
-                    f"the file is larger than {MAX_UPLOAD // (1024 * 1024)} MB",
-                    hint="import it from the command line: whoknows import PATH",
-                )
-            out.write(chunk)
-    return token, target
-
-
-def _saved(store: Store, token: str) -> Path:
-    if not _TOKEN.match(token):
-        raise NotFound("that upload is not known", hint="upload the file again")
-    folder = _uploads(store) / token
-    files = sorted(folder.iterdir()) if folder.is_dir() else []
-    if not files:
-        raise NotFound("that upload has expired", hint="upload the file again")
-    return files[0]
 
 
 def _kind(value: str | None) -> str | None:
@@ -98,8 +42,8 @@ def _context(store: Store, offset: int = 0, **extra: Any) -> dict[str, Any]:
         "history": imports.entries(store)[:10],
         "undone": None,
         "report": None,
-        "token": None,
         "name": None,
+        "max_upload_mb": uploads.MAX_UPLOAD // uploads.MB,
         "kind": "auto",
         **extra,
     }
@@ -129,42 +73,28 @@ def upload(
     file: Annotated[UploadFile, File()],
     kind: Optional = None,
     preview: Optional = None,
+    confirm: Optional = None,
 ) -> HTMLResponse:
-    """Upload a file: with "preview", see what it would do (nothing written), else import it."""
+    """Upload a file: with "preview", see what it would do (nothing written), else import it.
+
+    The file is kept (0600) only while it is read: "Import it" after a preview sends the same
+    file again from the form, which the page keeps (htmx swaps only the report).
+    """
     store = store_of(request)
     chosen = _kind(kind)
-    token, path = _save(store, file)
-    try:
-        report = _run(request, path, chosen, preview=bool(preview))
-    except BaseException:
-        shutil.rmtree(path.parent, ignore_errors=True)
-        raise
-    if not preview:
-        shutil.rmtree(path.parent, ignore_errors=True)
-    context = _context(
-        store,
-        report=report.as_json(),
-        token=token if preview else None,
-        name=path.name,
-        kind=chosen or "auto",
-    )
-    return render(request, "import.html", context)
-
-
-@router.post("/import/confirm", response_class=HTMLResponse)
-def confirm(
-    request: Request, token: Annotated[str, Form(max_length=64)], kind: Optional = None
-) -> HTMLResponse:
-    """Import the file a preview was made of (uploaded once)."""
-    store = store_of(request)
-    path = _saved(store, token)
-    chosen = _kind(kind)
-    try:
-        report = _run(request, path, chosen, preview=False)
-    finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
-    context = _context(store, report=report.as_json(), name=path.name, kind=chosen or "auto")
-    return render(request, "import.html", context)
+    dry_run = bool(preview) and not confirm
+    with uploads.kept(_uploads(store), file.filename, file.file) as path:
+        report = _run(request, path, chosen, preview=dry_run)
+        name = path.name
+    context = _context(store, report=report.as_json(), name=name, kind=chosen or "auto")
+    if not is_htmx(request):
+        return render(request, "import.html", context)
+    if dry_run:  # only the report: the form keeps its file for "Import it"
+        return render(request, "_import_report.html", context)
+    # Imported: the whole page again (an empty form, the review queue with the new pairs).
+    page = render(request, "import.html", context)
+    page.headers.update({"HX-Retarget": "main", "HX-Reswap": "outerHTML", "HX-Reselect": "main"})
+    return page
 
 
 @router.post("/import/review", response_model=None)
