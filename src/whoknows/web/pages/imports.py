@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from whoknows.errors import NotFound, UserError
+from whoknows.errors import UserError
 from whoknows.importers.detect import KINDS, describe
 from whoknows.services import imports, review
 from whoknows.services.store import Store
