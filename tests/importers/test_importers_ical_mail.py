@@ -75,7 +75,7 @@ def test_an_endless_rule_is_bounded(tmp_path: Path) -> None:
     "name", ["example.ics", "issue_1231_recurrence.ics", "calendar_with_unicode.ics"]
 )
 def test_the_icalendar_package_calendars_read(name: str) -> None:
-    found = list(ical.parse(FIXTURES / "icalendar-package" / name, **WIDE))
+    found = list(ical.parse(FIXTURES / "corpus" / "icalendar" / "calendars" / name, **WIDE))
     assert not [r for r in found if isinstance(r, BadRow)]
 
 

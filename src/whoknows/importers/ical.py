@@ -301,11 +301,17 @@ def _expand(
     count = parsed._count
     stop = min(parsed._until, end) if parsed._until is not None else end
     begin = naive
-    if count is None and frequency and frequency.group(1) in _PERIOD:
+    plain = not re.search(r"(^|;)BY", text.upper())  # one occurrence per period
+    if frequency and frequency.group(1) in _PERIOD and (count is None or plain):
         # jump whole periods ahead to the window: the same days, without walking decades
+        # (with a count only when each period holds exactly one occurrence, so it can be kept)
         step = _PERIOD[frequency.group(1)] * max(1, parsed._interval)
         gap = (dt.datetime.combine(since, dt.time.min) - naive).days // step - 1
         if gap > 0:
+            if count is not None:
+                if gap >= count:
+                    return []
+                count -= gap
             begin = naive + dt.timedelta(days=gap * step)
     if not _can_match(text, begin.date(), stop.date()):
         return []  # no day the rule allows falls in the dates asked for
@@ -381,8 +387,9 @@ def _can_match(text: str, begin: dt.date, stop: dt.date) -> bool:
     positions = filters.pop("BYSETPOS", None)
     sizes = [len(filters.pop(k, [0])) for k in _PER_SET]
     frequency = re.search(r"FREQ=([A-Z]+)", text.upper())
-    if positions and frequency and frequency.group(1) in _PERIOD:
-        size = sizes[0] * sizes[1] * sizes[2] * (sizes[3] if frequency.group(1) == "WEEKLY" else 1)
+    days = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}
+    if positions and frequency and frequency.group(1) in days:
+        size = sizes[0] * sizes[1] * sizes[2] * days[frequency.group(1)]
         if all(abs(p) > size or p == 0 for p in positions):
             return False  # BYSETPOS picks from a set that is never that large
     if not filters:
