@@ -13,6 +13,7 @@ from typer.exceptions import TyperException
 from whoknows import __version__
 from whoknows.cli import (
     admin,
+    choose,
     demo,
     events,
     followups,
@@ -26,7 +27,7 @@ from whoknows.cli import (
     usage,
     web,
 )
-from whoknows.errors import DiskFull, WhoknowsError
+from whoknows.errors import Ambiguous, DiskFull, WhoknowsError
 
 app = typer.Typer(
     name="whoknows",
@@ -146,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
             args=_db_after_command(args), prog_name="whoknows", standalone_mode=False
         )
     except WhoknowsError as exc:
+        if isinstance(exc, Ambiguous) and (chosen := choose.pick(exc, args)) is not None:
+            return main(chosen)  # nothing was written: the same command, with the one meant
         return _report(exc, debug)
     except TyperException as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":
