@@ -40,7 +40,7 @@ def test_import_prints_a_summary(cli: Cli) -> None:
         (
             b'First Name,Last Name,URL,Connected On\r\n"Ann,Lee,x,1 Jan 2020\r\n',
             "c.csv",
-            "broken CSV",
+            "c.csv:2: a quote that is never closed",
         ),
     ],
 )

@@ -164,6 +164,12 @@ class _Nobody:
     def known(self, person_ids: Iterable[int]) -> dict[int, Known]:
         return {}
 
+    def linked(self, person_ids: Iterable[int]) -> set[int]:
+        return set()
+
+    def count(self, block: str) -> int:
+        return 0
+
 
 names = st.text(alphabet="abcdeé ABC-'", min_size=1, max_size=20)
 

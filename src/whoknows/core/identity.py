@@ -21,6 +21,7 @@ email-validator and phonenumbers).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -45,11 +46,15 @@ _LEGAL = frozenset(
     "co corp corporation company pty pte kk".split()
 )
 _PROFILE = re.compile(r"linkedin\.com/(in|pub)/([^/?#\s]+)", re.IGNORECASE)
+_CANONICAL = re.compile(r"https://www\.linkedin\.com/(?:in|pub)/[a-z0-9_-]+")
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # networks repeat names: many people share them
 def fold(text: str) -> str:
     """Text in its matching form: no accents, no case, words split at punctuation."""
+    if text.isascii():
+        return " ".join(_NOT_WORD.sub(" ", text.lower().replace("'", "")).split())
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(_NOT_WORD.sub(" ", bare.replace("'", "").replace("’", "")).split())
@@ -60,6 +65,7 @@ def name_key(name: str) -> str:
     return fold(name)
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def org_key(name: str | None) -> str | None:
     """An organization as matched: folded, without legal forms ("Acme, Inc." → "acme")."""
     if not name:
@@ -71,6 +77,8 @@ def org_key(name: str | None) -> str | None:
 
 def linkedin_url(url: str) -> str:
     """One form per LinkedIn profile: https://www.linkedin.com/in/<id>, lower case, bare."""
+    if _CANONICAL.fullmatch(url):
+        return url  # already in that form: the common case, kept cheap
     found = _PROFILE.search(unquote(url.strip()))
     if found is None:
         return url.strip()
@@ -119,10 +127,13 @@ class Identity:
     fingerprint: str | None = None
     name_key: str = field(init=False)
     org_key: str | None = field(init=False)
+    strong: tuple[tuple[Key, str], ...] = field(init=False, repr=False)  # in STRONG's order
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name_key", name_key(self.name))
         object.__setattr__(self, "org_key", org_key(self.organization))
+        found = [(kind, value) for kind in STRONG for value in self.keys(kind)]
+        object.__setattr__(self, "strong", tuple(found))
 
     def keys(self, kind: Key) -> tuple[str, ...]:
         """The identifiers of one kind, as looked up."""
@@ -139,13 +150,19 @@ class Identity:
         return self.websites
 
 
-def blocks(name_key: str, org_key: str | None) -> tuple[str, ...]:
+@functools.lru_cache(maxsize=1 << 16)
+def blocks(name_key: str, org_key: str | None, *, unlinked: bool = False) -> tuple[str, ...]:
     """The blocks a person is filed under, so candidates are found without comparing all:
-    the whole folded name, and (with an organization) the organization and the last name."""
-    found = [f"n\x00{name_key}"] if name_key else []
+    the whole folded name, and (with an organization) the organization and the last name.
+
+    People without a LinkedIn profile are filed twice, also under UNLINKED blocks: a record
+    with a profile can only be one of them, so it looks there, and the many namesakes who
+    have profiles of their own cost it nothing."""
+    name, org = ("u", "p") if unlinked else ("n", "o")
+    found = [f"{name}\x00{name_key}"] if name_key else []
     words = name_key.split()
     if org_key and words:
-        found.append(f"o\x00{org_key}\x00{words[-1]}")
+        found.append(f"{org}\x00{org_key}\x00{words[-1]}")
     return tuple(found)
 
 
@@ -174,6 +191,14 @@ class People(Protocol):
 
     def known(self, person_ids: Iterable[int]) -> dict[int, Known]:
         """What is known of these people (ids that vanished are left out)."""
+        ...
+
+    def linked(self, person_ids: Iterable[int]) -> set[int]:
+        """Which of these people have a LinkedIn profile (a cheap first look)."""
+        ...
+
+    def count(self, block: str) -> int:
+        """How many people are filed under this block."""
         ...
 
 
@@ -218,10 +243,9 @@ _KEY_WORDS = {
 def resolve(record: Identity, people: People) -> Resolution:
     """Who RECORD is among PEOPLE, by the rules in this module's docstring."""
     hits: dict[int, list[tuple[Key, str]]] = {}
-    for kind in STRONG:
-        for value in record.keys(kind):
-            for pid in people.find(kind, value):
-                hits.setdefault(pid, []).append((kind, value))
+    for kind, value in record.strong:
+        for pid in people.find(kind, value):
+            hits.setdefault(pid, []).append((kind, value))
     facts = people.known(hits)
     same: list[tuple[int, Key, str]] = []
     review: list[Match] = []
@@ -305,18 +329,23 @@ def _weak(record: Identity, people: People, exclude: set[int]) -> list[Match]:
 def _by_name(record: Identity, people: People, exclude: set[int]) -> list[Match]:
     if not record.name_key:
         return []
-    filed = blocks(record.name_key, record.org_key)
+    filed = blocks(record.name_key, record.org_key, unlinked=bool(record.linkedin))
     named = [p for p in people.block(filed[0]) if p not in exclude]
     nearby = [p for b in filed[1:] for p in people.block(b) if p not in exclude]
+    if record.linkedin:  # two profiles are two people, however alike their names
+        linked = people.linked([*named, *nearby])  # (filed before they had one)
+        named = [p for p in named if p not in linked]
+        nearby = [p for p in nearby if p not in linked]
+        namesakes = people.count(blocks(record.name_key, None)[0])
+    else:
+        namesakes = len(named)
     facts = people.known([*named, *nearby])
     found: dict[int, Match] = {}
     for pid in dict.fromkeys([*named, *nearby]):
         known = facts.get(pid)
         if known is None or known.is_me:
             continue
-        if record.linkedin and known.has_linkedin:
-            continue  # two profiles: two people, however alike their names
-        match = _compare_names(record, known, len(named))
+        match = _compare_names(record, known, namesakes)
         if match is not None:
             found[pid] = match
     return list(found.values())

@@ -2,13 +2,12 @@
 
 Keys (emails, profiles, blocks …) are kept as 128-bit digests in sorted numpy arrays, with
 the keys added since the last compaction in a small dict; a digest collision between two
-different keys is about as likely as 10^-26 per look-up, so a hit is taken as a match.
+different keys is about as likely as 10^-33 per look-up, so a hit is taken as a match.
 What the engine needs of each person (`identity.Known`) lives in arrays indexed by id.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
@@ -24,9 +23,9 @@ IS_ME = 2
 
 
 def digest(key: str) -> int:
-    return int.from_bytes(
-        hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest(), "little"
-    )
+    """128 bits of KEY: two of Python's keyed SipHash values (fast, and random per process,
+    which is all an index that lives in one process needs)."""
+    return ((hash(key) & _MASK) << 64) | (hash(key + "\x1f") & _MASK)
 
 
 class KeyIndex:
@@ -38,11 +37,13 @@ class KeyIndex:
         self._ids = np.empty(0, np.int64)
         self._recent: dict[int, list[int]] = {}
         self._pending = 0
+        self._memo: dict[str, Sequence[int]] = {}  # a record looks the same keys up again
 
     def __len__(self) -> int:
         return len(self._ids) + self._pending
 
     def add(self, key: str, person_id: int) -> None:
+        self._memo.pop(key, None)
         found = self._recent.setdefault(digest(key), [])
         if person_id not in found:
             found.append(person_id)
@@ -52,6 +53,7 @@ class KeyIndex:
 
     def extend(self, pairs: Iterable[tuple[str, int]]) -> None:
         """Add many at once (loading from a store): sorted in one pass per 200k keys."""
+        self._memo.clear()
         chunk: list[tuple[int, int]] = []
         for key, person_id in pairs:
             chunk.append((digest(key), person_id))
@@ -61,21 +63,37 @@ class KeyIndex:
         self._merge(chunk)
 
     def get(self, key: str) -> Sequence[int]:
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) > 4096:
+                self._memo.clear()
+            found = self._memo[key] = self._look_up(key)
+        return found
+
+    def _look_up(self, key: str) -> Sequence[int]:
         value = digest(key)
         recent = self._recent.get(value)
-        hi, lo = np.uint64(value >> 64), np.uint64(value & _MASK)
+        hi = np.uint64(value >> 64)  # a numpy scalar: a Python int this big is compared slowly
         start = int(self._hi.searchsorted(hi, "left"))
         if start == len(self._hi) or self._hi[start] != hi:
             return tuple(recent) if recent else _NO_IDS
+        lo = value & _MASK
         end = int(self._hi.searchsorted(hi, "right"))
         found = [
             int(i)
             for i, low in zip(self._ids[start:end], self._lo[start:end], strict=True)
-            if low == lo
+            if int(low) == lo
         ]
         if recent:
             found.extend(i for i in recent if i not in found)
-        return found
+        return tuple(found)
+
+    def count(self, key: str) -> int:
+        """How many ids KEY has (without listing them)."""
+        value = digest(key)
+        hi = np.uint64(value >> 64)
+        base = int(self._hi.searchsorted(hi, "right")) - int(self._hi.searchsorted(hi, "left"))
+        return base + len(self._recent.get(value, ()))
 
     def compact(self) -> None:
         pairs = [(d, pid) for d, ids in self._recent.items() for pid in ids]
@@ -113,7 +131,7 @@ class PeopleIndex:
         self.flags = bytearray()
         self.uid_scopes: dict[int, frozenset[str]] = {}
         self.org_keys: dict[int, str | None] = {}
-        self.count = 0
+        self.size = 0  # people filed
 
     # -- building --------------------------------------------------------------------
 
@@ -126,9 +144,18 @@ class PeopleIndex:
         self.flags.extend(bytes(size - len(self.flags)))
 
     def person(
-        self, person_id: int, name_key: str, org_id: int | None, *, is_me: bool = False
+        self,
+        person_id: int,
+        name_key: str,
+        org_id: int | None,
+        *,
+        is_me: bool = False,
+        linked: bool = False,
     ) -> None:
-        """File a person under their name blocks (their keys come with `key`)."""
+        """File a person under their name blocks (their keys come with `key`); LINKED: they
+        will have a LinkedIn profile (so they are not filed for records with one)."""
+        if linked:
+            self.mark_linked(person_id)
         for block, pid in self._filed([(person_id, name_key, org_id, is_me)]):
             self.keys.add(block, pid)
 
@@ -142,13 +169,22 @@ class PeopleIndex:
         for person_id, name_key, org_id, is_me in rows:
             self._grow(person_id)
             if self.names[person_id] is None:
-                self.count += 1
+                self.size += 1
             self.names[person_id] = name_key
             self.orgs[person_id] = org_id or 0
             if is_me:
                 self.flags[person_id] |= IS_ME
-            for block in blocks(name_key, self.org_keys.get(org_id or 0)):
+            org_key = self.org_keys.get(org_id or 0)
+            for block in blocks(name_key, org_key):
                 yield block, person_id
+            if not self.flags[person_id] & HAS_LINKEDIN:
+                for block in blocks(name_key, org_key, unlinked=True):
+                    yield block, person_id
+
+    def mark_linked(self, person_id: int) -> None:
+        """They have a LinkedIn profile (known before they are filed, from a store)."""
+        self._grow(person_id)
+        self.flags[person_id] |= HAS_LINKEDIN
 
     def key(self, kind: Key, value: str, person_id: int, scope: str | None = None) -> None:
         self.keys.add(key_of(kind, value), person_id)
@@ -177,8 +213,12 @@ class PeopleIndex:
         self.orgs[person_id] = org_id or 0
         name = self.names[person_id]
         if name is not None:
-            for block in blocks(name, self.org_keys.get(org_id or 0))[1:]:
+            org_key = self.org_keys.get(org_id or 0)
+            for block in blocks(name, org_key)[1:]:
                 self.keys.add(block, person_id)
+            if not self.flags[person_id] & HAS_LINKEDIN:
+                for block in blocks(name, org_key, unlinked=True)[1:]:
+                    self.keys.add(block, person_id)
 
     # -- identity.People ---------------------------------------------------------------
 
@@ -186,10 +226,17 @@ class PeopleIndex:
         return 0 <= person_id < len(self.names) and self.names[person_id] is not None
 
     def find(self, kind: Key, value: str) -> Sequence[int]:
-        return [p for p in self.keys.get(key_of(kind, value)) if p in self]
+        return self.keys.get(key_of(kind, value))
 
     def block(self, block: str) -> Sequence[int]:
-        return [p for p in self.keys.get(block) if p in self]
+        return self.keys.get(block)
+
+    def count(self, block: str) -> int:
+        return self.keys.count(block)
+
+    def linked(self, person_ids: Iterable[int]) -> set[int]:
+        flags = self.flags
+        return {p for p in person_ids if p < len(flags) and flags[p] & HAS_LINKEDIN}
 
     def known(self, person_ids: Iterable[int]) -> dict[int, Known]:
         found: dict[int, Known] = {}

@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import csv
 import io
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -169,6 +170,33 @@ def _clean(cell: str) -> str:
     return cell.replace("\r\n", "\n").replace("\r", "\n") if "\r" in cell else cell
 
 
+MAX_RECORD_LINES = 200  # a quoted cell spanning more lines than this was never closed
+
+
+def _open_after(line: str, inside: bool) -> bool:
+    """Whether LINE leaves a quoted cell open, as the csv module reads it: a quote opens a
+    cell only at its start; inside one, a doubled quote is a quote and a single one closes it."""
+    at_start = not inside
+    i, end = 0, len(line)
+    while i < end:
+        if inside:
+            i = line.find('"', i)
+            if i < 0:
+                return True
+            if line.startswith('""', i):
+                i += 2
+                continue
+            inside, at_start = False, False
+            i += 1
+            continue
+        char = line[i]
+        if char == '"' and at_start:
+            inside = True
+        at_start = char == ","
+        i += 1
+    return inside
+
+
 def csv_rows(
     lines: Iterable[str], source: str, is_header: Callable[[list[str]], bool], *, scan: int = 20
 ) -> Iterator[tuple[int, dict[str, str]] | tuple[int, str]]:
@@ -176,34 +204,66 @@ def csv_rows(
 
     Lines before the header (LinkedIn's "Notes:" preamble) are skipped; empty trailing
     cells beyond the header (a trailing comma on every row) are dropped; a row whose field
-    count still differs from the header's, or broken quoting, yields (line, reason).
+    count still differs from the header's yields (line, reason). A quote never closed costs
+    its own line: it yields (line, reason) and the lines after it are read again as rows.
     """
-    reader = csv.reader(lines, strict=True)
+    numbered = enumerate(lines, 1)
+    pending: deque[tuple[int, str]] = deque()
+    buffer: list[tuple[int, str]] = []
     header: list[str] | None = None
-    start = 1
-    try:
-        for row in reader:
-            if header is None:
-                cleaned = [c.strip().lstrip("\ufeff") for c in row]
-                while cleaned and not cleaned[-1]:
-                    cleaned.pop()  # a trailing comma after the last column name
-                if is_header(cleaned):
-                    header = cleaned
-                elif reader.line_num > scan:
-                    break
-                start = reader.line_num + 1
+    inside = False
+    while True:
+        item = pending.popleft() if pending else next(numbered, None)
+        if item is None:
+            if not buffer:
+                break
+            item = (0, "")  # the end of the file: what is still open was never closed
+            inside = True
+        elif not buffer:
+            inside = False
+        if item[0]:
+            buffer.append(item)
+            if '"' in item[1]:
+                inside = _open_after(item[1], inside)
+            if inside and len(buffer) <= MAX_RECORD_LINES:
                 continue
-            line, start = start, reader.line_num + 1
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) > len(header) and not any(c.strip() for c in row[len(header) :]):
-                row = row[: len(header)]
-            if len(row) != len(header):
-                yield line, f"{len(row)} fields where the header has {len(header)}"
-                continue
-            yield line, {h: _clean(c) for h, c in zip(header, row, strict=True)}
-    except csv.Error as exc:
-        yield start, f"broken CSV ({exc}); is the file complete?"
-        return
+        start = buffer[0][0]
+        if inside:
+            yield start, "a quote that is never closed; the lines after it are read on"
+            pending.extendleft(reversed(buffer[1:]))
+            buffer = []
+            continue
+        text = "".join(t for _, t in buffer)
+        try:
+            if '"' in text:
+                row = next(csv.reader([text], strict=True), [])
+            else:  # no quotes, no escapes: the cells are what the commas separate
+                row = text.rstrip("\r\n").split(",") if text.strip("\r\n") else []
+        except csv.Error as exc:
+            if len(buffer) > 1:  # a stray quote joined lines: the first is the bad one
+                yield start, "a quote that is never closed; the lines after it are read on"
+                pending.extendleft(reversed(buffer[1:]))
+            else:
+                yield start, f"broken CSV ({exc})"
+            buffer = []
+            continue
+        buffer = []
+        if header is None:
+            cleaned = [c.strip().lstrip("\ufeff") for c in row]
+            while cleaned and not cleaned[-1]:
+                cleaned.pop()  # a trailing comma after the last column name
+            if is_header(cleaned):
+                header = cleaned
+            elif start > scan:
+                break
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header) and not any(c.strip() for c in row[len(header) :]):
+            row = row[: len(header)]
+        if len(row) != len(header):
+            yield start, f"{len(row)} fields where the header has {len(header)}"
+            continue
+        yield start, {h: _clean(c) for h, c in zip(header, row, strict=True)}
     if header is None:
         raise ImportParseError(source, None, "no header row of the expected columns was found")

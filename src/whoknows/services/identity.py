@@ -63,7 +63,7 @@ class StoredPeople:
     def block(self, block: str) -> Sequence[int]:
         kind, _, rest = block.partition("\x00")
         owner = self.owner_id
-        if kind == "n":
+        if kind in ("n", "u"):  # (people with a profile are left out by the engine itself)
             return list(
                 self.session.scalars(
                     select(s.Person.id)
@@ -91,6 +91,21 @@ class StoredPeople:
             )
             if fold and fold.split()[-1:] == [last]
         ]
+
+    def count(self, block: str) -> int:
+        return len(self.block(block))
+
+    def linked(self, person_ids: Iterable[int]) -> set[int]:
+        ids = list(dict.fromkeys(person_ids))
+        if not ids:
+            return set()
+        return set(
+            self.session.scalars(
+                select(s.PersonLink.person_id).where(
+                    s.PersonLink.person_id.in_(ids), s.PersonLink.kind == "linkedin"
+                )
+            )
+        )
 
     def known(self, person_ids: Iterable[int]) -> dict[int, Known]:
         ids = list(dict.fromkeys(person_ids))

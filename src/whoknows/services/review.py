@@ -185,6 +185,12 @@ class _Others:
     def known(self, person_ids: Iterable[int]) -> dict[int, Known]:
         return self.index.known(p for p in person_ids if p != self.person_id)
 
+    def linked(self, person_ids: Iterable[int]) -> set[int]:
+        return self.index.linked(person_ids)
+
+    def count(self, block: str) -> int:
+        return self.index.count(block) - (self.person_id in self.index.block(block))
+
 
 def scan(store: Store, today: dt.date) -> int:
     """Run the identity engine over everyone once and queue the pairs it finds."""

@@ -42,8 +42,9 @@ def load(session: Session, owner_id: int) -> tuple[PeopleIndex, Watermarks]:
 
 def catch_up(session: Session, owner_id: int, index: PeopleIndex, marks: Watermarks) -> int:
     """Read the rows added since MARKS into INDEX; returns how many people were new."""
-    before = index.count
+    before = index.size
     _organizations(session, owner_id, index, marks)
+    _profiles(session, owner_id, index, marks)  # first: who has one decides their blocks
     people = s.Person
     start = marks.ids.get("people", 0)
     rows = _stream(
@@ -63,7 +64,7 @@ def catch_up(session: Session, owner_id: int, index: PeopleIndex, marks: Waterma
     index.people(filed())
     marks.ids["people"] = top
     _keys(session, owner_id, index, marks)
-    return index.count - before
+    return index.size - before
 
 
 def _organizations(session: Session, owner_id: int, index: PeopleIndex, marks: Watermarks) -> None:
@@ -77,6 +78,20 @@ def _organizations(session: Session, owner_id: int, index: PeopleIndex, marks: W
         index.organization(org_id, identity.org_key(name))
         top = max(top, org_id)
     marks.ids["organizations"] = top
+
+
+def _profiles(session: Session, owner_id: int, index: PeopleIndex, marks: Watermarks) -> None:
+    """Mark who has a LinkedIn profile (their keys are read with the others)."""
+    start = marks.ids.get("person_links", 0)
+    for (pid,) in _stream(
+        session,
+        select(s.PersonLink.person_id).where(
+            s.PersonLink.owner_id == owner_id,
+            s.PersonLink.id > start,
+            s.PersonLink.kind == "linkedin",
+        ),
+    ):
+        index.mark_linked(pid)
 
 
 def _keys(session: Session, owner_id: int, index: PeopleIndex, marks: Watermarks) -> None:
@@ -109,12 +124,17 @@ def _keys(session: Session, owner_id: int, index: PeopleIndex, marks: Watermarks
         ),
     )
     top = start
-    for row_id, url, pid, kind in links:
-        top = max(top, row_id)
-        if kind == "linkedin":
-            index.key(Key.LINKEDIN, url, pid)
-        else:
-            index.key(Key.WEBSITE, identity.website(url), pid)
+
+    def keyed() -> Iterator[tuple[str, int, str | None]]:
+        nonlocal top
+        for row_id, url, pid, kind in links:
+            top = max(top, row_id)
+            if kind == "linkedin":
+                index.key(Key.LINKEDIN, url, pid)
+            else:
+                yield identity.website(url), pid, None
+
+    index.many_keys(Key.WEBSITE, keyed())
     marks.ids["person_links"] = top
     start = marks.ids.get("person_keys", 0)
     top = start

@@ -168,9 +168,10 @@ class Writer:
             if not rows:
                 continue
             columns = sorted({c for row in rows for c in row})
-            values: Iterable[tuple[Any, ...]] = (
-                tuple(_stored(row.get(c), iso) for c in columns) for row in rows
-            )
+            values: Iterable[tuple[Any, ...]] = (tuple(row.get(c) for c in columns) for row in rows)
+            dated = [i for i, c in enumerate(columns) if c in _DATES.get(name, ())]
+            if iso and dated:  # SQLite takes dates as ISO text here
+                values = (_iso(row, dated) for row in values)
             bulk_insert(connection, TABLES[name], columns, values)
             written[name] = len(rows)
         written["changes"] = self._apply_changes()
@@ -237,7 +238,15 @@ class Writer:
         return len(wanted)
 
 
-def _stored(value: Any, iso: bool) -> Any:
-    if iso and isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
+_DATES = {
+    name: {c.name for c in table.c if c.type.python_type in (dt.date, dt.datetime)}
+    for name, table in TABLES.items()
+}
+
+
+def _iso(row: tuple[Any, ...], dated: list[int]) -> tuple[Any, ...]:
+    found = list(row)
+    for i in dated:
+        if found[i] is not None:
+            found[i] = found[i].isoformat()
+    return tuple(found)

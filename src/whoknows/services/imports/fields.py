@@ -154,21 +154,24 @@ class Checker:
 def _values(record: PersonRecord, warn: Warn) -> dict[str, Any]:
     """The record's values for people's columns; one that fails its check is left out."""
     found: dict[str, Any] = {}
-    checks: list[tuple[str, Any, Callable[[Any], Any]]] = [
-        *((c, getattr(record, c), lambda v, c=c: validate.line(v, c)) for c in _LINES),
-        *((c, getattr(record, c), lambda v, c=c: validate.text(v, c)) for c in _TEXTS),
-        ("stage", record.stage, lambda v: validate.stage(v).value),
-        ("trust", record.trust, validate.trust),
-        ("met_on", record.met_on, validate.day),
-    ]
-    for column, value, check in checks:
+    for column, check in _CHECKS:
+        value = getattr(record, column)
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         try:
-            found[column] = check(value.strip() if isinstance(value, str) else value)
+            found[column] = check(value.strip() if isinstance(value, str) else value, column)
         except UserError as exc:
             warn(f"{column.replace('_', ' ')}: {exc.message}; left out")
     return found
+
+
+_CHECKS: tuple[tuple[str, Callable[[Any, str], Any]], ...] = (
+    *((c, validate.line) for c in _LINES),
+    *((c, validate.text) for c in _TEXTS),
+    ("stage", lambda v, _c: validate.stage(v).value),
+    ("trust", lambda v, _c: validate.trust(v)),
+    ("met_on", validate.day),
+)
 
 
 def _unique(items: list[_T]) -> list[_T]:

@@ -100,9 +100,8 @@ class People:
         """Load, in a few queries, the stored people these records are likely to change."""
         wanted: set[int] = set()
         for fields in checked:
-            for kind in identity.STRONG:
-                for value in fields.identity.keys(kind):
-                    wanted.update(self.index.find(kind, value))
+            for kind, value in fields.identity.strong:
+                wanted.update(self.index.find(kind, value))
         self._load(wanted - set(self.states))
 
     def arrive(self, fields: Fields, *, count: bool) -> int:
@@ -207,7 +206,9 @@ class People:
             },
         )
         self.states[pid] = State(new=True, row=row)
-        self.index.person(pid, fields.identity.name_key, org_id)
+        self.index.person(
+            pid, fields.identity.name_key, org_id, linked=bool(fields.identity.linkedin)
+        )
         self._add_details(pid, fields)
         return pid
 

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import itertools
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import select
@@ -90,7 +91,10 @@ def import_file(
         raise UserError(f"--since {start} is after --until {end}", hint="swap them")
     report = ImportReport(kind=found, path=str(path), dry_run=dry_run)
     digest, size, lines = scan(path)
-    with locks.import_lock(store.engine, store.owner_id, waiting):
+    with (
+        locks.import_lock(store.engine, store.owner_id, waiting),
+        _kept_open(store),
+    ):
         report.warnings.extend(history.recover(store))
         with store.read() as session:
             index, marks = people_index.load(session, store.owner_id)
@@ -156,6 +160,17 @@ def import_file(
             history.fail(store, import_id)
             raise
     return report
+
+
+@contextmanager
+def _kept_open(store: Store) -> Iterator[None]:
+    """One idle connection open for the import's length: SQLite checkpoints its WAL when the
+    last connection closes, which each of the import's transactions would otherwise be."""
+    if store.engine.dialect.name != "sqlite":
+        yield
+        return
+    with store.engine.connect():
+        yield
 
 
 def _chunks(found: Iterator[Record]) -> Iterator[list[Record]]:
