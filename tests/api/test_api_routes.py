@@ -182,3 +182,25 @@ def test_the_openapi_schema_and_docs_are_served(api: TestClient) -> None:
     assert "/api/v1/paths" in schema["paths"]
     assert not any(p.startswith("/people") for p in schema["paths"]), "pages stay out of it"
     assert api.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize("amount", ["12345678901234567890123456789", "1000000000000000000000.07"])
+def test_an_amount_beyond_what_is_kept_is_400_not_500(api: TestClient, amount: str) -> None:
+    """Finding 6: a 29-digit amount answered 500 ("internal error")."""
+    advocate = api.get("/api/v1/people", params={"stage": "advocate", "limit": 1}).json()[0]
+    added = api.post(
+        "/api/v1/referrals",
+        json={"from": f"#{advocate['id']}", "about": "Ray Mo <ray@mo.test>", "value": amount},
+    )
+    assert added.status_code == 400
+    assert "amount" in added.json()["error"]
+    rid = api.post(
+        "/api/v1/referrals", json={"from": f"#{advocate['id']}", "about": "Ray Mo <ray@mo.test>"}
+    ).json()["id"]
+    moved = api.post(f"/api/v1/referrals/{rid}/move", json={"status": "won", "value": amount})
+    assert moved.status_code == 400
+    given = api.post(
+        "/api/v1/ledger",
+        json={"direction": "gave", "person": f"#{advocate['id']}", "kind": "help", "value": amount},
+    )
+    assert given.status_code == 400

@@ -11,6 +11,7 @@ CORE = Path(whoknows.core.__file__).parent
 ALLOWED_TOP = {
     "__future__",
     "dataclasses",
+    "decimal",  # exact money (core/money.py)
     "datetime",
     "enum",
     "math",

@@ -1,4 +1,4 @@
-"""`whoknows init`, `backup` and `restore`: the database itself."""
+"""`whoknows init`, `settings`, `backup` and `restore`: the database and how it is set up."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
-from whoknows.cli.common import DbOption, JsonOption, print_json, say, store
+from whoknows.cli.common import DbOption, JsonOption, print_json, print_table, say, store
+from whoknows.cli.tables import Column
 
 
 def init(db: DbOption = None, json: JsonOption = False) -> None:
@@ -19,6 +21,27 @@ def init(db: DbOption = None, json: JsonOption = False) -> None:
         print_json({"database": url, "upgraded": upgraded})
     else:
         say(f"Database ready: {url}" + (" (created or upgraded)" if upgraded else " (up to date)"))
+
+
+def settings(db: DbOption = None, json: JsonOption = False) -> None:
+    """Show the settings in force: database, folders, default currency, phone region, plan."""
+    from whoknows.config import load_settings
+    from whoknows.services import configuration
+
+    found = configuration.current(load_settings(db))
+    if json:
+        print_json(found)
+        return
+    rows = [
+        ("database", found.database, "--db or WHOKNOWS_DATABASE_URL"),
+        ("data folder", found.data_dir, "WHOKNOWS_DATA_DIR"),
+        ("config file", found.config_file, "WHOKNOWS_CONFIG_DIR"),
+        ("default currency", found.currency, 'currency = "EUR" in config.toml'),
+        ("phone region", found.phone_region or "none", 'phone_region = "GB" in config.toml'),
+        ("week's capacity", str(found.plan_capacity), "[plan] capacity in config.toml"),
+    ]
+    columns = (Column("setting"), Column("value", wrap=True), Column("set with", drop=1, wrap=True))
+    print_table(columns, [(name, Text(value), how) for name, value, how in rows])
 
 
 def backup(

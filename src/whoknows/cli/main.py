@@ -55,6 +55,7 @@ followups.register(app)
 referrals.register(app)
 io.register(app)
 web.register(app)
+app.command("settings")(admin.settings)
 app.command("backup")(admin.backup)
 app.command("restore")(admin.restore)
 

@@ -13,45 +13,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from whoknows.core.money import Money, total
+
 PIPELINE = ("received", "contacted", "meeting", "proposal", "won")
 STATUSES = (*PIPELINE, "lost")
 OPEN = frozenset(PIPELINE[:-1])
 SOURCES = ("event", "introduction", "linkedin", "import", "other")
 _IMPORT_TIES = frozenset({"email", "calendar"})
 _PersonOf = Callable[[int], "PersonRecord"]
-
-
-# ---------------------------------------------------------------------------- money
-
-
-@dataclass(frozen=True)
-class Money:
-    """Exact amounts per currency, in hundredths of the unit; a sum never mixes currencies."""
-
-    cents: tuple[tuple[str, int], ...] = ()
-
-    @staticmethod
-    def of(cents: int, currency: str) -> Money:
-        return Money(((currency, cents),))
-
-    def __add__(self, other: Money) -> Money:
-        total: dict[str, int] = dict(self.cents)
-        for currency, amount in other.cents:
-            total[currency] = total.get(currency, 0) + amount
-        return Money(tuple(sorted(total.items())))
-
-    def get(self, currency: str) -> int:
-        return dict(self.cents).get(currency, 0)
-
-    def __bool__(self) -> bool:
-        return any(amount for _, amount in self.cents)
-
-
-def total(amounts: Iterable[Money]) -> Money:
-    found = Money()
-    for amount in amounts:
-        found = found + amount
-    return found
 
 
 # ---------------------------------------------------------------------------- input records

@@ -12,10 +12,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from whoknows.core.models import InteractionKind
+from whoknows.core.money import format_money, from_cents
 from whoknows.services import network, refs
 from whoknows.services import referrals as service
 from whoknows.services import report as reports
-from whoknows.services.money import format_money
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 
@@ -257,8 +257,8 @@ def tour(store: Store, today: dt.date) -> list[str]:
         )
         lines.append(
             f"Top advocate by value: {top.name}: "
-            f"{format_money(reports.to_decimal(top.first_tier.get(cur)), cur)} won from their "
-            f"referrals, {format_money(reports.to_decimal(top.second_tier.get(cur)), cur)} "
+            f"{format_money(from_cents(top.first_tier.get(cur)), cur)} won from their "
+            f"referrals, {format_money(from_cents(top.second_tier.get(cur)), cur)} "
             f"from referrals of the people they referred{where}{wait}."
         )
     lines.append("See it all: whoknows report --format html --out report.html")

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from whoknows import files
+from whoknows.core.money import check_amount
 from whoknows.errors import UserError
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
@@ -231,6 +232,8 @@ def _decode(table: Table, columns: list[str], values: list[Any], path: Path) -> 
                 row[name] = dt.date.fromisoformat(value)
             elif isinstance(kind, Boolean):
                 row[name] = bool(value)
+            elif isinstance(kind, s.Cents):  # money: an exact decimal string, bounds checked
+                row[name] = check_amount(Decimal(value))
             elif isinstance(kind, Numeric):
                 row[name] = Decimal(value)
             else:

@@ -13,7 +13,7 @@ from whoknows.core import ledger as core_ledger
 from whoknows.core.tiestrength import Service
 from whoknows.errors import UserError
 from whoknows.services import refs, validate
-from whoknows.services.money import parse_money
+from whoknows.services.money import money
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 
@@ -151,12 +151,6 @@ def _view(session: Session, row: s.Exchange) -> ExchangeView:
     )
 
 
-def _money(value: str | None) -> tuple[Decimal | None, str | None]:
-    if value is None or not value.strip():
-        return None, None
-    return parse_money(value)
-
-
 def give(
     store: Store,
     person_ref: str,
@@ -169,7 +163,7 @@ def give(
 ) -> ExchangeView:
     """I gave PERSON something of KIND (an introduction or referral to OTHER, when given)."""
     checked = check_kind(kind)
-    amount, currency = _money(value)
+    amount, currency = money(store.settings, value)
     with store.write() as session:
         me = refs.me(session, store.owner_id)
         person = refs.person(session, store.owner_id, person_ref)
@@ -204,7 +198,7 @@ def got(
 ) -> ExchangeView:
     """PERSON gave me something of KIND."""
     checked = check_kind(kind)
-    amount, currency = _money(value)
+    amount, currency = money(store.settings, value)
     with store.write() as session:
         me = refs.me(session, store.owner_id)
         person = refs.person(session, store.owner_id, person_ref)

@@ -1,44 +1,42 @@
-"""Money as exact decimals with a currency; never a float."""
+"""Money typed by a user, read by the one validator (core/money.py); bad amounts: UserError."""
 
 from __future__ import annotations
 
-import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
+from whoknows.config import Settings, read_config
+from whoknows.core import money as core
+from whoknows.core.money import DEFAULT_CURRENCY, format_money
 from whoknows.errors import UserError
 
-DEFAULT_CURRENCY = "USD"
-_AMOUNT = re.compile(
-    r"^\s*(?P<cur1>[A-Za-z]{3})?\s*"
-    r"(?P<num>[0-9][0-9,_ ]*(?:\.[0-9]+)?)"
-    r"\s*(?P<cur2>[A-Za-z]{3})?\s*$"
-)
-_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
-CENT = Decimal("0.01")
+__all__ = ["DEFAULT_CURRENCY", "default_currency", "format_money", "money", "parse_money"]
+
+
+def default_currency(settings: Settings) -> str:
+    """The `currency` of config.toml in the config folder, else USD."""
+    path = settings.config_dir / "config.toml"
+    value = read_config(settings).get("currency")
+    if value is None:
+        return DEFAULT_CURRENCY
+    if not isinstance(value, str) or len(value) != 3 or not value.isalpha():
+        raise UserError(
+            f"{path}: currency {value!r} is not a three-letter code", hint='e.g. currency = "EUR"'
+        )
+    return value.upper()
+
+
+def money(
+    settings: Settings, text: str | None, currency: str | None = None
+) -> tuple[Decimal | None, str | None]:
+    """An amount typed by the user, exact: in CURRENCY (else the default) unless it names one."""
+    if text is None or not text.strip():
+        return None, None
+    return parse_money(text, currency or default_currency(settings))
 
 
 def parse_money(text: str, default_currency: str = DEFAULT_CURRENCY) -> tuple[Decimal, str]:
     """Read "4000", "4,000.50", "EUR 1200", "1200 eur", "€1200" as (Decimal, ISO currency)."""
-    raw = text.strip()
-    currency = None
-    if raw[:1] in _SYMBOLS:
-        currency, raw = _SYMBOLS[raw[0]], raw[1:]
-    match = _AMOUNT.match(raw)
-    if not match or (match["cur1"] and match["cur2"]):
-        raise UserError(
-            f"amount {text!r} is not money", hint="write it like 4000, 4,000.50 or EUR 1200"
-        )
-    currency = (match["cur1"] or match["cur2"] or currency or default_currency).upper()
     try:
-        amount = Decimal(re.sub(r"[,_ ]", "", match["num"]))
-    except InvalidOperation as exc:
-        raise UserError(
-            f"amount {text!r} is not money", hint="write it like 4000 or 4,000.50"
-        ) from exc
-    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise UserError(f"amount {text!r} has more than two decimals", hint="round it to cents")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP), currency
-
-
-def format_money(amount: Decimal, currency: str) -> str:
-    return f"{currency} {amount:,.2f}"
+        return core.parse_money(text, default_currency)
+    except core.MoneyError as exc:
+        raise UserError(exc.message, hint=exc.hint) from exc

@@ -8,7 +8,6 @@ referral_steps with its date, which is what the funnel and its timing are made o
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,13 +15,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from whoknows.config import Settings
 from whoknows.core.attribution import OPEN, PIPELINE, STATUSES
 from whoknows.core.capture import parse_capture
 from whoknows.errors import Conflict, NotFound, UserError
 from whoknows.services import ledger, refs, validate
 from whoknows.services.arrivals import arrive
-from whoknows.services.money import DEFAULT_CURRENCY, parse_money
+from whoknows.services.money import default_currency, money
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 
@@ -83,31 +81,6 @@ class ReferralView:
             "reported_on": self.reported_on.isoformat() if self.reported_on else None,
             "steps": [{"status": x.status, "date": x.date.isoformat()} for x in self.steps],
         }
-
-
-def default_currency(settings: Settings) -> str:
-    """The `currency` of config.toml in the config folder, else USD."""
-    path = settings.config_dir / "config.toml"
-    if not path.is_file():
-        return DEFAULT_CURRENCY
-    try:
-        value = tomllib.loads(path.read_text(encoding="utf-8")).get("currency")
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: not valid TOML ({exc})", hint="fix or remove the file") from exc
-    if value is None:
-        return DEFAULT_CURRENCY
-    if not isinstance(value, str) or len(value) != 3 or not value.isalpha():
-        raise UserError(
-            f"{path}: currency {value!r} is not a three-letter code", hint='e.g. currency = "EUR"'
-        )
-    return value.upper()
-
-
-def money(store: Store, text: str | None) -> tuple[Decimal | None, str | None]:
-    """An amount typed by the user, exact, in the default currency unless it names one."""
-    if text is None or not text.strip():
-        return None, None
-    return parse_money(text, default_currency(store.settings))
 
 
 # ---------------------------------------------------------------------------- add
@@ -224,7 +197,7 @@ def add(
     I give. ABOUT may be a capture line "Name <email> @Org / Role" for someone new."""
     if from_ref is None and to_ref is None:
         raise UserError("who passed you this referral?", hint="add --from PERSON")
-    amount, currency = money(store, value)
+    amount, currency = money(store.settings, value)
     if not about_ref.strip():
         raise UserError("whom is the referral about?", hint="add --about PERSON or org:NAME")
     with store.write() as session:
@@ -310,10 +283,12 @@ def move(store: Store, referral_id: int, status: str, *, on: dt.date) -> Referra
 
 def won(store: Store, referral_id: int, value: str | None, *, on: dt.date) -> ReferralView:
     """The referral became business worth VALUE (the estimate stays when VALUE is None)."""
-    amount, currency = money(store, value)
+    default_currency(store.settings)  # a bad config.toml is said before anything is written
     with store.write() as session:
         row = _get(session, store, referral_id)
         advance(session, store, row, "won", on)
+        # in the referral's own currency unless VALUE names another one
+        amount, currency = money(store.settings, value, row.currency)
         if amount is not None:
             row.value, row.currency = amount, currency
         return _view(session, row)

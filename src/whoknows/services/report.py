@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from whoknows import __version__, files
 from whoknows.core import attribution as core
+from whoknows.core.money import Money, format_money, from_cents, to_cents
 from whoknows.errors import UserError
 from whoknows.services import charts, drafts, refs
-from whoknows.services.money import format_money
-from whoknows.services.referrals import default_currency
+from whoknows.services.money import default_currency
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 
@@ -63,17 +63,8 @@ _TEXT_COLUMNS = frozenset(
 # ---------------------------------------------------------------------------- money
 
 
-def to_decimal(cents: int) -> Decimal:
-    """Exact: hundredths of the unit as a two-decimal Decimal."""
-    return Decimal(cents).scaleb(-2)
-
-
-def to_cents(value: Decimal) -> int:
-    return int((value * 100).to_integral_exact())
-
-
-def money_json(money: core.Money) -> dict[str, str]:
-    return {currency: str(to_decimal(cents)) for currency, cents in money.cents}
+def money_json(money: Money) -> dict[str, str]:
+    return {currency: str(from_cents(cents)) for currency, cents in money.cents}
 
 
 def money_text(amounts: dict[str, str]) -> str:
@@ -258,11 +249,11 @@ def thesis_line(report: Report) -> str:
     share = (Decimal(through) * 100 / Decimal(whole)).quantize(Decimal(1))
     return (
         f"{share}% of the business won ({cur}) came through advocates: "
-        f"{format_money(to_decimal(through), cur)} from {t.through_advocates_won} referrals, "
-        f"against {format_money(to_decimal(events), cur)} from {t.direct_from_events_won} "
+        f"{format_money(from_cents(through), cur)} from {t.through_advocates_won} referrals, "
+        f"against {format_money(from_cents(events), cur)} from {t.direct_from_events_won} "
         f"people met at events who became clients themselves"
         + (
-            f" and {format_money(to_decimal(other), cur)} from {t.direct_other_won} other "
+            f" and {format_money(from_cents(other), cur)} from {t.direct_other_won} other "
             "direct clients."
             if t.direct_other_won
             else "."

@@ -20,17 +20,19 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
-    Numeric,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     event,
     func,
     text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from whoknows.core.identity import name_key as name_fold
+from whoknows.core.money import from_cents, to_cents
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -338,7 +340,21 @@ class PersonLink(Base):
     import_id: Mapped[int | None] = import_column()
 
 
-MONEY = Numeric(14, 2)
+class Cents(TypeDecorator[Decimal]):
+    """Money kept exactly on every backend: whole hundredths of the unit in a BIGINT column.
+
+    Python sees a Decimal of two places; SQLite and PostgreSQL store the same integer (SQLite
+    kept NUMERIC as an inexact REAL), bounded by core/money.py's one validator.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        return None if value is None else to_cents(value)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else from_cents(value)
 
 
 class Introduction(Base):
@@ -393,7 +409,7 @@ class Referral(Base):
         ForeignKey("organizations.id", ondelete="SET NULL"), index=True
     )
     status: Mapped[str] = mapped_column(String(20), default="received")
-    value: Mapped[Decimal | None] = mapped_column(MONEY)
+    value: Mapped[Decimal | None] = mapped_column("value_cents", Cents())
     currency: Mapped[str | None] = mapped_column(String(3))
     note: Mapped[str | None] = mapped_column(Text)
     lost_reason: Mapped[str | None] = mapped_column(Text)
@@ -437,7 +453,7 @@ class Exchange(Base):
     kind: Mapped[str] = mapped_column(String(20))
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     note: Mapped[str | None] = mapped_column(Text)
-    value: Mapped[Decimal | None] = mapped_column(MONEY)
+    value: Mapped[Decimal | None] = mapped_column("value_cents", Cents())
     currency: Mapped[str | None] = mapped_column(String(3))
     introduction_id: Mapped[int | None] = mapped_column(
         ForeignKey("introductions.id", ondelete="SET NULL")

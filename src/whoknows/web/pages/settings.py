@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from whoknows.errors import UserError
 from whoknows.services import calendar, icp, people, plan
+from whoknows.services.money import default_currency
 from whoknows.services.people import PersonInput
 from whoknows.web import security
 from whoknows.web.common import blank_none, lines, redirect, render, store_of, today_of
@@ -46,6 +47,7 @@ def settings_page(request: Request) -> HTMLResponse:
             ],
             "config_file": store.settings.config_dir / "config.toml",
             "capacity": plan.capacity(store.settings),
+            "currency": default_currency(store.settings),
             "feed": feed,
         },
     )
