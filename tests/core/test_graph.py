@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import numpy as np
 import pytest
@@ -231,3 +232,73 @@ def test_edges_from_lists_every_tie_of_the_given_nodes_with_its_owner() -> None:
 
 def test_graph_describes_itself_by_size() -> None:
     assert repr(build([(1, 2, 0.5), (2, 3, 0.7)])) == "Graph(nodes=3, ties=2)"
+
+
+changes = st.fixed_dictionaries(
+    {
+        "gone": st.sets(st.integers(0, 12), max_size=4),
+        "new": st.sets(st.integers(13, 16), max_size=3),
+        "drop": st.lists(st.tuples(st.integers(0, 16), st.integers(0, 16)), max_size=8),
+        "put": st.lists(
+            st.tuples(st.integers(0, 16), st.integers(0, 16), st.floats(0.01, 1.0)), max_size=8
+        ),
+    }
+)
+
+
+@FAST
+@given(ties, changes)
+def test_a_patched_graph_equals_the_graph_built_from_the_changed_ties(
+    edges: list[tuple[int, int, float]], change: dict[str, Any]
+) -> None:
+    graph = build(edges, node_ids=np.arange(13))
+    nodes = (set(range(13)) - change["gone"]) | change["new"]
+    put = [(a, b, s) for a, b, s in change["put"] if a in nodes and b in nodes]
+    expected = {
+        (a, b): s32
+        for (a, b), s32 in reference(edges).items()
+        if a in nodes
+        and b in nodes
+        and (a, b) not in {*change["drop"], *((b_, a_) for a_, b_ in change["drop"])}
+        and (a, b) not in {p[:2] for p in put} | {(p[1], p[0]) for p in put}
+    }
+    expected.update(reference(put))
+    a, b, s = zip(*put, strict=True) if put else ((), (), ())
+    drop_a, drop_b = zip(*change["drop"], strict=True) if change["drop"] else ((), ())
+    patched = graph.patched(sorted(nodes), drop=(drop_a, drop_b), put=(a, b, s))
+    assert as_dict(patched) == expected
+    assert patched.node_ids.tolist() == sorted(nodes)
+    patched.check()
+    again = build([(a_, b_, s_) for (a_, b_), s_ in expected.items()], node_ids=sorted(nodes))
+    assert np.array_equal(patched.max_strength, again.max_strength)
+    assert np.array_equal(patched.indptr, again.indptr)
+
+
+def test_patching_only_strengths_keeps_the_structure_and_the_original() -> None:
+    graph = build([(1, 2, 0.5), (2, 3, 0.7), (1, 3, 0.2)])
+    patched = graph.patched(graph.node_ids, put=([1, 3], [2, 2], [0.9, 0.1]))
+    assert np.shares_memory(patched.indices, graph.indices)
+    assert as_dict(patched)[1, 2] == pytest.approx(0.9)
+    assert as_dict(patched)[3, 2] == pytest.approx(0.1)
+    assert as_dict(graph)[1, 2] == pytest.approx(0.5)
+
+
+def test_a_patch_naming_someone_outside_the_nodes_is_rejected() -> None:
+    graph = build([(1, 2, 0.5)])
+    with pytest.raises(ValueError, match="node_ids"):
+        graph.patched([1, 2], put=([1], [9], [0.5]))
+
+
+@pytest.mark.parametrize(
+    ("indices", "message"),
+    [([1, 1, 0, 0], "strictly increasing"), ([2, 1, 0, 0], "strictly increasing")],
+)
+def test_check_finds_rows_out_of_order(indices: list[int], message: str) -> None:
+    graph = Graph(
+        np.array([0, 2, 3, 4]), np.array(indices), np.full(4, 0.5, np.float32), np.arange(3)
+    )
+    with pytest.raises(ValueError, match=message):
+        graph.check()
+    with pytest.raises(ValueError, match=message):
+        graph.check(rows=[0])
+    graph.check(rows=[1, 2])  # those rows are fine

@@ -125,14 +125,14 @@ def test_requests_after_a_write_build_the_snapshot_and_due_list_once(
     _network(store)
     followups.due(store, today=TODAY)
     builds: list[int] = []
-    real = snapshot.build_snapshot
+    real = snapshot._current  # makes each new snapshot, updated or built in full
 
     def slow_build(*args: Any, **kwargs: Any) -> snapshot.Snapshot:
         builds.append(1)
         time.sleep(0.3)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(snapshot, "build_snapshot", slow_build)
+    monkeypatch.setattr(snapshot, "_current", slow_build)
     followups.done(store, "Ada Brown", on=TODAY)  # a write: every cached answer is stale
     answers = _together(6, lambda: followups.due(store, today=TODAY))
     assert len(builds) == 1

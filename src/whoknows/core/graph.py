@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
 
+from whoknows.core import csr
+
 FORMAT_VERSION = 1
 """Bumped whenever the meaning of the arrays in `Graph.to_arrays` changes."""
 
-_LOW32 = np.int64((1 << 32) - 1)
-# A lookup table over the id range is O(ties) instead of a sort; allow it while the range is
-# at most this many times the number of ids (person ids from a store are nearly dense).
-_DENSE_RANGE_FACTOR = 4
+
+# "Derive it": a Graph built without its max_strength computes it.
+_DERIVED = cast("npt.NDArray[np.float32]", None)
 
 Chunk = tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike]
 _Scalar = TypeVar("_Scalar", bound=np.generic)
@@ -28,15 +29,17 @@ class Graph:
     Row ``i`` lists the neighbours of node ``i`` in ``indices[indptr[i]:indptr[i + 1]]``
     (sorted, no self-loop) with the tie strengths in (0, 1] beside them in ``strength``;
     every tie is stored in both rows. ``node_ids[i]`` is the person id of node ``i``; the
-    ids are strictly increasing, so dense order is id order.
+    ids are strictly increasing, so dense order is id order. ``max_strength`` (each node's
+    strongest tie) is derived when not given; a trusted source (the snapshot's own files)
+    passes it to spare a pass over every tie.
     """
 
     indptr: npt.NDArray[np.int64]
     indices: npt.NDArray[np.int32]
     strength: npt.NDArray[np.float32]
     node_ids: npt.NDArray[np.int64]
+    max_strength: npt.NDArray[np.float32] = field(default=_DERIVED, repr=False)
     degree: npt.NDArray[np.int64] = field(init=False, repr=False)
-    max_strength: npt.NDArray[np.float32] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         indptr = _frozen(self.indptr, np.int64)
@@ -58,12 +61,17 @@ class Graph:
         degree = np.diff(indptr)
         if np.any(degree < 0):
             raise ValueError("indptr must not decrease")
-        # Paths prune with "nothing beyond this node is stronger than its strongest tie".
-        max_strength = np.zeros(n, dtype=np.float32)
-        if len(indices):
-            busy = degree > 0
-            max_strength[busy] = np.maximum.reduceat(strength, indptr[:-1][busy])
         object.__setattr__(self, "degree", _frozen(degree, np.int64))
+        if self.max_strength is None:
+            # Paths prune with "nothing beyond this node is stronger than its strongest tie".
+            max_strength = np.zeros(n, dtype=np.float32)
+            if len(indices):
+                busy = degree > 0
+                max_strength[busy] = np.maximum.reduceat(strength, indptr[:-1][busy])
+        elif np.shape(self.max_strength) != (n,):
+            raise ValueError(f"max_strength must have {n} entries")
+        else:
+            max_strength = self.max_strength
         object.__setattr__(self, "max_strength", _frozen(max_strength, np.float32))
 
     def __repr__(self) -> str:
@@ -87,17 +95,17 @@ class Graph:
         node_ids: npt.ArrayLike | None = None,
     ) -> Graph:
         """Build from parallel arrays of person ids and strengths; see `GraphBuilder`."""
-        builder = GraphBuilder()
+        builder = GraphBuilder(node_ids)
         builder.add(a_ids, b_ids, strengths)
-        return builder.build(node_ids)
+        return builder.build()
 
     @classmethod
     def from_chunks(cls, chunks: Iterable[Chunk], node_ids: npt.ArrayLike | None = None) -> Graph:
         """Build from an iterable of ``(a_ids, b_ids, strengths)`` array triples."""
-        builder = GraphBuilder()
+        builder = GraphBuilder(node_ids)
         for a_ids, b_ids, strengths in chunks:
             builder.add(a_ids, b_ids, strengths)
-        return builder.build(node_ids)
+        return builder.build()
 
     def to_arrays(self) -> dict[str, npt.NDArray[np.generic]]:
         """The arrays that define the graph, ready for ``np.savez``; derived arrays are left out."""
@@ -110,10 +118,18 @@ class Graph:
         }
 
     @classmethod
-    def from_arrays(cls, arrays: Mapping[str, npt.ArrayLike]) -> Graph:
-        """Rebuild from `to_arrays` output (or an ``np.load`` of it), checking it is well formed.
+    def from_arrays(
+        cls,
+        arrays: Mapping[str, npt.ArrayLike],
+        *,
+        max_strength: npt.ArrayLike | None = None,
+        check: bool = True,
+    ) -> Graph:
+        """Rebuild from `to_arrays` output (or an ``np.load`` of it).
 
-        The checks are linear in the number of ties; symmetry is trusted, not re-derived.
+        With ``check`` (the default) the arrays are checked to be well formed, in passes
+        linear in the number of ties; a source that checked them when it wrote them (the
+        snapshot's files) skips that, and opening a memory-mapped graph then reads nothing.
         """
         version = int(np.asarray(arrays["format"]))
         if version != FORMAT_VERSION:
@@ -123,15 +139,121 @@ class Graph:
             np.asarray(arrays["indices"]),
             np.asarray(arrays["strength"]),
             np.asarray(arrays["node_ids"]),
+            _DERIVED if max_strength is None else np.asarray(max_strength),
         )
-        n = graph.num_nodes
-        if len(graph.indices) and (graph.indices.min() < 0 or graph.indices.max() >= n):
-            raise ValueError(f"indices must lie in 0..{n - 1}")
-        if not _valid_strengths(graph.strength):
-            raise ValueError("strengths must lie in (0, 1]")
-        if n > 1 and np.any(np.diff(graph.node_ids) <= 0):
-            raise ValueError("node_ids must be strictly increasing")
+        if check:
+            graph.check()
         return graph
+
+    def check(self, rows: npt.ArrayLike | None = None) -> None:
+        """Raise ValueError unless the arrays are a well-formed graph (symmetry is trusted).
+
+        With ROWS, only the entries of those rows are checked: what a patch wrote, the rest
+        being as it was when checked before.
+        """
+        n = self.num_nodes
+        if n > 1 and np.any(np.diff(self.node_ids) <= 0):
+            raise ValueError("node_ids must be strictly increasing")
+        if rows is None:
+            cols, strengths = self.indices, self.strength
+            # the first entry of each row but the first, as positions in cols[1:]
+            breaks = self.indptr[1:-1][(self.indptr[1:-1] > 0) & (self.indptr[1:-1] < len(cols))]
+        else:
+            chosen = np.unique(np.asarray(rows, dtype=np.int64))
+            owner, cols, strengths = self.edges_from(chosen)
+            breaks = np.flatnonzero(owner[1:] != owner[:-1]) + 1
+        if len(cols) and (cols.min() < 0 or cols.max() >= n):
+            raise ValueError(f"indices must lie in 0..{n - 1}")
+        if not csr.valid_strengths(strengths):
+            raise ValueError("strengths must lie in (0, 1]")
+        if len(cols) > 1:
+            step = np.diff(cols)  # int32 is enough: 0 <= indices < 2**31
+            inside = np.ones(len(step), dtype=np.bool_)
+            inside[breaks - 1] = False
+            if np.any(step[inside] <= 0):
+                raise ValueError("each row's neighbours must be strictly increasing")
+
+    def patched(
+        self,
+        node_ids: npt.ArrayLike,
+        *,
+        drop: tuple[npt.ArrayLike, npt.ArrayLike] = ((), ()),
+        put: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike] = ((), (), ()),
+    ) -> Graph:
+        """This graph after a few changes, without rebuilding it from every tie.
+
+        The nodes become ``node_ids`` (a node that is not among them loses its ties); the ties
+        between ``drop``'s pairs of person ids go, then ``put``'s ties are set (added, or given
+        their new strength; the strongest of duplicates). Costs one pass over the arrays at
+        most, and only a copy of ``strength`` when the same ties just change strength.
+        """
+        ids = csr.sorted_ids(node_ids)
+        if np.array_equal(ids, self.node_ids):
+            ids = self.node_ids  # the same nodes: the same array (a file need not be written)
+        lookup = csr.IdLookup(ids)
+        put_a, put_b, ps = csr.tie_arrays(*put)
+        pa, pb = lookup(put_a), lookup(put_b)
+        # Old dense index of each new node (-1: new), and new index of each old node (-1: gone).
+        at_new = np.searchsorted(ids, self.node_ids)
+        stays = at_new < len(ids)
+        stays[stays] = ids[at_new[stays]] == self.node_ids[stays]
+        moved = np.where(stays, at_new, -1).astype(np.int64)
+        back = np.full(len(ids), -1, dtype=np.int64)
+        back[moved[stays]] = np.flatnonzero(stays)
+        da = self.index_of(np.asarray(drop[0], dtype=np.int64).ravel(), strict=False)
+        db = self.index_of(np.asarray(drop[1], dtype=np.int64).ravel(), strict=False)
+        drop_at = self._entries(da, db)
+        put_at = self._entries(back[pa], back[pb])
+        if (
+            stays.all()
+            and len(ids) == self.num_nodes
+            and np.isin(drop_at, put_at).all()
+            and _same_pairs_found(self, back[pa], back[pb])
+        ):
+            # The same ties, some with a new strength (the daily case: my ties decay).
+            strength = np.array(self.strength)
+            where, _ = csr.locate(self.indptr, self.indices, np.r_[pa, pb], np.r_[pb, pa])
+            strength[where] = 0
+            np.maximum.at(strength, where, np.r_[ps, ps])
+            return Graph(self.indptr, self.indices, strength, ids)
+        # Every entry that goes: dropped and re-put pairs, and all ties of the nodes that left.
+        gone = np.flatnonzero(~stays)
+        if len(gone):
+            own, peer, _ = self.edges_from(gone)
+            mirrored = self._entries(peer.astype(np.int64), gone[own])
+            rows_gone = np.repeat(self.indptr[gone], self.degree[gone])
+            rows_gone += np.arange(len(rows_gone)) - np.repeat(
+                np.cumsum(self.degree[gone]) - self.degree[gone], self.degree[gone]
+            )
+            remove = np.unique(np.concatenate((drop_at, put_at, mirrored, rows_gone)))
+        else:
+            remove = np.union1d(drop_at, put_at)
+        row_of = np.searchsorted(self.indptr, remove, side="right") - 1
+        left = self.degree - np.bincount(row_of, minlength=self.num_nodes)
+        counts = np.zeros(len(ids), dtype=np.int64)
+        counts[moved[stays]] = left[stays]
+        indices = np.delete(self.indices, remove)
+        strength = np.delete(self.strength, remove)
+        if not np.array_equal(moved, np.arange(self.num_nodes)):
+            indices = moved.astype(np.int32)[indices]
+        indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        if len(pa):
+            # The ties put, in (row, column) order, each inserted before the first larger entry.
+            extra = Graph.from_edges(pa, pb, ps, node_ids=np.arange(len(ids)))
+            rows = np.repeat(np.arange(len(ids), dtype=np.int64), extra.degree)
+            before, _ = csr.locate(indptr, indices, rows, extra.indices)
+            indices = np.insert(indices, before, extra.indices)
+            strength = np.insert(strength, before, extra.strength)
+            indptr[1:] += np.cumsum(extra.degree)
+        return Graph(indptr, indices, strength, ids)
+
+    def _entries(self, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Positions of the stored entries of ties (a, b) between dense nodes, both directions."""
+        known = (a >= 0) & (b >= 0)
+        a, b = a[known], b[known]
+        where, found = csr.locate(self.indptr, self.indices, np.r_[a, b], np.r_[b, a])
+        return np.unique(where[found])
 
     def neighbors(self, idx: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
         """The neighbours of node ``idx`` and the strengths of those ties (read-only views)."""
@@ -178,48 +300,52 @@ class GraphBuilder:
     Ties are undirected: (a, b) and (b, a) are the same tie, duplicates keep the highest
     strength, and self-ties are dropped. Without ``node_ids`` the nodes are the ids that occur
     in a tie; with them, every given id becomes a node (people with no ties yet included) and a
-    tie naming another id is an error.
+    tie naming another id is an error. Given node ids also let each chunk shrink to 12 bytes a
+    tie as it arrives (dense 32-bit ends and a 32-bit strength), which bounds the memory of a
+    build from a large store.
     """
 
-    def __init__(self) -> None:
-        self._a: list[npt.NDArray[np.int64]] = []
-        self._b: list[npt.NDArray[np.int64]] = []
+    def __init__(self, node_ids: npt.ArrayLike | None = None) -> None:
+        self._node_ids = None if node_ids is None else csr.sorted_ids(node_ids)
+        self._lookup = None if self._node_ids is None else csr.IdLookup(self._node_ids)
+        self._a: list[npt.NDArray[np.int64] | npt.NDArray[np.int32]] = []
+        self._b: list[npt.NDArray[np.int64] | npt.NDArray[np.int32]] = []
         self._s: list[npt.NDArray[np.float32]] = []
 
     def add(self, a_ids: npt.ArrayLike, b_ids: npt.ArrayLike, strengths: npt.ArrayLike) -> None:
         """Add one chunk of ties as parallel arrays."""
-        a = np.asarray(a_ids, dtype=np.int64).ravel()
-        b = np.asarray(b_ids, dtype=np.int64).ravel()
-        s = np.asarray(strengths, dtype=np.float32).ravel()
-        if not len(a) == len(b) == len(s):
-            raise ValueError(f"tie arrays differ in length: {len(a)}, {len(b)}, {len(s)}")
-        if not _valid_strengths(s):
-            raise ValueError("tie strengths must lie in (0, 1]")
-        keep = a != b
-        self._a.append(a[keep])
-        self._b.append(b[keep])
-        self._s.append(s[keep])
+        a, b, s = csr.tie_arrays(a_ids, b_ids, strengths)
+        if self._lookup is not None:
+            self._a.append(self._lookup(a))
+            self._b.append(self._lookup(b))
+        else:
+            self._a.append(a)
+            self._b.append(b)
+        self._s.append(s)
 
-    def build(self, node_ids: npt.ArrayLike | None = None) -> Graph:
-        """The graph of every tie added so far."""
-        a = np.concatenate(self._a) if self._a else np.zeros(0, np.int64)
-        b = np.concatenate(self._b) if self._b else np.zeros(0, np.int64)
-        s = np.concatenate(self._s) if self._s else np.zeros(0, np.float32)
-        given = None if node_ids is None else np.asarray(node_ids, dtype=np.int64).ravel()
-        ids, ia, ib = _dense(a, b, given)
-        n = len(ids)
-        if n >= 2**31 or 2 * len(a) >= 2**32:
+    def build(self) -> Graph:
+        """The graph of every tie added so far (the builder is empty afterwards)."""
+        wide = self._lookup is None
+        ends = [
+            _joined(self._a, np.int64 if wide else np.int32),
+            _joined(self._b, np.int64 if wide else np.int32),
+        ]
+        self._a, self._b = [], []
+        strengths = _joined(self._s, np.float32)
+        self._s = []
+        if self._node_ids is None:
+            ids = np.unique(np.concatenate(ends))
+            ends = [csr.dense_ends(ids, ends[0]), csr.dense_ends(ids, ends[1])]
+        else:
+            ids = self._node_ids
+        if len(ids) >= 2**31 or 2 * len(strengths) >= 2**31:
             raise ValueError("graph too large for 32-bit indices")
-        rows, cols, both = _sorted_entries(
-            np.concatenate((ia, ib)), np.concatenate((ib, ia)), np.concatenate((s, s))
-        )
-        first = np.ones(len(rows), dtype=bool)
-        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-        starts = np.flatnonzero(first)
-        strength = np.maximum.reduceat(both, starts) if len(starts) else both
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows[starts], minlength=n), out=indptr[1:])
-        return Graph(indptr, cols[starts], strength, ids)
+        indptr, indices, strength = csr.rows_of(len(ids), ends, strengths)
+        return Graph(indptr, indices, strength, ids)
+
+
+def _joined(parts: list[Any], dtype: type[np.generic]) -> npt.NDArray[Any]:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
 def _frozen(array: npt.ArrayLike, dtype: type[_Scalar]) -> npt.NDArray[_Scalar]:
@@ -229,65 +355,9 @@ def _frozen(array: npt.ArrayLike, dtype: type[_Scalar]) -> npt.NDArray[_Scalar]:
     return view
 
 
-def _valid_strengths(s: npt.NDArray[np.floating]) -> bool:
-    # Written so that NaN fails too.
-    return bool(np.all((s > 0) & (s <= 1)))
-
-
-def _dense(
-    a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], given: npt.NDArray[np.int64] | None
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-    """Sorted unique node ids and the dense index of every tie end."""
-    pool = (a, b) if given is None else (given,)
-    count = sum(len(p) for p in pool)
-    if count == 0:
-        if len(a):
-            raise ValueError("ties name people that are not in node_ids")
-        empty = np.zeros(0, np.int32)
-        return np.zeros(0, np.int64), empty, empty
-    lo = min(int(p.min()) for p in pool if len(p))
-    hi = max(int(p.max()) for p in pool if len(p))
-    if (
-        given is not None
-        and len(a)
-        and (min(int(a.min()), int(b.min())) < lo or max(int(a.max()), int(b.max())) > hi)
-    ):
-        raise ValueError("ties name people that are not in node_ids")
-    if hi - lo < _DENSE_RANGE_FACTOR * count + 1024:
-        present = np.zeros(hi - lo + 1, dtype=bool)
-        for p in pool:
-            present[p - lo] = True
-        if given is not None and not (present[a - lo].all() and present[b - lo].all()):
-            raise ValueError("ties name people that are not in node_ids")
-        lookup = (np.cumsum(present, dtype=np.int64) - 1).astype(np.int32)
-        return np.flatnonzero(present) + lo, lookup[a - lo], lookup[b - lo]
-    ids = np.unique(np.concatenate(pool))
-    ends = []
-    for p in (a, b):
-        at = np.minimum(np.searchsorted(ids, p), len(ids) - 1)
-        if not np.array_equal(ids[at], p):
-            raise ValueError("ties name people that are not in node_ids")
-        ends.append(at.astype(np.int32))
-    return ids, ends[0], ends[1]
-
-
-def _sorted_entries(
-    rows: npt.NDArray[np.int32], cols: npt.NDArray[np.int32], values: npt.NDArray[np.float32]
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32], npt.NDArray[np.float32]]:
-    """The entries sorted by (row, col), duplicates kept.
-
-    Two stable passes (by col, then by row), each a plain sort of ``key << 32 | position``:
-    numpy sorts int64 an order of magnitude faster than it argsorts, and the keys come back
-    out of the packed words without a gather.
-    """
-    position = np.arange(len(rows), dtype=np.int64)
-    packed = (cols.astype(np.int64) << 32) | position
-    packed.sort()
-    by_col = packed & _LOW32
-    cols = (packed >> 32).astype(np.int32)
-    values = values[by_col]
-    packed = (rows[by_col].astype(np.int64) << 32) | position
-    del by_col
-    packed.sort()
-    order = packed & _LOW32
-    return (packed >> 32).astype(np.int32), cols[order], values[order]
+def _same_pairs_found(graph: Graph, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> bool:
+    """Whether every pair (a, b) of dense nodes already has a tie."""
+    if np.any(a < 0) or np.any(b < 0):
+        return False
+    _, found = csr.locate(graph.indptr, graph.indices, a, b)
+    return bool(found.all())

@@ -42,7 +42,8 @@ Progress = Callable[[str, int], None]
 
 
 def _tables() -> list[Table]:
-    return list(s.Base.metadata.sorted_tables)
+    # Bookkeeping tables (the graph's change log) are rebuilt, not backed up.
+    return [t for t in s.Base.metadata.sorted_tables if t.info.get("backup", True)]
 
 
 def _owned(table: Table, owner: int) -> ColumnElement[bool]:

@@ -1,45 +1,34 @@
-"""The graph snapshot: built from the store in one streaming pass, cached on disk and in memory.
+"""The graph snapshot: built from the store once, then kept up to date by overlaying changes.
 
-Rebuilt only when the store changed (the owner's data version) or the day changed (tie
-strength decays with time); otherwise loaded from ``<data dir>/cache``.
+Only my own ties depend on the day and on what I log; they are scored again whenever the
+data version or the day changes. The rest (people, their attributes, the ties between them)
+is kept on disk (snapshot_files.py) and updated with just the rows the change log names
+(storage/changes.py) and the rows added since. A full build, which streams the store into
+arrays, happens for a new database, after a change to who I am, or when much has changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import os
-import tempfile
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, select
 
-from whoknows.core.graph import Graph
+from whoknows.core.graph import FORMAT_VERSION as GRAPH_FORMAT
+from whoknows.core.graph import Graph, GraphBuilder
 from whoknows.core.icp import Attributes
-from whoknows.core.models import InteractionKind, TieSource
-from whoknows.core.tiestrength import (
-    Contact,
-    Rating,
-    Service,
-    TieScore,
-    band,
-    default_strength,
-    score_tie,
-)
-from whoknows.services import ledger
+from whoknows.services import snapshot_files
+from whoknows.services import snapshot_rows as rows
 from whoknows.services.store import Store
-from whoknows.storage import schema as s
+from whoknows.storage import changes
 
-FORMAT = 1
-_CHUNK = 200_000
 Progress = Callable[[str], None]
+# Past this many logged changes (plus a share of the ties), one full build beats the overlay.
+_FULL_AFTER = 100_000
+_FULL_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -54,13 +43,8 @@ class Snapshot:
     serves_nodes: npt.NDArray[np.int64]  # nodes with a "whom they serve" text …
     serves_texts: tuple[str, ...]  # … and those texts
     my_ties: dict[int, str]  # node → plain explanation of my tie to them
-    data_version: str  # see data_version(): which database, and which state of it
+    data_version: str  # see Store.data_version: which database, and which state of it
     day: dt.date
-
-
-def _cache_path(store: Store) -> Path:
-    digest = hashlib.sha1(store.settings.database_url.encode()).hexdigest()[:16]
-    return store.settings.data_dir / "cache" / f"graph-{digest}-{store.owner_id}.npz"
 
 
 def data_version(store: Store) -> str:
@@ -71,312 +55,385 @@ def data_version(store: Store) -> str:
 def load_snapshot(
     store: Store, *, today: dt.date | None = None, progress: Progress | None = None
 ) -> Snapshot:
-    """The current snapshot: from the store's cache, else the disk cache, else built.
+    """The current snapshot: from the store's cache, else the disk, updated or built as needed.
 
-    Single-flight: concurrent callers after a write wait for one build (services/cache.py).
+    Single-flight: concurrent callers after a write wait for one update (services/cache.py).
     """
     day = today or dt.date.today()
-    version = data_version(store)
+    return store.cache.get(
+        "snapshot", day, store.data_version(), lambda: _current(store, day, progress)
+    )
 
-    def load() -> Snapshot:
-        path = _cache_path(store)
-        snapshot = _read_cache(path, version, day)
-        if snapshot is None:
+
+def build_snapshot(store: Store, *, day: dt.date) -> Snapshot:
+    """A snapshot built from every row of the store (what an update must always agree with)."""
+    with store.read(consistent=True) as session:
+        state = rows.begin(session, store.owner_id)
+        return _build(session, store.owner_id, state, day)[0]
+
+
+def _current(store: Store, day: dt.date, progress: Progress | None) -> Snapshot:
+    where = snapshot_files.folder(
+        store.settings.data_dir, store.settings.database_url, store.owner_id
+    )
+    stored = snapshot_files.read(where)
+    with store.read(consistent=True) as session:
+        state = rows.begin(session, store.owner_id)
+        old = _usable(stored, state)
+        if old is not None and stored is not None:
+            if stored.meta["counter"] == state.counter and stored.meta["day"] == day.isoformat():
+                return old
+            made = _update(session, store.owner_id, old, stored.meta, state, day)
+        else:
+            made = None
+        if made is None:
             if progress:
                 progress("building the network snapshot")
-            snapshot = build_snapshot(store, day=day, version=version)
-            _write_cache(path, snapshot)
-        return snapshot
-
-    return store.cache.get("snapshot", day, version, load)
-
-
-def build_snapshot(store: Store, *, day: dt.date, version: str | None = None) -> Snapshot:
-    """Stream people and ties out of the store into arrays (no Python object per tie kept)."""
-    with store.read() as session:
-        connection = session.connection()
-        me_id = session.scalar(
-            select(s.Person.id).where(s.Person.owner_id == store.owner_id, s.Person.is_me)
-        )
-        people = _people(connection, store.owner_id)
-        node_ids = people["ids"]
-        graph_chunks = list(_ties(connection, store.owner_id, me_id))
-        services = ledger.services_by_person(session, store.owner_id, me_id) if me_id else {}
-        mine, explanations = _my_ties(connection, store.owner_id, me_id, day, services)
-        graph_chunks.append(mine)
-        graph = Graph.from_chunks(graph_chunks, node_ids=node_ids)
-        attributes = _attributes(connection, store.owner_id, people, graph)
-        me = int(graph.index_of([me_id])[0]) if me_id is not None else None
-        my_ties = {int(graph.index_of([pid])[0]): text for pid, text in explanations.items()}
-        serves_ids, serves_texts = people["serves"]
-        return Snapshot(
-            graph=graph,
-            me=me,
-            attributes=attributes,
-            organization=people["organization"],
-            trust=people["trust"],
-            serves_nodes=graph.index_of(np.asarray(serves_ids, dtype=np.int64)),
-            serves_texts=tuple(serves_texts),
-            my_ties=my_ties,
-            data_version=data_version(store) if version is None else version,
-            day=day,
-        )
+            made = _build(session, store.owner_id, state, day)
+    snapshot, meta = made
+    written = snapshot_files.write(where, meta, _arrays(snapshot), stored)
+    return _from_files(written) if written is not None else snapshot
 
 
-def _raw_rows(connection: Connection, sql: str, params: tuple[Any, ...]) -> Iterator[list[Any]]:
-    """Rows in chunks straight from the driver (a server-side cursor on PostgreSQL)."""
-    raw = connection.connection.driver_connection
-    assert raw is not None
-    postgres = connection.dialect.name == "postgresql"
-    cursor = raw.cursor(name="whoknows_snapshot") if postgres else raw.cursor()
-    try:
-        cursor.execute(sql.replace("?", "%s") if postgres else sql, params)
-        while True:
-            rows = cursor.fetchmany(_CHUNK)
-            if not rows:
-                break
-            yield rows
-    finally:
-        cursor.close()
-
-
-def _factorize(values: list[Any], vocabulary: dict[str, int]) -> npt.NDArray[np.int32]:
-    return np.fromiter(
-        (-1 if not v else vocabulary.setdefault(v, len(vocabulary)) for v in values),
-        dtype=np.int32,
-        count=len(values),
-    )
-
-
-def _people(connection: Connection, owner: int) -> dict[str, Any]:
-    sql = (
-        "SELECT p.id, COALESCE(p.industry, o.industry), p.role, COALESCE(p.city, o.city), "
-        "COALESCE(o.size, -1), COALESCE(p.organization_id, -1), COALESCE(p.trust, 0), p.serves "
-        "FROM people p LEFT JOIN organizations o ON o.id = p.organization_id "
-        "WHERE p.owner_id = ? ORDER BY p.id"
-    )
-    ids, sizes, orgs, trusts = [], [], [], []
-    industry, role, city = [], [], []
-    vocab: dict[str, dict[str, int]] = {"industry": {}, "role": {}, "city": {}}
-    serves_ids: list[int] = []
-    serves_texts: list[str] = []
-    for rows in _raw_rows(connection, sql, (owner,)):
-        columns = list(zip(*rows, strict=True))
-        ids.append(np.asarray(columns[0], dtype=np.int64))
-        industry.append(_factorize(list(columns[1]), vocab["industry"]))
-        role.append(_factorize(list(columns[2]), vocab["role"]))
-        city.append(_factorize(list(columns[3]), vocab["city"]))
-        sizes.append(np.asarray(columns[4], dtype=np.int32))
-        orgs.append(np.asarray(columns[5], dtype=np.int64))
-        trusts.append(np.asarray(columns[6], dtype=np.float64))
-        for pid, text in zip(columns[0], columns[7], strict=True):
-            if text:
-                serves_ids.append(pid)
-                serves_texts.append(text)
-
-    def joined(parts: list[npt.NDArray[Any]], dtype: type[np.generic]) -> npt.NDArray[Any]:
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
-
-    trust = joined(trusts, np.float64)
-    return {
-        "ids": joined(ids, np.int64),
-        "industry": (joined(industry, np.int32), tuple(vocab["industry"])),
-        "role": (joined(role, np.int32), tuple(vocab["role"])),
-        "city": (joined(city, np.int32), tuple(vocab["city"])),
-        "org_size": joined(sizes, np.int32),
-        "organization": joined(orgs, np.int64),
-        "trust": np.where(trust > 0, (trust - 1) / 4, np.nan),
-        "serves": (serves_ids, serves_texts),
-    }
-
-
-def _default_strength_sql() -> str:
-    cases = " ".join(
-        f"WHEN '{source.value}' THEN {default_strength(source, None)!r}" for source in TieSource
-    )
-    otherwise = default_strength(TieSource.MANUAL, None)
-    return f"COALESCE(strength, CASE source {cases} ELSE {otherwise!r} END)"
-
-
-def _ties(connection: Connection, owner: int, me_id: int | None) -> Iterator[tuple[Any, Any, Any]]:
-    """Ties between other people: their recorded strength, or a default by source."""
-    sql = (
-        f"SELECT person_a_id, person_b_id, {_default_strength_sql()} FROM ties "
-        "WHERE owner_id = ? AND person_a_id <> ? AND person_b_id <> ?"
-    )
-    me = -1 if me_id is None else me_id
-    for rows in _raw_rows(connection, sql, (owner, me, me)):
-        block = np.asarray(rows, dtype=np.float64)
-        yield block[:, 0].astype(np.int64), block[:, 1].astype(np.int64), block[:, 2]
-
-
-def _my_ties(
-    connection: Connection,
-    owner: int,
-    me_id: int | None,
-    day: dt.date,
-    services: dict[int, list[Service]],
-) -> tuple[tuple[Any, Any, Any], dict[int, str]]:
-    """My own ties, scored from the interaction history and what we exchanged (the ledger);
-    the recorded strength, or a default by source, when neither is known."""
-    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
-    if me_id is None:
-        return empty, {}
-    ties = connection.execute(
-        select(s.Tie.person_a_id, s.Tie.person_b_id, s.Tie.strength, s.Tie.source, s.Tie.since)
-        .where(s.Tie.owner_id == owner)
-        .where((s.Tie.person_a_id == me_id) | (s.Tie.person_b_id == me_id))
-    ).all()
-    rows = connection.execute(
-        select(
-            s.Interaction.id, s.InteractionPerson.person_id, s.Interaction.kind, s.Interaction.date
-        )
-        .join(s.InteractionPerson, s.InteractionPerson.interaction_id == s.Interaction.id)
-        .where(s.Interaction.owner_id == owner)
-    ).all()
-    # Everyone in interaction_people is someone other than me: the group size of a contact.
-    counts = Counter(row[0] for row in rows)
-    contacts: dict[int, list[Contact]] = {}
-    for interaction_id, person_id, kind, date in rows:
-        contacts.setdefault(person_id, []).append(
-            Contact(date, InteractionKind(kind), counts[interaction_id])
-        )
-    ratings = {
-        person_id: trust
-        for person_id, trust in connection.execute(
-            select(s.Person.id, s.Person.trust).where(s.Person.owner_id == owner)
-        )
-        if trust is not None
-    }
-    a, b, strengths = [], [], []
-    explanations: dict[int, str] = {}
-    for low, high, recorded, source, since in ties:
-        other = high if low == me_id else low
-        history = contacts.get(other, [])
-        exchanged = services.get(other, [])
-        if history or exchanged:
-            score: TieScore = score_tie(
-                history,
-                today=day,
-                services=exchanged,
-                rating=Rating(ratings[other], since or day) if other in ratings else None,
-                contexts=max(1, len({c.kind for c in history})),
-                known_since=since,
-            )
-            strength = score.strength
-            explanations[other] = score.explanation
-        else:
-            strength = default_strength(TieSource(source), recorded)
-            explanations[other] = f"{band(strength)} ({strength:.2f}): {source}, nothing logged yet"
-        a.append(me_id)
-        b.append(other)
-        strengths.append(strength)
-    return (np.asarray(a, np.int64), np.asarray(b, np.int64), np.asarray(strengths)), explanations
-
-
-def _attributes(
-    connection: Connection, owner: int, people: dict[str, Any], graph: Graph
-) -> Attributes:
-    vocabulary: dict[str, int] = {}
-    nodes: list[int] = []
-    codes: list[int] = []
-    tag_rows = connection.execute(
-        select(s.PersonTag.person_id, s.PersonTag.tag).where(s.PersonTag.owner_id == owner)
-    ).all()
-    if tag_rows:
-        ids, tags = zip(*tag_rows, strict=True)
-        nodes = graph.index_of(np.asarray(ids, dtype=np.int64)).tolist()
-        codes = [vocabulary.setdefault(t.casefold(), len(vocabulary)) for t in tags]
-    industry, industries = people["industry"]
-    role, roles = people["role"]
-    city, cities = people["city"]
-    return Attributes(
-        industry=industry,
-        industries=industries,
-        role=role,
-        roles=roles,
-        city=city,
-        cities=cities,
-        org_size=people["org_size"],
-        tag_nodes=np.asarray(nodes, dtype=np.int64),
-        tag_codes=np.asarray(codes, dtype=np.int32),
-        tags=tuple(vocabulary),
-    )
-
-
-# -- the disk cache -----------------------------------------------------------------------
-
-
-def _write_cache(path: Path, snapshot: Snapshot) -> None:
-    """Best effort: a cache that cannot be written only costs a rebuild next time."""
-    a = snapshot.attributes
-    meta = {
-        "format": FORMAT,
-        "version": snapshot.data_version,
-        "day": snapshot.day.isoformat(),
-        "me": snapshot.me,
-        "industries": a.industries,
-        "roles": a.roles,
-        "cities": a.cities,
-        "tags": a.tags,
-        "serves_texts": snapshot.serves_texts,
-        "my_ties": {str(k): v for k, v in snapshot.my_ties.items()},
-    }
-    arrays = {f"graph_{k}": v for k, v in snapshot.graph.to_arrays().items()}
-    arrays.update(
-        industry=a.industry,
-        role=a.role,
-        city=a.city,
-        org_size=a.org_size,
-        tag_nodes=a.tag_nodes,
-        tag_codes=a.tag_codes,
-        organization=snapshot.organization,
-        trust=snapshot.trust,
-        serves_nodes=snapshot.serves_nodes,
-        meta=np.array(json.dumps(meta, ensure_ascii=False)),
-    )
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=".graph-", suffix=".npz", dir=path.parent)
-        with os.fdopen(handle, "wb") as out:
-            np.savez(out, **arrays)  # type: ignore[arg-type]
-        os.replace(tmp, path)
-    except OSError:
-        return
-
-
-def _read_cache(path: Path, version: str, day: dt.date) -> Snapshot | None:
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            if (meta["format"], meta["version"], meta["day"]) != (FORMAT, version, day.isoformat()):
-                return None
-            graph = Graph.from_arrays(
-                {k.removeprefix("graph_"): data[k] for k in data.files if k.startswith("graph_")}
-            )
-            attributes = Attributes(
-                industry=data["industry"],
-                industries=tuple(meta["industries"]),
-                role=data["role"],
-                roles=tuple(meta["roles"]),
-                city=data["city"],
-                cities=tuple(meta["cities"]),
-                org_size=data["org_size"],
-                tag_nodes=data["tag_nodes"],
-                tag_codes=data["tag_codes"],
-                tags=tuple(meta["tags"]),
-            )
-            return Snapshot(
-                graph=graph,
-                me=meta["me"],
-                attributes=attributes,
-                organization=data["organization"],
-                trust=data["trust"],
-                serves_nodes=data["serves_nodes"],
-                serves_texts=tuple(meta["serves_texts"]),
-                my_ties={int(k): v for k, v in meta["my_ties"].items()},
-                data_version=version,
-                day=day,
-            )
-    except (OSError, KeyError, ValueError):
+def _usable(stored: snapshot_files.Stored | None, state: rows.State) -> Snapshot | None:
+    """The stored snapshot, when it is of this database and me, at this version or before."""
+    if stored is None:
         return None
+    meta = stored.meta
+    if (meta.get("identity"), meta.get("me_id")) != (state.identity, state.me_id):
+        return None
+    if not isinstance(meta.get("counter"), int) or meta["counter"] > state.counter:
+        return None
+    return _from_files(stored)
+
+
+# -- a full build -----------------------------------------------------------------------
+
+
+def _build(
+    session: Any, owner: int, state: rows.State, day: dt.date
+) -> tuple[Snapshot, dict[str, Any]]:
+    """Stream every person and tie into arrays (12 bytes a tie while reading)."""
+    connection = session.connection()
+    vocabularies: dict[str, dict[str, int]] = {}
+    everyone = rows.people(connection, owner, vocabularies)
+    builder = GraphBuilder(everyone.ids)
+    for a, b, strength in rows.others_ties(connection, owner, state.me_id):
+        builder.add(a, b, strength)
+    mine = rows.my_ties(session, owner, state.me_id, day)
+    if state.me_id is not None:
+        builder.add(np.full(len(mine.others), state.me_id), mine.others, mine.strengths)
+    graph = builder.build()
+    graph.check()  # checked once, here, so that reading the files need not
+    tags = vocabularies.setdefault("tags", {})
+    columns = _Columns(
+        everyone,
+        tag_nodes=_nodes(graph, [pid for pid, _tag in everyone.tags]),
+        tag_codes=_codes(tags, [tag for _pid, tag in everyone.tags]),
+    )
+    top = rows.top_tie_ids(session, owner)
+    return _assemble(graph, columns, vocabularies, mine, state, day, top)
+
+
+# -- an update --------------------------------------------------------------------------
+
+
+def _update(
+    session: Any,
+    owner: int,
+    old: Snapshot,
+    meta: dict[str, Any],
+    state: rows.State,
+    day: dt.date,
+) -> tuple[Snapshot, dict[str, Any]] | None:
+    """The stored snapshot with what changed since it was made; None when a build is better."""
+    connection = session.connection()
+    since = int(meta["counter"])
+    if not changes.complete_since(state.counter, since):
+        return None
+    if changes.count_since(connection, owner, since) > _FULL_AFTER + _FULL_SHARE * (
+        old.graph.num_ties
+    ):
+        return None
+    log = changes.since(connection, owner, since)
+    graph = old.graph
+    # New people have an id above every person that was there and is untouched since.
+    untouched = next((int(pid) for pid in graph.node_ids[::-1] if int(pid) not in log.people), 0)
+    vocabularies = _vocabularies(old.attributes)
+    fresh = rows.people(
+        connection,
+        owner,
+        vocabularies,
+        above=untouched,
+        ids=log.people,
+        organizations=log.organizations,
+    )
+    gone = np.setdiff1d(np.fromiter(log.people, np.int64, len(log.people)), fresh.ids)
+    node_ids = _nodes_now(graph, gone, fresh.ids)
+    # New ties likewise have an id above the highest tie id that is untouched since.
+    tops = [i for i in meta["top_tie_ids"] if i not in log.tie_ids]
+    if meta["top_tie_ids"] and not tops:
+        return None
+    put_a, put_b, put_s = [], [], []
+    for a, b, strength in rows.others_ties(
+        connection, owner, state.me_id, above=tops[0] if tops else 0
+    ):
+        put_a.append(a)
+        put_b.append(b)
+        put_s.append(strength)
+    pairs = {p for p in log.ties if state.me_id not in p}
+    now = rows.ties_between(session, owner, pairs)
+    dropped = sorted(pairs - now.keys())
+    # My ties: scored again in full (a few thousand), replacing the old ones.
+    mine = rows.my_ties(session, owner, state.me_id, day)
+    if old.me is not None and state.me_id is not None:
+        before = graph.node_ids[graph.neighbors(old.me)[0]]
+        dropped += [(state.me_id, int(x)) for x in np.setdiff1d(before, mine.others)]
+        put_a.append(np.full(len(mine.others), state.me_id))
+        put_b.append(mine.others)
+        put_s.append(mine.strengths)
+    put_a.append(np.fromiter((a for a, _b in now), np.int64, len(now)))
+    put_b.append(np.fromiter((b for _a, b in now), np.int64, len(now)))
+    put_s.append(np.fromiter(now.values(), np.float64, len(now)))
+    ends = (np.concatenate(put_a), np.concatenate(put_b))
+    patched = graph.patched(
+        node_ids,
+        drop=([a for a, _b in dropped], [b for _a, b in dropped]),
+        put=(*ends, np.concatenate(put_s)),
+    )
+    # Checked where the patch wrote (the rest was checked when it was first written).
+    patched.check(rows=patched.index_of(np.concatenate(ends)))
+    columns = _overlaid(old, patched, fresh, vocabularies)
+    top = rows.top_tie_ids(session, owner)
+    return _assemble(patched, columns, vocabularies, mine, state, day, top)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """What a snapshot knows of each person: PEOPLE aligned with the graph's nodes (its ids
+    are the node ids) and the tags as (node, code) pairs."""
+
+    people: rows.People
+    tag_nodes: npt.NDArray[np.int64]
+    tag_codes: npt.NDArray[np.int32]
+
+
+def _overlaid(
+    old: Snapshot, graph: Graph, fresh: rows.People, vocabularies: dict[str, dict[str, int]]
+) -> _Columns:
+    """The old columns moved to the new nodes, with the people read again written over them."""
+    a = old.attributes
+    old_ids = old.graph.node_ids
+    if not len(fresh.ids) and np.may_share_memory(graph.node_ids, old_ids):
+        kept = np.ones(len(old_ids), dtype=np.bool_)  # nothing to move: the arrays stay as they are
+        return _Columns(
+            rows.People(
+                old_ids,
+                a.industry,
+                a.role,
+                a.city,
+                a.org_size,
+                old.organization,
+                old.trust,
+                _serves(old, kept),
+            ),
+            a.tag_nodes,
+            a.tag_codes,
+        )
+    same = np.may_share_memory(graph.node_ids, old_ids)
+    kept = (
+        np.ones(len(old_ids), dtype=np.bool_)
+        if same
+        else graph.index_of(old_ids, strict=False) >= 0
+    )
+    refreshed = old.graph.index_of(fresh.ids, strict=False)
+    kept[refreshed[refreshed >= 0]] = False
+    source = np.flatnonzero(kept)
+    target = graph.index_of(old_ids[source])
+    at = graph.index_of(fresh.ids)
+
+    def column(before: npt.NDArray[Any], now: npt.NDArray[Any], empty: Any) -> npt.NDArray[Any]:
+        out = np.full(graph.num_nodes, empty, dtype=before.dtype)
+        out[target] = before[source]
+        out[at] = now
+        return out
+
+    stays = kept[a.tag_nodes] if len(a.tag_nodes) else np.zeros(0, np.bool_)
+    remap = np.full(len(old_ids), -1, dtype=np.int64)
+    remap[source] = target
+    tags = vocabularies.setdefault("tags", {})
+    return _Columns(
+        rows.People(
+            graph.node_ids,
+            industry=column(a.industry, fresh.industry, -1),
+            role=column(a.role, fresh.role, -1),
+            city=column(a.city, fresh.city, -1),
+            org_size=column(a.org_size, fresh.org_size, -1),
+            organization=column(old.organization, fresh.organization, -1),
+            trust=column(old.trust, fresh.trust, np.nan),
+            serves=_serves(old, kept) | fresh.serves,
+        ),
+        tag_nodes=np.concatenate(
+            (remap[a.tag_nodes[stays]], _nodes(graph, [pid for pid, _t in fresh.tags]))
+        ),
+        tag_codes=np.concatenate(
+            (a.tag_codes[stays], _codes(tags, [tag for _pid, tag in fresh.tags]))
+        ).astype(np.int32),
+    )
+
+
+def _nodes_now(
+    graph: Graph, gone: npt.NDArray[np.int64], fresh: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """The node ids after people left and came (the same array when nobody did)."""
+    new = fresh[graph.index_of(fresh, strict=False) < 0]
+    if not len(gone) and not len(new):
+        return graph.node_ids
+    stays = np.ones(graph.num_nodes, dtype=np.bool_)
+    at = graph.index_of(gone, strict=False)
+    stays[at[at >= 0]] = False
+    ids = np.concatenate((graph.node_ids[stays], new))
+    ids.sort()
+    return ids
+
+
+def _serves(old: Snapshot, kept: npt.NDArray[np.bool_]) -> dict[int, str]:
+    """Whom each kept person serves, by person id."""
+    ids = old.graph.node_ids
+    return {
+        int(ids[node]): text
+        for node, text in zip(old.serves_nodes.tolist(), old.serves_texts, strict=True)
+        if kept[node]
+    }
+
+
+# -- putting a snapshot together, and to and from files ---------------------------------
+
+
+def _assemble(
+    graph: Graph,
+    columns: _Columns,
+    vocabularies: dict[str, dict[str, int]],
+    mine: rows.MyTies,
+    state: rows.State,
+    day: dt.date,
+    top_tie_ids: list[int],
+) -> tuple[Snapshot, dict[str, Any]]:
+    people = columns.people
+    serves_ids = sorted(people.serves)
+    me = int(graph.index_of([state.me_id])[0]) if state.me_id is not None else None
+    my_ties = {int(graph.index_of([pid])[0]): text for pid, text in mine.explanations.items()}
+    snapshot = Snapshot(
+        graph=graph,
+        me=me,
+        attributes=Attributes(
+            industry=people.industry,
+            industries=tuple(vocabularies.get("industry", {})),
+            role=people.role,
+            roles=tuple(vocabularies.get("role", {})),
+            city=people.city,
+            cities=tuple(vocabularies.get("city", {})),
+            org_size=people.org_size,
+            tag_nodes=columns.tag_nodes,
+            tag_codes=columns.tag_codes,
+            tags=tuple(vocabularies.get("tags", {})),
+        ),
+        organization=people.organization,
+        trust=people.trust,
+        serves_nodes=_nodes(graph, serves_ids),
+        serves_texts=tuple(people.serves[pid] for pid in serves_ids),
+        my_ties=my_ties,
+        data_version=state.version,
+        day=day,
+    )
+    meta = {
+        "identity": state.identity,
+        "counter": state.counter,
+        "version": state.version,
+        "me_id": state.me_id,
+        "me": me,
+        "day": day.isoformat(),
+        "top_tie_ids": top_tie_ids,
+        "industries": snapshot.attributes.industries,
+        "roles": snapshot.attributes.roles,
+        "cities": snapshot.attributes.cities,
+        "tags": snapshot.attributes.tags,
+        "serves_texts": snapshot.serves_texts,
+        "my_ties": {str(node): text for node, text in my_ties.items()},
+    }
+    return snapshot, meta
+
+
+def _arrays(snapshot: Snapshot) -> dict[str, npt.NDArray[Any]]:
+    g, a = snapshot.graph, snapshot.attributes
+    return {
+        "node_ids": g.node_ids,
+        "indptr": g.indptr,
+        "indices": g.indices,
+        "strength": g.strength,
+        "max_strength": g.max_strength,
+        "industry": a.industry,
+        "role": a.role,
+        "city": a.city,
+        "org_size": a.org_size,
+        "tag_nodes": a.tag_nodes,
+        "tag_codes": a.tag_codes,
+        "organization": snapshot.organization,
+        "trust": snapshot.trust,
+        "serves_nodes": snapshot.serves_nodes,
+    }
+
+
+def _from_files(stored: snapshot_files.Stored) -> Snapshot:
+    """The snapshot in STORED's memory-mapped arrays (checked when they were written)."""
+    meta, arrays = stored.meta, stored.arrays
+    graph = Graph.from_arrays(
+        {"format": np.array(GRAPH_FORMAT), **arrays},
+        max_strength=arrays["max_strength"],
+        check=False,
+    )
+    return Snapshot(
+        graph=graph,
+        me=meta["me"],
+        attributes=Attributes(
+            industry=arrays["industry"],
+            industries=tuple(meta["industries"]),
+            role=arrays["role"],
+            roles=tuple(meta["roles"]),
+            city=arrays["city"],
+            cities=tuple(meta["cities"]),
+            org_size=arrays["org_size"],
+            tag_nodes=arrays["tag_nodes"],
+            tag_codes=arrays["tag_codes"],
+            tags=tuple(meta["tags"]),
+        ),
+        organization=arrays["organization"],
+        trust=arrays["trust"],
+        serves_nodes=arrays["serves_nodes"],
+        serves_texts=tuple(meta["serves_texts"]),
+        my_ties={int(node): text for node, text in meta["my_ties"].items()},
+        data_version=meta["version"],
+        day=dt.date.fromisoformat(meta["day"]),
+    )
+
+
+def _vocabularies(attributes: Attributes) -> dict[str, dict[str, int]]:
+    return {
+        name: {value: code for code, value in enumerate(values)}
+        for name, values in (
+            ("industry", attributes.industries),
+            ("role", attributes.roles),
+            ("city", attributes.cities),
+            ("tags", attributes.tags),
+        )
+    }
+
+
+def _nodes(graph: Graph, person_ids: list[int]) -> npt.NDArray[np.int64]:
+    return graph.index_of(np.asarray(person_ids, dtype=np.int64))
+
+
+def _codes(vocabulary: dict[str, int], values: list[str]) -> npt.NDArray[np.int32]:
+    return np.fromiter(
+        (vocabulary.setdefault(v, len(vocabulary)) for v in values), np.int32, len(values)
+    )

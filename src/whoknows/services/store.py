@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from whoknows.config import Settings
 from whoknows.services.cache import Cache
-from whoknows.storage import locks, schema
+from whoknows.storage import changes, locks, schema
 from whoknows.storage.engine import display, make_engine, migrate
 from whoknows.storage.errors import translate
 
@@ -47,15 +47,22 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One all-or-nothing write transaction; bumps the owner's data version on commit."""
+        """One all-or-nothing write transaction; bumps the owner's data version.
+
+        The bump comes first: it locks the owner's row, so writers of one owner take turns
+        (on PostgreSQL too, as SQLite does anyway), and the change log's triggers stamp this
+        transaction's rows with the version it commits (storage/changes.py).
+        """
         with locks.writer_turn(self.engine), self._session(write=True) as session:
-            yield session
-            session.flush()
-            session.execute(
+            version = session.execute(
                 update(schema.Account)
                 .where(schema.Account.id == self.owner_id)
                 .values(data_version=schema.Account.data_version + 1)
-            )
+                .returning(schema.Account.data_version)
+            ).scalar()
+            if version is not None:
+                changes.prune(session.connection(), self.owner_id, version)
+            yield session
 
     @contextmanager
     def read(self, *, consistent: bool = False) -> Iterator[Session]:

@@ -102,7 +102,7 @@ class Person(Base):
             "ix_people_one_me",
             "owner_id",
             unique=True,
-            sqlite_where=text("is_me"),
+            sqlite_where=text("is_me = 1"),  # as SQLite's queries say it (migration 0006)
             postgresql_where=text("is_me"),
         ),
         Index("ix_people_owner_name_key", "owner_id", "name_key"),
@@ -559,3 +559,31 @@ def _fold_name(_mapper: object, _connection: object, person: Person) -> None:
     """Every person written through the ORM keeps name_fold in step with name (bulk writers,
     the import and the demo, set it themselves)."""
     person.name_fold = name_fold(person.name)
+
+
+class GraphChange(Base):
+    """What changed in the rows the graph snapshot is built from, one row per changed row.
+
+    Written only by database triggers (migration 0006) on updates and deletes of people,
+    ties, organizations and tags; inserts are found by id instead (cheap for bulk loads).
+    ``seq`` is the data version of the writing transaction. Bookkeeping, not user data:
+    backups leave it out.
+    """
+
+    __tablename__ = "graph_changes"
+    __table_args__ = (
+        Index("ix_graph_changes_owner_seq", "owner_id", "seq"),
+        {"info": {"backup": False}},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"),
+        default=DEFAULT_OWNER,
+        server_default=text(str(DEFAULT_OWNER)),
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # person, tie or org
+    row_id: Mapped[int] = mapped_column(Integer)  # the changed row's id
+    a: Mapped[int | None] = mapped_column(Integer)  # a tie's two people
+    b: Mapped[int | None] = mapped_column(Integer)

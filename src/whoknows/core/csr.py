@@ -1,0 +1,172 @@
+"""Array algorithms under the graph's CSR: building rows from tie pairs, finding entries.
+
+Only `core/graph.py` uses this module; it knows nothing of people, just dense indices.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+_LOW32 = np.int64((1 << 32) - 1)
+_SLICE = 1 << 20  # entries per step of the passes that place ties in their rows
+# A lookup table over the id range is O(1) per tie instead of a binary search; allow it while
+# the range is at most this many times the number of ids (person ids from a store are dense).
+_DENSE_RANGE_FACTOR = 4
+
+
+def tie_arrays(
+    a_ids: npt.ArrayLike, b_ids: npt.ArrayLike, strengths: npt.ArrayLike
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """Parallel arrays of ties, checked, without self-ties."""
+    a = np.asarray(a_ids, dtype=np.int64).ravel()
+    b = np.asarray(b_ids, dtype=np.int64).ravel()
+    s = np.asarray(strengths, dtype=np.float32).ravel()
+    if not len(a) == len(b) == len(s):
+        raise ValueError(f"tie arrays differ in length: {len(a)}, {len(b)}, {len(s)}")
+    if not valid_strengths(s):
+        raise ValueError("tie strengths must lie in (0, 1]")
+    keep = a != b
+    return a[keep], b[keep], s[keep]
+
+
+def sorted_ids(node_ids: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    ids = np.asarray(node_ids, dtype=np.int64).ravel()
+    if len(ids) > 1 and np.any(np.diff(ids) <= 0):
+        ids = np.unique(ids)
+    return ids
+
+
+class IdLookup:
+    """Person ids → dense indices of sorted ``ids``; an id outside them is an error."""
+
+    def __init__(self, ids: npt.NDArray[np.int64]) -> None:
+        self._ids = ids
+        self._table: npt.NDArray[np.int32] | None = None
+        self._lo = int(ids[0]) if len(ids) else 0
+        span = int(ids[-1]) - self._lo + 1 if len(ids) else 0
+        # A lookup table over the id range is O(1) per tie instead of a binary search; allow
+        # it while the range is at most a few times the number of ids (store ids are dense).
+        if len(ids) and span < _DENSE_RANGE_FACTOR * len(ids) + 1024:
+            table = np.full(span, -1, dtype=np.int32)
+            table[ids - self._lo] = np.arange(len(ids), dtype=np.int32)
+            self._table = table
+
+    def __call__(self, people: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
+        if not len(people):
+            return np.zeros(0, np.int32)
+        if self._table is not None:
+            at = people - self._lo
+            inside = (at >= 0) & (at < len(self._table))
+            found = np.full(len(people), -1, dtype=np.int32)
+            found[inside] = self._table[at[inside]]
+            if np.any(found < 0):
+                raise ValueError("ties name people that are not in node_ids")
+            return found
+        return dense_ends(self._ids, people)
+
+
+def dense_ends(ids: npt.NDArray[np.int64], people: npt.NDArray[np.int64]) -> npt.NDArray[np.int32]:
+    if not len(people):
+        return np.zeros(0, np.int32)
+    at = np.minimum(np.searchsorted(ids, people), max(len(ids) - 1, 0))
+    if not len(ids) or not np.array_equal(ids[at], people):
+        raise ValueError("ties name people that are not in node_ids")
+    return at.astype(np.int32)
+
+
+def rows_of(
+    n: int, ends: list[npt.NDArray[np.integer]], s: npt.NDArray[np.float32]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+    """CSR arrays of undirected ties between dense nodes (a != b), the strongest duplicate kept.
+
+    The ties are put in (low end, high end) order with one sort; each row then holds the ties
+    where it is the high end (their low ends, in order) followed by those where it is the low
+    end (their high ends, in order). The second group is already in place; the first takes one
+    stable pass by high end. ENDS is emptied as soon as it is read, so that memory stays near
+    four arrays the size of the ties.
+    """
+    b = ends.pop()
+    a = ends.pop()
+    key = np.minimum(a, b).astype(np.int64)
+    key <<= 32
+    key |= np.maximum(a, b)
+    del a, b
+    if len(key) > 1 and not np.all(key[1:] > key[:-1]):
+        s = s[np.argsort(key)]
+        key.sort()  # the same order in place (equal keys are interchangeable)
+        first = np.ones(len(key), dtype=np.bool_)
+        first[1:] = key[1:] != key[:-1]
+        if not first.all():
+            starts = np.flatnonzero(first)
+            s = np.maximum.reduceat(s, starts)
+            key = key[starts]
+    low = (key >> 32).astype(np.int32)
+    high = (key & _LOW32).astype(np.int32)
+    del key
+    m = len(low)
+    as_low = np.bincount(low, minlength=n).astype(np.int64)
+    as_high = np.bincount(high, minlength=n).astype(np.int64)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(as_low + as_high, out=indptr[1:])
+    indices = np.empty(2 * m, dtype=np.int32)
+    strength = np.empty(2 * m, dtype=np.float32)
+    # Each tie in its high end's row: a stable pass by high end keeps the low ends in order.
+    packed = high.astype(np.int64)
+    packed <<= 32
+    for start in range(0, m, _SLICE):
+        packed[start : start + _SLICE] |= np.arange(start, min(m, start + _SLICE))
+    packed.sort()
+    np.bitwise_and(packed, _LOW32, out=packed)
+    high_start = np.cumsum(as_high) - as_high
+    low_start = np.cumsum(as_low) - as_low
+    # In slices, so that the index arithmetic needs no array the size of the ties.
+    for start in range(0, m, _SLICE):
+        order = packed[start : start + _SLICE]
+        rows = high[order]
+        at = np.arange(start, start + len(order), dtype=np.int64)
+        at += indptr[rows] - high_start[rows]
+        indices[at] = low[order]
+        strength[at] = s[order]
+        # … then in its low end's row, after the ties where that row is the high end.
+        rows = low[start : start + _SLICE]
+        at = np.arange(start, start + len(rows), dtype=np.int64)
+        at += indptr[rows] + as_high[rows] - low_start[rows]
+        indices[at] = high[start : start + _SLICE]
+        strength[at] = s[start : start + _SLICE]
+    return indptr, indices, strength
+
+
+def valid_strengths(s: npt.NDArray[np.floating]) -> bool:
+    # Written so that NaN fails too.
+    return bool(np.all((s > 0) & (s <= 1)))
+
+
+def locate(
+    indptr: npt.NDArray[np.int64],
+    indices: npt.NDArray[np.int32],
+    rows: npt.NDArray[np.integer],
+    cols: npt.NDArray[np.integer],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """For each (row, col): where col is, or would go, in that row, and whether it is there.
+
+    A binary search in every row at once: a few vector steps, however many pairs.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    lo = indptr[rows].copy()
+    end = indptr[rows + 1]
+    hi = end.copy()
+    last = max(len(indices) - 1, 0)
+    while True:
+        active = lo < hi
+        if not active.any():
+            break
+        mid = (lo + hi) // 2
+        right = active & (indices[np.minimum(mid, last)] < cols) if len(indices) else active
+        left = active & ~right
+        lo[right] = mid[right] + 1
+        hi[left] = mid[left]
+    found = lo < end
+    found[found] = indices[lo[found]] == cols[found]
+    return lo, found

@@ -1,0 +1,311 @@
+"""What the graph snapshot reads from the store: people, ties, my ties, in chunks of arrays.
+
+Everything here runs inside the caller's read transaction, so one snapshot sees one state.
+Large reads stream from the driver (a server-side cursor on PostgreSQL) and become arrays
+chunk by chunk: no Python object per tie is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Connection, select, tuple_
+from sqlalchemy.orm import Session
+
+from whoknows.core.models import InteractionKind, TieSource
+from whoknows.core.tiestrength import (
+    DEFAULT_PARAMS,
+    Contact,
+    Rating,
+    TieScore,
+    band,
+    default_strength,
+    score_tie,
+)
+from whoknows.services import ledger
+from whoknows.storage import schema as s
+
+_CHUNK = 50_000  # rows fetched at a time: their Python objects live only this long
+_IN = 5_000  # ids per IN (…) list: well under every backend's limit on parameters
+
+
+@dataclass(frozen=True)
+class State:
+    """Which database, which version of it, and who I am, read in the snapshot's transaction."""
+
+    identity: str  # the owner's creation time: a database made again is another database
+    counter: int
+    me_id: int | None
+
+    @property
+    def version(self) -> str:
+        return f"{self.identity}#{self.counter}"
+
+
+def begin(session: Session, owner: int) -> State:
+    """The state the snapshot's read sees (in a `Store.read(consistent=True)` transaction)."""
+    row = session.execute(
+        select(s.Account.created_at, s.Account.data_version).where(s.Account.id == owner)
+    ).first()
+    me_id = session.scalar(select(s.Person.id).where(s.Person.owner_id == owner, s.Person.is_me))
+    if row is None:
+        return State("none", 0, me_id)
+    created = row.created_at.isoformat() if row.created_at is not None else "?"
+    return State(created, int(row.data_version), me_id)
+
+
+@dataclass
+class People:
+    """Columns of some people, in id order; strings as codes into growing vocabularies."""
+
+    ids: npt.NDArray[np.int64]
+    industry: npt.NDArray[np.int32]
+    role: npt.NDArray[np.int32]
+    city: npt.NDArray[np.int32]
+    org_size: npt.NDArray[np.int32]
+    organization: npt.NDArray[np.int64]
+    trust: npt.NDArray[np.float64]  # in [0, 1]; NaN when not rated
+    serves: dict[int, str] = field(default_factory=dict)  # person id → whom they serve
+    tags: list[tuple[int, str]] = field(default_factory=list)  # (person id, casefolded tag)
+
+
+_PEOPLE_SQL = (
+    "SELECT p.id, COALESCE(p.industry, o.industry), p.role, COALESCE(p.city, o.city), "
+    "COALESCE(o.size, -1), COALESCE(p.organization_id, -1), COALESCE(p.trust, 0), p.serves "
+    "FROM people p LEFT JOIN organizations o ON o.id = p.organization_id WHERE p.owner_id = ?"
+)
+
+
+def people(
+    connection: Connection,
+    owner: int,
+    vocabularies: dict[str, dict[str, int]],
+    *,
+    above: int | None = None,
+    ids: Collection[int] = (),
+    organizations: Collection[int] = (),
+) -> People:
+    """Everyone (by default), or those with an id above ABOVE, in IDS, or at ORGANIZATIONS."""
+    everyone = above is None and not ids and not organizations
+    queries: list[tuple[str, tuple[Any, ...]]] = [(_PEOPLE_SQL, (owner,))] if everyone else []
+    if above is not None:
+        queries.append((f"{_PEOPLE_SQL} AND p.id > ?", (owner, above)))
+    queries += _in_chunks(f"{_PEOPLE_SQL} AND p.id", owner, ids)
+    queries += _in_chunks(f"{_PEOPLE_SQL} AND p.organization_id", owner, organizations)
+    # Each chunk of rows becomes arrays at once: no Python object per person is kept.
+    parts: list[tuple[npt.NDArray[Any], ...]] = []
+    serves: dict[int, str] = {}
+    for sql, params in queries:
+        for rows in raw_rows(connection, sql, params):
+            ids_, industry, role, city, size, org, rated, served = zip(*rows, strict=True)
+            parts.append(
+                (
+                    np.asarray(ids_, dtype=np.int64),
+                    _codes(industry, vocabularies.setdefault("industry", {})),
+                    _codes(role, vocabularies.setdefault("role", {})),
+                    _codes(city, vocabularies.setdefault("city", {})),
+                    np.asarray(size, dtype=np.int32),
+                    np.asarray(org, dtype=np.int64),
+                    np.asarray(rated, dtype=np.float64),
+                )
+            )
+            serves.update((pid, text) for pid, text in zip(ids_, served, strict=True) if text)
+    dtypes = (np.int64, np.int32, np.int32, np.int32, np.int32, np.int64, np.float64)
+    columns = [
+        np.concatenate([part[i] for part in parts]) if parts else np.zeros(0, dtype)
+        for i, dtype in enumerate(dtypes)
+    ]
+    # In id order, each person once (the queries of a partial read may overlap).
+    _, order = np.unique(columns[0], return_index=True)
+    trust = columns[6][order]
+    found = People(
+        ids=columns[0][order],
+        industry=columns[1][order],
+        role=columns[2][order],
+        city=columns[3][order],
+        org_size=columns[4][order],
+        organization=columns[5][order],
+        trust=np.where(trust > 0, (trust - 1) / 4, np.nan),
+        serves=serves,
+    )
+    tag_sql = "SELECT person_id, tag FROM person_tags WHERE owner_id = ?"
+    tag_queries: list[tuple[str, tuple[Any, ...]]] = [(tag_sql, (owner,))] if everyone else []
+    if above is not None:
+        tag_queries.append((f"{tag_sql} AND person_id > ?", (owner, above)))
+    if not everyone:
+        below = found.ids if above is None else found.ids[found.ids <= above]
+        tag_queries += _in_chunks(f"{tag_sql} AND person_id", owner, below.tolist())
+    for sql, params in tag_queries:
+        for rows in raw_rows(connection, sql, params):
+            found.tags.extend((pid, tag.casefold()) for pid, tag in rows)
+    return found
+
+
+def _codes(values: Sequence[Any], vocabulary: dict[str, int]) -> npt.NDArray[np.int32]:
+    return np.fromiter(
+        (-1 if not v else vocabulary.setdefault(v, len(vocabulary)) for v in values),
+        dtype=np.int32,
+        count=len(values),
+    )
+
+
+def _in_chunks(sql: str, owner: int, ids: Collection[int]) -> list[tuple[str, tuple[Any, ...]]]:
+    ordered = sorted(ids)
+    return [
+        (f"{sql} IN ({', '.join('?' for _ in chunk)})", (owner, *chunk))
+        for chunk in (ordered[i : i + _IN] for i in range(0, len(ordered), _IN))
+    ]
+
+
+def _strength_sql() -> str:
+    """A tie's recorded strength, or the default for its source (the same rule as the core)."""
+    cases = " ".join(
+        f"WHEN '{source.value}' THEN {default_strength(source, None)!r}" for source in TieSource
+    )
+    otherwise = default_strength(TieSource.MANUAL, None)
+    return f"COALESCE(strength, CASE source {cases} ELSE {otherwise!r} END)"
+
+
+def others_ties(
+    connection: Connection, owner: int, me_id: int | None, *, above: int | None = None
+) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
+    """Ties between other people (mine are scored apart), all or those with an id above ABOVE."""
+    sql = (
+        f"SELECT person_a_id, person_b_id, {_strength_sql()} FROM ties "
+        "WHERE owner_id = ? AND person_a_id <> ? AND person_b_id <> ?"
+    )
+    params: tuple[Any, ...] = (
+        owner,
+        -1 if me_id is None else me_id,
+        -1 if me_id is None else me_id,
+    )
+    if above is not None:
+        sql, params = f"{sql} AND id > ?", (*params, above)
+    for rows in raw_rows(connection, sql, params):
+        block = np.asarray(rows, dtype=np.float64)
+        # default_strength's bounds, which the SQL above does not apply to recorded strengths
+        strength = np.clip(block[:, 2], DEFAULT_PARAMS.floor, 1.0)
+        yield block[:, 0].astype(np.int64), block[:, 1].astype(np.int64), strength
+
+
+def ties_between(
+    session: Session, owner: int, pairs: Collection[tuple[int, int]]
+) -> dict[tuple[int, int], float]:
+    """The current strength of each of these pairs (low id first) that still has a tie."""
+    found: dict[tuple[int, int], float] = {}
+    ordered = sorted(pairs)
+    for start in range(0, len(ordered), _IN):
+        chunk = ordered[start : start + _IN]
+        rows = session.execute(
+            select(s.Tie.person_a_id, s.Tie.person_b_id, s.Tie.strength, s.Tie.source).where(
+                s.Tie.owner_id == owner, tuple_(s.Tie.person_a_id, s.Tie.person_b_id).in_(chunk)
+            )
+        )
+        for a, b, strength, source in rows:
+            found[a, b] = default_strength(TieSource(source), strength)
+    return found
+
+
+def top_tie_ids(session: Session, owner: int, count: int = 256) -> list[int]:
+    """The highest tie ids: a later snapshot finds new ties above the highest that remains."""
+    return list(
+        session.scalars(
+            select(s.Tie.id).where(s.Tie.owner_id == owner).order_by(s.Tie.id.desc()).limit(count)
+        )
+    )
+
+
+def raw_rows(connection: Connection, sql: str, params: tuple[Any, ...]) -> Iterator[list[Any]]:
+    """Rows in chunks straight from the driver (a server-side cursor on PostgreSQL)."""
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    postgres = connection.dialect.name == "postgresql"
+    cursor = raw.cursor(name="whoknows_snapshot") if postgres else raw.cursor()
+    try:
+        cursor.execute(sql.replace("?", "%s") if postgres else sql, params)
+        while True:
+            rows = cursor.fetchmany(_CHUNK)
+            if not rows:
+                break
+            yield rows
+    finally:
+        cursor.close()
+
+
+@dataclass(frozen=True)
+class MyTies:
+    """My own ties, scored from what happened between us; with the words that explain each."""
+
+    others: npt.NDArray[np.int64]
+    strengths: npt.NDArray[np.float64]
+    explanations: dict[int, str]  # person id → plain explanation
+
+
+def my_ties(session: Session, owner: int, me_id: int | None, day: dt.date) -> MyTies:
+    """My ties, scored from the interaction history and what we exchanged (the ledger); the
+    recorded strength, or a default by source, when neither is known."""
+    if me_id is None:
+        return MyTies(np.zeros(0, np.int64), np.zeros(0), {})
+    # Two queries, not one with OR: each side has its index (an OR scanned all ties).
+    columns = (s.Tie.person_a_id, s.Tie.person_b_id, s.Tie.strength, s.Tie.source, s.Tie.since)
+    ties = [
+        *session.execute(
+            select(*columns).where(s.Tie.owner_id == owner, s.Tie.person_a_id == me_id)
+        ),
+        *session.execute(
+            select(*columns).where(s.Tie.owner_id == owner, s.Tie.person_b_id == me_id)
+        ),
+    ]
+    rows = session.execute(
+        select(
+            s.Interaction.id, s.InteractionPerson.person_id, s.Interaction.kind, s.Interaction.date
+        )
+        .join(s.InteractionPerson, s.InteractionPerson.interaction_id == s.Interaction.id)
+        .where(s.Interaction.owner_id == owner)
+    ).all()
+    # Everyone in interaction_people is someone other than me: the group size of a contact.
+    counts = Counter(row[0] for row in rows)
+    contacts: dict[int, list[Contact]] = {}
+    for interaction_id, person_id, kind, date in rows:
+        contacts.setdefault(person_id, []).append(
+            Contact(date, InteractionKind(kind), counts[interaction_id])
+        )
+    services = ledger.services_by_person(session, owner, me_id)
+    # The ratings of the people I know, where given: not a dict over every person.
+    ratings: dict[int, int] = {}
+    for sql, params in _in_chunks(
+        "SELECT id, trust FROM people WHERE owner_id = ? AND trust IS NOT NULL AND id",
+        owner,
+        {b if a == me_id else a for a, b, *_rest in ties},
+    ):
+        for rows_ in raw_rows(session.connection(), sql, params):
+            ratings.update(rows_)
+    others, strengths = [], []
+    explanations: dict[int, str] = {}
+    for low, high, recorded, source, since in ties:
+        other = high if low == me_id else low
+        history = contacts.get(other, [])
+        exchanged = services.get(other, [])
+        if history or exchanged:
+            score: TieScore = score_tie(
+                history,
+                today=day,
+                services=exchanged,
+                rating=Rating(ratings[other], since or day) if other in ratings else None,
+                contexts=max(1, len({c.kind for c in history})),
+                known_since=since,
+            )
+            strength = score.strength
+            explanations[other] = score.explanation
+        else:
+            strength = default_strength(TieSource(source), recorded)
+            explanations[other] = f"{band(strength)} ({strength:.2f}): {source}, nothing logged yet"
+        others.append(other)
+        strengths.append(strength)
+    return MyTies(np.asarray(others, np.int64), np.asarray(strengths, np.float64), explanations)
