@@ -204,3 +204,29 @@ def test_an_amount_beyond_what_is_kept_is_400_not_500(api: TestClient, amount: s
         json={"direction": "gave", "person": f"#{advocate['id']}", "kind": "help", "value": amount},
     )
     assert given.status_code == 400
+
+
+def test_listings_page_with_the_total_in_a_header_and_a_link_to_the_next(
+    api: TestClient,
+) -> None:
+    first = api.get("/api/v1/people", params={"limit": 50})
+    total = int(first.headers["X-Total-Count"])
+    assert total > 100  # the small demo: thousands
+    assert len(first.json()) == 50
+    following = first.headers["Link"].split(";")[0].strip("<>")
+    second = api.get(following)
+    assert [p["name"] for p in second.json()] == [
+        p["name"] for p in api.get("/api/v1/people", params={"limit": 100}).json()[50:]
+    ]
+    assert "offset=50" in following
+    last = api.get("/api/v1/people", params={"limit": 50, "offset": total - 10})
+    assert len(last.json()) == 10
+    assert "Link" not in last.headers
+    for route in ("/api/v1/referrals", "/api/v1/introductions", "/api/v1/prospects"):
+        page = api.get(route, params={"limit": 2, "offset": 1})
+        assert page.status_code == 200, route
+        assert len(page.json()) <= 2
+        assert int(page.headers["X-Total-Count"]) >= len(page.json()), route
+    prospect = api.get("/api/v1/prospects", params={"limit": 1}).json()[0]
+    assert set(prospect) == {"id", "name", "reachability", "hops", "advocate"}
+    assert api.get("/api/v1/people", params={"offset": -1}).status_code in (400, 422)

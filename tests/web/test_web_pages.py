@@ -359,3 +359,20 @@ def test_rotating_the_calendar_token_retires_the_old_url(client: TestClient) -> 
 
 def test_the_day_is_the_one_the_app_was_given(reader: TestClient) -> None:
     assert str(TODAY) in reader.get("/").text
+
+
+def test_the_people_page_shows_a_page_at_a_time_with_the_total(reader: TestClient) -> None:
+    first = reader.get("/people")
+    assert first.status_code == 200
+    found = re.search(r"1–50 of ([\d,]+) people", first.text)
+    assert found is not None
+    total = int(found.group(1).replace(",", ""))
+    assert first.text.count('<a href="/people/') == 50
+    assert 'rel="next"' in first.text
+    assert 'rel="prev"' not in first.text
+    second = reader.get("/people", params={"offset": 50})
+    assert f"51–100 of {total:,} people" in second.text
+    assert 'rel="prev"' in second.text
+    last = reader.get("/people", params={"offset": total - 1})
+    assert f"{total:,}–{total:,} of {total:,} people" in last.text
+    assert 'rel="next"' not in last.text

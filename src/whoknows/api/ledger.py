@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
-from whoknows.api.common import ERRORS, GuardRefused
+from whoknows.api.common import ERRORS, PAGED, GuardRefused, Limit, Offset, paged
 from whoknows.api.schemas import (
     BalanceOut,
     DraftOut,
@@ -26,7 +26,7 @@ from whoknows.api.schemas import (
     ReferralOut,
 )
 from whoknows.errors import UserError
-from whoknows.services import events, introductions, ledger, referrals
+from whoknows.services import events, introductions, ledger, paging, referrals
 from whoknows.web.common import store_of, today_of
 
 router = APIRouter(responses=ERRORS)
@@ -93,11 +93,19 @@ def record(request: Request, body: ExchangeIn) -> ExchangeOut:
     return ExchangeOut.of(found)
 
 
-@router.get("/introductions", tags=["introductions"])
-def list_introductions(request: Request, state: Filter = None) -> list[IntroOut]:
-    """Introductions, optionally at one state (proposed, asked, accepted, made, declined)."""
-    found = introductions.list_introductions(store_of(request), state=state or None)
-    return [IntroOut.of(i) for i in found]
+@router.get("/introductions", tags=["introductions"], responses=PAGED)
+def list_introductions(
+    request: Request,
+    response: Response,
+    state: Filter = None,
+    limit: Limit = paging.DEFAULT_LIMIT,
+    offset: Offset = 0,
+) -> list[IntroOut]:
+    """Introductions, newest first, optionally at one state (proposed, asked, accepted, made,
+    declined), a page at a time (the total in X-Total-Count)."""
+    window = paging.Window(limit, offset)
+    page = introductions.introductions_page(store_of(request), window, state=state or None)
+    return [IntroOut.of(i) for i in paged(request, response, page)]
 
 
 @router.post("/introductions", status_code=201, tags=["introductions"])
@@ -137,11 +145,19 @@ def step(request: Request, intro_id: Id, body: IntroStepIn) -> IntroDraftsOut:
     return IntroDraftsOut(introduction=IntroOut.of(view), drafts=[])
 
 
-@router.get("/referrals", tags=["referrals"])
-def list_referrals(request: Request, status: Filter = None) -> list[ReferralOut]:
-    """Referrals, newest first (status: one status, or "open")."""
-    found = referrals.list_referrals(store_of(request), status or None)
-    return [ReferralOut.model_validate(r.as_json()) for r in found]
+@router.get("/referrals", tags=["referrals"], responses=PAGED)
+def list_referrals(
+    request: Request,
+    response: Response,
+    status: Filter = None,
+    limit: Limit = paging.DEFAULT_LIMIT,
+    offset: Offset = 0,
+) -> list[ReferralOut]:
+    """Referrals, newest first (status: one status, or "open"), a page at a time (the total in
+    X-Total-Count)."""
+    window = paging.Window(limit, offset)
+    page = referrals.referrals_page(store_of(request), window, status or None)
+    return [ReferralOut.model_validate(r.as_json()) for r in paged(request, response, page)]
 
 
 @router.post("/referrals", status_code=201, tags=["referrals"])

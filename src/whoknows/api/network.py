@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
-from whoknows.api.common import ERRORS
+from whoknows.api.common import ERRORS, PAGED, Limit, Offset, paged
 from whoknows.api.schemas import (
     AttendedOut,
     InteractionIn,
@@ -24,7 +24,7 @@ from whoknows.api.schemas import (
     TieLineOut,
     TieOut,
 )
-from whoknows.services import detail, network, organizations, people
+from whoknows.services import detail, network, organizations, paging, people
 from whoknows.services.people import PersonInput
 from whoknows.web.common import store_of, today_of
 
@@ -33,22 +33,27 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Filter = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 
 
-@router.get("/people", tags=["people"])
+@router.get("/people", tags=["people"], responses=PAGED)
 def list_people(
     request: Request,
+    response: Response,
     q: Filter = None,
     tag: Filter = None,
     stage: Filter = None,
     org: Filter = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Limit = paging.DEFAULT_LIMIT,
+    offset: Offset = 0,
 ) -> list[PersonOut]:
-    """People in the network: a search (name, email, organization, what they do) or filters."""
+    """People in the network: a search (name, email, organization, what they do) or filters,
+    by name, a page at a time (the total in X-Total-Count)."""
     store = store_of(request)
     if q and q.strip():
         found = people.find_people(store, q, limit=limit)
+        page = paging.Page(found, len(found), 0, limit)
     else:
-        found = people.list_people(store, tag=tag, stage=stage, organization=org, limit=limit)
-    return [PersonOut.of(p) for p in found]
+        window = paging.Window(limit, offset)
+        page = people.people_page(store, window, tag=tag, stage=stage, organization=org)
+    return [PersonOut.of(p) for p in paged(request, response, page)]
 
 
 @router.post("/people", status_code=201, tags=["people"])

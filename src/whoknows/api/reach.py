@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from whoknows.api.common import ERRORS
-from whoknows.api.schemas import AdvocateOut, DueOut, PathsOut
-from whoknows.services import plan, reach
+from whoknows.api.common import ERRORS, PAGED, Limit, Offset, paged
+from whoknows.api.schemas import AdvocateOut, DueOut, PathsOut, ProspectOut
+from whoknows.services import paging, plan, reach
 from whoknows.web.common import store_of, today_of
 
 router = APIRouter(responses=ERRORS)
@@ -26,6 +26,17 @@ def paths(
         store_of(request), target, top=top, max_hops=max_hops, today=today_of(request)
     )
     return PathsOut.of(found)
+
+
+@router.get("/prospects", tags=["reach"], responses=PAGED)
+def prospects(
+    request: Request, response: Response, limit: Limit = 50, offset: Offset = 0
+) -> list[ProspectOut]:
+    """People who match my ideal client profile, most reachable first, a page at a time (the
+    total in X-Total-Count)."""
+    window = paging.Window(limit, offset)
+    _, page = reach.prospects(store_of(request), window, today=today_of(request))
+    return [ProspectOut.model_validate(p.as_json()) for p in paged(request, response, page)]
 
 
 @router.get("/advocates", tags=["reach"])

@@ -405,6 +405,14 @@ class PathsOut(Out):
     closest: dict[str, Any] | None = None
 
 
+class ProspectOut(BaseModel):
+    id: int
+    name: str
+    reachability: float
+    hops: int
+    advocate: PersonRefOut | None
+
+
 class AdvocateOut(BaseModel):
     id: int
     name: str

@@ -9,6 +9,7 @@ import typer
 from rich.text import Text
 from typer.core import TyperGroup
 
+from whoknows.cli import paging
 from whoknows.cli.common import (
     DateOption,
     DbOption,
@@ -20,11 +21,14 @@ from whoknows.cli.common import (
     store,
 )
 from whoknows.cli.common import when as when_
+from whoknows.cli.paging import LimitOption, OffsetOption
 from whoknows.cli.tables import NAME, Column
 
 if TYPE_CHECKING:
     from whoknows.services import introductions, ledger
     from whoknows.services.drafts import Draft
+    from whoknows.services.introductions import IntroView
+    from whoknows.services.paging import Page, Window
 
 KIND_HELP = "introduction, referral, information, recommendation, testimonial, help, business"
 Kind = Annotated[str, typer.Argument(metavar="KIND", help=f"What: {KIND_HELP}.")]
@@ -388,18 +392,25 @@ def intro_list(
         str | None,
         typer.Option("--state", help="Only this state: proposed, asked, accepted, made, declined."),
     ] = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """List introductions, newest first."""
+    """List introductions, newest first, a page at a time."""
     from whoknows.services import introductions
 
+    wanted = paging.window(limit, offset)
     with store(db) as opened:
-        found = introductions.list_introductions(opened, state=state)
-    if json:
-        print_json(found)
-        return
-    if not found:
+
+        def fetch(window: Window) -> Page[IntroView]:
+            return introductions.introductions_page(opened, window, state=state)
+
+        if json:
+            paging.json_pages(fetch, wanted, lambda i: i, "introductions")
+            return
+        found = fetch(wanted)
+    if not found.total:
         say("No introductions yet: whoknows intro A B --why TEXT (or see: whoknows suggest)")
         return
     rows = []
@@ -431,8 +442,10 @@ def intro_list(
             Column("why", drop=1, wrap=True),
         ),
         rows,
-        title="Introductions",
+        title=f"Introductions: {found.describe()}",
     )
+    if found.more:
+        paging.more(found, "introductions")
 
 
 # -- suggest -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from whoknows.cli import paging
 from whoknows.cli.common import (
     DbOption,
     JsonOption,
@@ -20,10 +21,13 @@ from whoknows.cli.common import (
     say,
     store,
 )
+from whoknows.cli.paging import LimitOption, OffsetOption
 from whoknows.cli.tables import NAME, Column
 from whoknows.errors import UserError
 
 if TYPE_CHECKING:
+    from whoknows.core.models import Person
+    from whoknows.services.paging import Page, Window
     from whoknows.services.people import PersonInput
 
 app = typer.Typer(
@@ -247,19 +251,27 @@ def list_(
         str | None, typer.Option("--org", help="Only people at this organization.")
     ] = None,
     stage: Annotated[str | None, typer.Option("--stage", help="Only people at this stage.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most this many.")] = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """List people, by name."""
+    """List people, by name, a page at a time."""
     from whoknows.services import people
 
+    wanted = paging.window(limit, offset)
     with store(db) as opened:
-        found = people.list_people(opened, tag=tag, organization=org, stage=stage, limit=limit)
-    if json:
-        print_json(found)
-    else:
-        people_table(found, title=f"{len(found)} people")
+
+        def fetch(window: Window) -> Page[Person]:
+            return people.people_page(opened, window, tag=tag, organization=org, stage=stage)
+
+        if json:
+            paging.json_pages(fetch, wanted, lambda p: p, "people")
+            return
+        found = fetch(wanted)
+    people_table(found.items, title=found.describe("people"))
+    if found.more:
+        paging.more(found, "people")
 
 
 @app.command("find")

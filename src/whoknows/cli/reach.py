@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
+from whoknows.cli import paging
 from whoknows.cli.common import DbOption, JsonOption, print_json, print_table, say, store
+from whoknows.cli.paging import LimitOption, OffsetOption
 from whoknows.cli.tables import NAME, Column
 
 if TYPE_CHECKING:
     from whoknows.core.icp import Profile
-    from whoknows.services.reach import AdvocateView, PotentialView
+    from whoknows.services.paging import Page, Window
+    from whoknows.services.reach import AdvocateView, PotentialView, Prospect
 
 icp_app = typer.Typer(help="Your ideal client profile: who you want to meet.", no_args_is_help=True)
 
@@ -72,29 +75,27 @@ def icp_show(db: DbOption = None, json: JsonOption = False) -> None:
 
 
 def prospects(
-    top: Annotated[int, typer.Option("--top", help="How many.")] = 20,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    top: Annotated[
+        int | None, typer.Option("--top", hidden=True, help="The same as --limit (older scripts).")
+    ] = None,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
     """People who match your ideal client profile, most reachable through people you know first."""
-    from whoknows.services import reach, views
+    from whoknows.services import reach
 
+    wanted = paging.window(limit if limit is not None else top, offset)
     with store(db) as opened:
-        profile, total, found = reach.prospects(opened, top=top)
-    if json:
-        print_json(
-            [
-                {
-                    "id": p.person.id,
-                    "name": p.person.name,
-                    "reachability": p.reachability,
-                    "hops": p.hops,
-                    "advocate": views.as_json(p.advocate),
-                }
-                for p in found
-            ]
-        )
-        return
+
+        def fetch(window: Window) -> Page[Prospect]:
+            return reach.prospects(opened, window)[1]
+
+        if json:
+            paging.json_pages(fetch, wanted, lambda p: p.as_json(), "ideal clients")
+            return
+        profile, found = reach.prospects(opened, wanted)
     print_table(
         (
             Column("id", justify="right"),
@@ -113,8 +114,10 @@ def prospects(
             )
             for p in found
         ),
-        title=f"{total} people match: {profile.describe()}",
+        title=f"{found.describe('ideal clients')}: {profile.describe()}",
     )
+    if found.more:
+        paging.more(found, "ideal clients")
 
 
 def path(

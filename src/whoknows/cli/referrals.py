@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from whoknows.cli import paging
 from whoknows.cli.common import (
     DateOption,
     DbOption,
@@ -21,10 +22,13 @@ from whoknows.cli.common import (
     store,
 )
 from whoknows.cli.common import when as on_date
+from whoknows.cli.paging import LimitOption, OffsetOption
 from whoknows.cli.tables import NAME, Column, table
 
 if TYPE_CHECKING:
     from whoknows.services import referrals as service
+    from whoknows.services.paging import Page, Window
+    from whoknows.services.referrals import ReferralView
 
 app = typer.Typer(
     help="Referrals: leads passed to you (or by you), from received to won or lost.",
@@ -155,19 +159,26 @@ def list_(
         str | None,
         typer.Option("--status", help="Only those at this status (or open: not yet closed)."),
     ] = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """List referrals, newest first."""
+    """List referrals, newest first, a page at a time."""
     from whoknows.services import referrals as service
     from whoknows.services.money import format_money
 
+    wanted = paging.window(limit, offset)
     with store(db) as opened:
-        found = service.list_referrals(opened, status)
-    if json:
-        print_json([v.as_json() for v in found])
-        return
-    if not found:
+
+        def fetch(window: Window) -> Page[ReferralView]:
+            return service.referrals_page(opened, window, status)
+
+        if json:
+            paging.json_pages(fetch, wanted, lambda v: v.as_json(), "referrals")
+            return
+        found = fetch(wanted)
+    if not found.total:
         say("No referrals yet. Record one: whoknows referral add --from ADVOCATE --about PERSON")
         return
     print_table(
@@ -192,8 +203,10 @@ def list_(
             )
             for v in found
         ),
-        title=f"{len(found)} referrals",
+        title=found.describe("referrals"),
     )
+    if found.more:
+        paging.more(found, "referrals")
 
 
 def report(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from whoknows.core import guard
@@ -20,7 +20,7 @@ from whoknows.core.models import InteractionKind, TieSource
 from whoknows.core.suggest import need_phrase, offer_phrase
 from whoknows.core.tiestrength import Contact, Rating, default_strength, score_tie
 from whoknows.errors import Conflict, NotFound, Refused, UserError
-from whoknows.services import ledger, refs, validate
+from whoknows.services import ledger, paging, refs, validate
 from whoknows.services.drafts import Draft, Recipient, render
 from whoknows.services.ledger import PersonRef
 from whoknows.services.store import Store
@@ -417,14 +417,27 @@ def outcome(
 
 def list_introductions(store: Store, *, state: str | None = None) -> list[IntroView]:
     """Introductions, newest first; STATE keeps one state only."""
+    with store.read() as session:
+        return [_view(session, row) for row in session.scalars(_listing(store, state))]
+
+
+def introductions_page(
+    store: Store, window: paging.Window, *, state: str | None = None
+) -> paging.Page[IntroView]:
+    """One page of `list_introductions`, and how many there are in all."""
+    with store.read() as session:
+        rows, total = paging.of_query(session, _listing(store, state), window)
+        views = [_view(session, row) for row in rows]
+        return paging.Page(views, total, window.offset, window.limit)
+
+
+def _listing(store: Store, state: str | None) -> Select[s.Introduction]:
     if state is not None and state.strip().lower() not in STATES:
         raise UserError(f"state {state!r} is not known", hint=f"use one of: {', '.join(STATES)}")
-    with store.read() as session:
-        query = select(s.Introduction).where(s.Introduction.owner_id == store.owner_id)
-        if state is not None:
-            query = query.where(s.Introduction.state == state.strip().lower())
-        rows = session.scalars(query.order_by(s.Introduction.id.desc())).all()
-        return [_view(session, row) for row in rows]
+    query = select(s.Introduction).where(s.Introduction.owner_id == store.owner_id)
+    if state is not None:
+        query = query.where(s.Introduction.state == state.strip().lower())
+    return query.order_by(s.Introduction.id.desc())
 
 
 def counts(store: Store) -> Counter[str]:

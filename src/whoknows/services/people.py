@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from whoknows.core import models
 from whoknows.errors import Conflict, UserError
-from whoknows.services import identity, refs, validate, views
+from whoknows.services import identity, paging, refs, validate, views
 from whoknows.services.organizations import get_or_create_org
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
@@ -208,22 +208,48 @@ def list_people(
     stage: str | None = None,
     limit: int | None = None,
 ) -> list[models.Person]:
+    """Everyone (or the first LIMIT) who matches, by name."""
     limit = validate.limit(limit)
     with store.read() as session:
-        query = select(s.Person).where(s.Person.owner_id == store.owner_id)
-        if tag is not None:
-            query = query.where(
-                s.Person.id.in_(select(s.PersonTag.person_id).where(s.PersonTag.tag == tag))
-            )
-        if organization is not None:
-            org = refs.organization(session, store.owner_id, organization)
-            query = query.where(s.Person.organization_id == org.id)
-        if stage is not None:
-            query = query.where(s.Person.stage == validate.stage(stage).value)
-        query = query.order_by(s.Person.name_key, s.Person.id)
+        query = _listing(session, store, tag, organization, stage)
         if limit is not None:
             query = query.limit(limit)
         return [views.person(row) for row in session.scalars(query)]
+
+
+def people_page(
+    store: Store,
+    window: paging.Window,
+    *,
+    tag: str | None = None,
+    organization: str | None = None,
+    stage: str | None = None,
+) -> paging.Page[models.Person]:
+    """One page of the people who match, by name, and how many match in all."""
+    with store.read() as session:
+        query = _listing(session, store, tag, organization, stage)
+        rows, total = paging.of_query(session, query, window)
+        return paging.Page([views.person(r) for r in rows], total, window.offset, window.limit)
+
+
+def _listing(
+    session: Session,
+    store: Store,
+    tag: str | None,
+    organization: str | None,
+    stage: str | None,
+) -> Select[s.Person]:
+    query = select(s.Person).where(s.Person.owner_id == store.owner_id)
+    if tag is not None:
+        query = query.where(
+            s.Person.id.in_(select(s.PersonTag.person_id).where(s.PersonTag.tag == tag))
+        )
+    if organization is not None:
+        org = refs.organization(session, store.owner_id, organization)
+        query = query.where(s.Person.organization_id == org.id)
+    if stage is not None:
+        query = query.where(s.Person.stage == validate.stage(stage).value)
+    return query.order_by(s.Person.name_key, s.Person.id)
 
 
 def count_people(store: Store) -> int:

@@ -23,7 +23,7 @@ from whoknows.core.icp import Profile, match_mask
 from whoknows.core.text import TfIdf, shared_terms
 from whoknows.core.tiestrength import band
 from whoknows.errors import UserError
-from whoknows.services import brief, ledger, refs
+from whoknows.services import brief, ledger, paging, refs
 from whoknows.services import icp as icp_service
 from whoknows.services.snapshot import Snapshot, load_snapshot
 from whoknows.services.store import Store
@@ -185,11 +185,29 @@ class Prospect:
     advocate: PersonRef | None
     hops: int
 
+    def as_json(self) -> dict[str, object]:
+        """The shape `prospects --json` and the API give."""
+        advocate = self.advocate
+        return {
+            "id": self.person.id,
+            "name": self.person.name,
+            "reachability": self.reachability,
+            "hops": self.hops,
+            "advocate": {"id": advocate.id, "name": advocate.name} if advocate else None,
+        }
+
 
 def prospects(
-    store: Store, *, top: int = 20, max_hops: int = 4, today: dt.date | None = None
-) -> tuple[Profile, int, list[Prospect]]:
-    """People matching my ideal client profile, most reachable through people I know first."""
+    store: Store,
+    window: paging.Window = paging.Window(20),
+    *,
+    max_hops: int = 4,
+    today: dt.date | None = None,
+) -> tuple[Profile, paging.Page[Prospect]]:
+    """People matching my ideal client profile, most reachable through people I know first.
+
+    Every match is ranked (one vector pass); only the page's rows get a path and a name.
+    """
     snapshot = load_snapshot(store, today=today)
     me = _require_me(snapshot)
     with store.read() as session:
@@ -203,7 +221,8 @@ def prospects(
         mask[me] = False
         matches = np.flatnonzero(mask)
         best = core_paths.reach(snapshot.graph, me, max_hops, floor=1e-4)
-        order = matches[np.lexsort((snapshot.graph.node_ids[matches], -best[matches]))][:top]
+        ranked = matches[np.lexsort((snapshot.graph.node_ids[matches], -best[matches]))]
+        order = ranked[window.offset : window.offset + window.limit]
         result = []
         chosen = []
         for node in order:
@@ -226,7 +245,7 @@ def prospects(
                     hops=path.hops if path else 0,
                 )
             )
-        return profile, len(matches), result
+        return profile, paging.Page(result, len(matches), window.offset, window.limit)
 
 
 @dataclass(frozen=True)

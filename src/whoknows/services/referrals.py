@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from whoknows.core.attribution import OPEN, PIPELINE, STATUSES
 from whoknows.core.capture import parse_capture
 from whoknows.errors import Conflict, NotFound, UserError
-from whoknows.services import ledger, refs, validate
+from whoknows.services import ledger, paging, refs, validate
 from whoknows.services.arrivals import arrive
 from whoknows.services.money import default_currency, money
 from whoknows.services.store import Store
@@ -314,14 +314,29 @@ def get(store: Store, referral_id: int) -> ReferralView:
 def list_referrals(store: Store, status: str | None = None) -> list[ReferralView]:
     """Every referral, newest first (only those at STATUS when given; "open" = not closed)."""
     with store.read() as session:
-        query = select(s.Referral).where(s.Referral.owner_id == store.owner_id)
-        if status is not None and status.strip().lower() == "open":
-            query = query.where(s.Referral.status.in_(sorted(OPEN)))
-        elif status is not None:
-            query = query.where(s.Referral.status == check_status(status))
-        rows = session.scalars(query.order_by(s.Referral.date.desc(), s.Referral.id.desc())).all()
+        rows = session.scalars(_listing(store, status)).all()
         names = _Names(session, rows)
         return [_view(session, row, names) for row in rows]
+
+
+def referrals_page(
+    store: Store, window: paging.Window, status: str | None = None
+) -> paging.Page[ReferralView]:
+    """One page of `list_referrals`, and how many there are in all."""
+    with store.read() as session:
+        rows, total = paging.of_query(session, _listing(store, status), window)
+        names = _Names(session, rows)
+        views = [_view(session, row, names) for row in rows]
+        return paging.Page(views, total, window.offset, window.limit)
+
+
+def _listing(store: Store, status: str | None) -> Select[s.Referral]:
+    query = select(s.Referral).where(s.Referral.owner_id == store.owner_id)
+    if status is not None and status.strip().lower() == "open":
+        query = query.where(s.Referral.status.in_(sorted(OPEN)))
+    elif status is not None:
+        query = query.where(s.Referral.status == check_status(status))
+    return query.order_by(s.Referral.date.desc(), s.Referral.id.desc())
 
 
 _CHUNK = 500  # ids per IN (...) list: well under every backend's limit on bound values

@@ -17,6 +17,7 @@ from whoknows.services import (
     introductions,
     ledger,
     network,
+    paging,
     people,
     plan,
     reach,
@@ -50,9 +51,11 @@ def people_page(
     tag: Annotated[str | None, Query(max_length=100)] = None,
     stage: Annotated[str | None, Query(max_length=40)] = None,
     org: Annotated[str | None, Query(max_length=200)] = None,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> HTMLResponse:
     store = store_of(request)
     q, tag, stage, org = (blank_none(v) for v in (q, tag, stage, org))
+    page = None
     if q:
         found = people.find_people(store, q, limit=100)
         found = [
@@ -63,9 +66,13 @@ def people_page(
             and (not org or (p.organization or "").casefold() == org.casefold())
         ]
     else:
-        found = people.list_people(store, tag=tag, stage=stage, organization=org, limit=200)
+        window = paging.Window(paging.DEFAULT_LIMIT, offset)
+        page = people.people_page(store, window, tag=tag, stage=stage, organization=org)
+        found = page.items
     context = {
         "people": found,
+        "page": page,
+        "noun": "people",
         "q": q or "",
         "tag": tag or "",
         "stage": stage or "",
