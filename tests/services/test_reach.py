@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from whoknows.errors import UserError
-from whoknows.services import icp, network, people, reach, snapshot
+from whoknows.services import icp, network, paging, people, reach, snapshot
 from whoknows.services.organizations import OrgInput, add_org
 from whoknows.services.people import PersonInput
 from whoknows.services.store import Store
@@ -101,13 +101,17 @@ def test_an_unreachable_target_says_so_and_who_comes_closest(store: Store) -> No
 
 def test_prospects_are_ideal_clients_most_reachable_first(store: Store) -> None:
     _network(store)
-    _profile, total, found = reach.prospects(store, today=TODAY)
-    assert total == 3
+    _profile, page = reach.prospects(store, today=TODAY)
+    found = page.items
+    assert page.total == 3
     assert [p.person.name for p in found][:2] == ["Omar", "Ines"]
     assert found[0].advocate is not None
     assert found[0].advocate.name == "Dana"
     assert found[-1].person.name == "Far Away"
     assert found[-1].reachability == 0
+    _profile, second = reach.prospects(store, paging.Window(2, 1), today=TODAY)
+    assert [p.person.name for p in second] == ["Ines", "Far Away"]
+    assert second.total == 3
 
 
 def test_the_top_advocate_knows_the_most_ideal_clients(store: Store) -> None:
