@@ -19,7 +19,7 @@ from whoknows.storage import schema as s
 HAND = Path(__file__).parents[1] / "fixtures" / "handmade"
 REAL = Path(__file__).parents[1] / "fixtures" / "real-exports"
 TODAY = dt.date(2024, 6, 1)
-BOOKKEEPING = {"accounts", "imports", "import_changes"}
+BOOKKEEPING = {"accounts", "imports", "import_changes", "graph_changes"}
 
 
 def content(store: Store) -> str:
