@@ -171,8 +171,10 @@ def _update(
     gone = np.setdiff1d(np.fromiter(log.people, np.int64, len(log.people)), fresh.ids)
     node_ids = _nodes_now(graph, gone, fresh.ids)
     # New ties likewise have an id above the highest tie id that is untouched since.
+    # (When every one of them was touched: all ties are read again if the list held them all,
+    # else a full build is as cheap.)
     tops = [i for i in meta["top_tie_ids"] if i not in log.tie_ids]
-    if meta["top_tie_ids"] and not tops:
+    if not tops and len(meta["top_tie_ids"]) >= rows.TOP_TIES:
         return None
     put_a, put_b, put_s = [], [], []
     for a, b, strength in rows.others_ties(

@@ -33,6 +33,7 @@ from whoknows.storage import schema as s
 
 _CHUNK = 50_000  # rows fetched at a time: their Python objects live only this long
 _IN = 5_000  # ids per IN (…) list: well under every backend's limit on parameters
+TOP_TIES = 256  # tie ids a snapshot remembers, to tell new ties from those it has
 
 
 @dataclass(frozen=True)
@@ -212,11 +213,15 @@ def ties_between(
     return found
 
 
-def top_tie_ids(session: Session, owner: int, count: int = 256) -> list[int]:
-    """The highest tie ids: a later snapshot finds new ties above the highest that remains."""
+def top_tie_ids(session: Session, owner: int) -> list[int]:
+    """The highest TOP_TIES tie ids (all of them when there are fewer), highest first: a
+    later snapshot finds new ties above the highest of them that is untouched since."""
     return list(
         session.scalars(
-            select(s.Tie.id).where(s.Tie.owner_id == owner).order_by(s.Tie.id.desc()).limit(count)
+            select(s.Tie.id)
+            .where(s.Tie.owner_id == owner)
+            .order_by(s.Tie.id.desc())
+            .limit(TOP_TIES)
         )
     )
 
