@@ -126,3 +126,20 @@ def extras(store: Store) -> set[tuple[str, str, str]]:
             )
         )
         return {(name, key, value) for name, key, value in rows}
+
+
+def test_namesakes_stay_two_people_through_an_export_and_back(store: Store, tmp_path: Path) -> None:
+    for _ in range(2):
+        people.add_person(store, people.PersonInput(name="Ana Lima", organization="Contoso"))
+    for form, name in (("vcard", "out.vcf"), ("csv", "out.csv")):
+        path = tmp_path / name
+        (exports.export_vcard if form == "vcard" else exports.export_csv)(store, path)
+        again = imports.import_file(store, path, today=dt.date(2024, 1, 1))
+        assert (again.created, again.merged) == (0, 0)
+        fresh = Store(load_settings(f"sqlite:///{tmp_path / f'{form}.db'}"))
+        try:
+            report = imports.import_file(fresh, path, today=dt.date(2024, 1, 1))
+            assert report.kind == ("vcard" if form == "vcard" else "whoknows")
+            assert [p.name for p in people.list_people(fresh)] == ["Ana Lima", "Ana Lima"]
+        finally:
+            fresh.close()

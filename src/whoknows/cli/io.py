@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     # Loaded by the commands that need them: `whoknows --help` must not pay for them.
     from whoknows.services import imports as service
 
-KINDS = ", ".join(("linkedin", "google", "outlook", "vcard", "ics", "mbox"))
+KINDS = ", ".join(("linkedin", "google", "outlook", "vcard", "ics", "mbox", "whoknows"))
 
 
 def import_(

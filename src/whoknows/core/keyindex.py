@@ -131,6 +131,7 @@ class PeopleIndex:
         self.flags = bytearray()
         self.uid_scopes: dict[int, frozenset[str]] = {}
         self.org_keys: dict[int, str | None] = {}
+        self.own_prefix: str | None = None  # UIDs this database gives its own people
         self.size = 0  # people filed
 
     # -- building --------------------------------------------------------------------
@@ -226,6 +227,9 @@ class PeopleIndex:
         return 0 <= person_id < len(self.names) and self.names[person_id] is not None
 
     def find(self, kind: Key, value: str) -> Sequence[int]:
+        if kind is Key.UID and self.own_prefix and value.startswith(self.own_prefix):
+            rest = value[len(self.own_prefix) :]
+            return (int(rest),) if rest.isdigit() and int(rest) in self else ()
         return self.keys.get(key_of(kind, value))
 
     def block(self, block: str) -> Sequence[int]:

@@ -7,13 +7,13 @@ import io
 from pathlib import Path
 
 from whoknows.errors import ImportParseError
-from whoknows.importers import decoding, google, linkedin, outlook
+from whoknows.importers import decoding, google, linkedin, outlook, whoknows_csv
 
-KINDS = ("linkedin", "google", "outlook", "vcard", "ics", "mbox")
+KINDS = ("linkedin", "google", "outlook", "vcard", "ics", "mbox", "whoknows")
 _HEAD = 64 * 1024
 # What each file name ending promises; content must agree (a .csv holding a vCard is refused).
 _BY_SUFFIX = {
-    ".csv": {"linkedin", "google", "outlook"},
+    ".csv": {"linkedin", "google", "outlook", "whoknows"},
     ".vcf": {"vcard"},
     ".vcard": {"vcard"},
     ".ics": {"ics"},
@@ -30,6 +30,7 @@ _NAMES = {
     "vcard": "a vCard file",
     "ics": "an iCalendar file",
     "mbox": "a mailbox (mbox or Maildir)",
+    "whoknows": "a whoknows CSV export",
 }
 
 
@@ -59,6 +60,8 @@ def _csv_kind(head: str) -> str | None:
     try:
         for row in reader:
             cells = [c.strip().lstrip("\ufeff") for c in row]
+            if whoknows_csv.is_header(cells):
+                return "whoknows"
             if linkedin.is_header(cells):
                 return "linkedin"
             if google.is_header(cells):

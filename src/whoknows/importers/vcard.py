@@ -320,7 +320,7 @@ def to_record(card: Card | BadRow, source: str) -> PersonRecord | Skip | BadRow:
         organization=None if is_org else (org or None),
         role=unescape(first["TITLE"].value).strip() or None if "TITLE" in first else None,
         city=city,
-        notes=unescape(first["NOTE"].value).strip() or None if "NOTE" in first else None,
+        notes=_kept(unescape(first["NOTE"].value)) if "NOTE" in first else None,
         tags=tuple(t for t in dict.fromkeys(tags) if t.casefold() not in SYSTEM_LABELS),
         birthday=bday or None,
         is_org=is_org,
@@ -337,6 +337,11 @@ def to_record(card: Card | BadRow, source: str) -> PersonRecord | Skip | BadRow:
         met_where=fields.get("met_where"),  # type: ignore[arg-type]
         met_on=fields.get("met_on"),  # type: ignore[arg-type]
     )
+
+
+def _kept(text: str) -> str | None:
+    """Free text as written (notes keep their line breaks and spaces); blank is none."""
+    return text if text.strip() else None
 
 
 def _declared(path: Path) -> str | None:

@@ -13,9 +13,10 @@ from whoknows import files
 from whoknows.services import backup, imports
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
+from whoknows.storage.people_index import own_uid_prefix
 
 CSV_COLUMNS = (
-    "id",
+    "uid",
     "name",
     "emails",
     "phones",
@@ -27,6 +28,25 @@ CSV_COLUMNS = (
     "stage",
     "links",
     "notes",
+    "serves",
+    "asks",
+    "offers",
+    "trust",
+    "met_where",
+    "met_on",
+    "birthday",
+)
+PRODID = "-//whoknows//whoknows export//EN"
+# whoknows's own fields in a vCard: read back by importers/vcard.py (vcard.OWN)
+OWN_FIELDS = (
+    ("X-WHOKNOWS-INDUSTRY", "industry"),
+    ("X-WHOKNOWS-SERVES", "serves"),
+    ("X-WHOKNOWS-ASKS", "asks"),
+    ("X-WHOKNOWS-OFFERS", "offers"),
+    ("X-WHOKNOWS-STAGE", "stage"),
+    ("X-WHOKNOWS-TRUST", "trust"),
+    ("X-WHOKNOWS-MET-WHERE", "met_where"),
+    ("X-WHOKNOWS-MET-ON", "met_on"),
 )
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -105,9 +125,14 @@ def card(
     person: s.Person,
     links: list[tuple[str, str]],
     extras: list[tuple[str, str]] | None = None,
+    uid: str | None = None,
 ) -> str:
-    """One person as a vCard 4.0 (EXTRAS: their birthday and kept X- properties)."""
-    lines = ["BEGIN:VCARD", "VERSION:4.0", f"FN:{escape(person.name)}"]
+    """One person as a vCard 4.0: every field whoknows keeps, as properties its import reads
+    back (standard ones where they exist, X-WHOKNOWS-* otherwise). UID names the person in
+    this database, so importing the export again finds them."""
+    lines = ["BEGIN:VCARD", "VERSION:4.0", f"PRODID:{PRODID}", f"FN:{escape(person.name)}"]
+    if uid:
+        lines.append(f"UID:{uid}")
     lines += [f"EMAIL:{escape(e.email)}" for e in person.emails]
     lines += [f"TEL;VALUE=uri:tel:{p.phone}" for p in person.phones]
     if person.organization is not None:
@@ -122,9 +147,16 @@ def card(
         lines.append("CATEGORIES:" + ",".join(escape(t.tag) for t in person.tags))
     for kind, url in links:
         lines.append(f"URL;TYPE={kind}:{url}" if kind.isalnum() else f"URL:{url}")
+    for key, column in OWN_FIELDS:
+        value = getattr(person, column)
+        if value not in (None, ""):
+            text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+            lines.append(f"{key}:{escape(text)}")
     for key, value in extras or ():
         if key == imports.BIRTHDAY:
             lines.append(bday(value))
+        elif key == "RELATED":
+            lines.append(f"RELATED;VALUE=text:{escape(value)}")
         elif key.startswith("X-"):
             lines.append(f"{key}:{value}")  # kept as read: already in vCard form
     lines.append("END:VCARD")
@@ -137,8 +169,10 @@ def export_vcard(store: Store, path: Path) -> int:
     with store.read() as session, files.atomic_write(path) as out:
         links = _links(session, store.owner_id)
         extras = _extras(session, store.owner_id)
+        prefix = own_uid_prefix(session, store.owner_id)
         for person in _people(session, store.owner_id):
-            out.write(card(person, links.get(person.id, []), extras.get(person.id)))
+            uid = f"{prefix}{person.id}"
+            out.write(card(person, links.get(person.id, []), extras.get(person.id), uid))
             count += 1
         for org in session.scalars(
             select(s.Organization)
@@ -163,16 +197,20 @@ def export_vcard(store: Store, path: Path) -> int:
 
 
 def export_csv(store: Store, path: Path) -> int:
-    """Every person to PATH as CSV (UTF-8 with BOM, so spreadsheets read it as UTF-8)."""
+    """Every person to PATH as CSV (UTF-8 with BOM, so spreadsheets read it as UTF-8), every
+    field whoknows keeps; `whoknows import` reads it back (importers/whoknows_csv.py)."""
     count = 0
     with store.read() as session, files.atomic_write(path) as out:
         out.write("\ufeff")
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
         links = _links(session, store.owner_id)
+        extras = _extras(session, store.owner_id)
+        prefix = own_uid_prefix(session, store.owner_id)
         for p in _people(session, store.owner_id):
+            born = next((v for k, v in extras.get(p.id, []) if k == imports.BIRTHDAY), "")
             row = [
-                str(p.id),
+                f"{prefix}{p.id}",
                 p.name,
                 "; ".join(e.email for e in p.emails),
                 "; ".join(x.phone for x in p.phones),
@@ -184,6 +222,13 @@ def export_csv(store: Store, path: Path) -> int:
                 p.stage or "",
                 " ".join(url for _kind, url in links.get(p.id, [])),
                 p.notes or "",
+                p.serves or "",
+                p.asks or "",
+                p.offers or "",
+                str(p.trust) if p.trust else "",
+                p.met_where or "",
+                p.met_on.isoformat() if p.met_on else "",
+                born,
             ]
             writer.writerow([safe_cell(cell) for cell in row])
             count += 1

@@ -19,6 +19,7 @@ from whoknows.core import identity
 from whoknows.core.identity import Identity, Key, Known, Match, Resolution
 from whoknows.services import validate
 from whoknows.storage import schema as s
+from whoknows.storage.people_index import own_uid_prefix
 
 
 class StoredPeople:
@@ -29,6 +30,9 @@ class StoredPeople:
 
     def find(self, kind: Key, value: str) -> Sequence[int]:
         owner = self.owner_id
+        if kind is Key.UID and value.startswith(prefix := own_uid_prefix(self.session, owner)):
+            found = self.session.get(s.Person, int(value[len(prefix) :] or 0))
+            return [found.id] if found is not None and found.owner_id == owner else []
         if kind is Key.EMAIL:
             query = select(s.PersonEmail.person_id).where(
                 s.PersonEmail.owner_id == owner, s.PersonEmail.email == value

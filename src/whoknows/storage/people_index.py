@@ -6,6 +6,7 @@ import's transactions another writer may add people, which `catch_up` reads by i
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,9 +33,20 @@ def _stream(session: Session, query: Any) -> Iterator[Any]:
     yield from session.execute(query.execution_options(yield_per=_BATCH))
 
 
+def own_uid_prefix(session: Session, owner_id: int) -> str:
+    """How this database names its people in its exports' UIDs: urn:whoknows:<token>:<id>.
+
+    The token is the owner's account's creation time, hashed: a database made again (or
+    another database) has another, so only this one's exports are taken back by id."""
+    created = session.scalar(select(s.Account.created_at).where(s.Account.id == owner_id))
+    token = hashlib.sha256(f"{created}#{owner_id}".encode()).hexdigest()[:16]
+    return f"urn:whoknows:{token}:"
+
+
 def load(session: Session, owner_id: int) -> tuple[PeopleIndex, Watermarks]:
     """Everyone OWNER_ID knows, filed by key and block."""
     index = PeopleIndex()
+    index.own_prefix = own_uid_prefix(session, owner_id)
     marks = Watermarks()
     catch_up(session, owner_id, index, marks)
     return index, marks

@@ -159,7 +159,7 @@ def _values(record: PersonRecord, warn: Warn) -> dict[str, Any]:
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         try:
-            found[column] = check(value.strip() if isinstance(value, str) else value, column)
+            found[column] = check(value, column)
         except UserError as exc:
             warn(f"{column.replace('_', ' ')}: {exc.message}; left out")
     return found

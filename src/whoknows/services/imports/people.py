@@ -283,7 +283,8 @@ class People:
         if fields.identity.fingerprint:
             keys.append((Key.RECORD, fields.identity.fingerprint, None))
         for key, value, scope in keys:
-            if not index.find(key, value):
+            own = key is Key.UID and index.own_prefix and value.startswith(index.own_prefix)
+            if not own and not index.find(key, value):
                 writer.add(
                     "person_keys",
                     {"person_id": pid, "kind": key.value, "value": value, "scope": scope},

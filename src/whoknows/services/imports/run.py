@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from whoknows.errors import Conflict, UserError
-from whoknows.importers import detect, google, ical, linkedin, mail, outlook, vcard
+from whoknows.importers import detect, google, ical, linkedin, mail, outlook, vcard, whoknows_csv
 from whoknows.importers.records import Record
 from whoknows.services.imports import history
 from whoknows.services.imports.people import People, Vanished
@@ -52,6 +52,8 @@ def records(path: Path, kind: str, *, since: dt.date, until: dt.date) -> Iterato
         return vcard.parse(path)
     if kind == "ics":
         return ical.parse(path, since=since, until=until)
+    if kind == "whoknows":
+        return whoknows_csv.parse(path)
     return mail.parse(path)
 
 
