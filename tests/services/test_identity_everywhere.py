@@ -213,3 +213,45 @@ def test_other_writers_get_their_turn_during_an_import(
     assert len(added) == 5
     assert done
     assert done[0].created == 60
+
+
+def test_two_imports_at_once_both_succeed_one_after_the_other(db_url: str, tmp_path: Path) -> None:
+    """The second waits for the first (one import at a time) instead of failing."""
+    paths = []
+    for n in (1, 2):
+        path = tmp_path / f"Connections-{n}.csv"
+        path.write_text(
+            "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+            + "".join(
+                f"Person,{n}-{i},https://www.linkedin.com/in/p{n}-{i},,Acme,,\n" for i in range(400)
+            )
+            + "".join(
+                f"Shared,{i},https://www.linkedin.com/in/shared-{i},,Acme,,\n" for i in range(50)
+            ),
+            encoding="utf-8",
+        )
+        paths.append(path)
+    done: list[Any] = []
+    failed: list[BaseException] = []
+
+    def run(path: Path) -> None:
+        store = Store(load_settings(db_url))
+        try:
+            done.append(imports.import_file(store, path, today=TODAY))
+        except BaseException as exc:  # pragma: no cover - what the test looks for
+            failed.append(exc)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in paths]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failed == []
+    assert sorted(r.created for r in done) == [400, 450]  # the profiles both share: made once
+    store = Store(load_settings(db_url))
+    try:
+        assert _count(store) == 850
+    finally:
+        store.close()

@@ -30,7 +30,6 @@ from enum import StrEnum
 from typing import Protocol
 from urllib.parse import unquote
 
-from rapidfuzz import fuzz
 
 SIMILAR = 88.0  # token-sorted similarity of two folded names that may be one person
 RARE = 1  # a name shared with at most this many others in the network is rare
@@ -367,6 +366,8 @@ def _compare_names(record: Identity, known: Known, namesakes: int) -> Match | No
             return Match(known.person_id, Verdict.REVIEW, "rare-name", f"same name {where}", 75)
         return None
     if same_org:
+        from rapidfuzz import fuzz  # loaded by the few commands that compare names
+
         score = fuzz.token_sort_ratio(record.name_key, known.name_key)
         if score >= SIMILAR:
             return Match(

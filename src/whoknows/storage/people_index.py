@@ -9,14 +9,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+if TYPE_CHECKING:  # numpy comes with it: only the commands that import pay for it
+    from whoknows.core.keyindex import PeopleIndex
+
 from whoknows.core import identity
 from whoknows.core.identity import Key
-from whoknows.core.keyindex import PeopleIndex
 from whoknows.storage import schema as s
 
 _BATCH = 20_000
@@ -45,6 +47,8 @@ def own_uid_prefix(session: Session, owner_id: int) -> str:
 
 def load(session: Session, owner_id: int) -> tuple[PeopleIndex, Watermarks]:
     """Everyone OWNER_ID knows, filed by key and block."""
+    from whoknows.core.keyindex import PeopleIndex
+
     index = PeopleIndex()
     index.own_prefix = own_uid_prefix(session, owner_id)
     marks = Watermarks()
