@@ -30,7 +30,6 @@ from enum import StrEnum
 from typing import Protocol
 from urllib.parse import unquote
 
-
 SIMILAR = 88.0  # token-sorted similarity of two folded names that may be one person
 RARE = 1  # a name shared with at most this many others in the network is rare
 MAX_REVIEW = 5  # pairs to review that one record may open
