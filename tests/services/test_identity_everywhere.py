@@ -97,20 +97,23 @@ def test_a_rare_name_elsewhere_is_offered_not_taken_through_every_door(
     known: Store, tmp_path: Path
 ) -> None:
     wojciech = people.get_person(known, "Wojciech")
-    inputs = ("Wojciech Iksinski", None, "Kamsoft")
+    inputs = ("Wojciech Iksinski", "wi@kamsoft.example", None)
     report = imports.import_file(known, _card(tmp_path, *inputs), today=TODAY, dry_run=True)
     assert (report.created, report.queued) == (1, 1)
     with pytest.raises(Ambiguous) as at_the_event:
         events.met(known, "Breakfast", [_capture(*inputs)])
     assert [(o.id, o.reason) for o in at_the_event.value.choices] == [
-        (wojciech.id, "same name at another organization")
+        (wojciech.id, "same name, and nobody else in your network has it")
     ]
     with pytest.raises(Ambiguous) as in_a_referral:
         referrals.add(known, "Dana", _capture(*inputs), on=TODAY)
     assert in_a_referral.value.choices == at_the_event.value.choices
     imports.import_file(known, _card(tmp_path, *inputs), today=TODAY)
     (pair,) = [p for p in review.page(known).pairs if wojciech.id in {p.a.id, p.b.id}]
-    assert (pair.rule, pair.reason) == ("rare-name", "same name at another organization")
+    assert (pair.rule, pair.reason) == (
+        "rare-name",
+        "same name, and nobody else in your network has it",
+    )
     met = events.met(
         known, "Breakfast", [_capture("Wojciech Iksinski", None, "Elsewhere")], new=True
     )

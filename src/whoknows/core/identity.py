@@ -11,8 +11,9 @@ reason. The rules, strongest first:
 - a shared phone number or website alone never merges (offices, switchboards and
   companies share them): it makes a pair to review;
 - a shared name alone never merges. The same name at the same organization, a similar
-  name at the same organization, or a name nobody else in the network has, makes a pair
-  to review; --auto may merge the first kind when it is the only one.
+  name at the same organization, or a name nobody else in the network has (where one of
+  the two gives no organization), makes a pair to review; --auto may merge the first kind
+  when it is the only one.
 
 Names, organizations, profile URLs and websites are folded here (pure text rules);
 emails and phone numbers arrive already normalized (services.validate does that with
@@ -356,13 +357,10 @@ def _compare_names(record: Identity, known: Known, namesakes: int) -> Match | No
             return Match(
                 known.person_id, Verdict.REVIEW, "name-org", "same name and organization", 95
             )
-        if namesakes <= RARE:
-            where = (
-                "at another organization"
-                if record.org_key and known.org_key
-                else "and nobody else in your network has it"
-            )
-            return Match(known.person_id, Verdict.REVIEW, "rare-name", f"same name {where}", 75)
+        if namesakes <= RARE and not (record.org_key and known.org_key):
+            # (at two different organizations, a name says little: people share names)
+            reason = "same name, and nobody else in your network has it"
+            return Match(known.person_id, Verdict.REVIEW, "rare-name", reason, 75)
         return None
     if same_org:
         from rapidfuzz import fuzz  # loaded by the few commands that compare names
