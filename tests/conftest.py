@@ -93,6 +93,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+def postgres_url(pg_database: str) -> str:
+    """An empty, migrated PostgreSQL database, for a test that needs it beside SQLite."""
+    _empty_postgres(pg_database)
+    return pg_database
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'whoknows.db'}"
 

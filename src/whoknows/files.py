@@ -62,15 +62,45 @@ def _alive(pid: int) -> bool:
 
 
 def remove_stale_temps(path: Path) -> list[Path]:
-    """Remove the temporary files of PATH left by processes that no longer run."""
+    """Remove the temporary files of PATH left by processes that no longer run (and what a
+    temporary SQLite file had beside it: -wal, -shm, lock files)."""
     removed = []
-    for temp in path.parent.glob(f".{path.name}.*{_TEMP_SUFFIX}"):
+    for temp in path.parent.glob(f".{path.name}.*{_TEMP_SUFFIX}*"):
         pid = temp.name[len(path.name) + 2 :].split(".", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
             with contextlib.suppress(OSError):
                 temp.unlink()
                 removed.append(temp)
     return removed
+
+
+def _temp_beside(path: Path) -> Path:
+    remove_stale_temps(path)
+    return path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{_TEMP_SUFFIX}"
+
+
+@contextmanager
+def built_beside(path: Path) -> Iterator[Path]:
+    """A temporary path beside PATH to build a file at (a SQLite database, say); moved over
+    PATH when the block ends without error, removed (with its side files) otherwise."""
+    temp = _temp_beside(path)
+    try:
+        yield temp
+        os.replace(temp, path)
+        _sync_folder(path.parent)
+        _remove_with_side_files(temp)  # what the database kept beside it (WAL, lock files)
+    except OSError as exc:
+        _remove_with_side_files(temp)
+        raise file_error(exc, path, "write") from exc
+    except BaseException:
+        _remove_with_side_files(temp)
+        raise
+
+
+def _remove_with_side_files(temp: Path) -> None:
+    for found in temp.parent.glob(f"{temp.name}*"):
+        with contextlib.suppress(OSError):
+            found.unlink()
 
 
 def _sync_folder(folder: Path) -> None:
@@ -134,8 +164,7 @@ def _atomic(
         raise UserError(f"{path} is a folder", hint="give a file name")
     if not path.parent.is_dir():
         raise UserError(f"folder {path.parent} does not exist", hint="create it first")
-    remove_stale_temps(path)
-    temp = path.parent / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}{_TEMP_SUFFIX}"
+    temp = _temp_beside(path)
     try:
         handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     except OSError as exc:

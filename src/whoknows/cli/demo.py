@@ -16,7 +16,7 @@ from rich.text import Text
 
 from whoknows.cli.common import JsonOption, console, print_json, print_table, say
 from whoknows.cli.tables import NAME, Column
-from whoknows.config import Settings, load_settings
+from whoknows.config import load_settings
 
 if TYPE_CHECKING:
     from whoknows.services.demo import DemoSummary, Tour
@@ -58,26 +58,38 @@ def demo(
     db: DemoDbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Build a realistic, reproducible demo network and show a tour of what is in it."""
+    """Build a realistic, reproducible demo network and show a tour of what is in it.
+
+    A SQLite demo is built in a temporary file and moved into place whole; on PostgreSQL a
+    demo stopped half-way is built again by the next run.
+    """
     from whoknows.services.demo import build_demo, tour
+    from whoknows.services.demo_file import build_demo_file
     from whoknows.services.store import Store
 
-    settings = load_settings(db) if db else _fresh_demo_database()
-    with Store(settings) as opened, _progress(enabled=not json) as report:
-        summary = build_demo(opened, size.value, seed, report)
-        shown = tour(opened)
+    settings = load_settings(db or str(load_settings().data_dir / DEMO_FILE))
+    sqlite_file = _sqlite_file(settings.database_url)
+    with _progress(enabled=not json) as report:
+        if sqlite_file is not None:
+            summary, shown = build_demo_file(
+                sqlite_file, size.value, seed, report, replace=db is None
+            )
+        else:
+            with Store(settings) as opened:
+                summary = build_demo(opened, size.value, seed, report)
+                shown = tour(opened)
     if json:
         print_json({"summary": summary, "tour": shown})
         return
     _print_tour(summary, shown)
 
 
-def _fresh_demo_database() -> Settings:
-    """The demo's own SQLite file, emptied first so the same seed gives the same network."""
-    path = load_settings().data_dir / DEMO_FILE
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return load_settings(str(path))
+def _sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for another database, or SQLite in memory)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url[len(prefix) :] in ("", ":memory:"):
+        return None
+    return Path(url[len(prefix) :])
 
 
 @contextmanager

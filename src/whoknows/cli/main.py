@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from typer.exceptions import TyperException
 
-from whoknows import __version__
+from whoknows import __version__, files
 from whoknows.cli import (
     admin,
     choose,
@@ -141,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     4 the database is busy or unreachable: try again)."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or bool(os.environ.get("WHOKNOWS_DEBUG"))
+    files.private_umask()  # what whoknows writes (databases, reports, drafts…) is the user's
     usage.install()
     command = typer.main.get_command(app)
     try:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import Connection, Table, case, func, select, union, update
+from sqlalchemy import Connection, Table, case, delete, func, select, union, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,7 @@ Progress = Callable[[str, int, int], None]
 SIZES = tuple(generator.SIZES)
 # Above this many rows, dropping a table's plain indexes and building them afterwards pays off.
 _DEFER_INDEXES = 200_000
+UNFINISHED = "demo.unfinished"  # a setting: the network is written, the features not yet
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,7 @@ def build_demo(
     if size not in generator.SIZES:
         raise UserError(f"demo size {size!r} is not known", hint=f"use one of: {', '.join(SIZES)}")
     report = progress or (lambda _step, _done, _total: None)
-    with store.engine.connect() as connection:
-        _refuse_unless_empty(store, connection)
+    refuse_unless_empty(store)
     today = today or dt.date.today()
     started = time.perf_counter()
     net = generator.generate(generator.SIZES[size], seed, today, report)
@@ -91,6 +91,12 @@ def build_demo(
             report(feature.title, 0, 1)
             feature.add(store, np.random.default_rng([seed, number]), today)
             report(feature.title, 1, 1)
+    with store.write() as session:  # whole now: the mark of an unfinished demo goes
+        session.execute(
+            delete(s.Setting).where(
+                s.Setting.owner_id == store.owner_id, s.Setting.key == UNFINISHED
+            )
+        )
     written = time.perf_counter()
     with store.read() as session:
         owner = store.owner_id
@@ -129,12 +135,18 @@ def _write(store: Store, renderer: rows.Renderer, report: Progress) -> None:
                 if connection.dialect.name == "sqlite":
                     # A bigger page cache for this one connection: index pages stay in memory.
                     connection.exec_driver_sql("PRAGMA cache_size = -262144")
-                _refuse_unless_empty(store, connection)  # again, now holding the write lock
+                # again, now holding the write lock; an unfinished demo is built again
+                if _unfinished(store, connection):
+                    _wipe(store, connection)
+                _refuse_unless_empty(store, connection)
                 tables = [_write_table(connection, part, report) for part in renderer.tables()]
                 finish_bulk_load(connection, tables)
                 # rollback_only: the session's commit only flushes into this one transaction.
                 with Session(bind=connection, join_transaction_mode="rollback_only") as session:
                     icp.save(session, store.owner_id, ideal_client())
+                    # Marks the demo unfinished until its features are written too: on
+                    # PostgreSQL (built in place) a demo killed half-way is built again.
+                    session.add(s.Setting(owner_id=store.owner_id, key=UNFINISHED, value="1"))
                     session.commit()
                 connection.execute(
                     update(s.Account)
@@ -165,6 +177,29 @@ def _write_table(connection: Connection, part: rows.TableRows, report: Progress)
 
 def _rows_written(report: Progress, step: str, total: int) -> Callable[[int], None]:
     return lambda done: report(step, done, total)
+
+
+def refuse_unless_empty(store: Store) -> None:
+    """Refuse a database holding a network, unless it is an unfinished demo (built again)."""
+    with store.engine.connect() as connection:
+        if not _unfinished(store, connection):
+            _refuse_unless_empty(store, connection)
+
+
+def _unfinished(store: Store, connection: Connection) -> bool:
+    found = connection.scalar(
+        select(s.Setting.key).where(
+            s.Setting.owner_id == store.owner_id, s.Setting.key == UNFINISHED
+        )
+    )
+    return found is not None
+
+
+def _wipe(store: Store, connection: Connection) -> None:
+    """Remove what an unfinished demo wrote for this owner (nobody else's rows)."""
+    for table in reversed(s.Base.metadata.sorted_tables):
+        if "owner_id" in table.c:
+            connection.execute(table.delete().where(table.c.owner_id == store.owner_id))
 
 
 def _refuse_unless_empty(store: Store, connection: Connection) -> None:

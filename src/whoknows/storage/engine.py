@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool
 
+from whoknows import files
 from whoknows.errors import UserError
 from whoknows.storage.errors import translate
 
@@ -77,11 +80,7 @@ def _shown(url: str) -> str:
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
-        path = Path(database)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UserError(f"cannot create the folder for {path}: {exc.strerror}") from exc
+        _private_database_file(Path(database))
     engine = create_engine(
         url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
     )
@@ -105,6 +104,24 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def _private_database_file(path: Path) -> None:
+    """The database file readable by its user only, whatever the umask: made 0600 (SQLite gives
+    its -wal and -shm files the database file's mode) in a folder made 0700; an existing
+    file that others could read is closed to them."""
+    files.private_folder(path.parent)
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, files.PRIVATE_FILE)
+    except FileExistsError:
+        for found in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            with contextlib.suppress(OSError):  # not ours, or gone: SQLite will say
+                if found.stat().st_mode & 0o077 and found.stat().st_uid == os.getuid():
+                    os.chmod(found, files.PRIVATE_FILE)
+        return
+    except OSError:
+        return  # a read-only folder, say: opening the database will say what is wrong
+    os.close(handle)
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:
