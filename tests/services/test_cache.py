@@ -152,3 +152,41 @@ def test_advocates_and_suggestions_are_served_from_the_cache_until_a_write(store
     people.edit_person(store, "Ada Brown", PersonInput(asks="a bookkeeper"))
     reach.advocates(store, top=5, today=TODAY)
     assert store.cache.stats("advocates").builds == 2
+
+
+def test_a_server_serves_the_previous_answer_while_one_rebuild_runs() -> None:
+    cache = Cache(stale_wait=0.05)
+    cache.get("due", "k", "v1", lambda: "old")
+    release = threading.Event()
+    built: list[int] = []
+
+    def slow_new() -> str:
+        built.append(1)
+        release.wait(5)
+        return "new"
+
+    answers = _together(6, lambda: cache.get("due", "k", "v2", slow_new))
+    assert answers == ["old"] * 6, "nobody waited for the rebuild"
+    assert len(built) == 1
+    release.set()
+    deadline = time.monotonic() + 5
+    while cache.get("due", "k", "v2", slow_new) != "new":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert cache.stats("due").stale >= 6
+    cache.close()
+
+
+def test_fresh_reads_wait_for_the_rebuild_even_on_a_server() -> None:
+    from whoknows.services.cache import fresh
+
+    cache = Cache(stale_wait=0.01)
+    cache.get("due", "k", "v1", lambda: "old")
+
+    def slow_new() -> str:
+        time.sleep(0.1)
+        return "new"
+
+    with fresh():
+        assert cache.get("due", "k", "v2", slow_new) == "new"
+    cache.close()

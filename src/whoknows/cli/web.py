@@ -11,6 +11,10 @@ import typer
 
 from whoknows.cli.common import DbOption
 
+# Under load, a request waits this long for an answer rebuilt after a write before it is served
+# the previous one (a browser's own change is always shown at once): docs/web.md.
+STALE_WAIT = 0.25
+
 
 def serve(
     host: Annotated[
@@ -49,7 +53,7 @@ def serve(
     from whoknows.web.app import create_app
 
     settings = load_settings(db)
-    app = create_app(settings, host=host, allowed_hosts=allow_host or ())
+    app = create_app(settings, host=host, allowed_hosts=allow_host or (), stale_wait=STALE_WAIT)
     secret = app.state.access.secret
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     link = f"{url}?{TOKEN_PARAM}={secret}"

@@ -8,14 +8,23 @@ each name keeps at most ``keep`` keys, so memory stays bounded.
 Rebuilds are single-flight: while one thread computes (name, key, version), every other thread
 asking for the same thing waits for that result instead of computing it again. After a write
 under load, one request rebuilds and the others wait for it (no stampede).
+
+A server can also allow answers a moment stale (``stale_wait``): a rebuild then runs on the
+cache's own thread, and a request waits for it at most that long before it takes the previous
+answer (never one older than the previous version); the rebuild's answer is kept for the
+requests after it. A request in the ``fresh()`` context always waits (a page right after the
+user's own change shows it). The CLI and the tests never take a stale answer.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from concurrent.futures import Future
+from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as Late
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -33,27 +42,48 @@ class _Entry:
 
 @dataclass
 class CacheStats:
-    """What happened to one name: served from the cache, built, or waited for a build."""
+    """What happened to one name: served from the cache, built, waited for, or served stale."""
 
     hits: int = 0
     builds: int = 0
     waits: int = 0  # answers that waited for another thread's build
+    stale: int = 0  # the previous answer, served while a rebuild was running
+
+
+_fresh: ContextVar[bool] = ContextVar("whoknows_fresh_reads", default=False)
+
+
+@contextmanager
+def fresh() -> Iterator[None]:
+    """Within this block every answer is of the current data (waits for a rebuild)."""
+    token = _fresh.set(True)
+    try:
+        yield
+    finally:
+        _fresh.reset(token)
 
 
 class Cache:
-    """Thread-safe, bounded, version-keyed memoisation with single-flight builds."""
+    """Thread-safe, bounded, version-keyed memoisation with single-flight builds.
 
-    def __init__(self, *, keep: int = KEEP) -> None:
+    STALE_WAIT (seconds, None for never): how long a request waits for a rebuild when a
+    previous answer exists, before it is served that one.
+    """
+
+    def __init__(self, *, keep: int = KEEP, stale_wait: float | None = None) -> None:
         self._keep = keep
+        self.stale_wait = stale_wait
         self._lock = threading.Lock()
         self._entries: dict[str, OrderedDict[Hashable, _Entry]] = {}
         self._flights: dict[tuple[str, Hashable, str], tuple[int, Future[Any]]] = {}
         self._started = 0
         self._stats: dict[str, CacheStats] = {}
+        self._builder: ThreadPoolExecutor | None = None
 
     def get(self, name: str, key: Hashable, version: str, build: Callable[[], T]) -> T:
         """The value of NAME for KEY at data VERSION: kept, being built, or built now."""
         flight_key = (name, key, version)
+        patience = None if _fresh.get() else self.stale_wait
         with self._lock:
             stats = self._stats.setdefault(name, CacheStats())
             found = self._entries.setdefault(name, OrderedDict()).get(key)
@@ -61,28 +91,63 @@ class Cache:
                 self._entries[name].move_to_end(key)
                 stats.hits += 1
                 return cast(T, found.value)
+            previous = found if patience is not None else None
             flight = self._flights.get(flight_key)
+            if flight is None and previous is not None and self._rebuilding(name, key):
+                stats.stale += 1  # one rebuild of this answer at a time; it is on its way
+                return cast(T, previous.value)
+            owner = flight is None
             if flight is None:
                 self._started += 1
-                started, future = self._started, Future[Any]()
-                self._flights[flight_key] = (started, future)
+                flight = (self._started, Future[Any]())
+                self._flights[flight_key] = flight
                 stats.builds += 1
             else:
                 stats.waits += 1
-        if flight is not None:
-            return cast(T, flight[1].result())
+        started, future = flight
+        if owner:
+            if previous is None:  # nothing to serve meanwhile: build here and now
+                return cast(T, self._build(name, key, version, started, future, build))
+            self._pool().submit(self._build, name, key, version, started, future, build)
+        if previous is None:
+            return cast(T, future.result())
+        try:
+            return cast(T, future.result(timeout=patience))
+        except Late:
+            with self._lock:
+                stats.stale += 1
+            return cast(T, previous.value)
+
+    def _build(
+        self,
+        name: str,
+        key: Hashable,
+        version: str,
+        started: int,
+        future: Future[Any],
+        build: Callable[[], Any],
+    ) -> Any:
         try:
             value = build()
         except BaseException as exc:
             with self._lock:
-                del self._flights[flight_key]
+                del self._flights[(name, key, version)]
             future.set_exception(exc)
             raise
         with self._lock:
-            del self._flights[flight_key]
+            del self._flights[(name, key, version)]
             self._store(name, key, _Entry(version, value, started))
         future.set_result(value)
         return value
+
+    def _rebuilding(self, name: str, key: Hashable) -> bool:
+        return any(n == name and k == key for n, k, _v in self._flights)
+
+    def _pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._builder is None:
+                self._builder = ThreadPoolExecutor(2, thread_name_prefix="whoknows-cache")
+            return self._builder
 
     def _store(self, name: str, key: Hashable, entry: _Entry) -> None:
         entries = self._entries[name]
@@ -102,11 +167,18 @@ class Cache:
         with self._lock:
             self._entries.clear()
 
+    def close(self) -> None:
+        """Stop the rebuild thread (a rebuild under way finishes first)."""
+        with self._lock:
+            builder, self._builder = self._builder, None
+        if builder is not None:
+            builder.shutdown(wait=True)
+
     def stats(self, name: str) -> CacheStats:
         """How NAME was served so far (a copy)."""
         with self._lock:
             found = self._stats.get(name, CacheStats())
-            return CacheStats(found.hits, found.builds, found.waits)
+            return CacheStats(found.hits, found.builds, found.waits, found.stale)
 
     def __len__(self) -> int:
         with self._lock:

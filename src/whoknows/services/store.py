@@ -95,6 +95,7 @@ class Store:
             raise translate(exc, self.where) from exc
 
     def close(self) -> None:
+        self.cache.close()
         self.engine.dispose()
 
     def __enter__(self) -> Store:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from whoknows import files
 from whoknows.errors import UserError
@@ -27,6 +27,9 @@ HEAD = "0006"
 
 # How long a writer waits for another writer before giving up (SQLite).
 BUSY_TIMEOUT_MS = 30_000
+# SQLite connections kept open (the web app's threads share them; a CLI command uses one).
+SQLITE_POOL = 8
+SQLITE_OVERFLOW = 32
 # Serialises concurrent migrations on PostgreSQL (an arbitrary, fixed advisory lock key).
 _PG_MIGRATION_LOCK = 7_200_417
 
@@ -82,7 +85,13 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
         _private_database_file(Path(database))
     engine = create_engine(
-        url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+        url,
+        # Connections are kept for the next transaction: opening one (and its pragmas) cost
+        # ~4.5 ms, more than most queries; a web page runs several transactions.
+        poolclass=QueuePool,
+        pool_size=SQLITE_POOL,
+        max_overflow=SQLITE_OVERFLOW,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")

@@ -26,6 +26,7 @@ from whoknows.errors import (
     UserError,
     WhoknowsError,
 )
+from whoknows.services.cache import fresh
 from whoknows.services.store import Store
 from whoknows.storage.errors import translate
 from whoknows.web import security, uploads
@@ -34,6 +35,8 @@ from whoknows.web.access import TOKEN_PARAM, Access, bearer, cookie_name
 from whoknows.web.common import HERE, is_htmx, render
 
 Handler = Callable[[Request], Awaitable[Response]]
+FRESH_COOKIE = "wk_fresh"  # set by a form post: this browser's next pages wait for fresh data
+FRESH_SECONDS = 10
 
 
 def create_app(
@@ -43,6 +46,7 @@ def create_app(
     access_token: str | None = None,
     allowed_hosts: Iterable[str] = (),
     today: dt.date | None = None,
+    stale_wait: float | None = None,
 ) -> FastAPI:
     """The whoknows web app over the database SETTINGS name (opened when the app starts).
 
@@ -51,6 +55,9 @@ def create_app(
     run (`app.state.access.secret`): every page and API call needs it, as a session cookie or
     a bearer token. Requests must name HOST, a loopback name, or one of ALLOWED_HOSTS
     (and $WHOKNOWS_ALLOWED_HOSTS) in their Host header. TODAY pins the date (tests and demos).
+    STALE_WAIT (seconds): after a write, a request waits at most this long for a rebuilt
+    answer (snapshot, due list, advocates, suggestions) before it is served the previous one
+    (services/cache.py); None waits always. A browser's own change is always shown at once.
     """
     token = access_token or os.environ.get(security.ACCESS_ENV) or None
     security.check_bind(host, token)
@@ -72,6 +79,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.store = Store(settings)
+    app.state.store.cache.stale_wait = stale_wait
     app.state.today = today
     app.state.key = security.signing_key(settings)
     app.state.access = Access.make(host, token, allowed_hosts)
@@ -149,6 +157,20 @@ class UnsupportedBody(UserError):
 
 def _middleware(app: FastAPI) -> None:
     app.add_middleware(uploads.BodyLimit)  # every body counted as it arrives, up to its limit
+
+    @app.middleware("http")
+    async def read_your_writes(request: Request, call_next: Handler) -> Response:
+        """The pages right after a browser's own change are never a moment stale."""
+        if request.cookies.get(FRESH_COOKIE):
+            with fresh():
+                return await call_next(request)
+        response = await call_next(request)
+        changed = request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400
+        if changed and not request.url.path.startswith("/api/"):
+            response.set_cookie(
+                FRESH_COOKIE, "1", max_age=FRESH_SECONDS, httponly=True, samesite="strict"
+            )
+        return response
 
     @app.middleware("http")
     async def secure(request: Request, call_next: Handler) -> Response:
