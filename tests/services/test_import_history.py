@@ -187,3 +187,24 @@ def test_the_review_queue_pages_the_most_likely_pairs_first(store: Store) -> Non
     pair = last.pairs[-1]
     assert {pair.a.emails, pair.b.emails} == {("a@x.example",), ("b@x.example",)}
     assert pair.a.source == "added in whoknows"
+
+
+def test_a_long_import_tells_its_progress_as_it_goes(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whoknows.services.imports import run
+
+    monkeypatch.setattr(run, "CHUNK", 100)
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        + "".join(f"P,{i},https://www.linkedin.com/in/p{i},,Acme,,\n" for i in range(1000)),
+        encoding="utf-8",
+    )
+    told: list[tuple[int, float | None]] = []
+    imports.import_file(store, path, today=TODAY, progress=lambda n, f: told.append((n, f)))
+    assert [n for n, _ in told] == list(range(100, 1001, 100))
+    fractions = [f for _, f in told]
+    assert all(f is not None for f in fractions)
+    assert fractions == sorted(fractions)
+    assert fractions[-1] == pytest.approx(1.0, abs=0.01)
