@@ -76,3 +76,11 @@ def test_person_list_reads_the_database_without_loading_the_graph(tmp_path: Path
     modules = loaded_by("person", "list", "--db", url)
     assert "sqlalchemy" in modules  # it did reach the database …
     assert offenders(modules, GRAPH_ONLY) == []  # … and left the graph alone
+
+
+def test_a_command_on_sqlite_does_not_load_the_postgresql_dialect(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    Store(load_settings(url)).close()
+    for command in (("person", "list"), ("person", "add", "Ann Ames")):
+        modules = loaded_by(*command, "--db", url)
+        assert offenders(modules, ("sqlalchemy.dialects.postgresql",)) == [], command

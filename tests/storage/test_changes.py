@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, insert, select, update
 
+from whoknows.errors import Conflict
 from whoknows.services.store import Store
 from whoknows.storage import changes
 from whoknows.storage import schema as s
@@ -111,3 +113,12 @@ def test_finding_me_uses_the_index_not_a_scan_of_everyone(sqlite_url: str) -> No
     with Store(load_settings(sqlite_url)) as opened, opened.engine.connect() as connection:
         plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all()
     assert "ix_people_one_me" in str(plan)
+
+
+def test_an_owner_has_one_me_on_every_backend(store: Store) -> None:
+    """The partial unique index holds (its PostgreSQL condition lives in the migrations)."""
+    with store.write() as session:
+        session.execute(insert(s.Person), [{"name": "Sam", "name_key": "sam", "is_me": True}])
+        session.execute(insert(s.Person), [{"name": f"P{i}", "name_key": f"p{i}"} for i in (1, 2)])
+    with pytest.raises(Conflict), store.write() as session:
+        session.execute(insert(s.Person), [{"name": "Kim", "name_key": "kim", "is_me": True}])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import errno
 import os
 import sys
@@ -117,6 +118,20 @@ def _db_after_command(args: list[str]) -> list[str]:
     return [*args[: i + end], "--db", before, *args[i + end :]]
 
 
+def _for(args: list[str]) -> typer.Typer:
+    """The app with only the command ARGS name, when they name one: Typer reads the options
+    of every command it registers (tens of milliseconds for all of them), so a command does
+    not pay for the others. The whole app for anything else (help, a misspelt command)."""
+    name = next((a for a in args if not a.startswith("-")), None)
+    commands = [c for c in app.registered_commands if c.name == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return app
+    only = copy.copy(app)
+    only.registered_commands, only.registered_groups = commands, groups
+    return only
+
+
 def _report(exc: WhoknowsError, debug: bool) -> int:
     _error(f"error: {exc.message}" + (f" — {exc.hint}" if exc.hint else ""))
     if debug:
@@ -143,11 +158,10 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in args or bool(os.environ.get("WHOKNOWS_DEBUG"))
     files.private_umask()  # what whoknows writes (databases, reports, drafts…) is the user's
     usage.install()
-    command = typer.main.get_command(app)
+    args = _db_after_command(args)
+    command = typer.main.get_command(_for(args))
     try:
-        result = command.main(
-            args=_db_after_command(args), prog_name="whoknows", standalone_mode=False
-        )
+        result = command.main(args=args, prog_name="whoknows", standalone_mode=False)
     except WhoknowsError as exc:
         if isinstance(exc, Ambiguous) and (chosen := choose.pick(exc, args)) is not None:
             return main(chosen)  # nothing was written: the same command, with the one meant

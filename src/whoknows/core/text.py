@@ -7,11 +7,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import snowballstemmer
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -85,12 +84,17 @@ ABBREVIATIONS = {
     "gm": "general manager",
 }
 
-_stemmer = snowballstemmer.stemmer("english")
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    import snowballstemmer  # when a text is first matched: a path to a person needs none
+
+    return snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return str(_stemmer.stemWord(word))
+    return str(_stemmer().stemWord(word))
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -337,6 +336,8 @@ class Author:
 
 def render(store: Store, fmt: str = "md") -> str:
     """The one-page brief to hand an advocate, as Markdown, HTML (self-contained) or text."""
+    import jinja2  # only to render: the brief's other uses do not load it
+
     if fmt not in FORMATS:
         raise UserError(f"format {fmt!r} is not known", hint=f"use one of: {', '.join(FORMATS)}")
     with store.read() as session:

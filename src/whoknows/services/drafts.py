@@ -14,13 +14,14 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from whoknows import files
 from whoknows.config import Settings
 from whoknows.errors import UserError
+
+if TYPE_CHECKING:
+    import jinja2  # loaded when a draft is made: commands that make none do not pay for it
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class Draft:
 
 
 def environment(settings: Settings) -> jinja2.Environment:
+    import jinja2
+
     """Templates from ``<config dir>/templates`` first, then the ones shipped in the package."""
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(
@@ -58,6 +61,8 @@ def render(
     settings: Settings, template: str, *, to: Sequence[Recipient], name: str, **context: Any
 ) -> Draft:
     """Render an email template into a Draft."""
+    import jinja2
+
     try:
         text = environment(settings).get_template(template).render(**context)
     except jinja2.TemplateError as exc:

@@ -98,13 +98,11 @@ class Person(Base):
     __tablename__ = "people"
     __table_args__ = (
         CheckConstraint("trust IS NULL OR (trust BETWEEN 1 AND 5)", name="trust_range"),
-        Index(
-            "ix_people_one_me",
-            "owner_id",
-            unique=True,
-            sqlite_where=text("is_me = 1"),  # as SQLite's queries say it (migration 0006)
-            postgresql_where=text("is_me"),
-        ),
+        # One me per owner: a partial unique index, "WHERE is_me = 1" on SQLite (as its queries
+        # say it, so that finding me uses it: migration 0006) and "WHERE is_me" on PostgreSQL
+        # (migration 0001). The PostgreSQL condition is left to the migrations: declaring it
+        # here loads SQLAlchemy's PostgreSQL dialect, and asyncio, into every command.
+        Index("ix_people_one_me", "owner_id", unique=True, sqlite_where=text("is_me = 1")),
         Index("ix_people_owner_name_key", "owner_id", "name_key"),
         Index("ix_people_owner_name_fold", "owner_id", "name_fold"),
         Index("ix_people_import_id", "import_id"),
@@ -327,8 +325,8 @@ class PersonLink(Base):
             "owner_id",
             "url",
             unique=True,
+            # the same condition on PostgreSQL is in migration 0004 (see ix_people_one_me)
             sqlite_where=text("kind = 'linkedin'"),
-            postgresql_where=text("kind = 'linkedin'"),
         ),
     )
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from whoknows.storage.schema import Base
@@ -23,8 +22,14 @@ def insert_missing(
     """Insert ROWS of MODEL whose KEYS (the columns of a unique index) are not stored yet."""
     if not rows:
         return
+    # The dialect's own insert, imported here: the PostgreSQL dialect (and the drivers it
+    # imports) would cost every SQLite command start-up time.
     if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         statement: Any = postgresql.insert(model)
     else:
+        from sqlalchemy.dialects import sqlite
+
         statement = sqlite.insert(model)
     session.execute(statement.on_conflict_do_nothing(index_elements=list(keys)), list(rows))
