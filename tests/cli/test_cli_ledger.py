@@ -74,6 +74,30 @@ def test_a_full_double_opt_in_run_from_the_command_line(cli: Cli, tmp_path: Path
     assert "Ben Ode: your introduction of them to Priya Shah" in again.err
 
 
+def test_a_draft_to_someone_without_email_says_so_when_it_is_made(cli: Cli) -> None:
+    _network(cli)
+    _ok(cli, "intro", "propose", "Priya", "Ben")
+    ran = cli("intro", "ask", "1")
+    assert ran.code == 0, ran.err
+    assert "warning: Ben Ode has no email" in ran.err
+    assert "Priya Shah has no email" not in ran.err
+    _ok(cli, "intro", "accept", "1", "A")
+    _ok(cli, "intro", "accept", "1", "B")
+    made = cli("intro", "make", "1", "--json")
+    assert "warning: Ben Ode has no email" in made.err
+    assert json.loads(made.out)["drafts"][0]["missing_email"] == ["Ben Ode"]
+
+
+def test_suggest_holds_back_what_the_guard_would_refuse(cli: Cli) -> None:
+    _network(cli)
+    _ok(cli, "person", "edit", "Omar", "--offers", "bookkeeping and payroll")
+    out = _ok(cli, "suggest")
+    assert "Omar" not in out.split("held back")[0]
+    assert "held back by the reputation guard: whoknows suggest --held" in out
+    held = _ok(cli, "suggest", "--held")
+    assert "the guard: Omar Haddad: you met them 2 days ago" in held
+
+
 def test_an_illegal_transition_exits_2(cli: Cli) -> None:
     _network(cli)
     _ok(cli, "intro", "Priya", "Ben")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -233,9 +234,14 @@ def _intro_line(intro: introductions.IntroView) -> None:
 
 def _show_drafts(found: introductions.IntroDrafts, out: Path | None, json: bool) -> None:
     from whoknows.services import views
-    from whoknows.services.drafts import write_drafts
+    from whoknows.services.drafts import missing_emails, write_drafts
 
     written = write_drafts(found.drafts, out, found.sender) if out is not None else []
+    for name in dict.fromkeys(n for d in found.drafts for n in missing_emails(d)):
+        sys.stderr.write(
+            f"whoknows: warning: {name} has no email: the draft's To: line leaves them out "
+            f'(add one: whoknows person edit "{name}" --email ADDRESS)\n'
+        )
     if json:
         print_json(
             {
@@ -261,8 +267,11 @@ def _show_drafts(found: introductions.IntroDrafts, out: Path | None, json: bool)
 
 
 def _draft_json(draft: Draft) -> dict[str, Any]:
+    from whoknows.services.drafts import missing_emails
+
     return {
         "to": [{"name": r.name, "email": r.email} for r in draft.to],
+        "missing_email": missing_emails(draft),
         "subject": draft.subject,
         "body": draft.body,
     }
@@ -453,6 +462,10 @@ def intro_list(
 
 def suggest(
     top: Annotated[int, typer.Option("--top", help="How many.")] = 10,
+    held: Annotated[
+        bool,
+        typer.Option("--held", help="Also those the reputation guard would stop, and why."),
+    ] = False,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
@@ -460,18 +473,29 @@ def suggest(
     from whoknows.services import suggest as suggest_service
 
     with store(db) as opened:
-        found = suggest_service.suggest(opened, top=top)
+        found = suggest_service.suggest(opened, top=top, held=True)
+    clean = [x for x in found if not x.guard]
+    stopped = [x for x in found if x.guard]
     if json:
-        print_json(found)
+        print_json(found if held else clean)
         return
     if not found:
         say("No introductions to suggest yet: record what people ask for and offer")
         say("(whoknows person edit NAME --asks TEXT --offers TEXT)")
         return
-    say(Text("Give first: introductions you could make", style="bold"))
-    for number, x in enumerate(found, start=1):
+    if clean:
+        say(Text("Give first: introductions you could make", style="bold"))
+    for number, x in enumerate(clean, start=1):
         say(f"{number}. [{x.score:.2f}] ", Text(x.explanation))
         say("   ", Text(x.command, style="dim"))
+    if stopped and held:
+        say("")
+        say(Text("Held back by the reputation guard: know them better first", style="bold"))
+        for number, x in enumerate(stopped, start=len(clean) + 1):
+            say(f"{number}. ", Text(x.explanation))
+            say("   the guard: ", Text(x.guard, style="yellow"))
+    elif stopped:
+        say(f"({len(stopped)} more held back by the reputation guard: whoknows suggest --held)")
 
 
 def register(app: typer.Typer) -> None:

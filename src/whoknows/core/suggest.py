@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from scipy import sparse
 
+from whoknows.core.phrases import need_phrase, offer_phrase, reads_as_need
 from whoknows.core.text import TfIdf, shared_terms
 from whoknows.core.tiestrength import band
 
@@ -64,32 +64,6 @@ class Suggestion:
     explanation: str
 
 
-_ASKING = re.compile(
-    r"^\s*(?:i\s+am\s+|i'm\s+|is\s+)?(?:looking\s+for|seeking|searching\s+for|in\s+need\s+of|"
-    r"needs?|wants?|would\s+like)\s+",
-    re.IGNORECASE,
-)
-_OFFERING = re.compile(r"^\s*(?:offers?|provides?|can\s+offer|can\s+provide)\s+", re.IGNORECASE)
-
-
-def _clause(text: str, pattern: re.Pattern[str]) -> str:
-    cleaned = pattern.sub("", " ".join(text.split())).rstrip(" .;")
-    # "Bookkeeping for…" reads as "bookkeeping for…" mid-sentence; "CFO…" stays as typed.
-    if cleaned[1:2].isupper():
-        return cleaned
-    return cleaned[:1].lower() + cleaned[1:]
-
-
-def need_phrase(text: str) -> str:
-    """An ask as it reads after "is looking for": "Looking for a bookkeeper." → "a bookkeeper"."""
-    return _clause(text, _ASKING)
-
-
-def offer_phrase(text: str) -> str:
-    """An offer as it reads after "offers": "Offers payroll services" → "payroll services"."""
-    return _clause(text, _OFFERING)
-
-
 def _how_well(tie: float) -> str:
     return {"strong": "well", "good": "well", "weak": "a little"}.get(band(tie), "barely")
 
@@ -111,17 +85,12 @@ def _what(c: Candidate) -> str:
     return " ".join(x for x in (c.profile, *c.tags) if x)
 
 
-_LOOKING = re.compile(r"(?i)^\s*(?:looking|seeking|searching|in\s+need)\b")
-_NOUN_START = re.compile(r"(?i)^(?:an?|some|someone|somebody|help|more|new|advice)\b")
-
-
 def _need(c: Candidate) -> str:
     text = " ".join((c.asks or "").split()).rstrip(" .;")
-    phrase = need_phrase(text)
     # "needs a bookkeeper" reads as "is looking for a bookkeeper"; "wants the factory to run
     # better" or a problem told in their own words is quoted as it was said.
-    if phrase != text and (_LOOKING.match(text) or _NOUN_START.match(phrase)):
-        return f"{c.name} is looking for {phrase}"
+    if reads_as_need(text):
+        return f"{c.name} is looking for {need_phrase(text)}"
     return f"{c.name}\u2019s ask: \u201c{text}\u201d"
 
 

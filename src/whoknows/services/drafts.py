@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from whoknows import files
 from whoknows.config import Settings
+from whoknows.core.phrases import need_phrase, offer_phrase, reads_as_need, reads_as_offer
 from whoknows.errors import UserError
 
 if TYPE_CHECKING:
@@ -78,6 +79,28 @@ def render(
         )
     subject = " ".join(first.removeprefix("Subject:").split())
     return Draft(to=tuple(to), subject=subject, body=body.lstrip("\n"), name=name)
+
+
+def sayings(asks: str | None, offers: str | None, serves: str | None) -> dict[str, Any]:
+    """What a draft says of someone's asks, offers and whom they serve, ready for a sentence:
+    "asks" reads after "is looking for" when "asks_need", else it is quoted as they said it;
+    "offers" reads after "offers" when "offers_thing", else it is quoted."""
+    asks = " ".join((asks or "").split()).rstrip(" .;") or None
+    offers = " ".join((offers or "").split()).rstrip(" .;") or None
+    asks_need = bool(asks and reads_as_need(asks))
+    offers_thing = bool(offers and reads_as_offer(offers))
+    return {
+        "serves": offer_phrase(serves) if serves and serves.strip() else None,
+        "offers": offer_phrase(offers) if offers and offers_thing else offers,
+        "offers_thing": offers_thing,
+        "asks": need_phrase(asks) if asks and asks_need else asks,
+        "asks_need": asks_need,
+    }
+
+
+def missing_emails(draft: Draft) -> list[str]:
+    """The names among a draft's recipients it has no email address for."""
+    return [r.name for r in draft.to if _address(r) is None]
 
 
 def _address(recipient: Recipient) -> Address | None:

@@ -17,11 +17,10 @@ from sqlalchemy.orm import Session
 
 from whoknows.core import guard
 from whoknows.core.models import InteractionKind, TieSource
-from whoknows.core.suggest import need_phrase, offer_phrase
 from whoknows.core.tiestrength import Contact, Rating, default_strength, score_tie
 from whoknows.errors import Conflict, NotFound, Refused, UserError
 from whoknows.services import ledger, paging, refs, validate
-from whoknows.services.drafts import Draft, Recipient, render
+from whoknows.services.drafts import Draft, Recipient, render, sayings
 from whoknows.services.ledger import PersonRef
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
@@ -283,9 +282,7 @@ def _facts(person: s.Person) -> dict[str, Any]:
         "industry": person.industry
         or (person.organization.industry if person.organization else None),
         "headline": headline or None,
-        "serves": offer_phrase(person.serves) if person.serves else None,
-        "offers": offer_phrase(person.offers) if person.offers else None,
-        "asks": need_phrase(person.asks) if person.asks else None,
+        **sayings(person.asks, person.offers, person.serves),
     }
 
 

@@ -10,9 +10,11 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from whoknows.core import guard
 from whoknows.core import suggest as core_suggest
 from whoknows.core.graph import Graph
 from whoknows.errors import UserError
+from whoknows.services import introductions
 from whoknows.services.ledger import PersonRef
 from whoknows.services.snapshot import Snapshot, load_snapshot
 from whoknows.services.store import Store
@@ -31,6 +33,9 @@ class SuggestionView:
     shared: list[str]
     explanation: str
     command: str  # the command that proposes it
+    # The reputation guard's reasons to hesitate (empty: it would let the introduction
+    # through); only listed with held=True, after the ones it lets through.
+    guard: str = ""
 
 
 class _Excluded:
@@ -118,10 +123,13 @@ def suggest(
     top: int = 10,
     today: dt.date | None = None,
     params: core_suggest.SuggestParams = core_suggest.DEFAULT_PARAMS,
+    held: bool = False,
 ) -> list[SuggestionView]:
     """Introductions I could make: one person's asks meet another's offers, or one is the kind
     of client another serves; weighed by my trust and ties, never between people who already
-    know each other or were already introduced."""
+    know each other or were already introduced. Each goes through the reputation guard, as
+    `intro` would: those it would stop are left out, or with HELD listed after the others
+    (at most TOP of each) with the guard's note."""
     if top < 1:
         raise UserError(f"--top {top} is out of range", hint="use 1 or more")
     snapshot = load_snapshot(store, today=today)
@@ -133,7 +141,8 @@ def suggest(
     found = store.cache.get(
         "suggest", key, snapshot.data_version, lambda: _suggest(store, snapshot, top, params)
     )
-    return list(found)
+    clean = [x for x in found if not x.guard][:top]
+    return clean + [x for x in found if x.guard][:top] if held else clean
 
 
 def _suggest(
@@ -155,13 +164,15 @@ def _suggest(
                 )
             )
         }
+        # Enough to fill TOP after the guard has held some back.
         found = core_suggest.suggest(
             candidates,
             exclude=_Excluded(graph, introduced, [c.person for c in candidates]),
-            top=top,
+            top=top * GUARD_MARGIN,
             params=params,
         )
         names = {c.person: c.name for c in candidates}
+        verdict = _Guard(session, store, me_id, snapshot.day)
         return [
             SuggestionView(
                 a=PersonRef(x.a, names[x.a]),
@@ -172,9 +183,34 @@ def _suggest(
                 shared=list(x.shared),
                 explanation=x.explanation,
                 command=f'whoknows intro {x.a} {x.b} --why "{_why(x)}"',
+                guard=verdict.of(x.a, x.b),
             )
             for x in found
         ]
+
+
+GUARD_MARGIN = 3  # suggestions considered per one shown: the guard may hold some back
+
+
+class _Guard:
+    """The reputation guard's verdict on introducing two people, as `intro` gives it."""
+
+    def __init__(self, session: Session, store: Store, me_id: int, day: dt.date) -> None:
+        self.session, self.store, self.me_id, self.day = session, store, me_id, day
+        self.sides: dict[int, guard.Side] = {}
+
+    def _side(self, person_id: int) -> guard.Side:
+        if person_id not in self.sides:
+            person = self.session.get(s.Person, person_id)
+            assert person is not None  # a candidate read in this transaction
+            self.sides[person_id] = introductions.side(
+                self.session, self.store, self.me_id, person, self.day
+            )
+        return self.sides[person_id]
+
+    def of(self, a: int, b: int) -> str:
+        """Why the guard would stop introducing A and B; empty when it would not."""
+        return guard.summary(guard.check([self._side(a), self._side(b)], self.day))
 
 
 def _why(found: core_suggest.Suggestion) -> str:
