@@ -70,6 +70,30 @@ def test_the_scenario_credits_advocates_tiers_the_event_and_the_wait(store: Stor
     }
 
 
+def test_the_report_names_the_chain_event_advocate_client_value(store: Store) -> None:
+    _scenario(store)
+    data = report.as_json(report.build(store, today=TODAY))
+    [link] = data["chain"]
+    assert link["event"]["name"] == "Chamber Breakfast"
+    assert (link["advocate"]["name"], link["client"]["name"]) == ("Alice Advocate", "Bob Client")
+    assert link["value"] == {"USD": "4000.00"}
+    [spin] = link["second_tier"]
+    assert (spin["advocate"]["name"], spin["client"]["name"], spin["value"]) == (
+        "Bob Client",
+        "Carol Client",
+        {"USD": "10000.00"},
+    )
+    chain = next(x for x in report.sections(data) if x.key == "chain")
+    assert chain.rows == (
+        ("Chamber Breakfast", "Alice Advocate", "Bob Client", "USD 4,000.00"),
+        ("", "↳ Bob Client", "Carol Client", "USD 10,000.00"),
+    )
+    page = report.html(store, report.build(store, today=TODAY))
+    section = page[page.index('id="table-chain"') :]
+    assert section.index("Alice Advocate") < section.index("Carol Client")
+    assert "↳ Bob Client" in section
+
+
 def test_the_tables_carry_exactly_the_numbers_of_the_json(store: Store) -> None:
     _scenario(store)
     data = report.as_json(report.build(store, today=TODAY))

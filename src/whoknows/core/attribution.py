@@ -294,6 +294,18 @@ def _bringers(received: Sequence[ReferralRecord]) -> dict[int, ReferralRecord]:
     return found
 
 
+def is_second_tier(referral: ReferralRecord, bringer: ReferralRecord, me: int) -> bool:
+    """Whether REFERRAL, from a client an advocate brought me with BRINGER, is that
+    advocate's second tier: it came after, and the advocate is neither me nor the client."""
+    return bringer.date <= referral.date and bringer.from_id not in (me, referral.from_id)
+
+
+# The names other modules (core/chain.py) use for the rules above.
+bringers = _bringers
+closed_on = _closed
+within = _in
+
+
 def attribute(
     people: Mapping[int, PersonRecord],
     referrals: Sequence[ReferralRecord],
@@ -328,11 +340,7 @@ def attribute(
     second: dict[int, list[ReferralRecord]] = defaultdict(list)
     for r in through:
         bringer = bringers.get(r.from_id)
-        if (
-            bringer is not None
-            and bringer.date <= r.date
-            and bringer.from_id not in (me, r.from_id)
-        ):
+        if bringer is not None and is_second_tier(r, bringer, me):
             second[bringer.from_id].append(r)
 
     advocates: list[AdvocateCredit] = []

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from whoknows import __version__, files
 from whoknows.core import attribution as core
+from whoknows.core import chain
 from whoknows.core.money import Money, format_money, from_cents, to_cents
 from whoknows.errors import UserError
 from whoknows.services import charts, drafts, refs
@@ -38,6 +39,7 @@ class Report:
     since: dt.date | None
     currency: str  # the main currency: of most money won, else the configured default
     result: core.Attribution
+    chain: tuple[chain.Link, ...] = ()  # event → advocate → client → value, per won referral
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,17 @@ class Section:
 
 
 _TEXT_COLUMNS = frozenset(
-    {"advocate", "source", "first met at", "event", "date", "measure", "business", "stage"}
+    {
+        "advocate",
+        "source",
+        "first met at",
+        "event",
+        "date",
+        "measure",
+        "business",
+        "stage",
+        "client",
+    }
 )
 
 
@@ -221,7 +233,22 @@ def build(store: Store, *, since: dt.date | None = None, today: dt.date | None =
         people, referrals, exchanges = gather(session, store.owner_id, me)
     result = core.attribute(people, referrals, exchanges, me=me, today=day, since=since)
     currency = result.currency or default_currency(store.settings)
-    return Report(today=day, since=since, currency=currency, result=result)
+    links = chain.chains(people, referrals, me=me, since=since, currency=currency)
+    return Report(today=day, since=since, currency=currency, result=result, chain=links)
+
+
+def _link_json(link: chain.Link) -> dict[str, Any]:
+    return {
+        "referral": link.referral_id,
+        "event": _event_json(link.event),
+        "advocate": {"id": link.advocate_id, "name": link.advocate},
+        "client": {"id": link.client_id, "name": link.client},
+        "status": link.status,
+        "value": money_json(link.value),
+        "date": link.date.isoformat(),
+        "closed_on": _day(link.closed_on),
+        "second_tier": [_link_json(child) for child in link.second_tier],
+    }
 
 
 # ---------------------------------------------------------------------------- JSON and tables
@@ -329,6 +356,7 @@ def as_json(report: Report) -> dict[str, Any]:
             "direct_other_won": r.thesis.direct_other_won,
             "summary": thesis_line(report),
         },
+        "chain": [_link_json(link) for link in report.chain],
         "funnel": [{"status": f.status, "reached": f.reached, "now": f.now} for f in r.funnel],
         "months": [
             {
@@ -446,12 +474,32 @@ def sections(data: dict[str, Any]) -> list[Section]:
     }
     return [
         Section("totals", "Referrals", ("measure", "value"), totals),
+        Section(
+            "chain",
+            "Where the business came from: event → advocate → client",
+            ("first met at", "advocate", "client", "value"),
+            tuple(_chain_rows(data["chain"])),
+        ),
         tables["advocates"],
         tables["events"],
         tables["sources"],
         Section("thesis", "Advocates or direct?", ("business", "won", "value"), thesis),
         tables["funnel"],
     ]
+
+
+def _chain_rows(links: list[dict[str, Any]], depth: int = 0) -> Iterable[tuple[str, ...]]:
+    """A link per row, each second-tier link under its parent, marked "↳ " (its advocate is
+    the client above, who went on to refer business)."""
+    for link in links:
+        value = money_text(link["value"]) if link["status"] == "won" else link["status"]
+        if depth:
+            event, advocate = "", "  " * (depth - 1) + f"↳ {link['advocate']['name']}"
+        else:
+            event = link["event"]["name"] if link["event"] else "—"
+            advocate = link["advocate"]["name"]
+        yield (event, advocate, link["client"]["name"], value)
+        yield from _chain_rows(link["second_tier"], depth + 1)
 
 
 def html(store: Store, report: Report, data: dict[str, Any] | None = None) -> str:
