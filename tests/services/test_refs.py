@@ -54,6 +54,18 @@ def test_an_exact_name_wins_over_the_same_name_with_accents_and_over_a_part(stor
     assert _resolve(store, "renee dubois") == "Renée Dubois"  # accents aside, exact beats a part
 
 
+def test_a_part_of_a_name_is_the_start_of_its_words(store: Store) -> None:
+    people.set_me(store, PersonInput(name="Sam"))
+    for name in ("Dana Okafor", "Ana Lima", "Tomás Shevchenko"):
+        people.add_person(store, PersonInput(name=name))
+    network.know(store, "me", "Dana Okafor")  # knowing Dana does not make "ana" mean her
+    assert _resolve(store, "ana") == "Ana Lima"
+    assert _resolve(store, "tom shev") == "Tomás Shevchenko"
+    assert _resolve(store, "okaf") == "Dana Okafor"
+    with pytest.raises(NotFound):
+        _resolve(store, "hevchenko")
+
+
 def test_of_several_people_with_one_name_the_one_i_know_is_meant(store: Store) -> None:
     people.set_me(store, PersonInput(name="Sam"))
     for org in ("Ferro Ltd", "Brown Foods", "Leeds Council"):
@@ -149,5 +161,6 @@ def test_the_database_pattern_never_misses_a_name_fold_would_match(typed: str) -
         regex += {"%": ".*", "_": "."}.get(c, re.escape(c))
         i += 1
     accented = folded.translate(str.maketrans("aeiouycnszl", "áéíóúýçñšžł"))
-    for stored in (folded, accented, f"x {accented} y"):
+    spread = " x ".join(accented.split())  # words apart, as in "tomás shevchenko" for "tom shev"
+    for stored in (folded, accented, f"x {accented} y", spread):
         assert re.fullmatch(regex, stored, flags=re.S), (pattern, stored)

@@ -376,3 +376,18 @@ def test_the_people_page_shows_a_page_at_a_time_with_the_total(reader: TestClien
     last = reader.get("/people", params={"offset": total - 1})
     assert f"{total:,}–{total:,} of {total:,} people" in last.text
     assert 'rel="next"' not in last.text
+
+
+def test_the_plan_links_to_a_prep_sheet_for_each_follow_up(reader: TestClient) -> None:
+    page = reader.get("/").text
+    due = page[page.index('id="due"') : page.index('id="balance"')]
+    first = re.search(r'href="/people/(\d+)/prep"', due)
+    assert first is not None
+    sheet = reader.get(f"/people/{first.group(1)}/prep")
+    assert sheet.status_code == 200
+    for section in ('id="prep-facts"', 'id="prep-give"', 'id="prep-ask"', 'id="prep-loops"'):
+        assert section in sheet.text
+    markdown = reader.get(f"/people/{first.group(1)}/prep.md")
+    assert markdown.status_code == 200
+    assert markdown.text.startswith("# Prep: ")
+    assert reader.get("/people/999999/prep").status_code == 404

@@ -492,5 +492,30 @@ def register(app: typer.Typer) -> None:
     app.command("done")(done)
     app.command("snooze")(snooze)
     app.command("cadence")(cadence)
+    app.command("prep")(prep)
     app.add_typer(calendar_app, name="calendar")
     app.add_typer(brief_app, name="brief")
+
+
+def prep(
+    person: Person,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", metavar="[text|md]", help="text (the terminal) or md (Markdown)."),
+    ] = "text",
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """One sheet before a 1-to-1: what you know of them, what to give, what to ask for."""
+    from whoknows.services import prep as prep_service
+
+    chosen = fmt.strip().lower()
+    if chosen not in ("text", "txt", "md", "markdown"):
+        raise UserError(f"format {fmt!r} is not known", hint="use text or md (or --json)")
+    with store(db) as opened:
+        found = prep_service.sheet(opened, person, today=today_())
+    if json:
+        print_json(found)
+        return
+    text = prep_service.render(found, "md" if chosen.startswith("m") else "txt")
+    sys.stdout.write(text)

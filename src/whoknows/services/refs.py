@@ -1,7 +1,8 @@
 """Find people, organizations and events from what a user types: id, email or a name part.
 
 Names match the way a person means them: case, spacing and accents do not count ("tomas"
-finds Tomás, "SOREN" finds Søren). An exact name wins over a part of one. When several
+finds Tomás, "SOREN" finds Søren). An exact name wins over a part of one, and a part is the
+start of words ("tom shev" is Tomás Shevchenko; "ana" is not Dana). When several
 people match and exactly one of them is someone I know (a tie of mine), that one is meant;
 organizations likewise, when I know people at exactly one of them. Otherwise the reference
 is ambiguous, and the error carries the candidates (organization and role first) for the
@@ -49,17 +50,20 @@ def fold(name: str) -> str:
 
 
 def _pattern(folded: str) -> str:
-    """A LIKE pattern (escape "\\") finding every stored name key that may fold to contain
-    FOLDED: a superset, which fold() then narrows."""
-    out = []
-    for c in folded:
-        if c in _ACCENTED:
-            out.append("_")
-        elif c in "%_\\":
-            out.append("\\" + c)
-        else:
-            out.append(c)
-    return "%" + "".join(out) + "%"
+    """A LIKE pattern (escape "\\") finding every stored name key that may fold to start
+    words with those of FOLDED, in order: a superset, which fold() then narrows."""
+    words = []
+    for word in folded.replace("-", " ").split():
+        out = []
+        for c in word:
+            if c in _ACCENTED:
+                out.append("_")
+            elif c in "%_\\":
+                out.append("\\" + c)
+            else:
+                out.append(c)
+        words.append("".join(out))
+    return "%" + "%".join(words) + "%"
 
 
 def _as_id(ref: str, what: str) -> int | None:
@@ -133,7 +137,7 @@ def _ambiguous(what: str, ref: str, count: int, labels: Sequence[str]) -> str:
 
 def _by_name(session: Session, table: type[T], owner_id: int, ref: str) -> list[int]:
     """The ids of TABLE's rows whose name REF names: exactly (case and spacing aside), else
-    exactly with accents aside, else as a part of the name."""
+    exactly with accents aside, else by the start of its words."""
     key, folded = name_key(ref), fold(ref)
     exact = list(
         session.scalars(
@@ -158,7 +162,7 @@ def _by_name(session: Session, table: type[T], owner_id: int, ref: str) -> list[
         name = fold(stored)
         if name == folded:
             same.append(row_id)
-        elif folded in name:
+        elif _starts_words(folded, name):
             part.append(row_id)
     if not same and len(part) > MAX_SCAN:
         raise UserError(
@@ -186,6 +190,20 @@ def _me_id(session: Session, owner_id: int) -> int | None:
         select(s.Person.id).where(s.Person.owner_id == owner_id, text("people.is_me"))
     )
     return found
+
+
+def _starts_words(folded: str, name: str) -> bool:
+    """Whether every word typed starts a word of NAME, in order ("tom shev" is Tomás
+    Shevchenko; "ana" is Ana Lima, not Dana Okafor)."""
+    words = name.replace("-", " ").split()
+    at = 0
+    for typed in folded.replace("-", " ").split():
+        while at < len(words) and not words[at].startswith(typed):
+            at += 1
+        if at == len(words):
+            return False
+        at += 1
+    return True
 
 
 def _known_people(session: Session, owner_id: int, ids: Sequence[int]) -> dict[int, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -145,17 +146,25 @@ def suggest(
     return clean + [x for x in found if x.guard][:top] if held else clean
 
 
+def _mine(
+    session: Session, store: Store, snapshot: Snapshot, me: int
+) -> tuple[int, list[core_suggest.Candidate]]:
+    """My id, and the people I know (first degree) as candidates, with my ties to them."""
+    graph = snapshot.graph
+    nodes, strengths = graph.neighbors(me)
+    ties = {int(pid): float(st) for pid, st in zip(graph.node_ids[nodes], strengths, strict=True)}
+    me_id = int(graph.node_ids[me])
+    return me_id, _candidates(session, store.owner_id, me_id, ties)
+
+
 def _suggest(
     store: Store, snapshot: Snapshot, top: int, params: core_suggest.SuggestParams
 ) -> list[SuggestionView]:
     if snapshot.me is None:  # checked by suggest(); kept for the type checker
         raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
     graph = snapshot.graph
-    nodes, strengths = graph.neighbors(snapshot.me)
-    ties = {int(pid): float(st) for pid, st in zip(graph.node_ids[nodes], strengths, strict=True)}
     with store.read() as session:
-        me_id = int(graph.node_ids[snapshot.me])
-        candidates = _candidates(session, store.owner_id, me_id, ties)
+        me_id, candidates = _mine(session, store, snapshot, snapshot.me)
         introduced = {
             frozenset((a, b))
             for a, b in session.execute(
@@ -173,20 +182,66 @@ def _suggest(
         )
         names = {c.person: c.name for c in candidates}
         verdict = _Guard(session, store, me_id, snapshot.day)
-        return [
-            SuggestionView(
-                a=PersonRef(x.a, names[x.a]),
-                b=PersonRef(x.b, names[x.b]),
-                kind=x.kind,
-                score=x.score,
-                similarity=x.similarity,
-                shared=list(x.shared),
-                explanation=x.explanation,
-                command=f'whoknows intro {x.a} {x.b} --why "{_why(x)}"',
-                guard=verdict.of(x.a, x.b),
+        return [_view(x, names, verdict) for x in found]
+
+
+def for_person(
+    store: Store,
+    person_id: int,
+    *,
+    top: int = 5,
+    today: dt.date | None = None,
+    params: core_suggest.SuggestParams = core_suggest.DEFAULT_PARAMS,
+) -> list[SuggestionView]:
+    """The introductions I could make for one person (their asks met, their clients or the
+    people they could help), best first, each with the reputation guard's note (empty when
+    it would let it through)."""
+    snapshot = load_snapshot(store, today=today)
+    if snapshot.me is None:
+        raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
+    graph = snapshot.graph
+    with store.read() as session:
+        me_id, candidates = _mine(session, store, snapshot, snapshot.me)
+        if person_id not in {c.person for c in candidates}:
+            return []
+        introduced = {
+            frozenset((a, b))
+            for a, b in session.execute(
+                select(s.Introduction.a_id, s.Introduction.b_id).where(
+                    s.Introduction.owner_id == store.owner_id,
+                    (s.Introduction.a_id == person_id) | (s.Introduction.b_id == person_id),
+                )
             )
-            for x in found
-        ]
+        }
+        everyone = dataclasses.replace(params, max_per_person=len(candidates))
+        found = [
+            x
+            for x in core_suggest.suggest(
+                candidates,
+                exclude=_Excluded(graph, introduced, [c.person for c in candidates]),
+                top=len(candidates) ** 2,
+                params=everyone,
+            )
+            if person_id in (x.a, x.b)
+        ][: top * GUARD_MARGIN]
+        names = {c.person: c.name for c in candidates}
+        verdict = _Guard(session, store, me_id, snapshot.day)
+        views = [_view(x, names, verdict) for x in found]
+    return ([v for v in views if not v.guard] + [v for v in views if v.guard])[:top]
+
+
+def _view(x: core_suggest.Suggestion, names: dict[int, str], verdict: _Guard) -> SuggestionView:
+    return SuggestionView(
+        a=PersonRef(x.a, names[x.a]),
+        b=PersonRef(x.b, names[x.b]),
+        kind=x.kind,
+        score=x.score,
+        similarity=x.similarity,
+        shared=list(x.shared),
+        explanation=x.explanation,
+        command=f'whoknows intro {x.a} {x.b} --why "{_why(x)}"',
+        guard=verdict.of(x.a, x.b),
+    )
 
 
 GUARD_MARGIN = 3  # suggestions considered per one shown: the guard may hold some back

@@ -100,6 +100,7 @@ def _routes(app: FastAPI) -> None:
         imports,
         people,
         pipeline,
+        prep,
         reach,
         reports,
         settings,
@@ -107,7 +108,7 @@ def _routes(app: FastAPI) -> None:
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     guarded = [Depends(check_csrf)]
-    for module in (dashboard, people, events, reach, pipeline, reports, settings, imports):
+    for module in (dashboard, people, prep, events, reach, pipeline, reports, settings, imports):
         app.include_router(module.router, dependencies=guarded)
     json_only = [Depends(require_json)]
     for api in (api_network, api_ledger, api_reach):
