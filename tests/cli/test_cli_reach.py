@@ -34,7 +34,8 @@ def test_path_json_has_the_documented_shape(cli: Cli) -> None:
     assert [p["name"] for p in first["people"]] == ["Sam", "Dana", "Omar"]
     assert set(first["people"][0]) == {"id", "name"}
     assert 0 < first["strength"] <= 0.8
-    assert first["explanation"].startswith("you → Dana")
+    assert first["explanation"].startswith("you know Dana (")
+    assert "Dana knows Omar, CFO at Ferro: " in first["explanation"]
     assert [p["people"][1]["name"] for p in answer["paths"]] == ["Dana", "Ben"]
 
 

@@ -51,16 +51,44 @@ def _network(store: Store) -> None:
 def test_a_strong_chain_beats_a_weak_direct_introducer(store: Store) -> None:
     _network(store)
     answer = reach.find_paths(store, "Omar", today=TODAY)
-    assert answer.target == {"kind": "person", "id": 6, "name": "Omar"}
+    assert answer.target == {
+        "kind": "person",
+        "id": 6,
+        "name": "Omar",
+        "organization": "Ferro",
+        "role": "CFO",
+    }
     firsts = [p.people[1].name for p in answer.paths]
     assert firsts[0] == "Dana"
     assert set(firsts) == {"Dana", "Ben", "Lee"}  # distinct advocates
     best = answer.paths[0]
     assert [p.name for p in best.people] == ["Sam", "Dana", "Priya", "Omar"]
-    assert "Dana's colleague at Acme" in best.explanation
-    assert best.explanation.startswith("you → Dana (strong")
+    # each hop in words one could say on the phone; the target with role and organization
+    assert best.hops[0].startswith("you know Dana (strong")
+    assert best.hops[1] == "Dana knows Priya: they are colleagues at Acme (strong, 0.90)"
+    assert best.hops[2] == (
+        "Priya knows Omar, CFO at Ferro: Priya told you they know each other (strong, 0.80)"
+    )
+    assert best.explanation == "; ".join(best.hops)
     strengths = [p.strength for p in answer.paths]
     assert strengths == sorted(strengths, reverse=True)
+
+
+def test_every_path_to_the_ideal_clients_names_the_clients_role_and_organization(
+    store: Store,
+) -> None:
+    _network(store)
+    network.know(store, "Lee", "Ines", since=dt.date(2013, 5, 1))
+    answer = reach.find_paths(store, "icp", today=TODAY)
+    assert answer.paths
+    for found in answer.paths:
+        last = found.hops[-1]
+        assert ", CFO at Ferro" in last or ", Chief Financial Officer at Forge" in last
+    via_lee = next(p for p in answer.paths if p.people[-1].name == "Ines")
+    assert (
+        "Lee knows Ines, Chief Financial Officer at Forge: Lee told you they know each other "
+        "since 2013 (good, 0.70)"
+    ) in via_lee.explanation
 
 
 def test_the_hop_limit_is_respected(store: Store) -> None:

@@ -163,6 +163,7 @@ def show(
     json: JsonOption = False,
 ) -> None:
     """Everything known about a person: details, ties, interactions, events."""
+    from whoknows.core.tiestrength import band
     from whoknows.services import detail, views
 
     with store(db) as opened:
@@ -170,7 +171,13 @@ def show(
     if json:
         payload = views.as_json(found.person)
         payload["ties"] = [
-            {"id": t.other_id, "name": t.other_name, **views.as_json(t.tie)} for t in found.ties
+            {
+                "id": t.other_id,
+                "name": t.other_name,
+                **views.as_json(t.tie),
+                **({"sources": list(t.sources)} if t.sources else {}),
+            }
+            for t in found.ties
         ]
         payload["ties_total"] = found.ties_total
         payload["interactions"] = views.as_json(found.interactions)
@@ -224,8 +231,8 @@ def show(
             (
                 Column("id", justify="right"),
                 Column("name", least=NAME),
-                Column("strength", justify="right"),
-                Column("source", drop=1),
+                Column("strength", justify="right", least=13),
+                Column("source", drop=1, wrap=True),
                 Column("since", drop=2),
                 Column("last seen", drop=3),
             ),
@@ -233,8 +240,10 @@ def show(
                 (
                     str(t.other_id),
                     Text(t.other_name),
-                    f"{t.tie.strength:.2f}" if t.tie.strength is not None else "—",
-                    t.tie.source.value,
+                    f"{band(t.tie.strength)} ({t.tie.strength:.2f})"
+                    if t.tie.strength is not None
+                    else "—",
+                    ", ".join(t.sources) or t.tie.source.value,
                     str(t.tie.since or ""),
                     str(t.tie.last_seen or ""),
                 )

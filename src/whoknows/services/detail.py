@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select, text
+from sqlalchemy.orm import Session
 
 from whoknows.core import models
 from whoknows.services import refs, views
@@ -16,9 +19,13 @@ from whoknows.storage import schema as s
 
 @dataclass(frozen=True)
 class TieLine:
+    """A tie of theirs. For a tie of mine, the strength is the one scored from our history
+    (the graph's), not the recorded one, and SOURCES says where the evidence came from."""
+
     other_id: int
     other_name: str
     tie: models.Tie
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,9 +46,52 @@ class PersonDetail:
     ties_total: int
 
 
+def _evidence(session: Session, owner_id: int, peers: list[int]) -> dict[int, Counter[str]]:
+    """Per person of PEERS, how many interactions of each kind they had with me."""
+    found: dict[int, Counter[str]] = {}
+    ip, i = s.InteractionPerson, s.Interaction
+    for start in range(0, len(peers), 500):
+        for pid, kind, n in session.execute(
+            select(ip.person_id, i.kind, func.count())
+            .join(i, i.id == ip.interaction_id)
+            .where(ip.owner_id == owner_id, ip.person_id.in_(peers[start : start + 500]))
+            .group_by(ip.person_id, i.kind)
+        ):
+            found.setdefault(pid, Counter())[kind] = int(n)
+    return found
+
+
+_SOURCE_WORDS = {"linkedin": "LinkedIn", "told": "told", "colleague": "colleagues"}
+
+
+def _sources(source: str, kinds: Counter[str] | None) -> tuple[str, ...]:
+    """Where the evidence of a tie of mine came from: how it was recorded (unless merely
+    typed in), and what we did together ("12 emails", "3 coffees")."""
+    said = [] if source == "manual" and kinds else [_SOURCE_WORDS.get(source, source)]
+    for kind, n in sorted((kinds or Counter()).items(), key=lambda x: (-x[1], x[0])):
+        said.append(f"{n} {kind}" + ("" if n == 1 else "es" if kind.endswith("ch") else "s"))
+    return tuple(said)
+
+
+def _my_strengths(store: Store, peers: list[int]) -> dict[int, float]:
+    """My tie strength to each of PEERS, as scored from our history (the graph's)."""
+    from whoknows.services.snapshot import load_snapshot
+
+    snapshot = load_snapshot(store)
+    if snapshot.me is None:
+        return {}
+    nodes, strengths = snapshot.graph.neighbors(snapshot.me)
+    ids = snapshot.graph.node_ids[nodes]
+    wanted = set(peers)
+    return {int(p): float(st) for p, st in zip(ids, strengths, strict=True) if int(p) in wanted}
+
+
 def person_detail(store: Store, ref: str, *, max_ties: int = 200) -> PersonDetail:
     with store.read() as session:
         row = refs.person(session, store.owner_id, ref)
+        me_id = session.scalar(
+            select(s.Person.id).where(s.Person.owner_id == row.owner_id, text("people.is_me"))
+        )
         tie_rows = session.scalars(
             select(s.Tie)
             .where(or_(s.Tie.person_a_id == row.id, s.Tie.person_b_id == row.id))
@@ -53,10 +103,28 @@ def person_detail(store: Store, ref: str, *, max_ties: int = 200) -> PersonDetai
         names = dict(
             session.execute(select(s.Person.id, s.Person.name).where(s.Person.id.in_(others))).all()
         )
+        # My tie to them first: its strength is stored empty (it is scored from our history).
+        tie_rows = sorted(tie_rows, key=lambda x: me_id not in (x.person_a_id, x.person_b_id))
+        shown = [
+            (tie, tie.person_b_id if tie.person_a_id == row.id else tie.person_a_id)
+            for tie in tie_rows[:max_ties]
+        ]
+        mine = [other for tie, other in shown if me_id in (row.id, other)]
+        # Ties of mine: the person shown is me, or the tie is to me.
+        peers = [row.id] if row.id != me_id else mine
+        evidence = _evidence(session, row.owner_id, peers) if mine else {}
+        scored = _my_strengths(store, peers) if mine else {}
         ties = []
-        for tie in tie_rows[:max_ties]:
-            other = tie.person_b_id if tie.person_a_id == row.id else tie.person_a_id
-            ties.append(TieLine(other, names.get(other, "?"), tie_model(tie)))
+        for tie, other in shown:
+            line = TieLine(other, names.get(other, "?"), tie_model(tie))
+            peer = row.id if other == me_id else other
+            if me_id in (row.id, other):
+                strength = scored.get(peer, line.tie.strength)
+                kept = dataclasses.replace(line.tie, strength=strength)
+                line = TieLine(
+                    other, line.other_name, kept, _sources(tie.source, evidence.get(peer))
+                )
+            ties.append(line)
         interaction_rows = session.scalars(
             select(s.Interaction)
             .join(s.InteractionPerson, s.InteractionPerson.interaction_id == s.Interaction.id)

@@ -86,29 +86,83 @@ def _targets(
         return nodes, {"kind": "organization", "id": org.id, "name": org.name, "people": len(nodes)}
     person = refs.person(session, store.owner_id, target)
     nodes = graph.index_of(np.asarray([person.id], dtype=np.int64))
-    return nodes, {"kind": "person", "id": person.id, "name": person.name}
+    return nodes, {
+        "kind": "person",
+        "id": person.id,
+        "name": person.name,
+        "organization": person.organization.name if person.organization else None,
+        "role": person.role,
+    }
+
+
+# How a tie between two other people came to be known, in words one could say on the phone.
+_HOW = {
+    "told": "{a} told you they know each other",
+    "colleague": "they work together",
+    "email": "they have emailed each other",
+    "calendar": "they have been in meetings together",
+    "linkedin": "they are connected on LinkedIn",
+    "event": "they met at an event",
+    "manual": "you noted that they know each other",
+}
+
+
+def _first(name: str) -> str:
+    return name.split()[0] if name.split() else name
+
+
+def _who(name: str, role: str | None, org: str | None) -> str:
+    """ "Mohammed Sharma, Operations Director at Ferro Ltd"."""
+    what = " at ".join(x for x in (role, org) if x)
+    return f"{name}, {what}" if what else name
 
 
 def _hop_phrase(
-    session: Session, snapshot: Snapshot, names: dict[int, str], a: int, b: int, first: bool
+    session: Session,
+    snapshot: Snapshot,
+    names: dict[int, str],
+    a: int,
+    b: int,
+    *,
+    first: bool,
+    last: bool,
 ) -> str:
+    """One hop in plain words: "you know Dana Okafor (strong (0.94): …)", or "Dana knows
+    Richard Roe: they have emailed each other since 2013, last in 2014 (weak, 0.31)"; the
+    last hop names the target's role and organization."""
     graph = snapshot.graph
     a_id, b_id = int(graph.node_ids[a]), int(graph.node_ids[b])
+    whom = names[b_id]
+    if last:
+        row = session.execute(
+            select(s.Person.role, s.Organization.name)
+            .outerjoin(s.Organization, s.Organization.id == s.Person.organization_id)
+            .where(s.Person.id == b_id)
+        ).first()
+        whom = _who(whom, row[0], row[1]) if row is not None else whom
     if first:
-        return f"{names[b_id]} ({snapshot.my_ties.get(b, band(graph.strength_of(a, b)))})"
+        return f"you know {whom} ({snapshot.my_ties.get(b, band(graph.strength_of(a, b)))})"
     strength = graph.strength_of(a, b)
     low, high = sorted((a_id, b_id))
     tie = session.execute(
-        select(s.Tie.source, s.Tie.since).where(s.Tie.person_a_id == low, s.Tie.person_b_id == high)
+        select(s.Tie.source, s.Tie.since, s.Tie.last_seen).where(
+            s.Tie.person_a_id == low, s.Tie.person_b_id == high
+        )
     ).first()
-    facts = [f"{band(strength)}, {strength:.2f}"]
-    if tie is not None:
-        facts.append(tie.source + (f" since {tie.since.year}" if tie.since else ""))
+    how = []
     org = int(snapshot.organization[a])
     if org >= 0 and org == int(snapshot.organization[b]):
         org_name = session.scalar(select(s.Organization.name).where(s.Organization.id == org))
-        return f"{names[b_id]} ({names[a_id]}'s colleague at {org_name}; {'; '.join(facts)})"
-    return f"{names[b_id]} ({'; '.join(facts)})"
+        how.append(f"they are colleagues at {org_name}")
+    if tie is not None and not (how and tie.source == "colleague"):
+        said = _HOW.get(tie.source, "they know each other").format(a=_first(names[a_id]))
+        if tie.since:
+            said += f" since {tie.since.year}"
+        if tie.last_seen and (tie.since is None or tie.last_seen.year != tie.since.year):
+            said += f", last in {tie.last_seen.year}"
+        how.append(said)
+    because = f": {'; '.join(how)}" if how else ""
+    return f"{_first(names[a_id])} knows {whom}{because} ({band(strength)}, {strength:.2f})"
 
 
 def _warm_paths(
@@ -118,9 +172,10 @@ def _warm_paths(
     names = _names(session, [int(graph.node_ids[n]) for p in found for n in p.nodes])
     result = []
     for path in found:
+        pairs = list(zip(path.nodes, path.nodes[1:], strict=False))
         hops = [
-            _hop_phrase(session, snapshot, names, a, b, first=(i == 0))
-            for i, (a, b) in enumerate(zip(path.nodes, path.nodes[1:], strict=False))
+            _hop_phrase(session, snapshot, names, a, b, first=i == 0, last=i == len(pairs) - 1)
+            for i, (a, b) in enumerate(pairs)
         ]
         people = [
             PersonRef(int(graph.node_ids[n]), names[int(graph.node_ids[n])]) for n in path.nodes
@@ -130,7 +185,7 @@ def _warm_paths(
             WarmPath(
                 strength=round(path.strength, 6),
                 people=people,
-                explanation=" → ".join(["you", *hops]),
+                explanation="; ".join(hops),
                 hops=hops,
             )
         )
