@@ -30,3 +30,21 @@ def test_my_tie_shows_its_scored_strength_and_where_the_evidence_came_from(store
     shown_me = detail.person_detail(store, "me")
     [to_dana] = [t for t in shown_me.ties if t.other_name == "Dana Okafor"]
     assert to_dana.tie.strength == mine.tie.strength
+
+
+def test_known_since_runs_from_the_earliest_evidence_not_the_first_logged_contact(
+    store: Store,
+) -> None:
+    from whoknows.services import reach
+
+    people.set_me(store, PersonInput(name="Sam Stone"))
+    # connected on LinkedIn in March 2024 (as a LinkedIn import records it), in touch lately
+    people.add_person(
+        store, PersonInput(name="Dana Okafor", met_on=TODAY - dt.timedelta(days=2 * 365 + 100))
+    )
+    for days in (60, 30, 10):
+        network.log(store, "coffee", ["Dana"], on=TODAY - dt.timedelta(days=days))
+    _, ranked = reach.advocates(store, today=TODAY)
+    [dana] = ranked
+    assert "known 2 years" in dana.explanation
+    assert "known 2 months" not in dana.explanation

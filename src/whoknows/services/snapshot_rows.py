@@ -252,6 +252,11 @@ class MyTies:
     explanations: dict[int, str]  # person id → plain explanation
 
 
+def _day(value: object) -> dt.date:
+    """A date read raw from the database: a date on PostgreSQL, ISO text on SQLite."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
 def my_ties(session: Session, owner: int, me_id: int | None, day: dt.date) -> MyTies:
     """My ties, scored from the interaction history and what we exchanged (the ledger); the
     recorded strength, or a default by source, when neither is known."""
@@ -291,6 +296,16 @@ def my_ties(session: Session, owner: int, me_id: int | None, day: dt.date) -> My
     ):
         for rows_ in raw_rows(session.connection(), sql, params):
             ratings.update(rows_)
+    # When we first met (a LinkedIn connection's date, an import's first meeting): how long
+    # I have known them runs from the earliest evidence, not from our first logged contact.
+    met: dict[int, dt.date] = {}
+    for sql, params in _in_chunks(
+        "SELECT id, met_on FROM people WHERE owner_id = ? AND met_on IS NOT NULL AND id",
+        owner,
+        {b if a == me_id else a for a, b, *_rest in ties},
+    ):
+        for rows_ in raw_rows(session.connection(), sql, params):
+            met.update((pid, _day(on)) for pid, on in rows_)
     others, strengths = [], []
     explanations: dict[int, str] = {}
     for low, high, recorded, source, since in ties:
@@ -304,7 +319,7 @@ def my_ties(session: Session, owner: int, me_id: int | None, day: dt.date) -> My
                 services=exchanged,
                 rating=Rating(ratings[other], since or day) if other in ratings else None,
                 contexts=max(1, len({c.kind for c in history})),
-                known_since=since,
+                known_since=min((d for d in (since, met.get(other)) if d), default=None),
             )
             strength = score.strength
             explanations[other] = score.explanation
