@@ -215,8 +215,10 @@ def give_get_score(entries: Iterable[Entry], today: dt.date) -> float:
         else:
             gave += worth
     mutual = min(gave, got)
-    return SCORE_GAVE_SHARE * gave / (gave + SCORE_HALF) + (1 - SCORE_GAVE_SHARE) * mutual / (
-        mutual + SCORE_HALF
+    # x / (x + h) written as 1 − h / (x + h): the same number, but each step is then monotone
+    # in floating point too (a tiny old gift could otherwise lower the score by one ulp).
+    return SCORE_GAVE_SHARE * (1 - SCORE_HALF / (gave + SCORE_HALF)) + (1 - SCORE_GAVE_SHARE) * (
+        1 - SCORE_HALF / (mutual + SCORE_HALF)
     )
 
 
