@@ -104,6 +104,10 @@ class People:
                 wanted.update(self.index.find(kind, value))
         self._load(wanted - set(self.states))
 
+    def prefetch_ids(self, wanted: set[int]) -> None:
+        """Load these stored people in a few queries (not one by one)."""
+        self._load({p for p in wanted if p not in self.states})
+
     def arrive(self, fields: Fields, *, count: bool) -> int:
         """The person FIELDS is: found, merged into a candidate, or created. Returns the id."""
         found = identity.resolve(fields.identity, self.index)

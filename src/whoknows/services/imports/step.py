@@ -318,6 +318,7 @@ class Step:
     def _write_first_meetings(self) -> None:
         """Stage 'met' where none was set, and an earlier first meeting moves met_on."""
         people = self.people
+        people.prefetch_ids(set(self.first_seen) - set(people.states))
         for pid, on in self.first_seen.items():
             state = people.state(pid)
             if state is None:
