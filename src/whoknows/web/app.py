@@ -10,7 +10,13 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -72,7 +78,7 @@ def create_app(
         title="whoknows",
         version=__version__,
         description="Who you know who knows who you want to meet: the whoknows REST API.",
-        docs_url="/docs",
+        docs_url=None,  # served by api_docs below: vendored Swagger UI, no CDN, no inline script
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=lifespan,
@@ -107,12 +113,22 @@ def _routes(app: FastAPI) -> None:
     )
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_api_route("/docs", api_docs, include_in_schema=False, response_class=HTMLResponse)
     guarded = [Depends(check_csrf)]
     for module in (dashboard, people, prep, events, reach, pipeline, reports, settings, imports):
         app.include_router(module.router, dependencies=guarded)
     json_only = [Depends(require_json)]
     for api in (api_network, api_ledger, api_reach):
         app.include_router(api.router, prefix="/api/v1", dependencies=json_only)
+
+
+SWAGGER_UI = "5.35.0"  # static/vendor/swagger-ui-*, with its licence
+
+
+def api_docs(request: Request) -> HTMLResponse:
+    """The REST API reference, readable offline and under the CSP."""
+    spec = request.app.openapi_url or "/api/v1/openapi.json"
+    return render(request, "docs.html", {"swagger_ui": SWAGGER_UI, "spec": spec})
 
 
 async def check_csrf(request: Request) -> None:
