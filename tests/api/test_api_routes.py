@@ -222,6 +222,11 @@ def test_listings_page_with_the_total_in_a_header_and_a_link_to_the_next(
     last = api.get("/api/v1/people", params={"limit": 50, "offset": total - 10})
     assert len(last.json()) == 10
     assert "Link" not in last.headers
+    orgs = api.get("/api/v1/organizations", params={"limit": 3, "offset": 2})
+    everyone = api.get("/api/v1/organizations", params={"limit": 1000}).json()
+    assert orgs.json() == everyone[2:5]
+    assert int(orgs.headers["X-Total-Count"]) == len(everyone) > 5
+    assert "offset=5" in orgs.headers["Link"]
     for route in ("/api/v1/referrals", "/api/v1/introductions", "/api/v1/prospects"):
         page = api.get(route, params={"limit": 2, "offset": 1})
         assert page.status_code == 200, route

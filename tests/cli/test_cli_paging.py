@@ -91,6 +91,28 @@ def test_referrals_and_introductions_page_the_same_way(cli: Cli) -> None:
     assert intros.err.strip() == "2–2 of 3 introductions; 1 more: --offset 2"
 
 
+def test_organizations_page_with_their_head_counts(cli: Cli, db_url: str) -> None:
+    with Store(load_settings(db_url)) as store, store.write() as session:
+        session.execute(
+            insert(s.Organization),
+            [{"name": f"Org {i:02d}", "name_key": f"org {i:02d}"} for i in range(60)],
+        )
+    for name in ("Ann A", "Bob B"):
+        assert cli("person", "add", name, "--org", "Org 51").code == 0
+    ran = cli("org", "list")
+    assert "1–50 of 60 organizations" in ran.out
+    assert "Org 49" in ran.out
+    assert "Org 50" not in ran.out
+    assert ran.err.strip() == "1–50 of 60 organizations; 10 more: --offset 50"
+    rest = json.loads(cli("org", "list", "--json", "--offset", "50").out)
+    assert [(o["name"], o["people"]) for o in rest[:3]] == [
+        ("Org 50", 0),
+        ("Org 51", 2),
+        ("Org 52", 0),
+    ]
+    assert len(rest) == 10
+
+
 def test_page_words() -> None:
     assert paging.describe(20_301, 0, 50, "people") == "1–50 of 20,301 people"
     assert paging.describe(12, 20, 0, "people") == "none of 12 people"

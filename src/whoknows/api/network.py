@@ -89,15 +89,19 @@ def remove_person(request: Request, person_id: Id) -> PersonOut:
     return PersonOut.of(people.remove_person(store_of(request), str(person_id)))
 
 
-@router.get("/organizations", tags=["organizations"])
+@router.get("/organizations", tags=["organizations"], responses=PAGED)
 def list_organizations(
-    request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+    request: Request,
+    response: Response,
+    limit: Limit = paging.DEFAULT_LIMIT,
+    offset: Offset = 0,
 ) -> list[OrganizationRowOut]:
-    """Organizations with how many people of the network work there."""
-    rows = organizations.list_orgs(store_of(request), limit=limit)
+    """Organizations by name with how many people of the network work there, a page at a
+    time (the total in X-Total-Count)."""
+    page = organizations.orgs_page(store_of(request), paging.Window(limit, offset))
     return [
         OrganizationRowOut(organization=OrganizationOut.of(r.organization), people=r.people)
-        for r in rows
+        for r in paged(request, response, page)
     ]
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
+from whoknows.cli import paging
 from whoknows.cli.common import (
     DbOption,
     JsonOption,
@@ -16,7 +17,12 @@ from whoknows.cli.common import (
     say,
     store,
 )
+from whoknows.cli.paging import LimitOption, OffsetOption
 from whoknows.cli.tables import NAME, Column
+
+if TYPE_CHECKING:
+    from whoknows.services.organizations import OrgRow
+    from whoknows.services.paging import Page, Window
 
 app = typer.Typer(help="Add, show and list organizations.", no_args_is_help=True)
 
@@ -73,18 +79,29 @@ def show(
 
 @app.command("list")
 def list_(
-    limit: Annotated[int | None, typer.Option("--limit", help="At most this many.")] = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """List organizations, with how many people you know there."""
+    """List organizations by name, with how many people you know there, a page at a time."""
     from whoknows.services import organizations, views
 
+    wanted = paging.window(limit, offset)
     with store(db) as opened:
-        rows = organizations.list_orgs(opened, limit=limit)
-    if json:
-        print_json([{**views.as_json(r.organization), "people": r.people} for r in rows])
-        return
+
+        def fetch(window: Window) -> Page[OrgRow]:
+            return organizations.orgs_page(opened, window)
+
+        if json:
+            paging.json_pages(
+                fetch,
+                wanted,
+                lambda r: {**views.as_json(r.organization), "people": r.people},
+                "organizations",
+            )
+            return
+        found = fetch(wanted)
     print_table(
         (
             Column("id", justify="right"),
@@ -101,7 +118,9 @@ def list_(
                 Text(r.organization.city or ""),
                 str(r.people),
             )
-            for r in rows
+            for r in found
         ),
-        title=f"{len(rows)} organizations",
+        title=found.describe("organizations"),
     )
+    if found.more:
+        paging.more(found, "organizations")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from whoknows.core import models
 from whoknows.errors import Conflict, UserError
-from whoknows.services import refs, validate, views
+from whoknows.services import paging, refs, validate, views
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
 from whoknows.storage.upsert import insert_missing
@@ -100,19 +100,41 @@ class OrgRow:
 
 
 def list_orgs(store: Store, limit: int | None = None) -> list[OrgRow]:
+    """The first LIMIT organizations by name (all of them when None)."""
     limit = validate.limit(limit)
     with store.read() as session:
-        counts = (
-            select(s.Person.organization_id, func.count().label("n"))
-            .group_by(s.Person.organization_id)
-            .subquery()
-        )
-        query = (
-            select(s.Organization, func.coalesce(counts.c.n, 0))
-            .outerjoin(counts, counts.c.organization_id == s.Organization.id)
-            .where(s.Organization.owner_id == store.owner_id)
-            .order_by(s.Organization.name_key)
-        )
+        query = _by_name(store)
         if limit is not None:
             query = query.limit(limit)
-        return [OrgRow(views.organization(org), int(n)) for org, n in session.execute(query)]
+        return _rows(session, list(session.scalars(query)))
+
+
+def orgs_page(store: Store, window: paging.Window) -> paging.Page[OrgRow]:
+    """One page of the organizations, by name, and how many there are in all."""
+    with store.read() as session:
+        orgs, total = paging.of_query(session, _by_name(store), window)
+        return paging.Page(_rows(session, orgs), total, window.offset, window.limit)
+
+
+def _by_name(store: Store) -> Select[s.Organization]:
+    return (
+        select(s.Organization)
+        .where(s.Organization.owner_id == store.owner_id)
+        .order_by(s.Organization.name_key, s.Organization.id)
+    )
+
+
+def _rows(session: Session, orgs: list[s.Organization]) -> list[OrgRow]:
+    """ORGS with how many people work at each, counted for these organizations only (not a
+    count over every person of the network for a page of fifty)."""
+    counts: dict[int, int] = {}
+    ids = [org.id for org in orgs]
+    for start in range(0, len(ids), 500):  # bound the IN list
+        chunk = ids[start : start + 500]
+        found = session.execute(
+            select(s.Person.organization_id, func.count())
+            .where(s.Person.organization_id.in_(chunk))
+            .group_by(s.Person.organization_id)
+        )
+        counts.update((int(org_id or 0), int(n)) for org_id, n in found)
+    return [OrgRow(views.organization(org), counts.get(org.id, 0)) for org in orgs]
