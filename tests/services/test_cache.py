@@ -190,3 +190,56 @@ def test_fresh_reads_wait_for_the_rebuild_even_on_a_server() -> None:
     with fresh():
         assert cache.get("due", "k", "v2", slow_new) == "new"
     cache.close()
+
+
+def _eventually(check: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 5
+    while not check():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+def test_a_rebuild_reads_the_current_data_never_a_stale_answer() -> None:
+    """A rebuild of the advocates on a server reads the snapshot: the new one, not the
+    previous one served meanwhile, which would be kept under the new version until the
+    next write."""
+    cache = Cache(stale_wait=0.01)
+    cache.get("snapshot", "k", "v1", lambda: "S1")
+    cache.get("advocates", "k", "v1", lambda: "A(S1)")
+    release = threading.Event()
+
+    def snapshot() -> str:
+        release.wait(5)
+        return "S2"
+
+    def advocates() -> str:
+        return "A(" + cache.get("snapshot", "k", "v2", snapshot) + ")"
+
+    assert cache.get("snapshot", "k", "v2", snapshot) == "S1"  # its rebuild is under way
+    assert cache.get("advocates", "k", "v2", advocates) == "A(S1)"
+    release.set()
+    _eventually(lambda: cache.get("advocates", "k", "v2", advocates) == "A(S2)")
+    cache.close()
+
+
+def test_rebuilds_waiting_for_another_rebuild_never_block_it() -> None:
+    """Every answer after a write rebuilds at once, and each waits for the snapshot's rebuild,
+    which started last: it still runs."""
+    cache = Cache(stale_wait=0.01)
+    names = [f"answer-{i}" for i in range(6)]
+    cache.get("snapshot", "k", "v1", lambda: "S1")
+    for name in names:
+        cache.get(name, "k", "v1", lambda: "old")
+    started = threading.Barrier(len(names) + 1, timeout=5)
+
+    def over_snapshot() -> str:
+        started.wait()  # every one of them is running before the snapshot's rebuild starts
+        return cache.get("snapshot", "k", "v2", lambda: "S2")
+
+    for name in names:
+        assert cache.get(name, "k", "v2", over_snapshot) == "old"
+    started.wait()
+    assert cache.get("snapshot", "k", "v2", lambda: "S2") in ("S1", "S2")
+    for name in names:
+        _eventually(lambda name=name: cache.get(name, "k", "v2", over_snapshot) == "S2")
+    cache.close()

@@ -9,11 +9,13 @@ Rebuilds are single-flight: while one thread computes (name, key, version), ever
 asking for the same thing waits for that result instead of computing it again. After a write
 under load, one request rebuilds and the others wait for it (no stampede).
 
-A server can also allow answers a moment stale (``stale_wait``): a rebuild then runs on the
-cache's own thread, and a request waits for it at most that long before it takes the previous
+A server can also allow answers a moment stale (``stale_wait``): a rebuild then runs on a
+thread of its own, and a request waits for it at most that long before it takes the previous
 answer (never one older than the previous version); the rebuild's answer is kept for the
 requests after it. A request in the ``fresh()`` context always waits (a page right after the
-user's own change shows it). The CLI and the tests never take a stale answer.
+user's own change shows it), and so does every build: what it reads from the cache (a build of
+the advocates reads the snapshot) is of the current data, never a stale answer kept under the
+new version. The CLI and the tests never take a stale answer.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as Late
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -78,7 +80,7 @@ class Cache:
         self._flights: dict[tuple[str, Hashable, str], tuple[int, Future[Any]]] = {}
         self._started = 0
         self._stats: dict[str, CacheStats] = {}
-        self._builder: ThreadPoolExecutor | None = None
+        self._rebuilds: set[threading.Thread] = set()
 
     def get(self, name: str, key: Hashable, version: str, build: Callable[[], T]) -> T:
         """The value of NAME for KEY at data VERSION: kept, being built, or built now."""
@@ -108,7 +110,7 @@ class Cache:
         if owner:
             if previous is None:  # nothing to serve meanwhile: build here and now
                 return cast(T, self._build(name, key, version, started, future, build))
-            self._pool().submit(self._build, name, key, version, started, future, build)
+            self._rebuild(name, key, version, started, future, build)
         if previous is None:
             return cast(T, future.result())
         try:
@@ -128,7 +130,8 @@ class Cache:
         build: Callable[[], Any],
     ) -> Any:
         try:
-            value = build()
+            with fresh():
+                value = build()
         except BaseException as exc:
             with self._lock:
                 del self._flights[(name, key, version)]
@@ -143,11 +146,31 @@ class Cache:
     def _rebuilding(self, name: str, key: Hashable) -> bool:
         return any(n == name and k == key for n, k, _v in self._flights)
 
-    def _pool(self) -> ThreadPoolExecutor:
+    def _rebuild(
+        self,
+        name: str,
+        key: Hashable,
+        version: str,
+        started: int,
+        future: Future[Any],
+        build: Callable[[], Any],
+    ) -> None:
+        """Build on a thread of its own. Not a bounded pool: a build may wait for another one
+        (the advocates for the snapshot), which must never queue behind it. There is at most
+        one rebuild per name and key at a time, so the threads stay few."""
+
+        def run() -> None:
+            try:
+                with suppress(BaseException):  # the waiters get it from the future
+                    self._build(name, key, version, started, future, build)
+            finally:
+                with self._lock:
+                    self._rebuilds.discard(threading.current_thread())
+
+        thread = threading.Thread(target=run, name=f"whoknows-cache-{name}", daemon=True)
         with self._lock:
-            if self._builder is None:
-                self._builder = ThreadPoolExecutor(2, thread_name_prefix="whoknows-cache")
-            return self._builder
+            self._rebuilds.add(thread)
+        thread.start()
 
     def _store(self, name: str, key: Hashable, entry: _Entry) -> None:
         entries = self._entries[name]
@@ -168,11 +191,11 @@ class Cache:
             self._entries.clear()
 
     def close(self) -> None:
-        """Stop the rebuild thread (a rebuild under way finishes first)."""
+        """Wait for the rebuilds under way to finish."""
         with self._lock:
-            builder, self._builder = self._builder, None
-        if builder is not None:
-            builder.shutdown(wait=True)
+            running = list(self._rebuilds)
+        for thread in running:
+            thread.join()
 
     def stats(self, name: str) -> CacheStats:
         """How NAME was served so far (a copy)."""
