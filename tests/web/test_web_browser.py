@@ -291,3 +291,25 @@ def test_the_api_reference_renders_offline_under_the_csp(page: Any) -> None:
     assert page.locator("#swagger-ui .opblock").count() >= 10, "the operations are listed"
     assert not outside, f"the reference loaded files from elsewhere: {outside}"
     shot(page, "api-docs")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_an_open_draft_wraps_inside_the_screen(
+    browser: Any, server: Served, viewport: dict[str, int]
+) -> None:
+    """Follow-up drafts wrap: opening them makes no page wider than the screen, and the next
+    draft is still where a tap lands."""
+    context = signed_in(browser, server, viewport=viewport, has_touch=True)
+    phone = context.new_page()
+    phone.goto("/events")
+    phone.click(".list .who")
+    phone.wait_for_selector("#followup details")
+    drafts = phone.locator("#followup details")
+    assert drafts.count() >= 2
+    drafts.nth(0).locator("summary").click()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    drafts.nth(1).locator("summary").tap()
+    assert drafts.nth(1).get_attribute("open") is not None, "the second draft opened"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    shot(phone, f"event-draft-{'phone' if viewport is PHONE else 'laptop'}")
+    context.close()

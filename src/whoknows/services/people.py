@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from whoknows.core import models
@@ -264,59 +264,90 @@ def count_people(store: Store) -> int:
         )
 
 
-def find_people(store: Store, text: str, limit: int = 20) -> list[models.Person]:
-    """People whose name, email, organization, role, tags or notes match TEXT; typos forgiven."""
-    limit = validate.limit(limit) or 20
+def _matches(store: Store, key: str) -> ColumnElement[bool]:
+    """Whether a person's name, email, organization, role, tags or notes hold KEY."""
+    like = f"%{key}%"
+    return and_(
+        s.Person.owner_id == store.owner_id,
+        or_(
+            s.Person.name_key.contains(key, autoescape=True),
+            func.lower(s.Person.role).like(like),
+            func.lower(s.Person.industry).like(like),
+            func.lower(s.Person.city).like(like),
+            func.lower(s.Person.notes).like(like),
+            func.lower(s.Person.serves).like(like),
+            func.lower(s.Person.offers).like(like),
+            func.lower(s.Person.asks).like(like),
+            s.Person.id.in_(
+                select(s.PersonEmail.person_id).where(s.PersonEmail.email.contains(key))
+            ),
+            s.Person.id.in_(
+                select(s.PersonTag.person_id).where(func.lower(s.PersonTag.tag) == key)
+            ),
+            s.Person.organization_id.in_(
+                select(s.Organization.id).where(
+                    s.Organization.name_key.contains(key, autoescape=True)
+                )
+            ),
+        ),
+    )
+
+
+def _search_key(text: str) -> str:
     needle = validate.reference(text, "search text").strip()
     if not needle:
         raise UserError("nothing to find", hint="give a word to look for")
-    key = refs.name_key(needle)
-    with store.read() as session:
-        like = f"%{key}%"
-        hits = (
-            select(s.Person.id)
-            .where(
-                s.Person.owner_id == store.owner_id,
-                or_(
-                    s.Person.name_key.contains(key, autoescape=True),
-                    func.lower(s.Person.role).like(like),
-                    func.lower(s.Person.industry).like(like),
-                    func.lower(s.Person.city).like(like),
-                    func.lower(s.Person.notes).like(like),
-                    func.lower(s.Person.serves).like(like),
-                    func.lower(s.Person.offers).like(like),
-                    func.lower(s.Person.asks).like(like),
-                    s.Person.id.in_(
-                        select(s.PersonEmail.person_id).where(s.PersonEmail.email.contains(key))
-                    ),
-                    s.Person.id.in_(
-                        select(s.PersonTag.person_id).where(func.lower(s.PersonTag.tag) == key)
-                    ),
-                    s.Person.organization_id.in_(
-                        select(s.Organization.id).where(
-                            s.Organization.name_key.contains(key, autoescape=True)
-                        )
-                    ),
-                ),
-            )
-            .limit(limit)
-        )
-        ids = list(session.scalars(hits))
-        if len(ids) < limit:
-            from rapidfuzz import fuzz, process
+    return refs.name_key(needle)
 
-            # Forgive typos in names: fuzzy match over all names (fast in C, fine at 10^5).
-            names = session.execute(
-                select(s.Person.id, s.Person.name_key).where(s.Person.owner_id == store.owner_id)
-            ).all()
-            choices = {row.id: row.name_key for row in names}
-            for _name, score, person_id in process.extract(
-                key, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=85
-            ):
-                if person_id not in ids and score >= 85:
-                    ids.append(person_id)
+
+def _typos(session: Session, store: Store, key: str, limit: int) -> list[int]:
+    """The people whose name is KEY give or take a typo, best first (fuzzy, in C)."""
+    from rapidfuzz import fuzz, process
+
+    names = session.execute(
+        select(s.Person.id, s.Person.name_key).where(s.Person.owner_id == store.owner_id)
+    ).all()
+    choices = {row.id: row.name_key for row in names}
+    found = process.extract(key, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=85)
+    return [person_id for _name, _score, person_id in found]
+
+
+def find_people(store: Store, text: str, limit: int = 20) -> list[models.Person]:
+    """People whose name, email, organization, role, tags or notes match TEXT; typos forgiven."""
+    limit = validate.limit(limit) or 20
+    key = _search_key(text)
+    with store.read() as session:
+        ids = list(session.scalars(select(s.Person.id).where(_matches(store, key)).limit(limit)))
+        if len(ids) < limit:
+            ids += [i for i in _typos(session, store, key, limit) if i not in ids]
         rows = {p.id: p for p in session.scalars(select(s.Person).where(s.Person.id.in_(ids)))}
         return [views.person(rows[i]) for i in ids[:limit] if i in rows]
+
+
+def search_page(
+    store: Store,
+    text: str,
+    window: paging.Window,
+    *,
+    tag: str | None = None,
+    organization: str | None = None,
+    stage: str | None = None,
+) -> paging.Page[models.Person]:
+    """One page of the people who match TEXT and the filters, by name, and how many match in
+    all; when the words match fewer than a page, names a typo away come after them."""
+    key = _search_key(text)
+    with store.read() as session:
+        listing = _listing(session, store, tag, organization, stage)
+        rows, total = paging.of_query(session, listing.where(_matches(store, key)), window)
+        if total < window.limit:
+            seen = {row.id for row in rows}
+            typos = [i for i in _typos(session, store, key, window.limit) if i not in seen]
+            near = {r.id: r for r in session.scalars(listing.where(s.Person.id.in_(typos)))}
+            extra = [near[i] for i in typos if i in near][: window.limit - total]
+            if window.offset == 0:
+                rows = [*rows, *extra]
+            total += len(extra)
+        return paging.Page([views.person(r) for r in rows], total, window.offset, window.limit)
 
 
 def remove_person(store: Store, ref: str) -> models.Person:

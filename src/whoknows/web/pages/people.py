@@ -55,24 +55,15 @@ def people_page(
 ) -> HTMLResponse:
     store = store_of(request)
     q, tag, stage, org = (blank_none(v) for v in (q, tag, stage, org))
-    page = None
+    window = paging.Window(paging.DEFAULT_LIMIT, offset)
     if q:
-        found = people.find_people(store, q, limit=100)
-        found = [
-            p
-            for p in found
-            if (not tag or tag in p.tags)
-            and (not stage or p.stage == stage)
-            and (not org or (p.organization or "").casefold() == org.casefold())
-        ]
+        page = people.search_page(store, q, window, tag=tag, stage=stage, organization=org)
     else:
-        window = paging.Window(paging.DEFAULT_LIMIT, offset)
         page = people.people_page(store, window, tag=tag, stage=stage, organization=org)
-        found = page.items
     context = {
-        "people": found,
+        "people": page.items,
         "page": page,
-        "noun": "people",
+        "noun": "matches" if q else "people",
         "q": q or "",
         "tag": tag or "",
         "stage": stage or "",

@@ -2,35 +2,64 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from whoknows.core.attribution import STATUSES
+from whoknows.core.attribution import PIPELINE, STATUSES
 from whoknows.errors import UserError
-from whoknows.services import introductions, referrals, suggest
+from whoknows.services import introductions, paging, referrals, suggest
 from whoknows.web.common import blank_none, day_or, is_htmx, redirect, render, store_of, today_of
 
 router = APIRouter(include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Optional = Annotated[str | None, Form()]
+Column = Annotated[str | None, Query(max_length=20)]
+Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
+BOARD_PAGE = 20  # tiles a column shows at once; its pager shows the others
 
 
-def _intro_context(request: Request, **extra: Any) -> dict[str, Any]:
+def _columns(
+    states: tuple[str, ...],
+    page_of: Callable[[paging.Window, str], paging.Page[Any]],
+    shown: str | None,
+    offset: int,
+) -> list[tuple[str, paging.Page[Any]]]:
+    """Each column of a board as a page of its own: the first tiles and how many in all; the
+    column SHOWN starts at OFFSET."""
+    return [
+        (state, page_of(paging.Window(BOARD_PAGE, offset if state == shown else 0), state))
+        for state in states
+    ]
+
+
+def next_status(status: str) -> str:
+    """Where a referral at STATUS goes next (the default of its move)."""
+    return PIPELINE[PIPELINE.index(status) + 1] if status in PIPELINE[:-1] else "lost"
+
+
+def _intro_context(
+    request: Request, state: str | None = None, offset: int = 0, **extra: Any
+) -> dict[str, Any]:
     store = store_of(request)
-    views = introductions.list_introductions(store)
     try:
         ideas = suggest.suggest(store, top=5, today=today_of(request))
     except UserError:
         ideas = []
-    columns = [(state, [v for v in views if v.state == state]) for state in introductions.STATES]
+    columns = _columns(
+        introductions.STATES,
+        lambda window, name: introductions.introductions_page(store, window, state=name),
+        state,
+        offset,
+    )
     return {"columns": columns, "ideas": ideas, "outcomes": introductions.OUTCOMES, **extra}
 
 
 @router.get("/introductions", response_class=HTMLResponse)
-def introductions_page(request: Request) -> HTMLResponse:
-    return render(request, "introductions.html", _intro_context(request))
+def introductions_page(request: Request, state: Column = None, offset: Offset = 0) -> HTMLResponse:
+    return render(request, "introductions.html", _intro_context(request, state, offset))
 
 
 @router.post("/introductions", response_model=None)
@@ -82,15 +111,20 @@ def act(
     return redirect("/introductions")
 
 
-def _board(request: Request) -> dict[str, Any]:
-    views = referrals.list_referrals(store_of(request))
-    columns = [(status, [v for v in views if v.status == status]) for status in STATUSES]
-    return {"columns": columns, "statuses": STATUSES}
+def _board(request: Request, status: str | None = None, offset: int = 0) -> dict[str, Any]:
+    store = store_of(request)
+    columns = _columns(
+        STATUSES,
+        lambda window, name: referrals.referrals_page(store, window, status=name),
+        status,
+        offset,
+    )
+    return {"columns": columns, "pipeline": PIPELINE, "next_status": next_status}
 
 
 @router.get("/referrals", response_class=HTMLResponse)
-def referrals_page(request: Request) -> HTMLResponse:
-    return render(request, "referrals.html", _board(request))
+def referrals_page(request: Request, status: Column = None, offset: Offset = 0) -> HTMLResponse:
+    return render(request, "referrals.html", _board(request, status, offset))
 
 
 @router.post("/referrals")
@@ -125,6 +159,15 @@ def move_referral(
     store = store_of(request)
     day = today_of(request)
     checked = referrals.check_status(status)
+    if (
+        checked == "won"
+        and blank_none(value) is None
+        and referrals.get(store, referral_id).value is None
+    ):
+        raise UserError(
+            f"what was referral #{referral_id} worth? a won referral says its value",
+            hint="type the value next to won, e.g. 12000 EUR",
+        )
     if checked == "won":
         referrals.won(store, referral_id, blank_none(value), on=day)
     elif checked == "lost":

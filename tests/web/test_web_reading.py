@@ -1,0 +1,41 @@
+"""Pages that read right: names in any script isolated from the text around them, a skip link."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import TestClient, post
+
+READ = ["/", "/people", "/people?q=a", "/advocates", "/paths?kind=icp", "person"]
+
+
+@pytest.mark.parametrize("url", READ)
+def test_every_name_linked_on_a_page_is_isolated(reader: TestClient, url: str) -> None:
+    if url == "person":
+        first = re.search(r'href="(/people/\d+)"', reader.get("/advocates").text)
+        assert first
+        url = first.group(1)
+    page = reader.get(url).text
+    links = re.findall(r'<a [^>]*href="/people/\d+"[^>]*>(.*?)</a>', page)
+    assert links, "the page links to people"
+    bare = [text for text in links if not text.startswith("<bdi>")]
+    assert not bare, f"names not in <bdi>: {bare[:5]}"
+
+
+def test_a_right_to_left_name_does_not_scramble_a_referral_tile(client: TestClient) -> None:
+    for name in ("أحمد خليل", "Dana Client"):
+        post(client, "/people", {"name": name})
+    added = post(client, "/referrals", {"from": "أحمد خليل", "about": "Dana Client"})
+    assert added.status_code == 303  # type: ignore[attr-defined]
+    board = client.get("/referrals").text
+    assert "from <bdi>أحمد خليل</bdi> · " in board
+    assert '<div class="title"><bdi>Dana Client</bdi></div>' in board
+
+
+def test_a_skip_link_leads_past_the_nav_to_the_content(reader: TestClient) -> None:
+    page = reader.get("/people").text
+    body = page.split("<body>", 1)[1].lstrip()
+    assert body.startswith('<a class="skip" href="#content">Skip to content</a>')
+    assert '<main class="page" id="content"' in page
