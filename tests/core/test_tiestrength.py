@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,14 +22,18 @@ from whoknows.core.tiestrength import (
     DEFAULT_PARAMS,
     LEAN_KINDS,
     SOURCE_STRENGTH,
+    UNHEARD_HALF_LIFE_MONTHS,
     Contact,
     Rating,
     Service,
     band,
     contact_unit,
     default_strength,
+    described,
+    months_since,
     score_many,
     score_tie,
+    unheard_strength,
 )
 
 TODAY = dt.date(2025, 6, 1)
@@ -287,7 +292,7 @@ def test_a_low_rating_pulls_a_strong_tie_down_and_a_high_one_lifts_a_weak_one() 
 
 
 def test_bands_split_at_the_documented_thresholds() -> None:
-    assert [band(s) for s in (1.0, 0.75, 0.7499, 0.5, 0.4999, 0.2, 0.1999, 0.02)] == [
+    assert [band(s) for s in (1.0, 0.75, 0.7449, 0.5, 0.4949, 0.2, 0.1949, 0.02)] == [
         "strong",
         "strong",
         "good",
@@ -410,3 +415,78 @@ def test_southern_women_at_many_small_events_outrank_pairs_who_shared_one() -> N
     assert max(by_shared[1]) < min(s for n, ss in by_shared.items() if n >= 3 for s in ss)
     counts = [n for n, ss in by_shared.items() for _ in ss]
     assert spearman(counts, [s for ss in by_shared.values() for s in ss]) > 0.8
+
+
+# -- the word follows the number; ties heard of long ago have aged ----------------------------
+
+WORDED = re.compile(r"(strong|good|weak|dormant) \((\d\.\d\d)\)")
+
+
+@given(st.floats(0.0, 1.0))
+def test_the_word_always_follows_the_number_shown_beside_it(value: float) -> None:
+    word, digits = WORDED.fullmatch(described(value)).groups()  # type: ignore[union-attr]
+    assert word == band(float(digits))
+
+
+def test_a_strength_that_shows_as_a_threshold_takes_that_thresholds_word() -> None:
+    assert described(0.7496) == "strong (0.75)"
+    assert described(0.4951) == "good (0.50)"
+    assert described(0.1996) == "weak (0.20)"
+
+
+@FAST
+@given(histories, st.lists(services, max_size=5), maybe_rating)
+def test_a_scored_ties_explanation_starts_with_its_word_and_number(
+    history: list[Contact], exchanged: list[Service], rating: Rating | None
+) -> None:
+    score = score_tie(history, today=TODAY, services=exchanged, rating=rating)
+    word, digits = WORDED.match(score.explanation).groups()  # type: ignore[union-attr]
+    assert word == score.band == band(float(digits))
+    assert digits == f"{score.strength:.2f}"
+
+
+def test_a_tie_last_seen_in_2014_is_not_called_strong() -> None:
+    # The example: "strong (0.84)" for a tie last seen in 2014.
+    today = dt.date(2026, 11, 30)
+    old = unheard_strength(TieSource.TOLD, 0.84, dt.date(2014, 6, 1), today)
+    assert band(old) == "dormant"
+    assert old == DEFAULT_PARAMS.floor
+    assert unheard_strength(TieSource.TOLD, 0.84, dt.date(2026, 11, 2), today) == 0.84
+
+
+def test_an_unheard_tie_halves_every_half_life_and_keeps_to_whole_months() -> None:
+    today = dt.date(2026, 11, 30)
+    heard = dt.date(2026 - UNHEARD_HALF_LIFE_MONTHS // 12, 11, 1)
+    assert unheard_strength(TieSource.TOLD, 0.8, heard, today) == pytest.approx(0.4)
+    # Within a month nothing changes; on the first of the next month it does.
+    assert unheard_strength(TieSource.TOLD, 0.8, heard, dt.date(2026, 11, 1)) == (
+        unheard_strength(TieSource.TOLD, 0.8, heard, today)
+    )
+    assert unheard_strength(TieSource.TOLD, 0.8, heard, dt.date(2026, 12, 1)) < 0.4
+    # Unknown or future sightings do not age a tie; no recorded strength ages the default.
+    assert unheard_strength(TieSource.TOLD, 0.8, None, today) == 0.8
+    assert unheard_strength(TieSource.TOLD, 0.8, dt.date(2027, 5, 1), today) == 0.8
+    assert unheard_strength(TieSource.LINKEDIN, None, heard, today) == pytest.approx(
+        SOURCE_STRENGTH[TieSource.LINKEDIN] / 2
+    )
+    assert months_since(dt.date(2025, 12, 31), dt.date(2026, 1, 1)) == 1
+
+
+@FAST
+@given(
+    st.sampled_from(list(TieSource)),
+    st.none() | st.floats(0.0, 1.0),
+    maybe_since,
+    st.integers(0, 4000),
+    st.integers(0, 4000),
+)
+def test_an_unheard_tie_stays_bounded_and_only_decays_with_time(
+    source: TieSource, recorded: float | None, heard: dt.date | None, later: int, more: int
+) -> None:
+    day = TODAY + dt.timedelta(days=later)
+    now = unheard_strength(source, recorded, heard, day)
+    then = unheard_strength(source, recorded, heard, day + dt.timedelta(days=more))
+    assert DEFAULT_PARAMS.floor <= then <= now <= default_strength(source, recorded) <= 1.0
+    # Hearing of it later never weakens it.
+    if heard is not None:
+        assert unheard_strength(source, recorded, heard + dt.timedelta(days=more), day) >= now

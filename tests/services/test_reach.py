@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
+import re
 
 import pytest
+from sqlalchemy import update
 
+from whoknows.core.models import TieSource
+from whoknows.core.tiestrength import band, unheard_strength
 from whoknows.errors import UserError
-from whoknows.services import icp, network, paging, people, reach, snapshot
+from whoknows.services import detail, icp, network, paging, people, reach, snapshot
 from whoknows.services.organizations import OrgInput, add_org
 from whoknows.services.people import PersonInput
 from whoknows.services.store import Store
+from whoknows.storage import schema as s
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -85,6 +92,7 @@ def test_every_path_to_the_ideal_clients_names_the_clients_role_and_organization
         last = found.hops[-1]
         assert ", CFO at Ferro" in last or ", Chief Financial Officer at Forge" in last
     via_lee = next(p for p in answer.paths if p.people[-1].name == "Ines")
+    # Lee told me so today: the tie is as strong as recorded, though they met in 2013.
     assert (
         "Lee knows Ines, Chief Financial Officer at Forge: Lee told you they know each other "
         "since 2013 (good, 0.70)"
@@ -239,3 +247,90 @@ def test_a_database_made_again_at_the_same_place_never_reuses_the_old_snapshot(
         new = snapshot.load_snapshot(again, today=TODAY)
         assert new.data_version != old.data_version
         assert reach.find_paths(again, "Bo", today=TODAY).paths[0].people[-1].name == "Bo"
+
+
+def _last_seen(store: Store, a: str, b: str, on: dt.date) -> None:
+    with store.write() as session:
+        ids = dict(
+            session.execute(
+                s.Person.__table__.select().with_only_columns(s.Person.name, s.Person.id)
+            ).all()
+        )
+        low, high = sorted((ids[a], ids[b]))
+        session.execute(
+            update(s.Tie)
+            .where(s.Tie.person_a_id == low, s.Tie.person_b_id == high)
+            .values(since=on, last_seen=on)
+        )
+
+
+WORDED = re.compile(r"(strong|good|weak|dormant)(?: \(|, )(\d\.\d\d)\)")
+
+
+def test_a_tie_last_seen_in_2014_is_not_called_strong_anywhere(store: Store) -> None:
+    # The issue: "A tie last seen in 2014 is called 'strong (0.84)'".
+    _network(store)
+    network.know(store, "Ben", "Omar", strength=0.84)
+    _last_seen(store, "Ben", "Omar", dt.date(2014, 3, 1))
+    answer = reach.find_paths(store, "Omar", today=TODAY)
+    via_ben = next(p for p in answer.paths if p.people[1].name == "Ben")
+    assert via_ben.hops[1] == (
+        "Ben knows Omar, CFO at Ferro: Ben told you they know each other since 2014 (dormant, 0.02)"
+    )
+    shown = detail.person_detail(store, "Omar", today=TODAY)
+    line = next(t for t in shown.ties if t.other_name == "Ben")
+    assert line.tie.strength == pytest.approx(0.02)
+    _name, rows = reach.who_knows(store, "Ferro", today=TODAY)
+    ben = next(r for r in rows if r.contact.name == "Ben")
+    assert [k[1] for k in ben.knows] == [pytest.approx(0.02)]
+    # Every strength in words says the word of the number beside it.
+    for path in answer.paths:
+        for word, digits in WORDED.findall(path.explanation):
+            assert word == band(float(digits))
+
+
+def test_the_best_path_is_the_best_of_every_path_with_aged_ties(store: Store) -> None:
+    _network(store)
+    _last_seen(store, "Dana", "Priya", dt.date(2021, 6, 1))  # 0.9 → about 0.16
+    _last_seen(store, "Ben", "Omar", dt.date(2025, 11, 1))  # 0.9 → about 0.64
+    snap = snapshot.load_snapshot(store, today=TODAY)
+    with store.read() as session:
+        names = dict(
+            session.execute(
+                s.Person.__table__.select().with_only_columns(s.Person.id, s.Person.name)
+            ).all()
+        )
+        ties = session.scalars(s.Tie.__table__.select().with_only_columns(s.Tie.id)).all()
+        rows = session.execute(
+            s.Tie.__table__.select().with_only_columns(
+                s.Tie.person_a_id,
+                s.Tie.person_b_id,
+                s.Tie.strength,
+                s.Tie.source,
+                s.Tie.last_seen,
+                s.Tie.since,
+            )
+        ).all()
+    assert ties
+    me = next(i for i, n in names.items() if n == "Sam")
+    strength: dict[frozenset[int], float] = {}
+    for a, b, recorded, source, last_seen, since in rows:
+        if me in (a, b):  # my ties are scored from our history: the graph's
+            g = snap.graph
+            strength[frozenset((a, b))] = g.strength_of(*g.index_of([a, b]))
+        else:
+            strength[frozenset((a, b))] = unheard_strength(
+                TieSource(source), recorded, last_seen or since, TODAY
+            )
+    omar = next(i for i, n in names.items() if n == "Omar")
+    others = [i for i in names if i not in (me, omar)]
+    best = 0.0
+    for k in range(4):
+        for middle in itertools.permutations(others, k):
+            walk = (me, *middle, omar)
+            hops = [frozenset(h) for h in itertools.pairwise(walk)]
+            if all(h in strength for h in hops):
+                best = max(best, math.prod(strength[h] for h in hops))
+    answer = reach.find_paths(store, "Omar", today=TODAY)
+    assert answer.paths[0].strength == pytest.approx(best, rel=1e-5)
+    assert answer.paths[0].people[1].name != "Dana"  # her way in, Priya, is five years stale

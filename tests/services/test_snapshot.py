@@ -191,9 +191,9 @@ def answers(store: Store, day: dt.date) -> list[Any]:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(st.lists(write, min_size=1, max_size=12), st.booleans())
+@given(st.lists(write, min_size=1, max_size=12), st.sampled_from([0, 1, 40]))
 def test_random_writes_then_path_give_what_a_full_build_gives(
-    monkeypatch: pytest.MonkeyPatch, steps: list[tuple[Any, ...]], next_day: bool
+    monkeypatch: pytest.MonkeyPatch, steps: list[tuple[Any, ...]], later: int
 ) -> None:
     builds: list[int] = []
     real = snapshot._build
@@ -208,15 +208,17 @@ def test_random_writes_then_path_give_what_a_full_build_gives(
         snapshot.load_snapshot(store, today=TODAY)  # on disk now: later loads update it
         for step in steps:
             apply(store, step)
-        day = TODAY + dt.timedelta(days=1) if next_day else TODAY
+        day = TODAY + dt.timedelta(days=later)
         store.cache.clear()
         updated = picture(snapshot.load_snapshot(store, today=day))
         via_update = answers(store, day)
-        assert len(builds) == 1  # the first; every later snapshot was an update
+        # The first; every later snapshot was an update, unless a new month aged every tie.
+        new_month = day.month != TODAY.month
+        assert len(builds) == 1 + new_month
         shutil.rmtree(folder(store))
         store.cache.clear()
         assert picture(snapshot.load_snapshot(store, today=day)) == updated
-        assert len(builds) == 2
+        assert len(builds) == 2 + new_month
         assert answers(store, day) == via_update
 
 
@@ -290,3 +292,24 @@ def test_the_snapshot_files_are_private_and_only_changed_arrays_are_written_agai
     assert "strength" in written
     assert "indices" not in written
     assert "node_ids" not in written
+
+
+def test_ties_between_others_age_by_the_month_and_the_snapshot_follows(store: Store) -> None:
+    seed(store)
+    with store.write() as session:  # #2–#3 last seen two years before TODAY's month
+        session.execute(
+            update(s.Tie)
+            .where(s.Tie.person_a_id == 2, s.Tie.person_b_id == 3)
+            .values(since=dt.date(2020, 1, 1), last_seen=dt.date(2024, 11, 5))
+        )
+    this_month = snapshot.load_snapshot(store, today=TODAY)
+    g = this_month.graph
+    assert g.strength_of(*g.index_of([2, 3])) == pytest.approx(0.3)  # 0.6, halved in 2 years
+    # Still November: the same; in December, a build (not an update) that has aged it further.
+    end = snapshot.load_snapshot(store, today=dt.date(2026, 11, 30))
+    assert end.graph.strength_of(*end.graph.index_of([2, 3])) == pytest.approx(0.3)
+    december = dt.date(2026, 12, 1)
+    store.cache.clear()
+    aged = snapshot.load_snapshot(store, today=december)
+    assert aged.graph.strength_of(*aged.graph.index_of([2, 3])) < 0.3
+    assert picture(aged) == picture(snapshot.build_snapshot(store, day=december))

@@ -163,7 +163,7 @@ def show(
     json: JsonOption = False,
 ) -> None:
     """Everything known about a person: details, ties, interactions, events."""
-    from whoknows.core.tiestrength import band
+    from whoknows.core.tiestrength import described
     from whoknows.services import detail, views
 
     with store(db) as opened:
@@ -240,9 +240,7 @@ def show(
                 (
                     str(t.other_id),
                     Text(t.other_name),
-                    f"{band(t.tie.strength)} ({t.tie.strength:.2f})"
-                    if t.tie.strength is not None
-                    else "—",
+                    described(t.tie.strength) if t.tie.strength is not None else "—",
                     ", ".join(t.sources) or t.tie.source.value,
                     str(t.tie.since or ""),
                     str(t.tie.last_seen or ""),

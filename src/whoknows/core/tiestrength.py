@@ -56,6 +56,14 @@ SOURCE_STRENGTH: Mapping[TieSource, float] = MappingProxyType(
 
 BANDS: tuple[tuple[float, str], ...] = ((0.75, "strong"), (0.5, "good"), (0.2, "weak"))
 
+# A tie between two other people (or one of mine with nothing logged) has a strength as of
+# when I last heard of it: the recorded one, or the default for its source. With nothing
+# heard since, it halves every two years, as a history does (TIE-STRENGTH.md's H), so a
+# tie last seen in 2014 is dormant now. Ages count whole calendar months: a strength
+# changes on the first of a month, not daily, and a snapshot of the network built in a
+# month stays right for that month.
+UNHEARD_HALF_LIFE_MONTHS = 24
+
 _DAYS_PER_YEAR = 365.25
 
 _KIND_PHRASE: Mapping[InteractionKind, str] = MappingProxyType(
@@ -159,11 +167,21 @@ class TieScore:
 
 
 def band(strength: float) -> str:
-    """The word for a strength: strong ≥ 0.75, good ≥ 0.5, weak ≥ 0.2, else dormant."""
+    """The word for a strength: strong ≥ 0.75, good ≥ 0.5, weak ≥ 0.2, else dormant.
+
+    The strength is judged as it is shown, to two decimals, so that the word always
+    follows the number beside it: 0.7496 is "strong (0.75)", never "good (0.75)".
+    """
+    shown = round(float(strength), 2)
     for lower, name in BANDS:
-        if strength >= lower:
+        if shown >= lower:
             return name
     return "dormant"
+
+
+def described(strength: float) -> str:
+    """A strength in words and digits, the word following the digits: "weak (0.31)"."""
+    return f"{band(strength)} ({strength:.2f})"
 
 
 def contact_unit(
@@ -187,6 +205,30 @@ def default_strength(source: TieSource, recorded: float | None) -> float:
     if recorded is None or math.isnan(recorded):
         return SOURCE_STRENGTH[source]
     return min(1.0, max(floor, recorded))
+
+
+def months_since(heard: dt.date | None, today: dt.date) -> int:
+    """Whole calendar months from HEARD to TODAY; 0 when unknown or not in the past."""
+    if heard is None:
+        return 0
+    return max(0, (today.year - heard.year) * 12 + today.month - heard.month)
+
+
+def aged(strength: ArrayLike, months: ArrayLike) -> FloatArray:
+    """STRENGTH after MONTHS without news: halved every UNHEARD_HALF_LIFE_MONTHS, never
+    below the floor (works on arrays; months < 0, or NaN for unknown, count as 0)."""
+    age = np.nan_to_num(np.asarray(months, np.float64), nan=0.0).clip(min=0.0)
+    decayed = np.asarray(strength, np.float64) * np.exp2(-age / UNHEARD_HALF_LIFE_MONTHS)
+    return np.clip(decayed, DEFAULT_PARAMS.floor, 1.0)
+
+
+def unheard_strength(
+    source: TieSource, recorded: float | None, heard: dt.date | None, today: dt.date
+) -> float:
+    """A tie with no history to score: as recorded (else by source) when last HEARD of, aged
+    since (see UNHEARD_HALF_LIFE_MONTHS); HEARD is when they were last seen together, else
+    since when they know each other."""
+    return float(aged(default_strength(source, recorded), months_since(heard, today)))
 
 
 def _decay(age_days: ArrayLike, half_life: float) -> FloatArray:
@@ -298,9 +340,10 @@ def score_tie(
     parts = {k: (activity - p.floor) * v / z if z > 0 else 0.0 for k, v in terms.items()}
     parts["rating"] = strength - activity
     parts["floor"] = p.floor
-    name = band(strength)
     clauses = _explain(units, today, done, rating, years, contexts, parts)
-    return TieScore(strength, name, parts, f"{name} ({strength:.2f}): " + "; ".join(clauses))
+    return TieScore(
+        strength, band(strength), parts, f"{described(strength)}: " + "; ".join(clauses)
+    )
 
 
 def _ago(days: int) -> str:

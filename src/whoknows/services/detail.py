@@ -11,6 +11,8 @@ from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from whoknows.core import models
+from whoknows.core.models import TieSource
+from whoknows.core.tiestrength import unheard_strength
 from whoknows.services import refs, views
 from whoknows.services.network import tie_model
 from whoknows.services.store import Store
@@ -19,8 +21,9 @@ from whoknows.storage import schema as s
 
 @dataclass(frozen=True)
 class TieLine:
-    """A tie of theirs. For a tie of mine, the strength is the one scored from our history
-    (the graph's), not the recorded one, and SOURCES says where the evidence came from."""
+    """A tie of theirs, with its strength today (the graph's): for a tie of mine, scored from
+    our history, and SOURCES says where the evidence came from; for a tie between others, the
+    recorded one aged since they were last seen together."""
 
     other_id: int
     other_name: str
@@ -73,11 +76,11 @@ def _sources(source: str, kinds: Counter[str] | None) -> tuple[str, ...]:
     return tuple(said)
 
 
-def _my_strengths(store: Store, peers: list[int]) -> dict[int, float]:
+def _my_strengths(store: Store, peers: list[int], day: dt.date) -> dict[int, float]:
     """My tie strength to each of PEERS, as scored from our history (the graph's)."""
     from whoknows.services.snapshot import load_snapshot
 
-    snapshot = load_snapshot(store)
+    snapshot = load_snapshot(store, today=day)
     if snapshot.me is None:
         return {}
     nodes, strengths = snapshot.graph.neighbors(snapshot.me)
@@ -86,17 +89,26 @@ def _my_strengths(store: Store, peers: list[int]) -> dict[int, float]:
     return {int(p): float(st) for p, st in zip(ids, strengths, strict=True) if int(p) in wanted}
 
 
-def person_detail(store: Store, ref: str, *, max_ties: int = 200) -> PersonDetail:
+def person_detail(
+    store: Store, ref: str, *, max_ties: int = 200, today: dt.date | None = None
+) -> PersonDetail:
+    day = today or dt.date.today()
     with store.read() as session:
         row = refs.person(session, store.owner_id, ref)
         me_id = session.scalar(
             select(s.Person.id).where(s.Person.owner_id == row.owner_id, text("people.is_me"))
         )
         tie_rows = session.scalars(
-            select(s.Tie)
-            .where(or_(s.Tie.person_a_id == row.id, s.Tie.person_b_id == row.id))
-            .order_by(s.Tie.strength.desc().nulls_last(), s.Tie.id)
+            select(s.Tie).where(or_(s.Tie.person_a_id == row.id, s.Tie.person_b_id == row.id))
         ).all()
+        # Strongest today first: as recorded, aged since last seen (core/tiestrength.py).
+        now = {
+            tie.id: unheard_strength(
+                TieSource(tie.source), tie.strength, tie.last_seen or tie.since, day
+            )
+            for tie in tie_rows
+        }
+        tie_rows = sorted(tie_rows, key=lambda tie: (-now[tie.id], tie.id))
         others = {
             t.person_b_id if t.person_a_id == row.id else t.person_a_id for t in tie_rows[:max_ties]
         }
@@ -113,18 +125,16 @@ def person_detail(store: Store, ref: str, *, max_ties: int = 200) -> PersonDetai
         # Ties of mine: the person shown is me, or the tie is to me.
         peers = [row.id] if row.id != me_id else mine
         evidence = _evidence(session, row.owner_id, peers) if mine else {}
-        scored = _my_strengths(store, peers) if mine else {}
+        scored = _my_strengths(store, peers, day) if mine else {}
         ties = []
         for tie, other in shown:
-            line = TieLine(other, names.get(other, "?"), tie_model(tie))
             peer = row.id if other == me_id else other
-            if me_id in (row.id, other):
-                strength = scored.get(peer, line.tie.strength)
-                kept = dataclasses.replace(line.tie, strength=strength)
-                line = TieLine(
-                    other, line.other_name, kept, _sources(tie.source, evidence.get(peer))
-                )
-            ties.append(line)
+            ours = me_id in (row.id, other)
+            model = dataclasses.replace(
+                tie_model(tie), strength=scored.get(peer, now[tie.id]) if ours else now[tie.id]
+            )
+            sources = _sources(tie.source, evidence.get(peer)) if ours else ()
+            ties.append(TieLine(other, names.get(other, "?"), model, sources))
         interaction_rows = session.scalars(
             select(s.Interaction)
             .join(s.InteractionPerson, s.InteractionPerson.interaction_id == s.Interaction.id)

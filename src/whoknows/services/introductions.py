@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from whoknows.core import guard
 from whoknows.core.models import InteractionKind, TieSource
-from whoknows.core.tiestrength import Contact, Rating, default_strength, score_tie
+from whoknows.core.tiestrength import Contact, Rating, score_tie, unheard_strength
 from whoknows.errors import Conflict, NotFound, Refused, UserError
 from whoknows.services import ledger, paging, refs, validate
 from whoknows.services.drafts import Draft, Recipient, render, sayings
@@ -134,7 +134,8 @@ def side(
                 known_since=tie.since,
             ).strength
         else:
-            strength = default_strength(TieSource(tie.source), tie.strength)
+            heard = tie.last_seen or tie.since
+            strength = unheard_strength(TieSource(tie.source), tie.strength, heard, today)
     bad = session.scalars(
         select(s.Introduction).where(
             s.Introduction.owner_id == owner,

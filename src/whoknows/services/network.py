@@ -93,6 +93,9 @@ def know(
         )
         if since is not None:
             tie.since = since
+        # Being told today is hearing of the tie today: its strength ages from now on.
+        today = dt.date.today()
+        tie.last_seen = max(tie.last_seen, today) if tie.last_seen else today
         session.flush()
         return tie_model(tie)
 

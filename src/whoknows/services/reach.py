@@ -158,8 +158,10 @@ def _hop_phrase(
         said = _HOW.get(tie.source, "they know each other").format(a=_first(names[a_id]))
         if tie.since:
             said += f" since {tie.since.year}"
-        if tie.last_seen and (tie.since is None or tie.last_seen.year != tie.since.year):
-            said += f", last in {tie.last_seen.year}"
+        # When it went quiet, if it did: "last in 2014" says why the tie has weakened.
+        seen = tie.last_seen.year if tie.last_seen else snapshot.day.year
+        if seen < snapshot.day.year and (tie.since is None or seen != tie.since.year):
+            said += f", last in {seen}"
         how.append(said)
     because = f": {'; '.join(how)}" if how else ""
     return f"{_first(names[a_id])} knows {whom}{because} ({band(strength)}, {strength:.2f})"

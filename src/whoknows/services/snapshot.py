@@ -1,10 +1,11 @@
 """The graph snapshot: built from the store once, then kept up to date by overlaying changes.
 
-Only my own ties depend on the day and on what I log; they are scored again whenever the
+My own ties depend on the day and on what I log; they are scored again whenever the
 data version or the day changes. The rest (people, their attributes, the ties between them)
 is kept on disk (snapshot_files.py) and updated with just the rows the change log names
 (storage/changes.py) and the rows added since. A full build, which streams the store into
-arrays, happens for a new database, after a change to who I am, or when much has changed.
+arrays, happens for a new database, after a change to who I am, when much has changed, or
+in a new month (the ties between others age by the month: core/tiestrength.py).
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def _build(
     vocabularies: dict[str, dict[str, int]] = {}
     everyone = rows.people(connection, owner, vocabularies)
     builder = GraphBuilder(everyone.ids)
-    for a, b, strength in rows.others_ties(connection, owner, state.me_id):
+    for a, b, strength in rows.others_ties(connection, owner, state.me_id, day):
         builder.add(a, b, strength)
     mine = rows.my_ties(session, owner, state.me_id, day)
     if state.me_id is not None:
@@ -147,6 +148,8 @@ def _update(
     day: dt.date,
 ) -> tuple[Snapshot, dict[str, Any]] | None:
     """The stored snapshot with what changed since it was made; None when a build is better."""
+    if dt.date.fromisoformat(meta["day"]).replace(day=1) != day.replace(day=1):
+        return None  # a new month: every tie between others has aged
     connection = session.connection()
     since = int(meta["counter"])
     if not changes.complete_since(state.counter, since):
@@ -178,13 +181,13 @@ def _update(
         return None
     put_a, put_b, put_s = [], [], []
     for a, b, strength in rows.others_ties(
-        connection, owner, state.me_id, above=tops[0] if tops else 0
+        connection, owner, state.me_id, day, above=tops[0] if tops else 0
     ):
         put_a.append(a)
         put_b.append(b)
         put_s.append(strength)
     pairs = {p for p in log.ties if state.me_id not in p}
-    now = rows.ties_between(session, owner, pairs)
+    now = rows.ties_between(session, owner, pairs, day)
     dropped = sorted(pairs - now.keys())
     # My ties: scored again in full (a few thousand), replacing the old ones.
     mine = rows.my_ties(session, owner, state.me_id, day)

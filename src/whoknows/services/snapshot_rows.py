@@ -24,9 +24,11 @@ from whoknows.core.tiestrength import (
     Contact,
     Rating,
     TieScore,
-    band,
+    aged,
     default_strength,
+    described,
     score_tie,
+    unheard_strength,
 )
 from whoknows.services import ledger
 from whoknows.storage import schema as s
@@ -173,12 +175,27 @@ def _strength_sql() -> str:
     return f"COALESCE(strength, CASE source {cases} ELSE {otherwise!r} END)"
 
 
+def _month_sql(dialect: str, column: str) -> str:
+    """COLUMN (a date) as a count of months, year × 12 + month, on either backend."""
+    if dialect == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) * 12 + EXTRACT(MONTH FROM {column}) AS INTEGER)"
+    year, month = (f"CAST(strftime('%{part}', {column}) AS INTEGER)" for part in "Ym")
+    return f"({year} * 12 + {month})"
+
+
 def others_ties(
-    connection: Connection, owner: int, me_id: int | None, *, above: int | None = None
+    connection: Connection,
+    owner: int,
+    me_id: int | None,
+    day: dt.date,
+    *,
+    above: int | None = None,
 ) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
-    """Ties between other people (mine are scored apart), all or those with an id above ABOVE."""
+    """Ties between other people (mine are scored apart), all or those with an id above ABOVE,
+    each aged since last heard of as of DAY (core.tiestrength.unheard_strength)."""
+    heard = _month_sql(connection.dialect.name, "COALESCE(last_seen, since)")
     sql = (
-        f"SELECT person_a_id, person_b_id, {_strength_sql()} FROM ties "
+        f"SELECT person_a_id, person_b_id, {_strength_sql()}, {heard} FROM ties "
         "WHERE owner_id = ? AND person_a_id <> ? AND person_b_id <> ?"
     )
     params: tuple[Any, ...] = (
@@ -188,28 +205,30 @@ def others_ties(
     )
     if above is not None:
         sql, params = f"{sql} AND id > ?", (*params, above)
+    month = day.year * 12 + day.month
     for rows in raw_rows(connection, sql, params):
-        block = np.asarray(rows, dtype=np.float64)
+        block = np.asarray(rows, dtype=np.float64)  # an unknown date reads as NaN: not aged
         # default_strength's bounds, which the SQL above does not apply to recorded strengths
-        strength = np.clip(block[:, 2], DEFAULT_PARAMS.floor, 1.0)
+        strength = aged(np.clip(block[:, 2], DEFAULT_PARAMS.floor, 1.0), month - block[:, 3])
         yield block[:, 0].astype(np.int64), block[:, 1].astype(np.int64), strength
 
 
 def ties_between(
-    session: Session, owner: int, pairs: Collection[tuple[int, int]]
+    session: Session, owner: int, pairs: Collection[tuple[int, int]], day: dt.date
 ) -> dict[tuple[int, int], float]:
-    """The current strength of each of these pairs (low id first) that still has a tie."""
+    """The strength as of DAY of each of these pairs (low id first) that still has a tie."""
     found: dict[tuple[int, int], float] = {}
     ordered = sorted(pairs)
+    t = s.Tie
     for start in range(0, len(ordered), _IN):
         chunk = ordered[start : start + _IN]
         rows = session.execute(
-            select(s.Tie.person_a_id, s.Tie.person_b_id, s.Tie.strength, s.Tie.source).where(
-                s.Tie.owner_id == owner, tuple_(s.Tie.person_a_id, s.Tie.person_b_id).in_(chunk)
+            select(t.person_a_id, t.person_b_id, t.strength, t.source, t.last_seen, t.since).where(
+                t.owner_id == owner, tuple_(t.person_a_id, t.person_b_id).in_(chunk)
             )
         )
-        for a, b, strength, source in rows:
-            found[a, b] = default_strength(TieSource(source), strength)
+        for a, b, strength, source, last_seen, since in rows:
+            found[a, b] = unheard_strength(TieSource(source), strength, last_seen or since, day)
     return found
 
 
@@ -263,7 +282,8 @@ def my_ties(session: Session, owner: int, me_id: int | None, day: dt.date) -> My
     if me_id is None:
         return MyTies(np.zeros(0, np.int64), np.zeros(0), {})
     # Two queries, not one with OR: each side has its index (an OR scanned all ties).
-    columns = (s.Tie.person_a_id, s.Tie.person_b_id, s.Tie.strength, s.Tie.source, s.Tie.since)
+    t = s.Tie
+    columns = (t.person_a_id, t.person_b_id, t.strength, t.source, t.since, t.last_seen)
     ties = [
         *session.execute(
             select(*columns).where(s.Tie.owner_id == owner, s.Tie.person_a_id == me_id)
@@ -308,7 +328,7 @@ def my_ties(session: Session, owner: int, me_id: int | None, day: dt.date) -> My
             met.update((pid, _day(on)) for pid, on in rows_)
     others, strengths = [], []
     explanations: dict[int, str] = {}
-    for low, high, recorded, source, since in ties:
+    for low, high, recorded, source, since, last_seen in ties:
         other = high if low == me_id else low
         history = contacts.get(other, [])
         exchanged = services.get(other, [])
@@ -324,8 +344,11 @@ def my_ties(session: Session, owner: int, me_id: int | None, day: dt.date) -> My
             strength = score.strength
             explanations[other] = score.explanation
         else:
-            strength = default_strength(TieSource(source), recorded)
-            explanations[other] = f"{band(strength)} ({strength:.2f}): {source}, nothing logged yet"
+            heard = last_seen or since
+            strength = unheard_strength(TieSource(source), recorded, heard, day)
+            explanations[other] = f"{described(strength)}: {source}, nothing logged yet" + (
+                f", last seen {heard.year}" if heard and heard.year < day.year else ""
+            )
         others.append(other)
         strengths.append(strength)
     return MyTies(np.asarray(others, np.int64), np.asarray(strengths, np.float64), explanations)

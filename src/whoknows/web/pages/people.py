@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from whoknows.core import models
-from whoknows.core.tiestrength import band
+from whoknows.core.tiestrength import described
 from whoknows.errors import UserError
 from whoknows.services import (
     detail,
@@ -113,7 +113,7 @@ def add_person(
 def tie_explanation(tie: models.Tie) -> str:
     parts = []
     if tie.strength is not None:
-        parts.append(f"{band(tie.strength)} ({tie.strength:.2f})")
+        parts.append(described(tie.strength))
     parts.append(f"from {tie.source.value if hasattr(tie.source, 'value') else tie.source}")
     if tie.since:
         parts.append(f"known since {tie.since}")
