@@ -81,6 +81,17 @@ def test_db_is_accepted_before_the_command(
     assert [p["name"] for p in json.loads(out)] == ["Grace Hopper"]
 
 
+@pytest.mark.parametrize("after", [[], ["--help"]])
+def test_db_before_a_group_without_its_command_shows_the_groups_help(
+    after: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It answered "No such option: --db (see: whoknows person --help)", exit 2.
+    code, out, err = run(capsys, "--db", str(tmp_path / "w.db"), "person", *after)
+    assert code == 0
+    assert "Usage: whoknows person [OPTIONS] COMMAND [ARGS]..." in out
+    assert err == ""
+
+
 def test_db_before_the_command_wins_over_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

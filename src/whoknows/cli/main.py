@@ -115,6 +115,9 @@ def _db_after_command(args: list[str]) -> list[str]:
     end = rest.index("--") if "--" in rest else len(rest)
     if any(a == "--db" or a.startswith("--db=") for a in rest[:end]):
         return args
+    groups = {group.name for group in app.registered_groups}
+    if rest[0] in groups and all(a.startswith("-") for a in rest[1:end]):
+        return args  # a group without its command shows its help: no database to give
     return [*args[: i + end], "--db", before, *args[i + end :]]
 
 
