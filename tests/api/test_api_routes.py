@@ -227,7 +227,8 @@ def test_listings_page_with_the_total_in_a_header_and_a_link_to_the_next(
     assert orgs.json() == everyone[2:5]
     assert int(orgs.headers["X-Total-Count"]) == len(everyone) > 5
     assert "offset=5" in orgs.headers["Link"]
-    for route in ("/api/v1/referrals", "/api/v1/introductions", "/api/v1/prospects"):
+    routes = ("/api/v1/referrals", "/api/v1/introductions", "/api/v1/prospects", "/api/v1/events")
+    for route in routes:
         page = api.get(route, params={"limit": 2, "offset": 1})
         assert page.status_code == 200, route
         assert len(page.json()) <= 2

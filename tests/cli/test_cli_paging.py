@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -111,6 +112,23 @@ def test_organizations_page_with_their_head_counts(cli: Cli, db_url: str) -> Non
         ("Org 52", 0),
     ]
     assert len(rest) == 10
+
+
+def test_events_page_newest_first(cli: Cli, db_url: str) -> None:
+    day = dt.date(2026, 1, 1)
+    with Store(load_settings(db_url)) as store, store.write() as session:
+        session.execute(  # two a day: the later-added one first among the day's
+            insert(s.Event),
+            [
+                {"name": f"Event {i:02d}", "date": day + dt.timedelta(days=i // 2)}
+                for i in range(55)
+            ],
+        )
+    ran = cli("event", "list")
+    assert "1–50 of 55 events" in ran.out
+    assert ran.err.strip() == "1–50 of 55 events; 5 more: --offset 50"
+    rest = json.loads(cli("event", "list", "--json", "--offset", "50").out)
+    assert [e["name"] for e in rest] == [f"Event {i:02d}" for i in (4, 3, 2, 1, 0)]
 
 
 def test_page_words() -> None:

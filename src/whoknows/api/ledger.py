@@ -35,10 +35,14 @@ Filter = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 Day = Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
-@router.get("/events", tags=["events"])
-def list_events(request: Request) -> list[EventOut]:
-    """Every event, newest first, with the people met there."""
-    return [EventOut.of(e) for e in events.list_events(store_of(request))]
+@router.get("/events", tags=["events"], responses=PAGED)
+def list_events(
+    request: Request, response: Response, limit: Limit = paging.DEFAULT_LIMIT, offset: Offset = 0
+) -> list[EventOut]:
+    """Events, newest first, with the people met there, a page at a time (the total in
+    X-Total-Count)."""
+    page = events.events_page(store_of(request), paging.Window(limit, offset))
+    return [EventOut.of(e) for e in paged(request, response, page)]
 
 
 @router.post("/events", status_code=201, tags=["events"])

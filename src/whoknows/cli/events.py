@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
+from whoknows.cli import paging
 from whoknows.cli.common import DbOption, JsonOption, print_json, print_table, say, store
 from whoknows.cli.followups import event_followup
+from whoknows.cli.paging import LimitOption, OffsetOption
 from whoknows.cli.tables import NAME, Column
 from whoknows.errors import UserError
+
+if TYPE_CHECKING:
+    from whoknows.core.models import Event
+    from whoknows.services.paging import Page, Window
 
 app = typer.Typer(help="Networking events and the people met there.", no_args_is_help=True)
 
@@ -107,15 +113,27 @@ app.command("followup")(event_followup)
 
 
 @app.command("list")
-def list_(db: DbOption = None, json: JsonOption = False) -> None:
-    """List events, newest first."""
+def list_(
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """List events, newest first, a page at a time."""
     from whoknows.services import events, views
 
+    wanted = paging.window(limit, offset)
     with store(db) as opened:
-        found = events.list_events(opened)
-    if json:
-        print_json([{**views.as_json(e), "met": len(e.attendees)} for e in found])
-        return
+
+        def fetch(window: Window) -> Page[Event]:
+            return events.events_page(opened, window)
+
+        if json:
+            paging.json_pages(
+                fetch, wanted, lambda e: {**views.as_json(e), "met": len(e.attendees)}, "events"
+            )
+            return
+        found = fetch(wanted)
     print_table(
         (
             Column("id", justify="right"),
@@ -128,5 +146,7 @@ def list_(db: DbOption = None, json: JsonOption = False) -> None:
             (str(e.id), str(e.date), Text(e.name), Text(e.place or ""), str(len(e.attendees)))
             for e in found
         ),
-        title=f"{len(found)} events",
+        title=found.describe("events"),
     )
+    if found.more:
+        paging.more(found, "events")

@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from whoknows.core import models
 from whoknows.core.capture import CapturedPerson, parse_capture
 from whoknows.errors import NotFound, UserError
-from whoknows.services import refs, validate, views
+from whoknows.services import paging, refs, validate, views
 from whoknows.services.arrivals import Arrival, arrive, ask, create, fill_in
 from whoknows.services.network import record_interaction
 from whoknows.services.store import Store
@@ -230,35 +230,51 @@ def show_event(store: Store, ref: str) -> models.Event:
 
 
 def list_events(store: Store) -> list[models.Event]:
+    """Every event, newest first, with the people met there."""
     with store.read() as session:
-        rows = session.scalars(
-            select(s.Event).where(s.Event.owner_id == store.owner_id).order_by(s.Event.date.desc())
+        return _with_attendees(session, store, list(session.scalars(_newest_first(store))))
+
+
+def events_page(store: Store, window: paging.Window) -> paging.Page[models.Event]:
+    """One page of the events, newest first, and how many there are in all."""
+    with store.read() as session:
+        rows, total = paging.of_query(session, _newest_first(store), window)
+        found = _with_attendees(session, store, rows)
+        return paging.Page(found, total, window.offset, window.limit)
+
+
+def _newest_first(store: Store) -> Select[s.Event]:
+    return (
+        select(s.Event)
+        .where(s.Event.owner_id == store.owner_id)
+        .order_by(s.Event.date.desc(), s.Event.id.desc())
+    )
+
+
+def _with_attendees(session: Session, store: Store, events: list[s.Event]) -> list[models.Event]:
+    """EVENTS with their attendees, read in a query per 500 events (not one per event)."""
+    found: dict[int, list[models.Attendee]] = {e.id: [] for e in events}
+    ids = list(found)
+    for start in range(0, len(ids), 500):
+        attendees = session.execute(
+            select(s.EventAttendee.event_id, s.Person.id, s.Person.name, s.EventAttendee.gets_it)
+            .join(s.Person, s.Person.id == s.EventAttendee.person_id)
+            .where(
+                s.EventAttendee.owner_id == store.owner_id,
+                s.EventAttendee.event_id.in_(ids[start : start + 500]),
+            )
+            .order_by(s.EventAttendee.gets_it.desc(), s.Person.name_key)
         )
-        events = list(rows)
-        # Every attendee of every event in one query (not one query per event).
-        found: dict[int, list[models.Attendee]] = {e.id: [] for e in events}
-        if events:
-            attendees = session.execute(
-                select(
-                    s.EventAttendee.event_id, s.Person.id, s.Person.name, s.EventAttendee.gets_it
-                )
-                .join(s.Person, s.Person.id == s.EventAttendee.person_id)
-                .where(s.EventAttendee.owner_id == store.owner_id)
-                .order_by(s.EventAttendee.gets_it.desc(), s.Person.name_key)
-            )
-            for event_id, person_id, name, gets_it in attendees:
-                if event_id in found:
-                    found[event_id].append(
-                        models.Attendee(person_id=person_id, name=name, gets_it=gets_it)
-                    )
-        return [
-            models.Event(
-                id=e.id,
-                name=e.name,
-                date=e.date,
-                place=e.place,
-                note=e.note,
-                attendees=tuple(found[e.id]),
-            )
-            for e in events
-        ]
+        for event_id, person_id, name, gets_it in attendees:
+            found[event_id].append(models.Attendee(person_id=person_id, name=name, gets_it=gets_it))
+    return [
+        models.Event(
+            id=e.id,
+            name=e.name,
+            date=e.date,
+            place=e.place,
+            note=e.note,
+            attendees=tuple(found[e.id]),
+        )
+        for e in events
+    ]
