@@ -171,6 +171,7 @@ def test_paths_advocates_and_the_due_list(api: TestClient) -> None:
     assert due
     assert {"id", "name", "due", "overdue_days", "reason", "action", "tier", "why"} <= set(due[0])
     assert len(due) <= 10 < int(answer.headers["X-Total-Count"])  # a week's worth, and the rest
+    assert f"offset={len(due)}" in answer.headers["Link"]
     rest = api.get("/api/v1/due", params={"within": 30, "offset": len(due), "limit": 0}).json()
     everyone = api.get("/api/v1/due", params={"within": 30, "limit": 0}).json()
     assert [i["id"] for i in due + rest] == [i["id"] for i in everyone]

@@ -10,6 +10,7 @@ from sqlalchemy import insert
 
 from conftest import Cli
 from whoknows.cli import paging as cli_paging
+from whoknows.cli.common import print_json
 from whoknows.config import load_settings
 from whoknows.services import paging
 from whoknows.services.store import Store
@@ -129,6 +130,16 @@ def test_events_page_newest_first(cli: Cli, db_url: str) -> None:
     assert ran.err.strip() == "1–50 of 55 events; 5 more: --offset 50"
     rest = json.loads(cli("event", "list", "--json", "--offset", "50").out)
     assert [e["name"] for e in rest] == [f"Event {i:02d}" for i in (4, 3, 2, 1, 0)]
+
+
+@pytest.mark.parametrize("items", [[], [{"a": 1}], [{"a": [1, 2]}, {"b": "ü"}, 3]])
+def test_a_json_array_written_item_by_item_is_what_print_json_writes(
+    items: list[object], capsys: pytest.CaptureFixture[str]
+) -> None:
+    print_json(items)
+    whole = capsys.readouterr().out
+    cli_paging.json_array(iter(items))
+    assert capsys.readouterr().out == whole
 
 
 def test_page_words() -> None:

@@ -57,7 +57,7 @@ def advocates(request: Request, top: Annotated[int, Query(ge=1, le=500)] = 10) -
     ]
 
 
-@router.get("/due", tags=["follow-ups"])
+@router.get("/due", tags=["follow-ups"], responses=PAGED)
 def due(
     request: Request,
     response: Response,
@@ -67,7 +67,8 @@ def due(
     reconnect: bool = False,
 ) -> list[DueOut]:
     """The week's follow-up plan (or the reconnect list), first things first: LIMIT items
-    from OFFSET (default: the week's capacity; 0: all). X-Total-Count says how many in all."""
+    from OFFSET (default: the week's capacity; 0: all). X-Total-Count says how many in all,
+    and Link where the next page is."""
     found = plan.page(
         store_of(request),
         limit=limit,
@@ -76,7 +77,9 @@ def due(
         within_days=within,
         today=today_of(request),
     )
-    response.headers["X-Total-Count"] = str(found.total)
+    shown = paging.Page(
+        list(found.items), found.total, offset, found.capacity if limit is None else limit
+    )
     return [
         DueOut(
             id=i.id,
@@ -90,5 +93,5 @@ def due(
             why=i.why,
             what=i.what,
         )
-        for i in found.items
+        for i in paged(request, response, shown)
     ]

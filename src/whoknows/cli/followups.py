@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.text import Text
 
+from whoknows.cli import paging
 from whoknows.cli.common import (
     DateOption,
     DbOption,
@@ -95,7 +96,7 @@ def due(
         )
     more = _more(found, reconnect=reconnect)
     if json:
-        print_json([item_json(i) for i in found.items])
+        paging.json_array(item_json(i) for i in found.items)
         if more:
             sys.stderr.write(f"whoknows: {more}\n")
         return

@@ -67,10 +67,19 @@ def json_pages(
     _say_more(page.total, wanted.offset, written, noun)
 
 
-def _write_items(items: Iterable[Any], out: Any, *, first: bool) -> None:
+def json_array(items: Iterable[Any]) -> None:
+    """Print ITEMS as one JSON array (the text print_json writes), an item at a time."""
+    sys.stdout.write("[")
+    written = _write_items(items, sys.stdout, first=True)
+    sys.stdout.write("\n]\n" if written else "]\n")
+
+
+def _write_items(items: Iterable[Any], out: Any, *, first: bool) -> int:
     from whoknows.services import views
 
+    written = 0
     for item in items:
         text = json.dumps(views.as_json(item), ensure_ascii=False, indent=2)
-        out.write(("\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
-        first = False
+        out.write(("\n  " if first and not written else ",\n  ") + text.replace("\n", "\n  "))
+        written += 1
+    return written
