@@ -313,3 +313,32 @@ def test_an_open_draft_wraps_inside_the_screen(
     assert phone.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     shot(phone, f"event-draft-{'phone' if viewport is PHONE else 'laptop'}")
     context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_the_drawing_is_readable_near_the_top_and_a_tap_says_who(
+    browser: Any, server: Served, viewport: dict[str, int]
+) -> None:
+    context = signed_in(browser, server, viewport=viewport, has_touch=True)
+    page = context.new_page()
+    page.goto("/paths?kind=icp")
+    page.wait_for_selector("#network[data-ready]", timeout=15000)
+    assert page.get_attribute("#network", "data-ready") != "error"
+    drawing = page.locator("#network").bounding_box()
+    assert drawing is not None
+    assert drawing["y"] < viewport["height"], "the drawing is on the first screen"
+    sizes = page.evaluate(
+        "() => { const cy = window.whoknowsNetwork;"
+        " return cy.nodes().filter(n => n.style('label')).map("
+        "   n => parseFloat(n.style('font-size')) * cy.zoom()); }"
+    )
+    assert len(sizes) >= 3, "the people on the paths are named"
+    assert min(sizes) >= 12, f"labels as drawn on the screen: {min(sizes):.1f} px"
+    target = page.evaluate(
+        "() => { const n = window.whoknowsNetwork.nodes(\"[role = 'target']\")[0];"
+        " n.emit('tap'); return [n.id(), n.data('label')]; }"
+    )
+    page.wait_for_selector(f"#network-person a[href='/people/{target[0]}']")
+    assert target[1] in page.inner_text("#network-person")
+    shot(page, f"path-finder-{'phone' if viewport is PHONE else 'laptop'}")
+    context.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +41,27 @@ def test_a_skip_link_leads_past_the_nav_to_the_content(reader: TestClient) -> No
     body = page.split("<body>", 1)[1].lstrip()
     assert body.startswith('<a class="skip" href="#content">Skip to content</a>')
     assert '<main class="page" id="content"' in page
+
+
+def test_an_ambiguous_target_offers_its_people_to_click(
+    reader: TestClient, demo_file: Path
+) -> None:
+    with sqlite3.connect(demo_file) as db:
+        (shared,) = db.execute(
+            "SELECT MIN(name) FROM people GROUP BY name_key HAVING COUNT(*) > 1 LIMIT 1"
+        ).fetchone()
+    page = reader.get("/paths", params={"target": shared}).text
+    assert "whoknows person find" not in page, "no command-line hint on a page"
+    choices = re.findall(r'<li><a href="(/paths\?kind=person&amp;target=%23\d+[^"]*)">', page)
+    assert len(choices) >= 2
+    assert " at " in page.split('id="path-choices"')[1], "each with its role and organization"
+    chosen = reader.get(choices[0].replace("&amp;", "&")).text
+    assert 'id="path-problem"' not in chosen
+    assert 'id="paths"' in chosen
+
+
+def test_each_path_names_its_target_role_and_organization(reader: TestClient) -> None:
+    page = reader.get("/paths", params={"kind": "icp"}).text
+    paths = page.count('<div class="path">')
+    assert paths >= 3
+    assert page.count('class="small target-is"') == paths

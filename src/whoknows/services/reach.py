@@ -42,6 +42,7 @@ class WarmPath:
     people: list[PersonRef]  # from me to the target
     explanation: str
     hops: list[str] = field(default_factory=list)  # one phrase per hop
+    target_is: str = ""  # the target's role and organization: "Plant Manager at Ferro Ltd"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,16 @@ def _profile_text(profile: Profile) -> str:
 def _names(session: Session, ids: Sequence[int]) -> dict[int, str]:
     rows = session.execute(select(s.Person.id, s.Person.name).where(s.Person.id.in_(set(ids))))
     return {row.id: row.name for row in rows}
+
+
+def _described(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    """What these people do (a path's targets): "Plant Manager at Ferro Ltd", in one query."""
+    rows = session.execute(
+        select(s.Person.id, s.Person.role, s.Organization.name.label("org"))
+        .outerjoin(s.Organization, s.Organization.id == s.Person.organization_id)
+        .where(s.Person.id.in_(set(ids)))
+    )
+    return {row.id: " at ".join(x for x in (row.role, row.org) if x) for row in rows}
 
 
 def _targets(
@@ -111,12 +122,6 @@ def _first(name: str) -> str:
     return name.split()[0] if name.split() else name
 
 
-def _who(name: str, role: str | None, org: str | None) -> str:
-    """ "Mohammed Sharma, Operations Director at Ferro Ltd"."""
-    what = " at ".join(x for x in (role, org) if x)
-    return f"{name}, {what}" if what else name
-
-
 def _hop_phrase(
     session: Session,
     snapshot: Snapshot,
@@ -125,21 +130,16 @@ def _hop_phrase(
     b: int,
     *,
     first: bool,
-    last: bool,
+    target_is: str | None,
 ) -> str:
     """One hop in plain words: "you know Dana Okafor (strong (0.94): …)", or "Dana knows
     Richard Roe: they have emailed each other since 2013, last in 2014 (weak, 0.31)"; the
-    last hop names the target's role and organization."""
+    last hop (given TARGET_IS) names the target's role and organization."""
     graph = snapshot.graph
     a_id, b_id = int(graph.node_ids[a]), int(graph.node_ids[b])
     whom = names[b_id]
-    if last:
-        row = session.execute(
-            select(s.Person.role, s.Organization.name)
-            .outerjoin(s.Organization, s.Organization.id == s.Person.organization_id)
-            .where(s.Person.id == b_id)
-        ).first()
-        whom = _who(whom, row[0], row[1]) if row is not None else whom
+    if target_is:
+        whom = f"{whom}, {target_is}"
     if first:
         return f"you know {whom} ({snapshot.my_ties.get(b, band(graph.strength_of(a, b)))})"
     strength = graph.strength_of(a, b)
@@ -172,23 +172,33 @@ def _warm_paths(
 ) -> list[WarmPath]:
     graph = snapshot.graph
     names = _names(session, [int(graph.node_ids[n]) for p in found for n in p.nodes])
+    targets = _described(session, [int(graph.node_ids[p.nodes[-1]]) for p in found])
     result = []
     for path in found:
         pairs = list(zip(path.nodes, path.nodes[1:], strict=False))
+        target_is = targets.get(int(graph.node_ids[path.nodes[-1]]), "")
         hops = [
-            _hop_phrase(session, snapshot, names, a, b, first=i == 0, last=i == len(pairs) - 1)
+            _hop_phrase(
+                session,
+                snapshot,
+                names,
+                a,
+                b,
+                first=i == 0,
+                target_is=target_is if i == len(pairs) - 1 else None,
+            )
             for i, (a, b) in enumerate(pairs)
         ]
         people = [
             PersonRef(int(graph.node_ids[n]), names[int(graph.node_ids[n])]) for n in path.nodes
         ]
-        people[0] = PersonRef(people[0].id, people[0].name)
         result.append(
             WarmPath(
                 strength=round(path.strength, 6),
                 people=people,
                 explanation="; ".join(hops),
                 hops=hops,
+                target_is=target_is,
             )
         )
     return result

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from whoknows.errors import UserError
+from whoknows.errors import Ambiguous, UserError
 from whoknows.services import icp, reach
 from whoknows.web.common import blank_none, render, store_of, today_of
 
@@ -37,10 +37,13 @@ def paths_page(
 ) -> HTMLResponse:
     store = store_of(request)
     ref = target_ref(kind, target)
-    answer, problem = None, None
+    answer, problem, choices = None, None, []
     if ref:
         try:
             answer = reach.find_paths(store, ref, top=top, today=today_of(request))
+        except Ambiguous as exc:
+            problem = f"{exc.ref!r} could be any of {len(exc.candidates)}: which one?"
+            choices = exc.choices
         except UserError as exc:
             problem = str(exc)
     return render(
@@ -52,6 +55,7 @@ def paths_page(
             "ref": ref or "",
             "answer": answer,
             "problem": problem,
+            "choices": choices,
             "profile": icp.get_profile(store).describe(),
             "top": top,
         },
@@ -68,7 +72,12 @@ def network_of(request: Request, answer: reach.PathAnswer) -> dict[str, Any]:
             role = "me" if i == 0 else "target" if i == len(path.people) - 1 else "on"
             known = nodes.get(person.id)
             if known is None or known["role"] in ("around", "on"):
-                nodes[person.id] = {"id": str(person.id), "label": person.name, "role": role}
+                nodes[person.id] = {
+                    "id": str(person.id),
+                    "label": person.name,
+                    "role": role,
+                    "what": path.target_is if role == "target" else "",
+                }
             if i:
                 on_path.append(person.id)
                 a, b = sorted((path.people[i - 1].id, person.id))
