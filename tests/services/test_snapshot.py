@@ -313,3 +313,20 @@ def test_ties_between_others_age_by_the_month_and_the_snapshot_follows(store: St
     aged = snapshot.load_snapshot(store, today=december)
     assert aged.graph.strength_of(*aged.graph.index_of([2, 3])) < 0.3
     assert picture(aged) == picture(snapshot.build_snapshot(store, day=december))
+
+
+def test_hearing_of_an_old_tie_again_renews_it_in_the_updated_snapshot(store: Store) -> None:
+    seed(store)
+    with store.write() as session:
+        session.execute(
+            update(s.Tie)
+            .where(s.Tie.person_a_id == 2, s.Tie.person_b_id == 3)
+            .values(since=dt.date(2014, 1, 1), last_seen=dt.date(2014, 1, 1))
+        )
+    stale = snapshot.load_snapshot(store, today=TODAY)
+    assert stale.graph.strength_of(*stale.graph.index_of([2, 3])) < 0.05
+    # Told again today (the same strength): only the date the tie was last seen changes.
+    network.know(store, "#2", "#3", strength=0.6)
+    renewed = snapshot.load_snapshot(store, today=TODAY)
+    assert renewed.graph.strength_of(*renewed.graph.index_of([2, 3])) == pytest.approx(0.6)
+    assert picture(renewed) == picture(snapshot.build_snapshot(store, day=TODAY))

@@ -1,7 +1,8 @@
 """The graph's change log: which people, ties and organizations changed since a data version.
 
-Triggers (migration 0006) write a row into ``graph_changes`` for every update or delete of
-a column the graph snapshot reads, stamped with the data version of the writing transaction.
+Triggers (migrations 0006 and 0007) write a row into ``graph_changes`` for every update or
+delete of a column the graph snapshot reads (a tie's dates too: its strength ages), stamped
+with the data version of the writing transaction.
 New rows are not logged: they are the rows with an id above what the snapshot has seen. The
 log keeps the last ``KEEP`` versions; a snapshot older than that is built again in full.
 """
