@@ -129,6 +129,17 @@ def test_the_follow_up_template_can_be_overridden_from_the_config_folder(store: 
     assert drafts[0].draft.body == "You give first. Cheers, Sam Jones\n"
 
 
+def test_a_template_added_while_running_is_used_at_once(store: Store) -> None:
+    """Templates are compiled once and kept, but not past an override made meanwhile."""
+    _six_met(store)
+    before = followups.event_followup(store, "Breakfast").drafts[0].draft.subject
+    folder = store.settings.config_dir / "templates" / "email"
+    folder.mkdir(parents=True)
+    assert followups.event_followup(store, "Breakfast").drafts[0].draft.subject == before
+    (folder / "event_followup.txt").write_text("Subject: Changed\n\nHello\n", encoding="utf-8")
+    assert followups.event_followup(store, "Breakfast").drafts[0].draft.subject == "Changed"
+
+
 def test_an_unknown_event_is_not_found(store: Store) -> None:
     _me(store)
     with pytest.raises(NotFound):

@@ -7,6 +7,7 @@ A template's first line is ``Subject: …``; the rest, after a blank line, is th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,13 +41,31 @@ class Draft:
 
 
 def environment(settings: Settings) -> jinja2.Environment:
+    """Templates from ``<config dir>/templates`` first, then the ones shipped in the package."""
+    overrides = settings.config_dir / "templates"
+    return _environment(overrides, _state(overrides))
+
+
+def _state(folder: Path) -> tuple[int, ...]:
+    """When a template was last added to or removed from FOLDER or its subfolders."""
+    try:
+        inside = [folder, *(p for p in folder.iterdir() if p.is_dir())]
+        return tuple(p.stat().st_mtime_ns for p in inside)
+    except OSError:
+        return ()
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(overrides: Path, changed: tuple[int, ...]) -> jinja2.Environment:
+    # One environment per folder and state of it (CHANGED only keys the cache), so a template
+    # is compiled once, not for every draft: a capture at an event renders a draft for
+    # everyone met, and 13 compilations took ~300 ms. Jinja2 reloads a changed template.
     import jinja2
 
-    """Templates from ``<config dir>/templates`` first, then the ones shipped in the package."""
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(
             [
-                jinja2.FileSystemLoader(str(settings.config_dir / "templates")),
+                jinja2.FileSystemLoader(str(overrides)),
                 jinja2.PackageLoader("whoknows", "templates"),
             ]
         ),
