@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import delete, insert, select, update
 
@@ -104,15 +106,28 @@ def test_old_changes_are_pruned_and_then_the_log_says_it_is_incomplete(store: St
 
 
 def test_finding_me_uses_the_index_not_a_scan_of_everyone(sqlite_url: str) -> None:
-    from sqlalchemy.dialects import sqlite
+    """Each way of finding me runs SQL that SQLite answers from the partial index (a raw
+    "people.is_me" read all the people: 0.2 s at a million, in every command)."""
+    from sqlalchemy import event
 
     from whoknows.config import load_settings
+    from whoknows.services import detail, people, refs
+    from whoknows.services.people import PersonInput
 
-    query = select(s.Person.id).where(s.Person.owner_id == 1, s.Person.is_me)
-    sql = str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
-    with Store(load_settings(sqlite_url)) as opened, opened.engine.connect() as connection:
-        plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all()
-    assert "ix_people_one_me" in str(plan)
+    ran: list[tuple[str, Any]] = []
+    with Store(load_settings(sqlite_url)) as opened:
+        people.set_me(opened, PersonInput(name="Sam Me"))
+        event.listen(opened.engine, "before_cursor_execute", lambda *a: ran.append((a[2], a[3])))
+        with opened.read() as session:
+            refs.me(session, opened.owner_id)
+            refs.person(session, opened.owner_id, "me")
+        detail.person_detail(opened, "me")
+        finding_me = [(sql, args) for sql, args in ran if "is_me" in sql and "WHERE" in sql]
+        assert finding_me
+        with opened.engine.connect() as connection:
+            for sql, args in finding_me:
+                plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", args).all()
+                assert "ix_people_one_me" in str(plan), sql
 
 
 def test_an_owner_has_one_me_on_every_backend(store: Store) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from whoknows.core import models
@@ -95,9 +95,7 @@ def person_detail(
     day = today or dt.date.today()
     with store.read() as session:
         row = refs.person(session, store.owner_id, ref)
-        me_id = session.scalar(
-            select(s.Person.id).where(s.Person.owner_id == row.owner_id, text("people.is_me"))
-        )
+        me_id = session.scalar(select(s.Person.id).where(refs.is_me(row.owner_id)))
         tie_rows = session.scalars(
             select(s.Tie).where(or_(s.Tie.person_a_id == row.id, s.Tie.person_b_id == row.id))
         ).all()

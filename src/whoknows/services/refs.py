@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select, text, union_all
+from sqlalchemy import ColumnElement, and_, func, select, union_all
 from sqlalchemy.orm import Session
 
 from whoknows.errors import Ambiguous, Candidate, NotFound, UserError
@@ -72,12 +72,16 @@ def _as_id(ref: str, what: str) -> int | None:
     return validate.row_id(text, what) if text.isascii() and text.isdigit() else None
 
 
+def is_me(owner_id: int) -> ColumnElement[bool]:
+    """The condition that finds me, as the partial index ix_people_one_me is written: the
+    column alone, which SQLAlchemy writes "people.is_me = 1" on SQLite and "people.is_me" on
+    PostgreSQL. SQLite uses a partial index only for the very same term: raw "people.is_me"
+    read every person (0.2 s at a million)."""
+    return and_(s.Person.owner_id == owner_id, s.Person.is_me)
+
+
 def me(session: Session, owner_id: int) -> s.Person:
-    # "is_me" alone, not "is_me = 1": SQLite uses the partial index ix_people_one_me (WHERE
-    # is_me) only for the very same term; otherwise it reads every person of the owner.
-    found = session.scalar(
-        select(s.Person).where(s.Person.owner_id == owner_id, text("people.is_me"))
-    )
+    found = session.scalar(select(s.Person).where(is_me(owner_id)))
     if found is None:
         raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
     return found
@@ -186,9 +190,7 @@ def _my_ties(owner_id: int, me_id: int) -> Any:
 
 
 def _me_id(session: Session, owner_id: int) -> int | None:
-    found: int | None = session.scalar(
-        select(s.Person.id).where(s.Person.owner_id == owner_id, text("people.is_me"))
-    )
+    found: int | None = session.scalar(select(s.Person.id).where(is_me(owner_id)))
     return found
 
 
