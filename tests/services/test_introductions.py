@@ -206,3 +206,46 @@ def test_list_filters_by_state_newest_first(store: Store) -> None:
     with pytest.raises(UserError, match="state 'sent' is not known"):
         intros.list_introductions(store, state="sent")
     assert intros.counts(store) == {"proposed": 1, "asked": 1}
+
+
+def test_an_introduction_asked_for_runs_double_opt_in_through_the_introducer(
+    store: Store,
+) -> None:
+    """Asking Priya (whom I know well) to introduce me to Dana: the draft goes to Priya, my
+    side is accepted, Dana's yes makes it accepted, and made it is Priya's give to me."""
+    _network(store)
+    asked = intros.request(store, "Priya", "Dana", why="on my path to Ferro", today=TODAY)
+    assert asked.state == "proposed"
+    assert asked.introducer is not None
+    assert asked.introducer.name == "Priya Shah"
+    assert (asked.a.name, asked.b.name, asked.a_accepted) == ("Sam Stone", "Dana Okafor", True)
+    drafts = intros.ask(store, asked.id, today=TODAY)
+    assert [d.to[0].name for d in drafts.drafts] == ["Priya Shah"]
+    assert drafts.drafts[0].subject == "Would you introduce me to Dana Okafor?"
+    assert "on my path to Ferro" in drafts.drafts[0].body
+    assert intros.accept(store, asked.id, "B").state == "accepted"
+    made = intros.make(store, asked.id, today=TODAY)
+    assert made.introduction.state == "made"
+    assert made.drafts == [], "Priya writes it, not me"
+    with store.read() as session:
+        gift = session.scalars(
+            select(s.Exchange).where(s.Exchange.introduction_id == asked.id)
+        ).one()
+        me = refs.me(session, store.owner_id)
+        assert (gift.receiver_id, gift.kind) == (me.id, "introduction")
+        assert gift.giver_id == asked.introducer.id
+
+
+def test_asking_someone_i_barely_know_for_an_introduction_is_guarded(store: Store) -> None:
+    _network(store)
+    warnings = intros.check_request(store, "Omar", "Dana", today=TODAY)
+    assert any("Omar Haddad" in str(w) for w in warnings)
+    with pytest.raises(Refused):
+        intros.request(store, "Omar", "Dana", today=TODAY)
+    assert _intro_count(store) == 0
+    forced = intros.request(store, "Omar", "Dana", force=True, today=TODAY)
+    assert forced.forced
+    with pytest.raises(Conflict):
+        intros.request(store, "Priya", "Dana", today=TODAY)
+    with pytest.raises(UserError):
+        intros.request(store, "Priya", "Sam", today=TODAY)

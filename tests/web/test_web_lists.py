@@ -4,6 +4,7 @@ moves forward by default and says its value when won."""
 from __future__ import annotations
 
 import re
+import sqlite3
 
 from conftest import TestClient, post
 from whoknows.config import load_settings
@@ -96,3 +97,46 @@ def test_won_without_a_value_asks_for_it_and_with_one_records_it(client: TestCli
     assert won.status == "won"
     assert won.value is not None
     assert int(won.value) == 4200
+
+
+def test_ask_for_an_introduction_on_a_path_starts_the_double_opt_in(
+    client: TestClient, demo_db: str
+) -> None:
+    """A path me → X → Y: "Ask X to introduce you to Y" goes through the guard (warnings
+    first, then ask anyway), lands on the board asked of X, and its draft goes to X."""
+    with sqlite3.connect(demo_db) as db:
+        (me,) = db.execute("SELECT id FROM people WHERE is_me").fetchone()
+        mine = {
+            b if a == me else a
+            for a, b in db.execute(
+                "SELECT person_a_id, person_b_id FROM ties WHERE ? IN (person_a_id, person_b_id)",
+                (me,),
+            )
+        }
+        far = next(
+            b if a in mine else a
+            for a, b in db.execute("SELECT person_a_id, person_b_id FROM ties")
+            if (a in mine) != (b in mine) and me not in (a, b)
+        )
+    page = client.get("/paths", params={"target": f"#{far}"}).text
+    ask = re.search(
+        r'<form method="post" action="/introductions/request".*?name="via" value="(#\d+)">'
+        r'<input type="hidden" name="to" value="(#\d+)">',
+        page,
+        re.S,
+    )
+    assert ask, "each path of two hops or more offers to ask for its introduction"
+    via, to = ask.groups()
+    asked = post(client, "/introductions/request", {"via": via, "to": to})
+    if asked.status_code == 409:  # type: ignore[attr-defined]
+        assert "hesitates" in asked.text  # type: ignore[attr-defined]
+        asked = post(client, "/introductions/request", {"via": via, "to": to, "force": "1"})
+    assert asked.status_code == 303  # type: ignore[attr-defined]
+    board = client.get("/introductions").text
+    tile = column(board, "intro-proposed")
+    assert "asked of" in tile
+    intro = re.search(r'id="intro-tile-(\d+)"', tile)
+    assert intro
+    drafts = post(client, f"/introductions/{intro.group(1)}/ask")
+    assert drafts.status_code == 200  # type: ignore[attr-defined]
+    assert "Would you introduce me to" in drafts.text  # type: ignore[attr-defined]

@@ -2,6 +2,8 @@
 
 States: proposed → asked → accepted (both sides said yes) → made, or declined; a made
 introduction gets an outcome (good, neutral, bad) that feeds the guard and tie strength.
+Most are mine to make (I introduce A and B); one I ask for (`request`: someone I know
+introduces me to someone they know) runs the same states with that person as introducer.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class IntroView:
     outcome_on: dt.date | None
     forced: bool
     warnings: list[str]  # the guard's reasons, kept when it was overridden with --force
+    introducer: PersonRef | None = None  # who makes it, when not me (an introduction I asked for)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class IntroDrafts:
 
 def _view(session: Session, row: s.Introduction) -> IntroView:
     a, b = session.get(s.Person, row.a_id), session.get(s.Person, row.b_id)
+    maker = session.get(s.Person, row.introducer_id)
     return IntroView(
         id=row.id,
         a=PersonRef(row.a_id, a.name if a else f"#{row.a_id}"),
@@ -78,6 +82,7 @@ def _view(session: Session, row: s.Introduction) -> IntroView:
         outcome_on=row.outcome_on,
         forced=row.forced,
         warnings=row.warnings.splitlines() if row.warnings else [],
+        introducer=None if maker is None or maker.is_me else PersonRef(maker.id, maker.name),
     )
 
 
@@ -209,21 +214,7 @@ def propose(
     reason = validate.text(why)
     with store.write() as session:
         me, a, b = _pair(session, store, a_ref, b_ref)
-        pending = session.scalar(
-            select(s.Introduction).where(
-                s.Introduction.owner_id == store.owner_id,
-                s.Introduction.state.in_(OPEN_STATES),
-                or_(
-                    (s.Introduction.a_id == a.id) & (s.Introduction.b_id == b.id),
-                    (s.Introduction.a_id == b.id) & (s.Introduction.b_id == a.id),
-                ),
-            )
-        )
-        if pending is not None:
-            raise Conflict(
-                f"{a.name} and {b.name} already have introduction #{pending.id} ({pending.state})",
-                hint=f"carry it on: whoknows intro ask {pending.id}",
-            )
+        _refuse_pending(session, store, a, b)
         warnings = guard.check([side(session, store, me.id, p, day) for p in (a, b)], day, rules)
         if warnings and not force:
             raise Refused(
@@ -245,6 +236,97 @@ def propose(
         session.add(row)
         session.flush()
         return _view(session, row)
+
+
+def _asked_for(
+    session: Session, store: Store, via_ref: str, to_ref: str
+) -> tuple[s.Person, s.Person, s.Person]:
+    me = refs.me(session, store.owner_id)
+    via = refs.person(session, store.owner_id, via_ref)
+    to = refs.person(session, store.owner_id, to_ref)
+    if me.id in (via.id, to.id):
+        raise UserError(
+            "you ask someone you know to introduce you to someone else",
+            hint="name two other people",
+        )
+    if via.id == to.id:
+        raise UserError(f"{via.name} cannot introduce you to themselves", hint="name two people")
+    return me, via, to
+
+
+def check_request(
+    store: Store,
+    via_ref: str,
+    to_ref: str,
+    *,
+    today: dt.date | None = None,
+    rules: guard.GuardRules = guard.DEFAULT_RULES,
+) -> list[guard.Warning]:
+    """The guard's reasons to hesitate before asking VIA for an introduction: a favour asked
+    of someone I barely know costs as much as one made for them."""
+    day = today or dt.date.today()
+    with store.read() as session:
+        me, via, _ = _asked_for(session, store, via_ref, to_ref)
+        return guard.check([side(session, store, me.id, via, day)], day, rules)
+
+
+def request(
+    store: Store,
+    via_ref: str,
+    to_ref: str,
+    *,
+    why: str | None = None,
+    force: bool = False,
+    today: dt.date | None = None,
+    rules: guard.GuardRules = guard.DEFAULT_RULES,
+) -> IntroView:
+    """Ask VIA to introduce me to TO (a hop of a warm path): an introduction VIA makes, my
+    side accepted already; the guard refuses (nothing written) unless FORCE."""
+    day = today or dt.date.today()
+    reason = validate.text(why)
+    with store.write() as session:
+        me, via, to = _asked_for(session, store, via_ref, to_ref)
+        _refuse_pending(session, store, me, to)
+        warnings = guard.check([side(session, store, me.id, via, day)], day, rules)
+        if warnings and not force:
+            raise Refused(
+                f"asking {via.name} for an introduction could cost you: "
+                + guard.summary(warnings),
+                hint="nothing was written; get to know them first, or ask anyway",
+            )
+        row = s.Introduction(
+            owner_id=store.owner_id,
+            introducer_id=via.id,
+            a_id=me.id,
+            b_id=to.id,
+            why=reason,
+            state="proposed",
+            a_accepted=True,  # I asked for it
+            proposed_on=day,
+            forced=bool(warnings),
+            warnings="\n".join(str(w) for w in warnings) or None,
+        )
+        session.add(row)
+        session.flush()
+        return _view(session, row)
+
+
+def _refuse_pending(session: Session, store: Store, a: s.Person, b: s.Person) -> None:
+    pending = session.scalar(
+        select(s.Introduction).where(
+            s.Introduction.owner_id == store.owner_id,
+            s.Introduction.state.in_(OPEN_STATES),
+            or_(
+                (s.Introduction.a_id == a.id) & (s.Introduction.b_id == b.id),
+                (s.Introduction.a_id == b.id) & (s.Introduction.b_id == a.id),
+            ),
+        )
+    )
+    if pending is not None:
+        raise Conflict(
+            f"{a.name} and {b.name} already have introduction #{pending.id} ({pending.state})",
+            hint=f"carry it on: whoknows intro ask {pending.id}",
+        )
 
 
 def _get(session: Session, owner_id: int, intro_id: int) -> s.Introduction:
@@ -301,10 +383,16 @@ def ask(store: Store, intro_id: int, *, today: dt.date | None = None) -> IntroDr
         a, b = session.get(s.Person, row.a_id), session.get(s.Person, row.b_id)
         assert a is not None
         assert b is not None
+        pairs: tuple[tuple[s.Person, s.Person], ...] = ((a, b), (b, a))
+        template = "email/intro_ask.txt"
+        if row.introducer_id != me.id:  # asked for: the introducer asks the other side
+            via = session.get(s.Person, row.introducer_id)
+            assert via is not None
+            pairs, template = ((via, b),), "email/intro_request.txt"
         found = [
             render(
                 store.settings,
-                "email/intro_ask.txt",
+                template,
                 to=[_recipient(person)],
                 name=f"intro-{row.id}-ask-{person.name}",
                 me=_facts(me),
@@ -312,7 +400,7 @@ def ask(store: Store, intro_id: int, *, today: dt.date | None = None) -> IntroDr
                 other=_facts(other),
                 why=row.why,
             )
-            for person, other in ((a, b), (b, a))
+            for person, other in pairs
         ]
         if row.state == "proposed":
             row.state = "asked"
@@ -349,6 +437,21 @@ def make(store: Store, intro_id: int, *, today: dt.date | None = None) -> IntroD
         a, b = session.get(s.Person, row.a_id), session.get(s.Person, row.b_id)
         assert a is not None
         assert b is not None
+        if row.introducer_id != me.id:  # asked for: they made it, and gave me a service
+            ledger.record(
+                session,
+                store,
+                giver_id=row.introducer_id,
+                receiver_id=me.id,
+                kind="introduction",
+                on=day,
+                note=row.why,
+                other_id=b.id,
+                introduction_id=row.id,
+            )
+            row.state, row.made_on = "made", day
+            session.flush()
+            return IntroDrafts(_view(session, row), [], _recipient(me))
         draft = render(
             store.settings,
             "email/intro_make.txt",

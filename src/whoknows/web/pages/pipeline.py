@@ -84,6 +84,30 @@ def propose(
     return redirect("/introductions")
 
 
+@router.post("/introductions/request", response_model=None)
+def ask_for_introduction(
+    request: Request,
+    via: Annotated[str, Form(max_length=200)],
+    to: Annotated[str, Form(max_length=200)],
+    why: Optional = None,
+    force: Optional = None,
+) -> Response:
+    """Ask someone I know to introduce me to someone they know (a hop of a warm path): the
+    guard's warnings about asking them come first, then "ask anyway"."""
+    store = store_of(request)
+    day = today_of(request)
+    if not force:
+        warnings = introductions.check_request(store, via, to, today=day)
+        if warnings:
+            asked = {"via": via, "to": to, "why": why or ""}
+            context = _intro_context(
+                request, request_warnings=[str(w) for w in warnings], asked=asked
+            )
+            return render(request, "introductions.html", context, status=409)
+    made = introductions.request(store, via, to, why=blank_none(why), force=bool(force), today=day)
+    return redirect(f"/introductions#intro-tile-{made.id}")
+
+
 @router.post("/introductions/{intro_id}/{action}", response_model=None)
 def act(
     request: Request,
