@@ -290,8 +290,7 @@ def request(
         warnings = guard.check([side(session, store, me.id, via, day)], day, rules)
         if warnings and not force:
             raise Refused(
-                f"asking {via.name} for an introduction could cost you: "
-                + guard.summary(warnings),
+                f"asking {via.name} for an introduction could cost you: " + guard.summary(warnings),
                 hint="nothing was written; get to know them first, or ask anyway",
             )
         row = s.Introduction(
