@@ -84,3 +84,24 @@ def test_a_command_on_sqlite_does_not_load_the_postgresql_dialect(tmp_path: Path
     for command in (("person", "list"), ("person", "add", "Ann Ames")):
         modules = loaded_by(*command, "--db", url)
         assert offenders(modules, ("sqlalchemy.dialects.postgresql",)) == [], command
+
+
+def test_ranking_advocates_for_the_plan_loads_no_scipy(tmp_path: Path) -> None:
+    """Contact spheres are scored one profile against the texts without scipy's matrices
+    (scipy.sparse alone costs a command a tenth of a second)."""
+    from whoknows.core.icp import Profile
+    from whoknows.services import icp, network, people
+    from whoknows.services.people import PersonInput
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    with Store(load_settings(url)) as store:
+        people.set_me(store, PersonInput(name="Sam Me"))
+        people.add_person(
+            store, PersonInput(name="Ann Ames", industry="Retail", serves="family retail firms")
+        )
+        network.know(store, "me", "#2", strength=0.8)
+        icp.set_profile(store, Profile(industries=("Retail",)))
+    for command in (("advocates",), ("due",)):
+        modules = loaded_by(*command, "--db", url)
+        assert "numpy" in modules, command  # it did rank …
+        assert offenders(modules, ("scipy",)) == [], command  # … without scipy

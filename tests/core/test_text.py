@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from whoknows.core.text import TfIdf, shared_terms, terms
+
+WORDS = "tax advice small firms bookkeeping payroll bookkeeper web design startups the".split()
+TEXTS = st.lists(st.sampled_from(WORDS), max_size=6).map(" ".join) | st.none()
 
 
 @pytest.mark.parametrize(
@@ -39,3 +44,12 @@ def test_abbreviated_titles_expand() -> None:
 def test_empty_texts_have_no_terms_and_no_similarity() -> None:
     space = TfIdf(["", None, "tax advice"])
     assert space.similarity(space.query([None]))[0].tolist() == [0.0, 0.0, 0.0]
+
+
+@given(st.lists(TEXTS, max_size=8), TEXTS)
+def test_one_text_is_scored_as_the_matrices_score_it(
+    documents: list[str | None], text: str | None
+) -> None:
+    space = TfIdf(documents)
+    expected = space.similarity(space.query([text]))[0] if documents else np.zeros(0)
+    assert np.allclose(space.similarity_to(text), expected, rtol=1e-12, atol=1e-12)

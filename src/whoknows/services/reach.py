@@ -352,8 +352,7 @@ def _profile_view(store: Store, snapshot: Snapshot, profile: Profile) -> _Profil
         sphere = np.zeros(snapshot.graph.num_nodes)
         if not profile.is_empty() and snapshot.serves_texts:
             space = TfIdf(snapshot.serves_texts)
-            query = space.query([_profile_text(profile)])
-            sphere[snapshot.serves_nodes] = space.similarity(query)[0]
+            sphere[snapshot.serves_nodes] = space.similarity_to(_profile_text(profile))
         return _ProfileView(icp_mask, profile_reach(snapshot.graph, icp_mask), sphere)
 
     key = (snapshot.day, profile)
