@@ -342,3 +342,19 @@ def test_the_drawing_is_readable_near_the_top_and_a_tap_says_who(
     assert target[1] in page.inner_text("#network-person")
     shot(page, f"path-finder-{'phone' if viewport is PHONE else 'laptop'}")
     context.close()
+
+
+def test_a_referral_moves_forward_and_won_asks_its_value(page: Any) -> None:
+    page.goto("/referrals")
+    tile = page.locator("#col-received .tile").first
+    tile_id = tile.get_attribute("id")
+    assert tile.locator("select").input_value() == "contacted", "the next status first"
+    worth = tile.locator(".when-won input")
+    assert not worth.is_visible(), "the value is asked only for won"
+    tile.locator("select").select_option("won")
+    assert worth.is_visible()
+    worth.fill("5000")
+    won = int(page.inner_text("#col-won .count").replace(",", ""))
+    tile.locator("button").click()
+    page.wait_for_selector(f"#col-received #{tile_id}", state="detached")
+    assert int(page.inner_text("#col-won .count").replace(",", "")) == won + 1

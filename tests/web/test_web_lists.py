@@ -140,3 +140,13 @@ def test_ask_for_an_introduction_on_a_path_starts_the_double_opt_in(
     drafts = post(client, f"/introductions/{intro.group(1)}/ask")
     assert drafts.status_code == 200  # type: ignore[attr-defined]
     assert "Would you introduce me to" in drafts.text  # type: ignore[attr-defined]
+
+
+def test_the_advocates_ranking_pages_with_its_total(reader: TestClient) -> None:
+    first = reader.get("/advocates").text
+    said = re.search(r"1–25 of ([\d,]+) advocates", first)
+    assert said, "the ranking says how many there are"
+    assert int(said.group(1).replace(",", "")) > 25
+    second = reader.get("/advocates", params={"offset": 25}).text
+    assert "26–50 of" in second
+    assert "<tr><td>26</td>" in second, "ranks go on from the first page"

@@ -35,6 +35,7 @@ from whoknows.web.common import (
     store_of,
     today_of,
 )
+from whoknows.web.pages.reach import EVERYONE
 
 router = APIRouter(include_in_schema=False)
 PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -124,7 +125,7 @@ def tie_explanation(tie: models.Tie) -> str:
 
 def advocate_of(request: Request, person_id: int) -> reach.AdvocateView | None:
     try:
-        _, ranked = reach.advocates(store_of(request), top=100_000, today=today_of(request))
+        _, ranked = reach.advocates(store_of(request), top=EVERYONE, today=today_of(request))
     except UserError:
         return None
     return next((a for a in ranked if a.person.id == person_id), None)

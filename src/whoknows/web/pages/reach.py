@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from whoknows.errors import Ambiguous, UserError
-from whoknows.services import icp, reach
+from whoknows.services import icp, paging, reach
 from whoknows.web.common import blank_none, render, store_of, today_of
 
 router = APIRouter(include_in_schema=False)
@@ -131,19 +131,32 @@ def paths_graph(
     return JSONResponse({"target": answer.target, **network_of(request, answer)})
 
 
+ADVOCATES_PAGE = 25
+EVERYONE = 100_000  # the whole ranking (kept in the cache; the person page reads it too)
+
+
 @router.get("/advocates", response_class=HTMLResponse)
-def advocates_page(request: Request) -> HTMLResponse:
+def advocates_page(
+    request: Request, offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0
+) -> HTMLResponse:
     store = store_of(request)
     day = today_of(request)
+    window = paging.Window(ADVOCATES_PAGE, offset)
     try:
-        profile, ranked = reach.advocates(store, top=25, today=day)
+        profile, ranked = reach.advocates(store, top=EVERYONE, today=day)
         _, potential = reach.potential(store, top=10, today=day)
-        problem = None
-        described = profile.describe()
+        page, problem, described = paging.of_list(ranked, window), None, profile.describe()
     except UserError as exc:
-        ranked, potential, problem, described = [], [], str(exc), ""
+        page, potential, problem, described = paging.of_list([], window), [], str(exc), ""
     return render(
         request,
         "advocates.html",
-        {"advocates": ranked, "potential": potential, "problem": problem, "profile": described},
+        {
+            "advocates": page.items,
+            "page": page,
+            "noun": "advocates",
+            "potential": potential,
+            "problem": problem,
+            "profile": described,
+        },
     )
