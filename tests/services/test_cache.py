@@ -243,3 +243,26 @@ def test_rebuilds_waiting_for_another_rebuild_never_block_it() -> None:
     for name in names:
         _eventually(lambda name=name: cache.get(name, "k", "v2", over_snapshot) == "S2")
     cache.close()
+
+
+def test_while_a_rebuild_runs_the_others_take_the_previous_answer_at_once() -> None:
+    """Only the request that started a rebuild waits for it: under load after every write,
+    each request waited for each answer being rebuilt, one after the other."""
+    cache = Cache(stale_wait=5)
+    cache.get("due", "k", "v1", lambda: "old")
+    release = threading.Event()
+
+    def slow_new() -> str:
+        release.wait(5)
+        return "new"
+
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(cache.get, "due", "k", "v2", slow_new)
+        _eventually(lambda: cache.stats("due").builds == 2)
+        began = time.monotonic()
+        assert cache.get("due", "k", "v2", slow_new) == "old"
+        assert time.monotonic() - began < 1
+        release.set()
+        assert first.result() == "new"
+    assert cache.get("due", "k", "v2", slow_new) == "new"
+    cache.close()

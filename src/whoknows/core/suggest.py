@@ -167,35 +167,42 @@ def suggest(
             p.min_similarity,
         )
     ]
-    best: dict[frozenset[int], Suggestion] = {}
+    # The best match of each pair; its shared words and explanation only once it is chosen
+    # (most pairs never are, and those words cost more than the scores).
+    best: dict[frozenset[int], tuple[float, str, Candidate, Candidate, float, bool]] = {}
     for kind, a, b, sim, weight, by_offer in matches:
         pair = frozenset((a.person, b.person))
         if pair in exclude:
             continue
-        score = weight * sim * math.sqrt(_confidence(a, p) * _confidence(b, p))
-        if pair in best and best[pair].score >= score:
+        score = round(weight * sim * math.sqrt(_confidence(a, p) * _confidence(b, p)), 6)
+        if pair in best and best[pair][0] >= score:
             continue
-        source = a.asks if kind == ASK_OFFER else a.serves
-        target = b.offers if by_offer else _what(b)
-        best[pair] = Suggestion(
-            a=a.person,
-            b=b.person,
-            kind=kind,
-            score=round(score, 6),
-            similarity=round(sim, 6),
-            shared=tuple(shared_terms(source, target)),
-            explanation=_explain(kind, a, b, by_offer),
-        )
-    ranked = sorted(best.values(), key=lambda s: (-s.score, min(s.a, s.b), max(s.a, s.b)))
+        best[pair] = (score, kind, a, b, sim, by_offer)
+    ranked = sorted(
+        best.values(),
+        key=lambda m: (-m[0], min(m[2].person, m[3].person), max(m[2].person, m[3].person)),
+    )
     # A few people with broad asks or offers would fill the list: spread it over more people.
     chosen: list[Suggestion] = []
     seen: dict[int, int] = {}
-    for found in ranked:
+    for score, kind, a, b, sim, by_offer in ranked:
         if len(chosen) >= top:
             break
-        if max(seen.get(found.a, 0), seen.get(found.b, 0)) >= p.max_per_person:
+        if max(seen.get(a.person, 0), seen.get(b.person, 0)) >= p.max_per_person:
             continue
-        chosen.append(found)
-        for person in (found.a, found.b):
+        source = a.asks if kind == ASK_OFFER else a.serves
+        target = b.offers if by_offer else _what(b)
+        chosen.append(
+            Suggestion(
+                a=a.person,
+                b=b.person,
+                kind=kind,
+                score=score,
+                similarity=round(sim, 6),
+                shared=tuple(shared_terms(source, target)),
+                explanation=_explain(kind, a, b, by_offer),
+            )
+        )
+        for person in (a.person, b.person):
             seen[person] = seen.get(person, 0) + 1
     return chosen

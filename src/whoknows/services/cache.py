@@ -10,9 +10,10 @@ asking for the same thing waits for that result instead of computing it again. A
 under load, one request rebuilds and the others wait for it (no stampede).
 
 A server can also allow answers a moment stale (``stale_wait``): a rebuild then runs on a
-thread of its own, and a request waits for it at most that long before it takes the previous
-answer (never one older than the previous version); the rebuild's answer is kept for the
-requests after it. A request in the ``fresh()`` context always waits (a page right after the
+thread of its own, the request that started it waits for it at most that long before it takes
+the previous answer (never one older than the previous version), and the requests that come
+while it runs take the previous answer at once; the rebuild's answer is kept for the requests
+after it. A request in the ``fresh()`` context always waits (a page right after the
 user's own change shows it), and so does every build: what it reads from the cache (a build of
 the advocates reads the snapshot) is of the current data, never a stale answer kept under the
 new version. The CLI and the tests never take a stale answer.
@@ -94,10 +95,12 @@ class Cache:
                 stats.hits += 1
                 return cast(T, found.value)
             previous = found if patience is not None else None
-            flight = self._flights.get(flight_key)
-            if flight is None and previous is not None and self._rebuilding(name, key):
-                stats.stale += 1  # one rebuild of this answer at a time; it is on its way
+            if previous is not None and self._rebuilding(name, key):
+                # One rebuild of this answer at a time, and it is on its way: only the request
+                # that started it waits for it (a moment), the others take the previous answer.
+                stats.stale += 1
                 return cast(T, previous.value)
+            flight = self._flights.get(flight_key)
             owner = flight is None
             if flight is None:
                 self._started += 1

@@ -16,7 +16,7 @@ from whoknows.errors import NotFound, UserError
 from whoknows.services import paging, refs, validate, views
 from whoknows.services.arrivals import Arrival, arrive, ask, create, fill_in
 from whoknows.services.network import record_interaction
-from whoknows.services.store import Store
+from whoknows.services.store import Store, per_version
 from whoknows.storage import schema as s
 
 
@@ -229,6 +229,7 @@ def show_event(store: Store, ref: str) -> models.Event:
         return _event_model(session, refs.event(session, store.owner_id, ref))
 
 
+@per_version()
 def list_events(store: Store) -> list[models.Event]:
     """Every event, newest first, with the people met there."""
     with store.read() as session:

@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from whoknows.core import guard
 from whoknows.core.models import InteractionKind, TieSource
-from whoknows.core.tiestrength import Contact, Rating, score_tie, unheard_strength
+from whoknows.core.tiestrength import Contact, Rating, Service, score_tie, unheard_strength
 from whoknows.errors import Conflict, NotFound, Refused, UserError
 from whoknows.services import ledger, paging, refs, validate
 from whoknows.services.drafts import Draft, Recipient, render, sayings
 from whoknows.services.ledger import PersonRef
-from whoknows.services.store import Store
+from whoknows.services.store import Store, per_version
 from whoknows.storage import schema as s
 
 STATES = ("proposed", "asked", "accepted", "made", "declined")
@@ -62,13 +62,29 @@ class IntroDrafts:
     sender: Recipient | None
 
 
-def _view(session: Session, row: s.Introduction) -> IntroView:
-    a, b = session.get(s.Person, row.a_id), session.get(s.Person, row.b_id)
-    maker = session.get(s.Person, row.introducer_id)
+_Names = dict[int, tuple[str, bool]]  # a person's id: their name, whether they are me
+
+
+def _names(session: Session, rows: Sequence[s.Introduction]) -> _Names:
+    """The names of the people of ROWS in one query (not a person read, with their emails,
+    phones and tags, per side)."""
+    ids = {row.a_id for row in rows} | {row.b_id for row in rows}
+    ids |= {row.introducer_id for row in rows}
+    if not ids:
+        return {}
+    found = session.execute(
+        select(s.Person.id, s.Person.name, s.Person.is_me).where(s.Person.id.in_(ids))
+    )
+    return {pid: (name, bool(is_me)) for pid, name, is_me in found}
+
+
+def _view(session: Session, row: s.Introduction, names: _Names | None = None) -> IntroView:
+    names = _names(session, [row]) if names is None else names
+    maker = names.get(row.introducer_id)
     return IntroView(
         id=row.id,
-        a=PersonRef(row.a_id, a.name if a else f"#{row.a_id}"),
-        b=PersonRef(row.b_id, b.name if b else f"#{row.b_id}"),
+        a=PersonRef(row.a_id, names.get(row.a_id, (f"#{row.a_id}", False))[0]),
+        b=PersonRef(row.b_id, names.get(row.b_id, (f"#{row.b_id}", False))[0]),
         why=row.why,
         state=row.state,
         a_accepted=row.a_accepted,
@@ -82,7 +98,7 @@ def _view(session: Session, row: s.Introduction) -> IntroView:
         outcome_on=row.outcome_on,
         forced=row.forced,
         warnings=row.warnings.splitlines() if row.warnings else [],
-        introducer=None if maker is None or maker.is_me else PersonRef(maker.id, maker.name),
+        introducer=None if maker is None or maker[1] else PersonRef(row.introducer_id, maker[0]),
     )
 
 
@@ -117,9 +133,16 @@ def _contacts(session: Session, owner_id: int, person_id: int, today: dt.date) -
 
 
 def side(
-    session: Session, store: Store, me_id: int, person: s.Person, today: dt.date
+    session: Session,
+    store: Store,
+    me_id: int,
+    person: s.Person,
+    today: dt.date,
+    services: dict[int, list[Service]] | None = None,
 ) -> guard.Side:
-    """What the guard needs to know about PERSON: how long, how often, how strongly, outcomes."""
+    """What the guard needs to know about PERSON: how long, how often, how strongly, outcomes.
+
+    SERVICES: `ledger.services_by_person`, when it was read already for many sides."""
     owner = store.owner_id
     contacts = _contacts(session, owner, person.id, today)
     tie = _my_tie(session, owner, me_id, person.id)
@@ -128,12 +151,14 @@ def side(
     strength: float | None = None
     if tie is not None:
         if contacts:
-            services = ledger.services_by_person(session, owner, me_id).get(person.id, [])
+            if services is None:
+                services = ledger.services_by_person(session, owner, me_id)
+            given = services.get(person.id, [])
             rating = Rating(person.trust, tie.since or today) if person.trust else None
             strength = score_tie(
                 contacts,
                 today=today,
-                services=services,
+                services=given,
                 rating=rating,
                 contexts=len({c.kind for c in contacts}),
                 known_since=tie.since,
@@ -515,10 +540,13 @@ def outcome(
         return _view(session, row)
 
 
+@per_version()
 def list_introductions(store: Store, *, state: str | None = None) -> list[IntroView]:
     """Introductions, newest first; STATE keeps one state only."""
     with store.read() as session:
-        return [_view(session, row) for row in session.scalars(_listing(store, state))]
+        rows = session.scalars(_listing(store, state)).all()
+        names = _names(session, rows)
+        return [_view(session, row, names) for row in rows]
 
 
 def introductions_page(
@@ -527,7 +555,8 @@ def introductions_page(
     """One page of `list_introductions`, and how many there are in all."""
     with store.read() as session:
         rows, total = paging.of_query(session, _listing(store, state), window)
-        views = [_view(session, row) for row in rows]
+        names = _names(session, rows)
+        views = [_view(session, row, names) for row in rows]
         return paging.Page(views, total, window.offset, window.limit)
 
 

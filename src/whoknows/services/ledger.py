@@ -14,7 +14,7 @@ from whoknows.core.tiestrength import Service
 from whoknows.errors import UserError
 from whoknows.services import refs, validate
 from whoknows.services.money import money
-from whoknows.services.store import Store
+from whoknows.services.store import Store, per_version
 from whoknows.storage import schema as s
 
 KINDS = (
@@ -262,6 +262,7 @@ def _wanted(session: Session, owner_id: int) -> str | None:
     return f"introductions to {listed}"
 
 
+@per_version()
 def balance(
     store: Store,
     person_ref: str | None = None,

@@ -14,7 +14,7 @@ from whoknows.core import models
 from whoknows.errors import Conflict, UserError
 from whoknows.services import identity, paging, refs, validate, views
 from whoknows.services.organizations import get_or_create_org
-from whoknows.services.store import Store
+from whoknows.services.store import Store, per_version
 from whoknows.storage import schema as s
 from whoknows.storage.upsert import insert_missing
 
@@ -217,6 +217,7 @@ def list_people(
         return [views.person(row) for row in session.scalars(query)]
 
 
+@per_version()
 def people_page(
     store: Store,
     window: paging.Window,
@@ -252,6 +253,7 @@ def _listing(
     return query.order_by(s.Person.name_key, s.Person.id)
 
 
+@per_version()
 def count_people(store: Store) -> int:
     with store.read() as session:
         return (
@@ -312,6 +314,7 @@ def _typos(session: Session, store: Store, key: str, limit: int) -> list[int]:
     return [person_id for _name, _score, person_id in found]
 
 
+@per_version()
 def find_people(store: Store, text: str, limit: int = 20) -> list[models.Person]:
     """People whose name, email, organization, role, tags or notes match TEXT; typos forgiven."""
     limit = validate.limit(limit) or 20
@@ -324,6 +327,7 @@ def find_people(store: Store, text: str, limit: int = 20) -> list[models.Person]
         return [views.person(rows[i]) for i in ids[:limit] if i in rows]
 
 
+@per_version()
 def search_page(
     store: Store,
     text: str,

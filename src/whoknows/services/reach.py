@@ -26,7 +26,7 @@ from whoknows.errors import UserError
 from whoknows.services import brief, ledger, paging, refs
 from whoknows.services import icp as icp_service
 from whoknows.services.snapshot import Snapshot, load_snapshot
-from whoknows.services.store import Store
+from whoknows.services.store import Store, per_version
 from whoknows.storage import schema as s
 
 
@@ -204,6 +204,7 @@ def _warm_paths(
     return result
 
 
+@per_version(stale=True)
 def find_paths(
     store: Store,
     target: str,
@@ -472,6 +473,7 @@ def _advocates(
         return profile, views
 
 
+@per_version(stale=True)
 def potential(
     store: Store, *, top: int = 10, today: dt.date | None = None
 ) -> tuple[Profile, list[PotentialView]]:

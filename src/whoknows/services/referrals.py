@@ -21,7 +21,7 @@ from whoknows.errors import Conflict, NotFound, UserError
 from whoknows.services import ledger, paging, refs, validate
 from whoknows.services.arrivals import arrive
 from whoknows.services.money import default_currency, money
-from whoknows.services.store import Store
+from whoknows.services.store import Store, per_version
 from whoknows.storage import schema as s
 
 
@@ -311,6 +311,7 @@ def get(store: Store, referral_id: int) -> ReferralView:
         return _view(session, _get(session, store, referral_id))
 
 
+@per_version()
 def list_referrals(store: Store, status: str | None = None) -> list[ReferralView]:
     """Every referral, newest first (only those at STATUS when given; "open" = not closed)."""
     with store.read() as session:

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from types import TracebackType
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from whoknows.config import Settings
-from whoknows.services.cache import Cache
+from whoknows.services.cache import Cache, fresh
 from whoknows.storage import changes, locks, schema
 from whoknows.storage.engine import display, make_engine, migrate
 from whoknows.storage.errors import translate
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# Versions read in this context (one web request), by store: see Store.one_version.
+_versions: ContextVar[dict[int, str] | None] = ContextVar("whoknows_versions", default=None)
 
 
 class Store:
@@ -34,16 +44,31 @@ class Store:
         The counter alone is not enough: a database deleted and made again (a new demo, a
         test that empties its database) counts from zero again and would match a stale cache.
         """
+        known = _versions.get()
+        if known is not None and id(self) in known:
+            return known[id(self)]
         with self.read() as session:
             row = session.execute(
                 select(schema.Account.created_at, schema.Account.data_version).where(
                     schema.Account.id == self.owner_id
                 )
             ).first()
-        if row is None:
-            return "none"
-        created = row.created_at.isoformat() if row.created_at is not None else "?"
-        return f"{created}#{row.data_version}"
+        created = "?" if row is None or row.created_at is None else row.created_at.isoformat()
+        version = "none" if row is None else f"{created}#{row.data_version}"
+        if known is not None:
+            known[id(self)] = version
+        return version
+
+    @contextmanager
+    def one_version(self) -> Iterator[None]:
+        """Within this block (a web request), the data version is read once: every cached
+        answer of one page is of one state of the data, for one query instead of one per answer.
+        A write in the block reads it again."""
+        token = _versions.set({})
+        try:
+            yield
+        finally:
+            _versions.reset(token)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -53,6 +78,9 @@ class Store:
         (on PostgreSQL too, as SQLite does anyway), and the change log's triggers stamp this
         transaction's rows with the version it commits (storage/changes.py).
         """
+        known = _versions.get()
+        if known is not None:
+            known.pop(id(self), None)
         with locks.writer_turn(self.engine), self._session(write=True) as session:
             version = session.execute(
                 update(schema.Account)
@@ -62,7 +90,11 @@ class Store:
             ).scalar()
             if version is not None:
                 changes.prune(session.connection(), self.owner_id, version)
-            yield session
+            try:
+                yield session
+            finally:
+                if known is not None:
+                    known.pop(id(self), None)  # read during the write: the one before it
 
     @contextmanager
     def read(self, *, consistent: bool = False) -> Iterator[Session]:
@@ -113,3 +145,31 @@ class Store:
 def open_store(settings: Settings) -> Store:
     """Open (and create or upgrade) the database the settings name."""
     return Store(settings)
+
+
+def per_version(
+    *, stale: bool = False
+) -> Callable[[Callable[Concatenate[Store, P], T]], Callable[Concatenate[Store, P], T]]:
+    """A read use case answered once per state of the data and day, from the store's cache.
+
+    Its arguments after the store are the key (so they must be hashable), and everyone asking
+    shares the answer (so nobody may change it). Concurrent askers wait for one computation.
+    STALE: on a server, while the answer is recomputed after a write, others are served the
+    previous one (services/cache.py); for rankings and paths, which take long to compute and
+    do not tell at once what a write changed. Without it, the answer is always current.
+    """
+
+    def wrap(read: Callable[Concatenate[Store, P], T]) -> Callable[Concatenate[Store, P], T]:
+        name = f"{read.__module__.rpartition('.')[2]}.{read.__name__}"
+
+        @functools.wraps(read)
+        def kept(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> T:
+            key = (dt.date.today(), args, tuple(sorted(kwargs.items())))
+            with nullcontext() if stale else fresh():
+                return store.cache.get(
+                    name, key, store.data_version(), lambda: read(store, *args, **kwargs)
+                )
+
+        return kept
+
+    return wrap

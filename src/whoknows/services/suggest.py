@@ -15,7 +15,7 @@ from whoknows.core import guard
 from whoknows.core import suggest as core_suggest
 from whoknows.core.graph import Graph
 from whoknows.errors import UserError
-from whoknows.services import introductions
+from whoknows.services import introductions, ledger
 from whoknows.services.ledger import PersonRef
 from whoknows.services.snapshot import Snapshot, load_snapshot
 from whoknows.services.store import Store
@@ -181,7 +181,7 @@ def _suggest(
             params=params,
         )
         names = {c.person: c.name for c in candidates}
-        verdict = _Guard(session, store, me_id, snapshot.day)
+        verdict = _Guard(session, store, me_id, snapshot.day).read(found)
         return [_view(x, names, verdict) for x in found]
 
 
@@ -225,7 +225,7 @@ def for_person(
             if person_id in (x.a, x.b)
         ][: top * GUARD_MARGIN]
         names = {c.person: c.name for c in candidates}
-        verdict = _Guard(session, store, me_id, snapshot.day)
+        verdict = _Guard(session, store, me_id, snapshot.day).read(found)
         views = [_view(x, names, verdict) for x in found]
     return ([v for v in views if not v.guard] + [v for v in views if v.guard])[:top]
 
@@ -253,13 +253,25 @@ class _Guard:
     def __init__(self, session: Session, store: Store, me_id: int, day: dt.date) -> None:
         self.session, self.store, self.me_id, self.day = session, store, me_id, day
         self.sides: dict[int, guard.Side] = {}
+        # Read once for every side, not once per side.
+        self.services = ledger.services_by_person(session, store.owner_id, me_id)
+        self.rows: dict[int, s.Person] = {}
+
+    def read(self, found: Sequence[core_suggest.Suggestion]) -> _Guard:
+        """The people of FOUND in one query (kept here: the session only holds them weakly)."""
+        ids = {x.a for x in found} | {x.b for x in found}
+        for start in range(0, len(ids), 500):
+            chunk = sorted(ids)[start : start + 500]
+            for row in self.session.scalars(select(s.Person).where(s.Person.id.in_(chunk))):
+                self.rows[row.id] = row
+        return self
 
     def _side(self, person_id: int) -> guard.Side:
         if person_id not in self.sides:
-            person = self.session.get(s.Person, person_id)
+            person = self.rows.get(person_id) or self.session.get(s.Person, person_id)
             assert person is not None  # a candidate read in this transaction
             self.sides[person_id] = introductions.side(
-                self.session, self.store, self.me_id, person, self.day
+                self.session, self.store, self.me_id, person, self.day, self.services
             )
         return self.sides[person_id]
 
