@@ -358,3 +358,27 @@ def test_a_referral_moves_forward_and_won_asks_its_value(page: Any) -> None:
     tile.locator("button").click()
     page.wait_for_selector(f"#col-received #{tile_id}", state="detached")
     assert int(page.inner_text("#col-won .count").replace(",", "")) == won + 1
+
+
+def test_on_a_phone_the_nav_shows_it_scrolls_and_a_skip_link_comes_first(
+    browser: Any, server: Served
+) -> None:
+    context = signed_in(browser, server, viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    phone.goto("/people")
+    nav = phone.locator(".nav")
+    assert "more" in (nav.get_attribute("class") or ""), "more of the nav to the right"
+    assert "gradient" in phone.evaluate(
+        "getComputedStyle(document.querySelector('.nav')).webkitMaskImage"
+    )
+    phone.evaluate("document.querySelector('.nav').scrollLeft = 10000")
+    phone.wait_for_function("!document.querySelector('.nav').classList.contains('more')")
+    phone.keyboard.press("Tab")
+    skip = phone.locator("a.skip")
+    assert phone.evaluate("document.activeElement.className") == "skip"
+    box = skip.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0, "seen when it has the focus"
+    phone.keyboard.press("Enter")
+    assert phone.evaluate("document.activeElement.id") == "content"
+    context.close()

@@ -31,6 +31,20 @@
       if (flash) { flash.innerHTML = ""; }
     }
   });
+  // A nav wider than the screen (a phone) says that it scrolls: "more" while some is hidden
+  // to the right (the CSS fades that edge).
+  function navMore() {
+    var nav = document.querySelector(".nav");
+    if (!nav) { return; }
+    var hidden = nav.scrollLeft + nav.clientWidth < nav.scrollWidth - 2;
+    nav.classList.toggle("more", hidden);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var nav = document.querySelector(".nav");
+    if (nav) { nav.addEventListener("scroll", navMore, { passive: true }); }
+    navMore();
+  });
+  window.addEventListener("resize", navMore);
   // Forms that ask before they act (data-confirm).
   document.addEventListener("submit", function (event) {
     var form = event.target;
