@@ -266,3 +266,27 @@ def test_while_a_rebuild_runs_the_others_take_the_previous_answer_at_once() -> N
         assert first.result() == "new"
     assert cache.get("due", "k", "v2", slow_new) == "new"
     cache.close()
+
+
+def test_while_writes_keep_coming_a_young_answer_is_served_without_a_rebuild() -> None:
+    """A busy server rebuilt every ranking after every write: more work than it had time for."""
+    cache = Cache(stale_wait=0.01, rebuild_every=60)
+    cache.get("due", "k", "v1", lambda: "old")
+    built: list[int] = []
+
+    def new() -> str:
+        built.append(1)
+        return "new"
+
+    assert cache.get("due", "k", "v2", new) == "old"
+    assert cache.get("due", "k", "v3", new) == "old"
+    assert built == []
+    from whoknows.services.cache import fresh
+
+    with fresh():  # a browser's own change: shown at once
+        assert cache.get("due", "k", "v3", new) == "new"
+    cache.rebuild_every = 0
+    cache.get("due", "k", "v4", new)
+    _eventually(lambda: cache.get("due", "k", "v4", new) == "new")
+    assert len(built) == 2
+    cache.close()

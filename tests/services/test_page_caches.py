@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from whoknows.services import charts, events, followups, people, report, suggest
+import pytest
+
+from whoknows.services import charts, events, followups, people, referrals, report, suggest
 from whoknows.services.people import PersonInput
 from whoknows.services.store import Store
 
@@ -59,3 +62,47 @@ def test_charts_are_drawn_once_per_distinct_report_data(store: Store) -> None:
         store.cache, {**data, "currency": "USD" if data["currency"] != "USD" else "EUR"}
     )
     assert other[0].svg is not drawn[0].svg
+
+
+def test_the_lists_a_page_reads_are_kept_until_a_write_and_current_at_once_after_it(
+    store: Store,
+) -> None:
+    """Under load every request read the referrals, the people and the ledger again; kept per
+    data version, they are read once, and a write shows at once even on a server that serves
+    its rankings a moment stale."""
+    _met_at_an_event(store)
+    store.cache.stale_wait = 60  # as on a server: rankings may be served a moment stale
+    referrals.add(store, "Ada Brown", "Ben Li", on=TODAY)
+    first = referrals.list_referrals(store)
+    assert referrals.list_referrals(store) is first
+    assert people.count_people(store) == people.count_people(store) == 3
+    assert store.cache.stats("referrals.list_referrals").builds == 1
+    assert store.cache.stats("people.count_people").builds == 1
+    referrals.add(store, "Ben Li", "Ada Brown", on=TODAY)
+    assert len(referrals.list_referrals(store)) == 2, "the write is seen at once"
+    people.add_person(store, PersonInput(name="Cleo Moss"))
+    assert people.count_people(store) == 4
+    store.cache.close()
+
+
+def test_a_request_reads_the_data_version_once_and_again_after_its_own_write(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _met_at_an_event(store)
+    reads: list[int] = []
+    real = store.read
+
+    def counted(**kwargs: Any) -> Any:
+        reads.append(1)
+        return real(**kwargs)
+
+    monkeypatch.setattr(store, "read", counted)
+    with store.one_version():
+        before = store.data_version()
+        assert store.data_version() == store.data_version() == before
+        assert len(reads) == 1
+        people.add_person(store, PersonInput(name="Cleo Moss"))
+        assert store.data_version() != before
+    assert len(reads) == 2
+    store.data_version()
+    assert len(reads) == 3, "outside a request, every call reads it"

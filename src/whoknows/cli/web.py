@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 import webbrowser
+from contextlib import suppress
 from typing import Annotated
 
 import typer
@@ -14,6 +15,8 @@ from whoknows.cli.common import DbOption
 # Under load, a request waits this long for an answer rebuilt after a write before it is served
 # the previous one (a browser's own change is always shown at once): docs/web.md.
 STALE_WAIT = 0.25
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+REBUILD_EVERY = 2.0  # seconds: how far rankings, paths and the due list may trail the writes
 
 
 def serve(
@@ -52,8 +55,15 @@ def serve(
     from whoknows.web.access import TOKEN_PARAM, published
     from whoknows.web.app import create_app
 
+    _few_memory_arenas()
     settings = load_settings(db)
-    app = create_app(settings, host=host, allowed_hosts=allow_host or (), stale_wait=STALE_WAIT)
+    app = create_app(
+        settings,
+        host=host,
+        allowed_hosts=allow_host or (),
+        stale_wait=STALE_WAIT,
+        rebuild_every=REBUILD_EVERY,
+    )
     secret = app.state.access.secret
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     link = f"{url}?{TOKEN_PARAM}={secret}"
@@ -67,6 +77,16 @@ def serve(
         if open_browser:
             threading.Timer(1.0, webbrowser.open, args=(link,)).start()
         uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _few_memory_arenas() -> None:
+    """glibc gives each thread that allocates at once a memory arena of its own, which keeps
+    what was freed in it: two arenas keep the server's memory from growing by ~100 MB under
+    load (as MALLOC_ARENA_MAX=2 would; set before any thread starts). Elsewhere, nothing."""
+    import ctypes
+
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, 2)
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -13,7 +13,10 @@ A server can also allow answers a moment stale (``stale_wait``): a rebuild then 
 thread of its own, the request that started it waits for it at most that long before it takes
 the previous answer (never one older than the previous version), and the requests that come
 while it runs take the previous answer at once; the rebuild's answer is kept for the requests
-after it. A request in the ``fresh()`` context always waits (a page right after the
+after it. While writes keep coming, such an answer is rebuilt at most once every
+``rebuild_every`` seconds: rebuilding everything after every write of a busy server would take
+more than the server has, and each answer is at most that much, and one rebuild, behind.
+A request in the ``fresh()`` context always waits (a page right after the
 user's own change shows it), and so does every build: what it reads from the cache (a build of
 the advocates reads the snapshot) is of the current data, never a stale answer kept under the
 new version. The CLI and the tests never take a stale answer.
@@ -22,6 +25,7 @@ new version. The CLI and the tests never take a stale answer.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
@@ -41,6 +45,7 @@ class _Entry:
     version: str
     value: Any
     started: int  # when its build started: a later start read a later version
+    built_at: float = 0.0  # time.monotonic() when it was kept
 
 
 @dataclass
@@ -70,12 +75,16 @@ class Cache:
     """Thread-safe, bounded, version-keyed memoisation with single-flight builds.
 
     STALE_WAIT (seconds, None for never): how long a request waits for a rebuild when a
-    previous answer exists, before it is served that one.
+    previous answer exists, before it is served that one. REBUILD_EVERY (seconds): with
+    STALE_WAIT, a previous answer younger than this is served without a rebuild.
     """
 
-    def __init__(self, *, keep: int = KEEP, stale_wait: float | None = None) -> None:
+    def __init__(
+        self, *, keep: int = KEEP, stale_wait: float | None = None, rebuild_every: float = 0.0
+    ) -> None:
         self._keep = keep
         self.stale_wait = stale_wait
+        self.rebuild_every = rebuild_every
         self._lock = threading.Lock()
         self._entries: dict[str, OrderedDict[Hashable, _Entry]] = {}
         self._flights: dict[tuple[str, Hashable, str], tuple[int, Future[Any]]] = {}
@@ -95,9 +104,13 @@ class Cache:
                 stats.hits += 1
                 return cast(T, found.value)
             previous = found if patience is not None else None
-            if previous is not None and self._rebuilding(name, key):
+            if previous is not None and (
+                self._rebuilding(name, key)
+                or time.monotonic() - previous.built_at < self.rebuild_every
+            ):
                 # One rebuild of this answer at a time, and it is on its way: only the request
                 # that started it waits for it (a moment), the others take the previous answer.
+                # Or the previous answer is young: it is rebuilt once the writes have settled.
                 stats.stale += 1
                 return cast(T, previous.value)
             flight = self._flights.get(flight_key)
@@ -142,7 +155,7 @@ class Cache:
             raise
         with self._lock:
             del self._flights[(name, key, version)]
-            self._store(name, key, _Entry(version, value, started))
+            self._store(name, key, _Entry(version, value, started, time.monotonic()))
         future.set_result(value)
         return value
 

@@ -549,6 +549,7 @@ def list_introductions(store: Store, *, state: str | None = None) -> list[IntroV
         return [_view(session, row, names) for row in rows]
 
 
+@per_version()
 def introductions_page(
     store: Store, window: paging.Window, *, state: str | None = None
 ) -> paging.Page[IntroView]:

@@ -320,6 +320,7 @@ def list_referrals(store: Store, status: str | None = None) -> list[ReferralView
         return [_view(session, row, names) for row in rows]
 
 
+@per_version()
 def referrals_page(
     store: Store, window: paging.Window, status: str | None = None
 ) -> paging.Page[ReferralView]:

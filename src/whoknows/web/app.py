@@ -55,6 +55,7 @@ def create_app(
     allowed_hosts: Iterable[str] = (),
     today: dt.date | None = None,
     stale_wait: float | None = None,
+    rebuild_every: float = 0.0,
 ) -> FastAPI:
     """The whoknows web app over the database SETTINGS name (opened when the app starts).
 
@@ -65,7 +66,8 @@ def create_app(
     (and $WHOKNOWS_ALLOWED_HOSTS) in their Host header. TODAY pins the date (tests and demos).
     STALE_WAIT (seconds): after a write, a request waits at most this long for a rebuilt
     answer (snapshot, due list, advocates, suggestions) before it is served the previous one
-    (services/cache.py); None waits always. A browser's own change is always shown at once.
+    (services/cache.py); None waits always. REBUILD_EVERY (seconds): while writes keep coming,
+    those answers are rebuilt at most this often. A browser's own change is always shown at once.
     """
     token = access_token or os.environ.get(security.ACCESS_ENV) or None
     security.check_bind(host, token)
@@ -91,6 +93,7 @@ def create_app(
     app.state.settings = settings
     app.state.store = Store(settings)
     app.state.store.cache.stale_wait = stale_wait
+    app.state.store.cache.rebuild_every = rebuild_every
     app.state.today = today
     app.state.key = security.signing_key(settings)
     app.state.access = Access.make(host, token, allowed_hosts)
