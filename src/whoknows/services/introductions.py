@@ -239,28 +239,54 @@ def propose(
     reason = validate.text(why)
     with store.write() as session:
         me, a, b = _pair(session, store, a_ref, b_ref)
-        _refuse_pending(session, store, a, b)
         warnings = guard.check([side(session, store, me.id, p, day) for p in (a, b)], day, rules)
-        if warnings and not force:
-            raise Refused(
-                f"introducing {a.name} and {b.name} could cost you your reputation: "
-                + guard.summary(warnings),
-                hint="nothing was written; get to know them first, or run again with --force",
-            )
-        row = s.Introduction(
-            owner_id=store.owner_id,
-            introducer_id=me.id,
-            a_id=a.id,
-            b_id=b.id,
-            why=reason,
-            state="proposed",
-            proposed_on=day,
-            forced=bool(warnings),
-            warnings="\n".join(str(w) for w in warnings) or None,
+        return _open(
+            session,
+            store,
+            (me, a, b),
+            reason,
+            day,
+            warnings,
+            force=force,
+            refusal=(
+                f"introducing {a.name} and {b.name} could cost you your reputation: ",
+                "nothing was written; get to know them first, or run again with --force",
+            ),
         )
-        session.add(row)
-        session.flush()
-        return _view(session, row)
+
+
+def _open(
+    session: Session,
+    store: Store,
+    people: tuple[s.Person, s.Person, s.Person],
+    why: str | None,
+    day: dt.date,
+    warnings: list[guard.Warning],
+    *,
+    force: bool,
+    refusal: tuple[str, str],
+) -> IntroView:
+    """A new proposed introduction of A and B made by INTRODUCER (PEOPLE), unless one of them
+    is open already, or the guard's WARNINGS refuse it (REFUSAL: what, hint) without FORCE."""
+    introducer, a, b = people
+    _refuse_pending(session, store, a, b)
+    if warnings and not force:
+        raise Refused(refusal[0] + guard.summary(warnings), hint=refusal[1])
+    row = s.Introduction(
+        owner_id=store.owner_id,
+        introducer_id=introducer.id,
+        a_id=a.id,
+        b_id=b.id,
+        why=why,
+        state="proposed",
+        a_accepted=a.is_me,  # an introduction I asked for: my side said yes already
+        proposed_on=day,
+        forced=bool(warnings),
+        warnings="\n".join(str(w) for w in warnings) or None,
+    )
+    session.add(row)
+    session.flush()
+    return _view(session, row)
 
 
 def _asked_for(
@@ -311,28 +337,20 @@ def request(
     reason = validate.text(why)
     with store.write() as session:
         me, via, to = _asked_for(session, store, via_ref, to_ref)
-        _refuse_pending(session, store, me, to)
         warnings = guard.check([side(session, store, me.id, via, day)], day, rules)
-        if warnings and not force:
-            raise Refused(
-                f"asking {via.name} for an introduction could cost you: " + guard.summary(warnings),
-                hint="nothing was written; get to know them first, or ask anyway",
-            )
-        row = s.Introduction(
-            owner_id=store.owner_id,
-            introducer_id=via.id,
-            a_id=me.id,
-            b_id=to.id,
-            why=reason,
-            state="proposed",
-            a_accepted=True,  # I asked for it
-            proposed_on=day,
-            forced=bool(warnings),
-            warnings="\n".join(str(w) for w in warnings) or None,
+        return _open(
+            session,
+            store,
+            (via, me, to),
+            reason,
+            day,
+            warnings,
+            force=force,
+            refusal=(
+                f"asking {via.name} for an introduction could cost you: ",
+                "nothing was written; get to know them first, or ask anyway",
+            ),
         )
-        session.add(row)
-        session.flush()
-        return _view(session, row)
 
 
 def _refuse_pending(session: Session, store: Store, a: s.Person, b: s.Person) -> None:
