@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from whoknows.core.attribution import STATUSES
 from whoknows.core.plan import timing
 from whoknows.errors import UserError
-from whoknows.services import events, ledger, people, plan, reach, referrals
+from whoknows.services import events, ledger, paging, people, plan, reach, referrals
 from whoknows.web.common import render, store_of, today_of
 
 router = APIRouter(include_in_schema=False)
@@ -48,7 +48,7 @@ def dashboard(request: Request) -> HTMLResponse:
     balance, balance_error = attempt(lambda: ledger.balance(store, today=day))
     top, top_error = attempt(lambda: reach.advocates(store, top=5, today=day)[1])
     pipeline = pipeline_of(referrals.list_referrals(store))
-    recent = events.list_events(store)[:5]
+    recent = events.events_page(store, paging.Window(5)).items  # not every event for five
     return render(
         request,
         "dashboard.html",
