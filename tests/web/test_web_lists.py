@@ -150,3 +150,18 @@ def test_the_advocates_ranking_pages_with_its_total(reader: TestClient) -> None:
     second = reader.get("/advocates", params={"offset": 25}).text
     assert "26–50 of" in second
     assert "<tr><td>26</td>" in second, "ranks go on from the first page"
+
+
+def test_a_person_page_says_how_much_of_a_long_history_it_shows(client: TestClient) -> None:
+    page = client.get("/people/2").text
+    person = re.search(r'id="person-name"><bdi>([^<]+)</bdi>', page)
+    assert person
+    for day in range(1, 46):
+        post(client, "/people/2/log", {"kind": "call", "date": f"2025-01-{day % 28 + 1:02d}"})
+    for _ in range(22):
+        post(client, "/people/2/exchange", {"direction": "gave", "kind": "information"})
+    page = client.get("/people/2").text
+    shown = re.search(r'id="timeline-shown">the latest 40 of ([\d,]+)<', page)
+    assert shown
+    assert int(shown.group(1)) >= 45
+    assert re.search(r'id="exchanges-shown">the latest 20 of \d+<', page)
