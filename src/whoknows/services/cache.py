@@ -14,8 +14,10 @@ thread of its own, the request that started it waits for it at most that long be
 the previous answer (never one older than the previous version), and the requests that come
 while it runs take the previous answer at once; the rebuild's answer is kept for the requests
 after it. While writes keep coming, such an answer is rebuilt at most once every
-``rebuild_every`` seconds: rebuilding everything after every write of a busy server would take
-more than the server has, and each answer is at most that much, and one rebuild, behind.
+``rebuild_every`` seconds, and never sooner than four times its last build took after it: a
+busy server rebuilding everything after every write would spend more time on it than it has
+(each answer then takes at most a fifth of the time), and each answer is at most that much,
+and one rebuild, behind.
 A request in the ``fresh()`` context always waits (a page right after the
 user's own change shows it), and so does every build: what it reads from the cache (a build of
 the advocates reads the snapshot) is of the current data, never a stale answer kept under the
@@ -38,6 +40,7 @@ from typing import Any, TypeVar, cast
 T = TypeVar("T")
 
 KEEP = 8  # keys kept per name (e.g. a few days, windows or page sizes)
+REBUILD_SHARE = 4.0  # a busy server waits this many times a build's time before the next one
 
 
 @dataclass
@@ -46,6 +49,7 @@ class _Entry:
     value: Any
     started: int  # when its build started: a later start read a later version
     built_at: float = 0.0  # time.monotonic() when it was kept
+    took: float = 0.0  # seconds its build took
 
 
 @dataclass
@@ -106,7 +110,7 @@ class Cache:
             previous = found if patience is not None else None
             if previous is not None and (
                 self._rebuilding(name, key)
-                or time.monotonic() - previous.built_at < self.rebuild_every
+                or time.monotonic() - previous.built_at < self._settle(previous)
             ):
                 # One rebuild of this answer at a time, and it is on its way: only the request
                 # that started it waits for it (a moment), the others take the previous answer.
@@ -145,6 +149,7 @@ class Cache:
         future: Future[Any],
         build: Callable[[], Any],
     ) -> Any:
+        began = time.monotonic()
         try:
             with fresh():
                 value = build()
@@ -155,9 +160,16 @@ class Cache:
             raise
         with self._lock:
             del self._flights[(name, key, version)]
-            self._store(name, key, _Entry(version, value, started, time.monotonic()))
+            now = time.monotonic()
+            self._store(name, key, _Entry(version, value, started, now, now - began))
         future.set_result(value)
         return value
+
+    def _settle(self, previous: _Entry) -> float:
+        """How long after it was built a previous answer is served without a rebuild."""
+        if not self.rebuild_every:
+            return 0.0
+        return max(self.rebuild_every, REBUILD_SHARE * previous.took)
 
     def _rebuilding(self, name: str, key: Hashable) -> bool:
         return any(n == name and k == key for n, k, _v in self._flights)
