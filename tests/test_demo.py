@@ -19,6 +19,8 @@ from typer.testing import CliRunner
 
 from whoknows.cli.demo import demo
 from whoknows.config import Settings
+from whoknows.core.models import TieSource
+from whoknows.core.tiestrength import unheard_strength
 from whoknows.demo import generator
 from whoknows.errors import UserError
 from whoknows.services import demo as demo_service
@@ -113,6 +115,28 @@ def test_ties_are_ordered_unique_pairs_with_strengths_in_range(db: sqlite3.Conne
         for source in ("linkedin", "told")
     )
     assert weak < 0.35 < 0.6 < strong
+
+
+def test_close_ties_between_others_were_mostly_seen_lately_and_some_stay_strong(
+    db: sqlite3.Connection,
+) -> None:
+    # Ties age from when they were last seen (core/tiestrength.py); with last sightings drawn
+    # at random over a tie's life, a third of the demo's strong ties lay years back and aged
+    # into the dormant band, leaving hardly a strong tie between others.
+    rows = db.execute(
+        "SELECT strength, julianday(?) - julianday(last_seen) FROM ties "
+        "WHERE person_a_id <> 1 AND person_b_id <> 1 AND strength IS NOT NULL",
+        (TODAY.isoformat(),),
+    ).fetchall()
+    strength, age = np.array(rows, dtype=np.float64).T
+    assert np.median(age[strength >= 0.75]) < 0.6 * np.median(age[strength < 0.5])
+    aged = np.array(
+        [
+            unheard_strength(TieSource.TOLD, s, TODAY - dt.timedelta(days=d), TODAY)
+            for s, d in zip(strength, age, strict=True)
+        ]
+    )
+    assert np.mean(aged >= 0.745) > 0.04  # "strong" as shown, to two decimals
 
 
 def test_degrees_have_a_heavy_tail(db: sqlite3.Connection) -> None:

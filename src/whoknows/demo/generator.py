@@ -349,6 +349,15 @@ def _unique_pairs(packed: Ints) -> Ints:
     return packed[first]
 
 
+def _quiet_for(
+    draw: NDArray[np.float64], strength: NDArray[np.float64], since: NDArray[np.int32]
+) -> NDArray[np.int32]:
+    """Days since a tie was last seen, within its SINCE days: close ties are mostly recent
+    (recency predicts strength best, Gilbert & Karahalios 2009) and loose ones may have gone
+    quiet years ago; ties age from then (core/tiestrength.py)."""
+    return (draw ** (1 + 4 * strength) * since).astype(np.int32)
+
+
 def _ties(
     rng: np.random.Generator,
     size: Size,
@@ -376,13 +385,15 @@ def _ties(
     source = (packed % 8).astype(np.int8)
     strength = np.round(np.clip(rng.beta(_BETA[source, 0], _BETA[source, 1]), 0.01, 1.0), 3)
     since = rng.integers(60, 15 * 365, len(packed), dtype=np.int32)
-    last_seen = (rng.random(len(packed)) * since).astype(np.int32)
+    last_seen = _quiet_for(rng.random(len(packed)), strength, since)
     # Ties the history implies date from the introduction or the meeting (the earliest).
     extra_since = np.full(len(packed), -1, dtype=np.int64)
     np.maximum.at(extra_since, np.searchsorted(packed // 8, extra), past.extra_since)
     known = extra_since >= 0
     since[known] = extra_since[known]
-    last_seen[known] = (rng.random(np.count_nonzero(known)) * since[known]).astype(np.int32)
+    last_seen[known] = _quiet_for(
+        rng.random(np.count_nonzero(known)), strength[known], since[known]
+    )
     # My own ties carry what the history says: how and when we met, and how close we are.
     rows = np.searchsorted(packed // 8, past.contacts)
     strength[rows], since[rows] = past.contact_strength, past.contact_since
