@@ -74,6 +74,22 @@ def test_a_full_double_opt_in_run_from_the_command_line(cli: Cli, tmp_path: Path
     assert "Ben Ode: your introduction of them to Priya Shah" in again.err
 
 
+def test_intro_request_asks_someone_i_know_to_introduce_me(cli: Cli) -> None:
+    _network(cli)
+    refused = cli("intro", "request", "Omar", "Ben")
+    assert refused.code == 3, "asking a favour of someone met two days ago: the guard"
+    assert "Omar Haddad" in refused.err
+    said = _ok(cli, "intro", "request", "Omar", "Lea", "--force")
+    assert "through Omar Haddad — proposed" in said
+    asked = json.loads(_ok(cli, "intro", "request", "Priya", "Ben", "--why", "payroll", "--json"))
+    assert asked["introducer"]["name"] == "Priya Shah"
+    assert (asked["a"]["name"], asked["a_accepted"]) == ("Sam Stone", True)
+    listed = json.loads(_ok(cli, "intro", "list", "--json"))
+    assert sorted(i["introducer"]["name"] for i in listed) == ["Omar Haddad", "Priya Shah"]
+    drafts = json.loads(_ok(cli, "intro", "ask", str(asked["id"]), "--json"))
+    assert [d["subject"] for d in drafts["drafts"]] == ["Would you introduce me to Ben Ode?"]
+
+
 def test_a_draft_to_someone_without_email_says_so_when_it_is_made(cli: Cli) -> None:
     _network(cli)
     _ok(cli, "intro", "propose", "Priya", "Ben")

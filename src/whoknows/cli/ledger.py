@@ -207,8 +207,8 @@ class IntroGroup(TyperGroup):
 intro_app = typer.Typer(
     cls=IntroGroup,
     help=(
-        "Introductions with double opt-in: intro A B [--why] [--force], then ask, accept, make, "
-        "outcome."
+        "Introductions with double opt-in: intro A B [--why] [--force] (or intro request VIA TO "
+        "to be introduced), then ask, accept, make, outcome."
     ),
     no_args_is_help=True,
 )
@@ -223,12 +223,13 @@ def _intro_line(intro: introductions.IntroView) -> None:
         ]
     extra = f" ({'; '.join(marks)})" if marks else ""
     outcome = f", outcome {intro.outcome}" if intro.outcome else ""
+    through = f" through {intro.introducer.name}" if intro.introducer else ""
     say(
         f"Introduction #{intro.id}: ",
         Text(intro.a.name, style="bold"),
         " and ",
         Text(intro.b.name, style="bold"),
-        f" — {intro.state}{extra}{outcome}",
+        f"{through} — {intro.state}{extra}{outcome}",
     )
 
 
@@ -296,6 +297,37 @@ def intro_propose(
 
     with store(db) as opened:
         found = introductions.propose(opened, a, b, why=why, force=force, today=when_(date))
+    if json:
+        print_json(found)
+        return
+    _intro_line(found)
+    for warning in found.warnings:
+        say(Text("  warned: ", style="yellow"), Text(warning))
+    say(f"Next: whoknows intro ask {found.id}")
+
+
+@intro_app.command("request")
+def intro_request(
+    via: Annotated[str, typer.Argument(metavar="VIA", help="Someone you know who knows TO.")],
+    to: Annotated[str, typer.Argument(metavar="TO", help="Whom you would like to meet.")],
+    why: Annotated[
+        str | None, typer.Option("--why", help="Why you would like to meet, in your words.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Ask even though the reputation guard warns.")
+    ] = False,
+    date: DateOption = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """Ask VIA to introduce you to TO; the reputation guard checks how well you know VIA.
+
+    Then `intro ask ID` drafts your request to VIA, `intro accept ID B` records TO's yes and
+    `intro make ID` that VIA made it (their give to you)."""
+    from whoknows.services import introductions
+
+    with store(db) as opened:
+        found = introductions.request(opened, via, to, why=why, force=force, today=when_(date))
     if json:
         print_json(found)
         return
