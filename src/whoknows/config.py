@@ -23,10 +23,6 @@ class Settings:
     config_dir: Path
     phone_region: str | None = None
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 def database_url_from(value: str) -> str:
     """Accept a SQLAlchemy URL or a plain file path (taken as a SQLite file)."""

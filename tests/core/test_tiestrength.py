@@ -31,7 +31,6 @@ from whoknows.core.tiestrength import (
     default_strength,
     described,
     months_since,
-    score_many,
     score_tie,
     unheard_strength,
 )
@@ -341,27 +340,6 @@ def test_params_are_frozen_and_tunable() -> None:
     slower = dataclasses.replace(DEFAULT_PARAMS, recent_half_life=365.0)
     history = [Contact(ago(200), K.COFFEE)]
     assert strength(history, params=slower) > strength(history)
-
-
-@FAST
-@given(st.lists(st.lists(contacts, max_size=12), min_size=1, max_size=6), st.integers(1, 5))
-def test_score_many_agrees_with_score_tie(pairs: list[list[Contact]], contexts: int) -> None:
-    rows: dict[tuple[int, dt.date, K], float] = {}
-    for i, history in enumerate(pairs):
-        for c in history:
-            key = (i, c.date, c.kind)
-            rows[key] = max(rows.get(key, 0.0), contact_unit(c.kind, c.participants))
-    keys = list(rows)
-    got = score_many(
-        np.array([i for i, _, _ in keys], dtype=np.intp),
-        np.array([(TODAY - d).days for _, d, _ in keys], dtype=np.float64),
-        np.array(list(rows.values())),
-        np.array([k in LEAN_KINDS for _, _, k in keys], dtype=np.bool_),
-        len(pairs),
-        contexts=contexts,
-    )
-    expected = [strength(h, contexts=contexts) for h in pairs]
-    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
 
 
 def spearman(x: Sequence[float], y: Sequence[float]) -> float:

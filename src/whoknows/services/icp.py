@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whoknows.core.icp import Profile
@@ -105,12 +104,3 @@ def set_profile(store: Store, profile: Profile) -> Profile:
     with store.write() as session:
         save(session, store.owner_id, profile)
     return profile
-
-
-def has_profile(session: Session, owner_id: int) -> bool:
-    return (
-        session.scalar(
-            select(s.Setting.key).where(s.Setting.owner_id == owner_id, s.Setting.key == KEY)
-        )
-        is not None
-    )

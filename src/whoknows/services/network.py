@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -58,13 +57,6 @@ def upsert_tie(
     if strength is not None:
         tie.strength = strength
     return tie
-
-
-@dataclass(frozen=True)
-class TieView:
-    a: models.Person
-    b: models.Person
-    tie: models.Tie
 
 
 def know(

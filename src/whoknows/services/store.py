@@ -142,11 +142,6 @@ class Store:
         self.close()
 
 
-def open_store(settings: Settings) -> Store:
-    """Open (and create or upgrade) the database the settings name."""
-    return Store(settings)
-
-
 def per_version(
     *, stale: bool = False
 ) -> Callable[[Callable[Concatenate[Store, P], T]], Callable[Concatenate[Store, P], T]]:

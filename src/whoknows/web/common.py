@@ -90,12 +90,6 @@ def redirect(url: str) -> Response:
     return RedirectResponse(url, status_code=303)
 
 
-def hx_redirect(request: Request, url: str) -> Response:
-    if is_htmx(request):
-        return Response(status_code=204, headers={"HX-Redirect": url})
-    return redirect(url)
-
-
 def lines(value: str | None) -> list[str]:
     """A textarea or comma list as clean values."""
     if not value:
