@@ -391,3 +391,9 @@ def test_the_plan_links_to_a_prep_sheet_for_each_follow_up(reader: TestClient) -
     assert markdown.status_code == 200
     assert markdown.text.startswith("# Prep: ")
     assert reader.get("/people/999999/prep").status_code == 404
+
+
+def test_every_answer_says_how_long_the_server_took(reader: TestClient) -> None:
+    for url in ("/", "/api/v1/due", "/no-such-page"):
+        timing = reader.get(url).headers.get("server-timing", "")
+        assert re.fullmatch(r"app;dur=\d+\.\d", timing), (url, timing)
