@@ -82,3 +82,20 @@ def test_a_backup_is_plain_json_with_its_schema_revision(store: Store, tmp_path:
     assert document["format"] == "whoknows-backup"
     assert document["schema"] == head_revision()
     assert len(document["tables"]["people"]["rows"]) == 2
+
+
+@pytest.mark.postgres
+def test_a_restore_into_postgresql_takes_new_rows_after_the_restored_ids(
+    sqlite_url: str, postgres_url: str, tmp_path: Path
+) -> None:
+    # Restored rows keep their ids: PostgreSQL's sequences must go on past them.
+    target = tmp_path / "b.json"
+    with Store(load_settings(sqlite_url)) as source:
+        _fill(source)
+        backup.backup(source, target)
+    with Store(load_settings(postgres_url)) as restored:
+        backup.restore(restored, target)
+        ada = people.add_person(restored, PersonInput(name="Ada"))
+        events.add_event(restored, "Later mixer", dt.date(2026, 6, 1))
+        network.log(restored, "call", ["Ada", "Zoë"], on=dt.date(2026, 6, 2))
+        assert people.get_person(restored, "Ada").id == ada.id

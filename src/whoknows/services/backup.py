@@ -20,7 +20,6 @@ from sqlalchemy import (
     Table,
     func,
     select,
-    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -30,6 +29,7 @@ from whoknows.core.money import check_amount
 from whoknows.errors import UserError
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
+from whoknows.storage.bulk import reset_id_sequences
 from whoknows.storage.engine import current_revision
 
 FORMAT = "whoknows-backup"
@@ -161,8 +161,7 @@ def restore(store: Store, path: Path, progress: Progress | None = None) -> dict[
             counts[table.name] = len(rows)
             if progress:
                 progress(table.name, len(rows))
-        if session.get_bind().dialect.name == "postgresql":
-            _reset_sequences(session, _tables())
+        reset_id_sequences(session.connection(), _tables())
         # A restored database is a new one: caches made for an earlier copy must not match it.
         session.execute(
             update(s.Account)
@@ -252,17 +251,4 @@ def _require_empty(session: Session, owner: int) -> None:
             raise UserError(
                 "restore only writes into an empty database, and this one has data",
                 hint="restore into a new one: whoknows restore FILE --db NEW.db",
-            )
-
-
-def _reset_sequences(session: Session, tables: Any) -> None:
-    for table in tables:
-        if "id" in table.columns and table.columns["id"].autoincrement is not False:
-            if not table.columns["id"].primary_key:
-                continue
-            session.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
-                )
             )

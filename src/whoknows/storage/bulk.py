@@ -66,18 +66,31 @@ def finish_bulk_load(connection: Connection, tables: Iterable[Table]) -> None:
     give its planner statistics (autovacuum would only catch up minutes later)."""
     if connection.dialect.name != "postgresql":
         return  # SQLite takes max(rowid) + 1 by itself
+    tables = list(tables)
+    reset_id_sequences(connection, tables)
     preparer = connection.dialect.identifier_preparer
     for table in tables:
+        connection.exec_driver_sql(f"ANALYZE {preparer.format_table(table)}")
+
+
+def reset_id_sequences(connection: Connection, tables: Iterable[Table]) -> None:
+    """After inserting explicit ids (a bulk load, a restore): PostgreSQL's id sequences go on
+    past the highest id, so the next ordinary insert does not collide. SQLite needs nothing."""
+    if connection.dialect.name != "postgresql":
+        return
+    preparer = connection.dialect.identifier_preparer
+    for table in tables:
+        column = table.c.get("id")
+        if column is None or not column.primary_key or column.autoincrement is False:
+            continue
         name = preparer.format_table(table)
-        if "id" in table.c:
-            connection.execute(
-                text(
-                    "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
-                    f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
-                ),
-                {"table": name},
-            )
-        connection.exec_driver_sql(f"ANALYZE {name}")
+        connection.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+            ),
+            {"table": name},
+        )
 
 
 @contextmanager
