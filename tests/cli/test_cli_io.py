@@ -30,6 +30,22 @@ def test_import_prints_a_summary(cli: Cli) -> None:
     assert "3 created" in ran.out
 
 
+def test_a_mailbox_summary_counts_messages_and_people_apart(cli: Cli, tmp_path: Path) -> None:
+    cli("me", "Me Myself", "--email", "me@example.com")
+    mbox = tmp_path / "sent.mbox"
+    messages = [
+        f"From me@example.com Mon Jan  1 00:00:00 2024\nFrom: Me <me@example.com>\n"
+        f"To: Ann Lee <ann@example.com>, Bo Ng <bo@example.com>\n"
+        f"Date: Mon, 0{day} Jan 2024 10:00:00 +0000\nSubject: hi\n\nbody\n\n"
+        for day in (1, 2, 3)
+    ]
+    mbox.write_text("".join(messages), encoding="utf-8")
+    ran = cli("import", str(mbox), "--since", "all")
+    assert ran.code == 0, ran.err
+    assert "3 messages recorded, 0 skipped" in ran.out
+    assert "2 new people met in them" in ran.out
+
+
 @pytest.mark.parametrize(
     ("content", "name", "says"),
     [

@@ -125,20 +125,30 @@ def _bar() -> Iterator[Callable[[int, float | None], None]]:
         yield told
 
 
+_MEETINGS = {"ics": "meetings", "mbox": "messages"}
+
+
 def _summary(report: service.ImportReport, target: Path) -> None:
     verb = "Would import" if report.dry_run else "Imported"
     which = f" (import #{report.id})" if report.id else ""
-    say(
-        f"{verb} {target.name} as {report.kind}{which}: {report.created} created, "
-        f"{report.merged} merged, {report.updated} updated, {report.skipped} skipped"
-        + (" (dry run: nothing was written)" if report.dry_run else "")
-    )
-    if report.people_created or report.interactions or report.ties:
-        people = "person" if report.people_created == 1 else "people"
+    dry = " (dry run: nothing was written)" if report.dry_run else ""
+    if report.kind in _MEETINGS:  # what it read are meetings or messages, not people
+        noun = _MEETINGS[report.kind] if report.interactions != 1 else _MEETINGS[report.kind][:-1]
         say(
-            f"  {report.interactions} interactions, {report.people_created} new {people} "
-            f"met in them, {report.ties} new ties"
+            f"{verb} {target.name} as {report.kind}{which}: {report.interactions} {noun} "
+            f"recorded, {report.skipped} skipped{dry}"
         )
+    else:
+        say(
+            f"{verb} {target.name} as {report.kind}{which}: {report.created} created, "
+            f"{report.merged} merged, {report.updated} updated, {report.skipped} skipped{dry}"
+        )
+    people = "person" if report.people_created == 1 else "people"
+    met = f"{report.people_created} new {people} met in them, {report.ties} new ties"
+    if report.kind in _MEETINGS:
+        say(f"  {met}")
+    elif report.people_created or report.interactions or report.ties:
+        say(f"  {report.interactions} interactions, {met}")
     for sentence in report.left_out:
         say(f"  {sentence}")
     for reason, count in sorted(report.skipped_reasons.items()):
