@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
+from sqlalchemy.orm import Session
 
 from whoknows.services.store import Store
 from whoknows.storage import schema
@@ -45,6 +46,24 @@ def test_sqlite_runs_with_wal_and_foreign_keys(sqlite_url: str) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 10_000
+
+
+def test_a_long_import_checkpoints_sqlites_wal_less_often_than_other_writers(
+    sqlite_url: str,
+) -> None:
+    from sqlalchemy import text
+
+    from whoknows.config import load_settings
+    from whoknows.storage.engine import BULK_CHECKPOINT_PAGES, CHECKPOINT_PAGES
+
+    def pages(session: Session) -> int:
+        return int(session.execute(text("PRAGMA wal_autocheckpoint")).scalar_one())
+
+    with Store(load_settings(sqlite_url)) as opened:
+        with opened.write(bulk=True) as session:
+            assert pages(session) == BULK_CHECKPOINT_PAGES
+        with opened.write() as session:  # the pooled connection goes back to the default
+            assert pages(session) == CHECKPOINT_PAGES == 1000
 
 
 def test_the_head_constant_names_the_newest_migration() -> None:

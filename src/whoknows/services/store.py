@@ -71,8 +71,11 @@ class Store:
             _versions.reset(token)
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, bulk: bool = False) -> Iterator[Session]:
         """One all-or-nothing write transaction; bumps the owner's data version.
+
+        BULK: one of many large transactions in a row (an import); SQLite checkpoints its WAL
+        less often for them.
 
         The bump comes first: it locks the owner's row, so writers of one owner take turns
         (on PostgreSQL too, as SQLite does anyway), and the change log's triggers stamp this
@@ -81,7 +84,7 @@ class Store:
         known = _versions.get()
         if known is not None:
             known.pop(id(self), None)
-        with locks.writer_turn(self.engine), self._session(write=True) as session:
+        with locks.writer_turn(self.engine), self._session(write=True, bulk=bulk) as session:
             version = session.execute(
                 update(schema.Account)
                 .where(schema.Account.id == self.owner_id)
@@ -108,10 +111,12 @@ class Store:
             session.rollback()
 
     @contextmanager
-    def _session(self, *, write: bool, consistent: bool = False) -> Iterator[Session]:
+    def _session(
+        self, *, write: bool, consistent: bool = False, bulk: bool = False
+    ) -> Iterator[Session]:
         try:
             with self.engine.connect() as connection:
-                connection.execution_options(whoknows_write=write)
+                connection.execution_options(whoknows_write=write, whoknows_bulk=bulk)
                 if consistent and connection.dialect.name == "postgresql":
                     connection.execution_options(
                         isolation_level="REPEATABLE READ", postgresql_readonly=True

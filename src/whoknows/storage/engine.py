@@ -27,6 +27,8 @@ HEAD = "0007"
 
 # How long a writer waits for another writer before giving up (SQLite).
 BUSY_TIMEOUT_MS = 30_000
+CHECKPOINT_PAGES = 1000  # SQLite's default
+BULK_CHECKPOINT_PAGES = 20_000  # 80 MB of WAL before a long import's checkpoint
 # SQLite connections kept open (the web app's threads share them; a CLI command uses one).
 SQLITE_POOL = 8
 SQLITE_OVERFLOW = 32
@@ -109,7 +111,16 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     def _on_begin(connection: Connection) -> None:
         # A writer takes the write lock up front: a deferred transaction that later
         # upgrades to a writer fails at once with "database is locked" instead of waiting.
-        write = connection.get_execution_options().get("whoknows_write", True)
+        options = connection.get_execution_options()
+        write = options.get("whoknows_write", True)
+        if write:
+            # A bulk writer (a long import) lets the WAL grow before it is copied back: its
+            # transactions dirty the same index pages again and again, and each page is then
+            # copied once per checkpoint, not once per transaction.
+            pages = BULK_CHECKPOINT_PAGES if options.get("whoknows_bulk") else CHECKPOINT_PAGES
+            if connection.info.get("wal_autocheckpoint") != pages:
+                connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {pages}")
+                connection.info["wal_autocheckpoint"] = pages
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine

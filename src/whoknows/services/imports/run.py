@@ -194,7 +194,7 @@ def _commit(
     seen = set(step.seen) if step.seen is not None else None
     for attempt in (1, 2):
         try:
-            with store.write() as session:
+            with store.write(bulk=True) as session:
                 people_index.catch_up(session, store.owner_id, people.index, marks)
                 step.run(Writer(session, store.owner_id, import_id), chunk)
                 people_index.advance(session, store.owner_id, marks)
