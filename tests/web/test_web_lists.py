@@ -165,3 +165,12 @@ def test_a_person_page_says_how_much_of_a_long_history_it_shows(client: TestClie
     assert shown
     assert int(shown.group(1)) >= 45
     assert re.search(r'id="exchanges-shown">the latest 20 of \d+<', page)
+
+
+def test_an_organization_filter_that_names_none_says_so_on_the_list(reader: TestClient) -> None:
+    for params in ({"org": "Nowhere Ltd"}, {"q": "a", "org": "Nowhere Ltd"}):
+        page = reader.get("/people", params=params)
+        assert page.status_code == 200
+        assert 'id="people-problem"' in page.text
+        assert "Nowhere Ltd" in page.text
+        assert 'value="Nowhere Ltd"' in page.text, "the filter as typed"

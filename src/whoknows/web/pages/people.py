@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from whoknows.core import models
 from whoknows.core.tiestrength import described
-from whoknows.errors import UserError
+from whoknows.errors import Ambiguous, NotFound, UserError
 from whoknows.services import (
     detail,
     followups,
@@ -57,13 +57,18 @@ def people_page(
     store = store_of(request)
     q, tag, stage, org = (blank_none(v) for v in (q, tag, stage, org))
     window = paging.Window(paging.DEFAULT_LIMIT, offset)
-    if q:
-        page = people.search_page(store, q, window, tag=tag, stage=stage, organization=org)
-    else:
-        page = people.people_page(store, window, tag=tag, stage=stage, organization=org)
+    problem = None
+    try:
+        if q:
+            page = people.search_page(store, q, window, tag=tag, stage=stage, organization=org)
+        else:
+            page = people.people_page(store, window, tag=tag, stage=stage, organization=org)
+    except (NotFound, Ambiguous) as exc:  # the organization filter names none, or several
+        page, problem = paging.of_list([], window), exc.message
     context = {
         "people": page.items,
         "page": page,
+        "problem": problem,
         "noun": "matches" if q else "people",
         "q": q or "",
         "tag": tag or "",
