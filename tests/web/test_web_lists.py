@@ -137,6 +137,8 @@ def test_ask_for_an_introduction_on_a_path_starts_the_double_opt_in(
     assert "asked of" in tile
     intro = re.search(r'id="intro-tile-(\d+)"', tile)
     assert intro
+    asked_of = client.get(f"/people/{via.lstrip('#')}").text
+    assert "asked of" in asked_of.split('id="person-intros"', 1)[-1], "on the introducer's page too"
     drafts = post(client, f"/introductions/{intro.group(1)}/ask")
     assert drafts.status_code == 200  # type: ignore[attr-defined]
     assert "Would you introduce me to" in drafts.text  # type: ignore[attr-defined]

@@ -148,7 +148,11 @@ def person_page(request: Request, person_id: PersonId) -> HTMLResponse:
             balance = ledger.balance(store, str(person_id), today=day)
         except UserError:
             balance = None
-    intros = [i for i in introductions.list_introductions(store) if person_id in (i.a.id, i.b.id)]
+    intros = [
+        i
+        for i in introductions.list_introductions(store)
+        if person_id in (i.a.id, i.b.id) or (i.introducer and i.introducer.id == person_id)
+    ]
     leads = [
         r
         for r in referrals.list_referrals(store)
