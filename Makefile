@@ -33,6 +33,7 @@ load: $(STAMP)  ## web load test (medium demo, 20 users, 1 write per 50 requests
 
 docs: $(STAMP)  ## regenerate docs/cli.md from the commands' help
 	$(BIN)/python -m whoknows.cli.reference > docs/cli.md
+	$(BIN)/python -m whoknows.cli.reference --write-help
 
 serve: $(STAMP)
 	$(BIN)/whoknows serve

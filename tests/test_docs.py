@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from whoknows.cli import reference
+from whoknows.cli import launch, reference
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,6 +14,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_cli_reference_is_up_to_date() -> None:
     committed = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert committed == reference.render(), "run: make docs"
+
+
+@pytest.mark.parametrize(("name", "text"), sorted(reference.top_help_files().items()))
+def test_the_stored_top_level_help_is_what_typer_prints(name: str, text: str) -> None:
+    """`whoknows --help` prints a stored copy (no Typer to load): it must be Typer's own."""
+    assert (launch.HELP / name).read_text(encoding="utf-8") == text, "run: make docs"
 
 
 @pytest.mark.parametrize(("name", "command"), reference.commands())

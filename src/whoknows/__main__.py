@@ -2,6 +2,6 @@
 
 import sys
 
-from whoknows.cli.main import main
+from whoknows.cli.launch import main
 
 sys.exit(main())

@@ -6,13 +6,16 @@ modules a process loads, which a fresh interpreter reports without timing anythi
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from whoknows.cli import launch
 from whoknows.config import load_settings
 from whoknows.services.store import Store
 
@@ -105,3 +108,57 @@ def test_ranking_advocates_for_the_plan_loads_no_scipy(tmp_path: Path) -> None:
         modules = loaded_by(*command, "--db", url)
         assert "numpy" in modules, command  # it did rank …
         assert offenders(modules, ("scipy",)) == [], command  # … without scipy
+
+
+def test_the_program_answers_help_without_loading_typer_or_the_commands() -> None:
+    script = (
+        "import json, sys\n"
+        "from whoknows.cli.launch import main\n"
+        "code = main(['--help'])\n"
+        "sys.stderr.write('\\nMODULES ' + json.dumps(sorted(sys.modules)) + '\\n')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "FORCE_COLOR")}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
+    )
+    modules = set(json.loads(done.stderr.rsplit("MODULES ", 1)[1]))
+    assert offenders(modules, ("typer", "rich", "click", "whoknows.cli.main")) == []
+    assert done.stdout.splitlines()[1].strip() == "Usage: whoknows [OPTIONS] COMMAND [ARGS]..."
+    assert "│ path " in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("environ", "stored"),
+    [
+        ({"COLUMNS": "80"}, "plain.txt"),
+        ({"COLUMNS": "120"}, "plain.txt"),
+        ({"COLUMNS": "60"}, None),  # narrower than the stored text: Typer wraps it
+        ({"COLUMNS": "80", "FORCE_COLOR": "1"}, None),
+        ({"COLUMNS": "80", "TYPER_USE_RICH": "0"}, None),
+    ],
+)
+def test_the_stored_help_is_printed_only_where_typer_would_print_the_same(
+    monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], stored: str | None
+) -> None:
+    for name in ("COLUMNS", "FORCE_COLOR", "TYPER_USE_RICH", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    expected = None if stored is None else (launch.HELP / stored).read_text(encoding="utf-8")
+    assert launch.stored_help(io.StringIO()) == expected
+
+
+def test_a_terminal_gets_the_coloured_help_unless_colour_is_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    assert launch.stored_help(Terminal()) == (launch.HELP / "color.txt").read_text("utf-8")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert launch.stored_help(Terminal()) == (launch.HELP / "plain.txt").read_text("utf-8")

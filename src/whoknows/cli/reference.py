@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 import typer
 
+from whoknows.cli.launch import HELP, WIDTH
 from whoknows.cli.main import app
 
 
@@ -64,5 +67,27 @@ def render() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def top_help(color: bool) -> str:
+    """`whoknows --help` as Typer prints it WIDTH columns wide, in colour or plain: what
+    `whoknows.cli.launch` prints without loading Typer."""
+    unset = ("NO_COLOR", "FORCE_COLOR", "TYPER_USE_RICH", "COLORTERM", "COLUMNS", "LINES")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env |= {"COLUMNS": str(WIDTH), "TERM": "xterm"} | ({"FORCE_COLOR": "1"} if color else {})
+    script = "import sys; from whoknows.cli.main import main; sys.exit(main(['--help']))"
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def top_help_files() -> dict[str, str]:
+    return {"plain.txt": top_help(color=False), "color.txt": top_help(color=True)}
+
+
 if __name__ == "__main__":
-    sys.stdout.write(render())
+    if sys.argv[1:] == ["--write-help"]:
+        HELP.mkdir(exist_ok=True)
+        for name, text in top_help_files().items():
+            (HELP / name).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(render())
