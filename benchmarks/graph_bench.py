@@ -49,7 +49,8 @@ from whoknows.config import load_settings
 from whoknows.core import paths
 from whoknows.core.advocates import Signals, profile_reach, rank_advocates
 from whoknows.core.icp import match_mask
-from whoknows.services import demo, icp, snapshot
+from whoknows.demo import build as demo
+from whoknows.services import icp, snapshot
 from whoknows.services.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -40,8 +40,8 @@ def main() -> None:
     from fastapi.testclient import TestClient
 
     from whoknows.config import load_settings
+    from whoknows.demo.build import build_demo
     from whoknows.services import imports, review
-    from whoknows.services.demo import build_demo
     from whoknows.services.store import Store
 
     results: dict[str, Any] = {"when": dt.datetime.now().isoformat(timespec="seconds")}

@@ -31,8 +31,8 @@ import httpx
 import uvicorn
 
 from whoknows.config import Settings, database_url_from
+from whoknows.demo.build import build_demo
 from whoknows.services import events, people, review
-from whoknows.services.demo import build_demo
 from whoknows.services.store import Store
 from whoknows.web.app import create_app
 

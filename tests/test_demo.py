@@ -21,11 +21,11 @@ from whoknows.cli.demo import demo
 from whoknows.config import Settings
 from whoknows.core.models import TieSource
 from whoknows.core.tiestrength import unheard_strength
+from whoknows.demo import build as demo_service
 from whoknows.demo import generator
+from whoknows.demo.build import DemoSummary, build_demo, tour
 from whoknows.errors import UserError
-from whoknows.services import demo as demo_service
 from whoknows.services import icp, people, refs
-from whoknows.services.demo import DemoSummary, build_demo, tour
 from whoknows.services.people import PersonInput
 from whoknows.services.store import Store
 from whoknows.storage import schema as s

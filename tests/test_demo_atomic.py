@@ -20,7 +20,7 @@ from whoknows.services.store import Store
 _KILLED_DEMO = textwrap.dedent(
     """
     import dataclasses, os, signal, sys
-    from whoknows.services import demo
+    from whoknows.demo import build as demo
 
     real = demo.features
 

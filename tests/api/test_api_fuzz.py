@@ -11,7 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from whoknows.config import Settings, database_url_from
-from whoknows.services.demo import build_demo
+from whoknows.demo.build import build_demo
 from whoknows.services.store import Store
 from whoknows.web.app import create_app
 

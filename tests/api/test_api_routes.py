@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from whoknows.config import load_settings
-from whoknows.services.demo import build_demo
+from whoknows.demo.build import build_demo
 from whoknows.services.store import Store
 from whoknows.web.app import create_app
 

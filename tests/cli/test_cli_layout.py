@@ -17,7 +17,7 @@ from whoknows.cli import tables
 from whoknows.cli.main import main
 from whoknows.cli.tables import Column, layout
 from whoknows.config import load_settings
-from whoknows.services.demo import build_demo
+from whoknows.demo.build import build_demo
 from whoknows.services.store import Store
 
 # What a user runs every week, each printing at least one table.

@@ -13,9 +13,9 @@ import vobject
 from whoknows.config import Settings
 from whoknows.core.followups import Tier
 from whoknows.core.plan import plan as make_plan
+from whoknows.demo.build import build_demo
 from whoknows.errors import UserError
 from whoknows.services import calendar, plan, reach, refs
-from whoknows.services.demo import build_demo
 from whoknows.services.store import Store
 
 TODAY = dt.date(2026, 3, 4)  # a Wednesday

@@ -10,9 +10,9 @@ import pytest
 
 from whoknows.config import Settings
 from whoknows.core import prep as core
+from whoknows.demo.build import build_demo
 from whoknows.errors import UserError
 from whoknows.services import brief, network, people, plan, prep, reach, referrals
-from whoknows.services.demo import build_demo
 from whoknows.services.people import PersonInput
 from whoknows.services.store import Store
 

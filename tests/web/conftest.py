@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 
 from whoknows.config import Settings, database_url_from, load_settings
-from whoknows.services.demo import build_demo
+from whoknows.demo.build import build_demo
 from whoknows.services.store import Store
 from whoknows.web.app import create_app
 

@@ -26,8 +26,8 @@ from whoknows.api.schemas import (
     ReferralOut,
 )
 from whoknows.errors import UserError
+from whoknows.http import store_of, today_of
 from whoknows.services import events, introductions, ledger, paging, referrals
-from whoknows.web.common import store_of, today_of
 
 router = APIRouter(responses=ERRORS)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -24,9 +24,9 @@ from whoknows.api.schemas import (
     TieLineOut,
     TieOut,
 )
+from whoknows.http import store_of, today_of
 from whoknows.services import detail, network, organizations, paging, people
 from whoknows.services.people import PersonInput
-from whoknows.web.common import store_of, today_of
 
 router = APIRouter(responses=ERRORS)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]

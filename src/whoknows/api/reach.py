@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from whoknows.api.common import ERRORS, PAGED, Limit, Offset, paged
 from whoknows.api.schemas import AdvocateOut, DueOut, PathsOut, ProspectOut
+from whoknows.http import store_of, today_of
 from whoknows.services import paging, plan, reach
-from whoknows.web.common import store_of, today_of
 
 router = APIRouter(responses=ERRORS)
 

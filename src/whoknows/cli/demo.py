@@ -19,7 +19,7 @@ from whoknows.cli.tables import NAME, Column
 from whoknows.config import load_settings
 
 if TYPE_CHECKING:
-    from whoknows.services.demo import DemoSummary, Tour
+    from whoknows.demo.build import DemoSummary, Tour
 
 DEMO_FILE = "demo.db"
 
@@ -63,8 +63,8 @@ def demo(
     A SQLite demo is built in a temporary file and moved into place whole; on PostgreSQL a
     demo stopped half-way is built again by the next run.
     """
-    from whoknows.services.demo import build_demo, tour
-    from whoknows.services.demo_file import build_demo_file
+    from whoknows.demo.build import build_demo, tour
+    from whoknows.demo.file import build_demo_file
     from whoknows.services.store import Store
 
     settings = load_settings(db or str(load_settings().data_dir / DEMO_FILE))

@@ -11,9 +11,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from whoknows import __version__
+from whoknows.http import store_of as store_of  # the pages' one import for both
+from whoknows.http import today_of as today_of
 from whoknows.services import validate
 from whoknows.services.money import format_money
-from whoknows.services.store import Store
 
 HERE = Path(__file__).parent
 NAV = (
@@ -56,16 +57,6 @@ def _environment() -> jinja2.Environment:
 
 
 TEMPLATES = _environment()
-
-
-def store_of(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-def today_of(request: Request) -> dt.date:
-    fixed: dt.date | None = request.app.state.today
-    return fixed or dt.date.today()
 
 
 def is_htmx(request: Request) -> bool:

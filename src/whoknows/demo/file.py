@@ -16,7 +16,7 @@ from pathlib import Path
 
 from whoknows import files
 from whoknows.config import load_settings
-from whoknows.services.demo import (
+from whoknows.demo.build import (
     DemoSummary,
     Progress,
     Tour,

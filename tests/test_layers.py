@@ -1,0 +1,139 @@
+"""The packages depend on each other only as docs/architecture.md draws it, and never in a cycle.
+
+Every import counts, a function's deferred one too: it is as much a dependency as one at the
+top. A new arrow between packages fails here until it is added to LAYERS (and the drawing).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+import whoknows
+
+SRC = Path(whoknows.__file__).parent
+
+# What each package (or top-level module) may import besides itself.
+LAYERS: dict[str, set[str]] = {
+    "errors": set(),
+    "files": {"errors"},
+    "config": {"errors"},
+    "core": {"errors"},
+    "storage": {"core", "errors", "files"},
+    "importers": {"core", "errors"},
+    "services": {"config", "core", "errors", "files", "importers", "storage"},
+    "demo": {"config", "core", "errors", "files", "services", "storage"},
+    "http": {"services"},
+    "api": {"errors", "http", "services"},
+    "web": {"api", "config", "core", "errors", "http", "importers", "services", "storage"},
+    "cli": {
+        "config",
+        "core",
+        "demo",
+        "errors",
+        "files",
+        "importers",
+        "services",
+        "storage",
+        "web",
+    },
+    "__main__": {"cli"},
+}
+# Arrows only a few named modules may draw: the composition roots, which put the app
+# together, and the one place each adapter turns database errors into messages.
+ONLY_FROM: dict[tuple[str, str], set[str]] = {
+    ("cli", "web"): {"cli/web.py"},  # `whoknows serve` starts the web app
+    ("web", "api"): {"web/app.py"},  # create_app mounts the API's routers
+    ("cli", "storage"): {"cli/main.py"},  # storage.errors.translate
+    ("web", "storage"): {"web/app.py"},  # storage.errors.translate
+    ("cli", "importers"): {"cli/review.py"},  # the review queue shows imported records
+    ("web", "importers"): {"web/pages/imports.py"},  # the kinds of file an import reads
+}
+
+
+def _package(path: Path) -> str:
+    return path.relative_to(SRC).parts[0].removesuffix(".py")
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    """The whoknows packages a module names in its imports."""
+    found = set()
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] != "whoknows" or len(parts) < 2:
+                continue
+            if (SRC / parts[1]).is_dir() or (SRC / f"{parts[1]}.py").is_file():
+                found.add(parts[1])
+    return found
+
+
+def _arrows() -> dict[tuple[str, str], set[str]]:
+    """(from package, to package) → the modules that draw that arrow."""
+    arrows: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for path in sorted(SRC.rglob("*.py")):
+        source = _package(path)
+        for target in _imported(ast.parse(path.read_text(encoding="utf-8"))):
+            if target != source:
+                arrows[source, target].add(path.relative_to(SRC).as_posix())
+    return arrows
+
+
+def _cycles(arrows: dict[tuple[str, str], set[str]]) -> list[list[str]]:
+    """Each import cycle between packages, as the packages on it (none, in a layered tree)."""
+    following: dict[str, set[str]] = defaultdict(set)
+    for source, target in arrows:
+        following[source].add(target)
+    cycles = []
+    for start in sorted(following):
+        stack = [(start, [start])]
+        while stack:
+            here, trail = stack.pop()
+            for nxt in sorted(following[here]):
+                if nxt == start:
+                    cycles.append(trail)
+                elif nxt not in trail and nxt > start:  # each cycle once, from its least name
+                    stack.append((nxt, [*trail, nxt]))
+    return cycles
+
+
+def test_the_import_graph_is_read_from_the_source() -> None:
+    arrows = _arrows()
+    assert ("cli", "services") in arrows
+    assert "demo/build.py" in arrows["demo", "services"]
+
+
+def test_cycles_are_found_when_there_are_some() -> None:
+    drawn = {("a", "b"): {"a.py"}, ("b", "c"): {"b.py"}, ("c", "a"): {"c.py"}, ("c", "d"): set()}
+    assert _cycles(drawn) == [["a", "b", "c"]]
+
+
+def test_no_package_imports_one_that_imports_it_back() -> None:
+    assert _cycles(_arrows()) == []
+
+
+def test_every_package_is_in_the_layering() -> None:
+    packages = {_package(p) for p in SRC.rglob("*.py")} - {"__init__"}
+    assert packages <= set(LAYERS)
+
+
+def test_packages_import_only_what_their_layer_allows() -> None:
+    wrong = []
+    for (source, target), modules in sorted(_arrows().items()):
+        if target not in LAYERS.get(source, set()):
+            wrong.append(f"{source} → {target}: {sorted(modules)}")
+        elif (source, target) in ONLY_FROM and not modules <= ONLY_FROM[source, target]:
+            others = sorted(modules - ONLY_FROM[source, target])
+            wrong.append(f"{source} → {target} only from {ONLY_FROM[source, target]}: {others}")
+    assert wrong == []
+
+
+def test_the_services_never_import_an_adapter_or_the_demo() -> None:
+    # Said again on its own: the rule the layering exists for.
+    assert not {"cli", "web", "api", "http", "demo"} & LAYERS["services"]
