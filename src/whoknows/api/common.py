@@ -1,4 +1,4 @@
-"""What the API routers share: the store, today, documented error answers, the guard's refusal."""
+"""What the API routers share: documented error answers, paging, the guard's refusal."""
 
 from __future__ import annotations
 
