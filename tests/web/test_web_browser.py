@@ -5,6 +5,7 @@ board. With WHOKNOWS_SCREENSHOTS=1 a screenshot of each main page goes to docs/s
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sqlite3
 import threading
@@ -382,3 +383,25 @@ def test_on_a_phone_the_nav_shows_it_scrolls_and_a_skip_link_comes_first(
     phone.keyboard.press("Enter")
     assert phone.evaluate("document.activeElement.id") == "content"
     context.close()
+
+
+def test_a_refused_move_is_said_on_its_tile(browser: Any, server: Served) -> None:
+    """Won without a value, for a referral with no estimate: the reason shows on the tile."""
+    context = signed_in(browser, server, viewport=LAPTOP)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto("/referrals")
+    tiles = page.locator("#col-received .tile, #col-contacted .tile, #col-meeting .tile")
+    priced = re.compile(r"[A-Z]{3} [\d,]+\.\d\d")
+    unpriced = next(
+        tiles.nth(i) for i in range(tiles.count()) if not priced.search(tiles.nth(i).inner_text())
+    )
+    tile_id = unpriced.get_attribute("id")
+    unpriced.locator("select").select_option("won")
+    unpriced.locator("button").click()
+    page.wait_for_selector(f"#{tile_id}-error .alert")
+    assert "worth" in page.inner_text(f"#{tile_id}-error")
+    assert page.inner_text("#flash") == ""
+    context.close()
+    assert not [p for p in problems if not expected_refusals(p)], problems

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from whoknows.core.attribution import PIPELINE, STATUSES
-from whoknows.errors import UserError
+from whoknows.errors import Conflict, NotFound, UserError
 from whoknows.services import introductions, paging, referrals, suggest
 from whoknows.web.common import blank_none, day_or, is_htmx, redirect, render, store_of, today_of
 
@@ -182,22 +182,35 @@ def move_referral(
 ) -> Response:
     store = store_of(request)
     day = today_of(request)
-    checked = referrals.check_status(status)
-    if (
-        checked == "won"
-        and blank_none(value) is None
-        and referrals.get(store, referral_id).value is None
-    ):
-        raise UserError(
-            f"what was referral #{referral_id} worth? a won referral says its value",
-            hint="type the value next to won, e.g. 12000 EUR",
+    try:
+        checked = referrals.check_status(status)
+        if (
+            checked == "won"
+            and blank_none(value) is None
+            and referrals.get(store, referral_id).value is None
+        ):
+            raise UserError(
+                f"what was referral #{referral_id} worth? a won referral says its value",
+                hint="type the value next to won, e.g. 12000 EUR",
+            )
+        if checked == "won":
+            referrals.won(store, referral_id, blank_none(value), on=day)
+        elif checked == "lost":
+            referrals.lost(store, referral_id, blank_none(reason), on=day)
+        else:
+            referrals.move(store, referral_id, checked, on=day)
+    except UserError as exc:
+        if not is_htmx(request) or isinstance(exc, NotFound):
+            raise
+        # said on the tile itself, where the move was typed (not at the top of the page)
+        body: dict[str, Any] = {"error": exc.message, "hint": exc.hint, "reasons": []}
+        answer = render(
+            request, "_error.html", body, status=409 if isinstance(exc, Conflict) else 400
         )
-    if checked == "won":
-        referrals.won(store, referral_id, blank_none(value), on=day)
-    elif checked == "lost":
-        referrals.lost(store, referral_id, blank_none(reason), on=day)
-    else:
-        referrals.move(store, referral_id, checked, on=day)
+        answer.headers.update(
+            {"HX-Retarget": f"#referral-{referral_id}-error", "HX-Reswap": "innerHTML"}
+        )
+        return answer
     if is_htmx(request):
         return render(request, "_referrals_board.html", _board(request))
     return redirect("/referrals")
