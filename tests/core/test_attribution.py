@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from whoknows.core.attribution import (
+    Acquaintance,
     Attribution,
     EventVisit,
     ExchangeRecord,
     Money,
-    PersonRecord,
     ReferralRecord,
     StepRecord,
     attribute,
@@ -31,13 +31,13 @@ def usd(amount: int) -> Money:
     return Money.of(amount * 100, USD)
 
 
-def _people(**extra: PersonRecord) -> dict[int, PersonRecord]:
+def _people(**extra: Acquaintance) -> dict[int, Acquaintance]:
     people = {
-        ALICE: PersonRecord(
+        ALICE: Acquaintance(
             ALICE, "Alice", met_on=E.date, met_where=E.name, events=(E,), tie_source="event"
         ),
-        BOB: PersonRecord(BOB, "Bob"),
-        CAROL: PersonRecord(CAROL, "Carol"),
+        BOB: Acquaintance(BOB, "Bob"),
+        CAROL: Acquaintance(CAROL, "Carol"),
     }
     people.update({int(k): v for k, v in extra.items()})
     return people
@@ -78,7 +78,7 @@ def _scenario() -> list[ReferralRecord]:
 def _run(
     referrals: list[ReferralRecord],
     *,
-    people: dict[int, PersonRecord] | None = None,
+    people: dict[int, Acquaintance] | None = None,
     exchanges: Sequence[ExchangeRecord] = (),
     since: dt.date | None = None,
 ) -> Attribution:
@@ -177,8 +177,8 @@ def test_since_counts_wins_in_the_period_and_keeps_the_chain_from_before() -> No
 
 
 def test_direct_business_from_people_met_at_events_tests_the_thesis() -> None:
-    eve = PersonRecord(EVE, "Eve", met_on=E.date, met_where=E.name, events=(E,))
-    dan = PersonRecord(DAN, "Dan", tie_source="linkedin")
+    eve = Acquaintance(EVE, "Eve", met_on=E.date, met_where=E.name, events=(E,))
+    dan = Acquaintance(DAN, "Dan", tie_source="linkedin")
     referrals = [
         *_scenario(),
         # Eve, met at the breakfast, became a client herself
@@ -257,15 +257,15 @@ def test_given_referrals_and_the_ledger_show_in_the_months() -> None:
 
 def test_where_and_how_i_met_someone() -> None:
     later = EventVisit(11, "Gala", dt.date(2025, 6, 1))
-    assert first_event(PersonRecord(1, "x", met_on=E.date, events=(later, E))) == E
-    assert first_event(PersonRecord(1, "x", events=(later, E))) == E
-    assert first_event(PersonRecord(1, "x", met_on=dt.date(2020, 1, 1), events=(later,))) is None
-    assert source_of(PersonRecord(1, "x", met_where="Introduced by Sam")) == "introduction"
-    assert source_of(PersonRecord(1, "x", introduced=True)) == "introduction"
-    assert source_of(PersonRecord(1, "x", tie_source="linkedin")) == "linkedin"
-    assert source_of(PersonRecord(1, "x", tie_source="calendar")) == "import"
-    assert source_of(PersonRecord(1, "x", tie_source="manual")) == "other"
-    met_later = PersonRecord(1, "x", met_on=dt.date(2024, 5, 1), tie_source="manual")
+    assert first_event(Acquaintance(1, "x", met_on=E.date, events=(later, E))) == E
+    assert first_event(Acquaintance(1, "x", events=(later, E))) == E
+    assert first_event(Acquaintance(1, "x", met_on=dt.date(2020, 1, 1), events=(later,))) is None
+    assert source_of(Acquaintance(1, "x", met_where="Introduced by Sam")) == "introduction"
+    assert source_of(Acquaintance(1, "x", introduced=True)) == "introduction"
+    assert source_of(Acquaintance(1, "x", tie_source="linkedin")) == "linkedin"
+    assert source_of(Acquaintance(1, "x", tie_source="calendar")) == "import"
+    assert source_of(Acquaintance(1, "x", tie_source="manual")) == "other"
+    met_later = Acquaintance(1, "x", met_on=dt.date(2024, 5, 1), tie_source="manual")
     assert source_of(met_later, referred_on=dt.date(2024, 4, 1)) == "introduction"
 
 

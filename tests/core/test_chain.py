@@ -8,7 +8,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from whoknows.core.attribution import EventVisit, PersonRecord, ReferralRecord, attribute
+from whoknows.core.attribution import Acquaintance, EventVisit, ReferralRecord, attribute
 from whoknows.core.chain import Link, chains
 from whoknows.core.money import Money, total
 
@@ -21,11 +21,11 @@ def usd(amount: int) -> Money:
     return Money.of(amount * 100, "USD")
 
 
-def _people() -> dict[int, PersonRecord]:
+def _people() -> dict[int, Acquaintance]:
     return {
-        ALICE: PersonRecord(ALICE, "Alice", met_on=E.date, met_where=E.name, events=(E,)),
-        BOB: PersonRecord(BOB, "Bob"),
-        CAROL: PersonRecord(CAROL, "Carol"),
+        ALICE: Acquaintance(ALICE, "Alice", met_on=E.date, met_where=E.name, events=(E,)),
+        BOB: Acquaintance(BOB, "Bob"),
+        CAROL: Acquaintance(CAROL, "Carol"),
     }
 
 
@@ -111,7 +111,7 @@ def _flatten(links: tuple[Link, ...]) -> list[Link]:
 def test_every_win_through_an_advocate_is_in_the_chain_once_and_the_money_adds_up(
     rows: list[tuple[int, int, str, int, int]], since: dt.date | None
 ) -> None:
-    people = {**_people(), **{p: PersonRecord(p, f"P{p}") for p in (5, 6, 7)}}
+    people = {**_people(), **{p: Acquaintance(p, f"P{p}") for p in (5, 6, 7)}}
     referrals = [
         ReferralRecord(
             i + 1,

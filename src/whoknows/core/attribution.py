@@ -20,7 +20,7 @@ STATUSES = (*PIPELINE, "lost")
 OPEN = frozenset(PIPELINE[:-1])
 SOURCES = ("event", "introduction", "linkedin", "import", "other")
 _IMPORT_TIES = frozenset({"email", "calendar"})
-_PersonOf = Callable[[int], "PersonRecord"]
+_PersonOf = Callable[[int], "Acquaintance"]
 
 
 # ---------------------------------------------------------------------------- input records
@@ -36,7 +36,7 @@ class EventVisit:
 
 
 @dataclass(frozen=True)
-class PersonRecord:
+class Acquaintance:
     """What attribution needs to know about a person: how and where I first met them."""
 
     id: int
@@ -212,7 +212,7 @@ def _key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def first_event(person: PersonRecord) -> EventVisit | None:
+def first_event(person: Acquaintance) -> EventVisit | None:
     """The event where I first met PERSON, or None when we first met elsewhere.
 
     met_where naming one of their events wins (on the met_on date if several); else the
@@ -233,7 +233,7 @@ def first_event(person: PersonRecord) -> EventVisit | None:
     return on_the_day[0] if on_the_day else None
 
 
-def source_of(person: PersonRecord, referred_on: dt.date | None = None) -> str:
+def source_of(person: Acquaintance, referred_on: dt.date | None = None) -> str:
     """How I came to know PERSON: event, introduction, linkedin, import or other.
 
     REFERRED_ON is the date a referral about them first reached me; when that is no later
@@ -257,7 +257,7 @@ def source_of(person: PersonRecord, referred_on: dt.date | None = None) -> str:
     return "other"
 
 
-def _first_met(person: PersonRecord, referred_on: dt.date | None) -> dt.date | None:
+def _first_met(person: Acquaintance, referred_on: dt.date | None) -> dt.date | None:
     dates = [d for d in (person.met_on, referred_on) if d is not None]
     dates += [v.date for v in person.events]
     return min(dates) if dates else None
@@ -307,7 +307,7 @@ within = _in
 
 
 def attribute(
-    people: Mapping[int, PersonRecord],
+    people: Mapping[int, Acquaintance],
     referrals: Sequence[ReferralRecord],
     exchanges: Sequence[ExchangeRecord],
     *,
@@ -327,8 +327,8 @@ def attribute(
     bringers = _bringers(received)
     referred_on = {person: r.date for person, r in bringers.items()}
 
-    def person(pid: int) -> PersonRecord:
-        return people.get(pid) or PersonRecord(id=pid, name=f"#{pid}")
+    def person(pid: int) -> Acquaintance:
+        return people.get(pid) or Acquaintance(id=pid, name=f"#{pid}")
 
     def won_in_period(r: ReferralRecord) -> bool:
         return r.status == "won" and _in(_closed(r), since)

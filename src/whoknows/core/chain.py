@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from whoknows.core.attribution import (
+    Acquaintance,
     EventVisit,
-    PersonRecord,
     ReferralRecord,
     bringers,
     closed_on,
@@ -52,7 +52,7 @@ class Link:
 
 
 def chains(
-    people: Mapping[int, PersonRecord],
+    people: Mapping[int, Acquaintance],
     referrals: Sequence[ReferralRecord],
     *,
     me: int,
@@ -91,8 +91,8 @@ def chains(
         children[parent_id].append(nodes[child])
     tops = {rid: r for rid, r in nodes.items() if rid not in parent_of}
 
-    def person(pid: int) -> PersonRecord:
-        return people.get(pid) or PersonRecord(id=pid, name=f"#{pid}")
+    def person(pid: int) -> Acquaintance:
+        return people.get(pid) or Acquaintance(id=pid, name=f"#{pid}")
 
     def link(r: ReferralRecord) -> Link:
         advocate = person(r.from_id)

@@ -96,7 +96,7 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 
 def gather(
     session: Session, owner_id: int, me_id: int
-) -> tuple[dict[int, core.PersonRecord], list[core.ReferralRecord], list[core.ExchangeRecord]]:
+) -> tuple[dict[int, core.Acquaintance], list[core.ReferralRecord], list[core.ExchangeRecord]]:
     """The plain records attribution needs, read in a handful of queries."""
     steps: dict[int, list[core.StepRecord]] = defaultdict(list)
     for referral_id, status, date in session.execute(
@@ -166,7 +166,7 @@ def gather(
 
 def _people(
     session: Session, owner_id: int, me_id: int, ids: set[int]
-) -> dict[int, core.PersonRecord]:
+) -> dict[int, core.Acquaintance]:
     found: dict[int, dict[str, Any]] = {}
     visits: dict[int, list[core.EventVisit]] = defaultdict(list)
     for chunk in _chunks(ids):
@@ -218,7 +218,7 @@ def _people(
             if pid in found:
                 found[pid]["linkedin"] = True
     return {
-        pid: core.PersonRecord(**values, events=tuple(visits.get(pid, ())))
+        pid: core.Acquaintance(**values, events=tuple(visits.get(pid, ())))
         for pid, values in found.items()
     }
 
