@@ -26,7 +26,17 @@ LAYERS: dict[str, set[str]] = {
     "demo": {"config", "core", "errors", "files", "services", "storage"},
     "http": {"services"},
     "api": {"errors", "http", "services"},
-    "web": {"api", "config", "core", "errors", "http", "importers", "services", "storage"},
+    "web": {
+        "api",
+        "config",
+        "core",
+        "errors",
+        "files",
+        "http",
+        "importers",
+        "services",
+        "storage",
+    },
     "cli": {
         "config",
         "core",

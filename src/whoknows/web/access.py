@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from whoknows import files
 from whoknows.web.security import is_loopback
 
 TOKEN_PARAM = "access_token"
@@ -108,13 +109,9 @@ def published(data_dir: Path, url: str, secret: str) -> Iterator[Path]:
     """Write the server's URL and secret (0600) in the data folder while it runs, then remove it."""
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = data_dir / SERVER_FILE
-    temporary = data_dir / f".{SERVER_FILE}.{os.getpid()}"
-    body = json.dumps({"url": url, "token": secret, "pid": os.getpid()}, indent=2) + "\n"
-    temporary.unlink(missing_ok=True)
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(body)
-    os.replace(temporary, target)
+    with files.atomic_write(target) as out:  # 0600: it holds the secret
+        json.dump({"url": url, "token": secret, "pid": os.getpid()}, out, indent=2)
+        out.write("\n")
     try:
         yield target
     finally:
