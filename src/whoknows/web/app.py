@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -44,7 +44,6 @@ from whoknows.web.access import HOSTS_ENV as ACCESS_HOSTS_ENV
 from whoknows.web.access import TOKEN_PARAM, Access, bearer, cookie_name
 from whoknows.web.common import HERE, is_htmx, render
 
-Handler = Callable[[Request], Awaitable[Response]]
 FRESH_COOKIE = "wk_fresh"  # set by a form post: this browser's next pages wait for fresh data
 FRESH_SECONDS = 10
 WORKER_THREADS = 8
@@ -186,42 +185,8 @@ class UnsupportedBody(UserError):
 def _middleware(app: FastAPI) -> None:
     app.add_middleware(uploads.BodyLimit)  # every body counted as it arrives, up to its limit
 
-    @app.middleware("http")
-    async def read_your_writes(request: Request, call_next: Handler) -> Response:
-        """The pages right after a browser's own change are never a moment stale."""
-        if request.cookies.get(FRESH_COOKIE):
-            with fresh(), app.state.store.one_version():
-                return await call_next(request)
-        with app.state.store.one_version():
-            response = await call_next(request)
-        changed = request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400
-        if changed and not request.url.path.startswith("/api/"):
-            response.set_cookie(
-                FRESH_COOKIE, "1", max_age=FRESH_SECONDS, httponly=True, samesite="strict"
-            )
-        return response
-
-    @app.middleware("http")
-    async def secure(request: Request, call_next: Handler) -> Response:
-        refused = access_refused(request)
-        if refused is not None:
-            _headers(refused)
-            return refused
-        cookie = request.cookies.get(security.CSRF_COOKIE)
-        fresh = not security.valid_csrf_token(app.state.key, cookie)
-        request.state.csrf_token = security.new_csrf_token(app.state.key) if fresh else cookie
-        response = await call_next(request)
-        if fresh:
-            response.set_cookie(
-                security.CSRF_COOKIE,
-                request.state.csrf_token,
-                httponly=True,
-                samesite="strict",
-                path="/",
-            )
-        _headers(response)
-        return response
-
+    app.add_middleware(ReadYourWrites)
+    app.add_middleware(Secure)
     app.add_middleware(ServerTiming)  # outermost: the whole of the server's time
 
 
@@ -246,6 +211,81 @@ class ServerTiming:
             await send(message)
 
         await self.app(scope, receive, timed)
+
+
+def _cookie(name: str, value: str, **options: Any) -> str:
+    """The Set-Cookie header Starlette would write for NAME=VALUE with OPTIONS."""
+    made = Response()
+    made.set_cookie(name, value, httponly=True, samesite="strict", **options)
+    return made.headers["set-cookie"]
+
+
+class ReadYourWrites:
+    """The pages right after a browser's own change are never a moment stale, and a request
+    reads the data version once. Plain ASGI (like the two below): no extra task per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        store: Store = scope["app"].state.store
+        if request.cookies.get(FRESH_COOKIE):
+            with fresh(), store.one_version():
+                await self.app(scope, receive, send)
+            return
+        changes = request.method not in ("GET", "HEAD", "OPTIONS")
+        if not changes or request.url.path.startswith("/api/"):
+            with store.one_version():
+                await self.app(scope, receive, send)
+            return
+
+        async def marked(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] < 400:
+                cookie = _cookie(FRESH_COOKIE, "1", max_age=FRESH_SECONDS)
+                MutableHeaders(scope=message).append("set-cookie", cookie)
+            await send(message)
+
+        with store.one_version():
+            await self.app(scope, receive, marked)
+
+
+class Secure:
+    """Only this machine's pages and user get in (`access_refused`); every answer carries the
+    security headers, and a CSRF cookie when the browser had none valid."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        refused = access_refused(request)
+        if refused is not None:
+            _headers(refused)
+            await refused(scope, receive, send)
+            return
+        key = scope["app"].state.key
+        cookie = request.cookies.get(security.CSRF_COOKIE)
+        new = not security.valid_csrf_token(key, cookie)
+        token = security.new_csrf_token(key) if new else cookie
+        request.state.csrf_token = token  # in the scope: the page's Request sees it
+
+        async def secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if new and token is not None:
+                    headers.append("set-cookie", _cookie(security.CSRF_COOKIE, token, path="/"))
+                for name, value in security.HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, secured)
 
 
 def access_refused(request: Request) -> Response | None:
