@@ -162,3 +162,11 @@ def test_a_terminal_gets_the_coloured_help_unless_colour_is_off(
     assert launch.stored_help(Terminal()) == (launch.HELP / "color.txt").read_text("utf-8")
     monkeypatch.setenv("NO_COLOR", "1")
     assert launch.stored_help(Terminal()) == (launch.HELP / "plain.txt").read_text("utf-8")
+
+
+def test_a_command_with_plain_options_loads_no_pydantic(tmp_path: Path) -> None:
+    """Typer converts values through pydantic; text and whole numbers do not need it."""
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    Store(load_settings(url)).close()
+    modules = loaded_by("person", "list", "--limit", "5", "--offset", "0", "--db", url)
+    assert offenders(modules, ("pydantic", "pydantic_core")) == []

@@ -15,6 +15,7 @@ from whoknows import __version__, files
 from whoknows.cli import (
     admin,
     choose,
+    coercion,
     demo,
     events,
     followups,
@@ -161,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     debug = "--debug" in args or bool(os.environ.get("WHOKNOWS_DEBUG"))
     files.private_umask()  # what whoknows writes (databases, reports, drafts…) is the user's
     usage.install()
+    coercion.install()
     args = _db_after_command(args)
     command = typer.main.get_command(_for(args))
     try:
