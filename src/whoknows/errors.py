@@ -96,9 +96,15 @@ class Unavailable(WhoknowsError):
 
 
 class Refused(WhoknowsError):
-    """A guard refused the action until the user insists (--force)."""
+    """A guard refused the action until the user insists; REASONS are its warnings, one each."""
 
     exit_code = 3
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, reasons: Sequence[str] = ()
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.reasons = tuple(reasons)
 
 
 class ImportParseError(UserError):

@@ -237,3 +237,33 @@ def test_listings_page_with_the_total_in_a_header_and_a_link_to_the_next(
     prospect = api.get("/api/v1/prospects", params={"limit": 1}).json()[0]
     assert set(prospect) == {"id", "name", "reachability", "hops", "advocate"}
     assert api.get("/api/v1/people", params={"offset": -1}).status_code in (400, 422)
+
+
+def test_an_introduction_asks_the_guard_once_and_a_refusal_lists_its_reasons(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whoknows.core import guard
+    from whoknows.services import introductions
+
+    asked = []
+    real = guard.check
+
+    def counted(*args: object, **kwargs: object) -> list[guard.Warning]:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        asked.append([str(w) for w in found])
+        return found
+
+    monkeypatch.setattr(introductions.guard, "check", counted)
+    strangers = api.get("/api/v1/people", params={"stage": "met", "limit": 2}).json()
+    body = {"a": f"#{strangers[0]['id']}", "b": f"#{strangers[1]['id']}"}
+    refused = api.post("/api/v1/introductions", json=body)
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "introducing them could cost you your reputation"
+    assert refused.json()["hint"] == "nothing was written; send force=true to go ahead"
+    assert len(asked) == 1
+    assert refused.json()["reasons"] == asked[0] != []
+    asked.clear()
+    advocates = api.get("/api/v1/people", params={"stage": "advocate", "limit": 2}).json()
+    body = {"a": f"#{advocates[0]['id']}", "b": f"#{advocates[1]['id']}"}
+    assert api.post("/api/v1/introductions", json=body).status_code == 201
+    assert asked == [[]]  # once, not once to check and again to propose

@@ -64,6 +64,16 @@ def test_someone_met_two_days_ago_is_refused_naming_them_and_nothing_is_written(
     assert _intro_count(store) == 0
 
 
+def test_a_refusal_carries_the_guards_reasons_one_each(store: Store) -> None:
+    # Every adapter can list them without asking the guard again.
+    _network(store)
+    with pytest.raises(Refused) as refused:
+        intros.propose(store, "Priya", "Omar", today=TODAY)
+    expected = [str(w) for w in intros.check(store, "Priya", "Omar", today=TODAY)]
+    assert list(refused.value.reasons) == expected
+    assert any(r.startswith("Omar Haddad: you met them 2 days ago") for r in expected)
+
+
 def test_with_force_it_proceeds_and_keeps_the_warnings(store: Store) -> None:
     _network(store)
     found = intros.propose(store, "Priya", "Omar", force=True, today=TODAY)

@@ -1,4 +1,4 @@
-"""What the API routers share: documented error answers, paging, the guard's refusal."""
+"""What the API routers share: documented error answers and paging."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Query, Request, Response
 
 from whoknows.api.schemas import ErrorOut
-from whoknows.errors import Refused
 from whoknows.services import paging
 
 T = TypeVar("T")
@@ -30,14 +29,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "Not found"},
     409: {"model": ErrorOut, "description": "Conflicts with what is stored, or refused by a guard"},
 }
-
-
-class GuardRefused(Refused):
-    """The reputation guard refused; REASONS are its warnings, one a line."""
-
-    def __init__(self, message: str, reasons: list[str]) -> None:
-        super().__init__(message, hint="nothing was written; send force=true to go ahead")
-        self.reasons = reasons
 
 
 def paged(request: Request, response: Response, page: paging.Page[T]) -> list[T]:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from whoknows.api.common import ERRORS, PAGED, GuardRefused, Limit, Offset, paged
+from whoknows.api.common import ERRORS, PAGED, Limit, Offset, paged
 from whoknows.api.schemas import (
     BalanceOut,
     DraftOut,
@@ -25,7 +25,7 @@ from whoknows.api.schemas import (
     ReferralIn,
     ReferralOut,
 )
-from whoknows.errors import UserError
+from whoknows.errors import Refused, UserError
 from whoknows.http import store_of, today_of
 from whoknows.services import events, introductions, ledger, paging, referrals
 
@@ -117,13 +117,16 @@ def propose(request: Request, body: IntroIn) -> IntroOut:
     """Propose introducing A and B; the reputation guard refuses (409, reasons) unless force."""
     store = store_of(request)
     day = today_of(request)
-    if not body.force:
-        warnings = introductions.check(store, body.a, body.b, today=day)
-        if warnings:
-            raise GuardRefused(
-                "introducing them could cost you your reputation", [str(w) for w in warnings]
-            )
-    found = introductions.propose(store, body.a, body.b, why=body.why, force=body.force, today=day)
+    try:
+        found = introductions.propose(
+            store, body.a, body.b, why=body.why, force=body.force, today=day
+        )
+    except Refused as refused:  # the guard's reasons, and a hint for a client of the API
+        raise Refused(
+            "introducing them could cost you your reputation",
+            hint="nothing was written; send force=true to go ahead",
+            reasons=refused.reasons,
+        ) from refused
     return IntroOut.of(found)
 
 

@@ -271,7 +271,8 @@ def _open(
     introducer, a, b = people
     _refuse_pending(session, store, a, b)
     if warnings and not force:
-        raise Refused(refusal[0] + guard.summary(warnings), hint=refusal[1])
+        reasons = [str(w) for w in warnings]
+        raise Refused(refusal[0] + guard.summary(warnings), hint=refusal[1], reasons=reasons)
     row = s.Introduction(
         owner_id=store.owner_id,
         introducer_id=introducer.id,
