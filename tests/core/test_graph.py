@@ -158,7 +158,10 @@ def test_streaming_chunks_build_the_same_graph_as_one_batch(
 ) -> None:
     arrays = [np.array([e[i] for e in edges]) for i in range(3)]
     chunks = [tuple(x[i : i + size] for x in arrays) for i in range(0, len(edges), size)]
-    streamed = Graph.from_chunks(chunks)  # type: ignore[arg-type]
+    builder = GraphBuilder()
+    for a, b, strength in chunks:
+        builder.add(a, b, strength)
+    streamed = builder.build()
     whole = build(edges)
     assert np.array_equal(streamed.indptr, whole.indptr)
     assert np.array_equal(streamed.indices, whole.indices)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from whoknows.errors import Ambiguous, NotFound, UserError
-from whoknows.services import network, organizations, people
+from whoknows.services import network, organizations, paging, people
 from whoknows.services.organizations import OrgInput
 from whoknows.services.people import PersonInput
 from whoknows.services.store import Store
@@ -40,7 +40,7 @@ def test_organizations_match_case_insensitively_and_keep_their_first_spelling(
     store: Store,
 ) -> None:
     _network(store)
-    rows = organizations.list_orgs(store)
+    rows = organizations.orgs_page(store, paging.Window()).items
     assert [(r.organization.name, r.people) for r in rows] == [("Acme", 2)]
     assert [p.name for p in people.list_people(store, organization="ACME")] == [
         "Dana Li",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -18,7 +18,6 @@ FORMAT_VERSION = 1
 # "Derive it": a Graph built without its max_strength computes it.
 _DERIVED = cast("npt.NDArray[np.float32]", None)
 
-Chunk = tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike]
 _Scalar = TypeVar("_Scalar", bound=np.generic)
 
 
@@ -97,14 +96,6 @@ class Graph:
         """Build from parallel arrays of person ids and strengths; see `GraphBuilder`."""
         builder = GraphBuilder(node_ids)
         builder.add(a_ids, b_ids, strengths)
-        return builder.build()
-
-    @classmethod
-    def from_chunks(cls, chunks: Iterable[Chunk], node_ids: npt.ArrayLike | None = None) -> Graph:
-        """Build from an iterable of ``(a_ids, b_ids, strengths)`` array triples."""
-        builder = GraphBuilder(node_ids)
-        for a_ids, b_ids, strengths in chunks:
-            builder.add(a_ids, b_ids, strengths)
         return builder.build()
 
     def to_arrays(self) -> dict[str, npt.NDArray[np.generic]]:

@@ -99,16 +99,6 @@ class OrgRow:
     people: int
 
 
-def list_orgs(store: Store, limit: int | None = None) -> list[OrgRow]:
-    """The first LIMIT organizations by name (all of them when None)."""
-    limit = validate.limit(limit)
-    with store.read() as session:
-        query = _by_name(store)
-        if limit is not None:
-            query = query.limit(limit)
-        return _rows(session, list(session.scalars(query)))
-
-
 def orgs_page(store: Store, window: paging.Window) -> paging.Page[OrgRow]:
     """One page of the organizations, by name, and how many there are in all."""
     with store.read() as session:
