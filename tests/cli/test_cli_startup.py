@@ -79,6 +79,7 @@ def test_person_list_reads_the_database_without_loading_the_graph(tmp_path: Path
     modules = loaded_by("person", "list", "--db", url)
     assert "sqlalchemy" in modules  # it did reach the database …
     assert offenders(modules, GRAPH_ONLY) == []  # … and left the graph alone
+    assert offenders(modules, ("rich.progress",)) == []  # the demo's progress bars
 
 
 def test_a_command_on_sqlite_does_not_load_the_postgresql_dialect(tmp_path: Path) -> None:

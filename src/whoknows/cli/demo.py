@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.text import Text
 
 from whoknows.cli.common import JsonOption, console, print_json, print_table, say
@@ -19,6 +18,8 @@ from whoknows.cli.tables import NAME, Column
 from whoknows.config import load_settings
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
     from whoknows.demo.build import DemoSummary, Tour
 
 DEMO_FILE = "demo.db"
@@ -98,6 +99,9 @@ def _progress(*, enabled: bool) -> Iterator[Callable[[str, int, int], None] | No
     if not enabled:
         yield None
         return
+    # here, not at the top: every command loads this module, only the demo draws bars
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     bars = Progress(
         TextColumn("{task.description:<26}"),
         BarColumn(),
