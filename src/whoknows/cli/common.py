@@ -30,6 +30,7 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="What it was, in a few words.")]
 DateOption = Annotated[
     str | None,
     typer.Option("--date", metavar="DATE", help="When it happened, YYYY-MM-DD (default: today)."),
