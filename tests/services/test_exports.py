@@ -69,6 +69,13 @@ def test_safe_cell_covers_tab_and_carriage_return() -> None:
     assert exports.safe_cell("a=b") == "a=b"
 
 
+def test_a_cell_starting_with_a_quote_reads_back_unchanged() -> None:
+    from whoknows.importers.whoknows_csv import _cell
+
+    for value in ("'=", "'hello", "=1+1", "''", "plain", "'"):
+        assert _cell(exports.safe_cell(value)) == value
+
+
 def test_the_json_export_is_the_backup_that_restore_reads(store: Store, tmp_path: Path) -> None:
     people.add_person(store, people.PersonInput(name="Ann", emails=["ann@example.com"]))
     path = tmp_path / "all.json"

@@ -1,7 +1,8 @@
 """whoknows's own CSV export (`whoknows export csv`) → person records, every field back.
 
-The export neutralizes cells a spreadsheet would run as formulas with a leading quote;
-that quote is taken off again here.
+The export neutralizes cells a spreadsheet would run as formulas with a leading quote (and
+quotes a cell that starts with a quote, so that one reads back unchanged); that quote is
+taken off again here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from whoknows.importers import decoding
 from whoknows.importers.records import BadRow, Notice, PersonRecord, Record, Skip
 
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
+QUOTED = (*FORMULA, "'")  # what the export quotes
 SCOPE = "vcard:-//whoknows//whoknows export//EN"  # the UIDs are the vCard export's
 
 
@@ -24,7 +26,7 @@ def is_header(row: list[str]) -> bool:
 
 def _cell(value: str) -> str:
     """A cell as whoknows wrote it: without the quote that kept a formula from running."""
-    return value[1:] if value.startswith("'") and value[1:2] in FORMULA else value
+    return value[1:] if value.startswith("'") and value[1:2] in QUOTED else value
 
 
 def _many(value: str, sep: str = "; ") -> tuple[str, ...]:

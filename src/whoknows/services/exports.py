@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whoknows import files
+from whoknows.importers import whoknows_csv
 from whoknows.services import backup, imports
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
@@ -48,12 +49,12 @@ OWN_FIELDS = (
     ("X-WHOKNOWS-MET-WHERE", "met_where"),
     ("X-WHOKNOWS-MET-ON", "met_on"),
 )
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: a leading = + - @ tab or CR gets a quote first."""
-    return "'" + value if value.startswith(_FORMULA) else value
+    """A cell a spreadsheet shows as text: a leading = + - @ tab or CR gets a quote first (and
+    a leading quote another, so that the import takes back only what was added)."""
+    return "'" + value if value.startswith(whoknows_csv.QUOTED) else value
 
 
 def escape(value: str) -> str:
