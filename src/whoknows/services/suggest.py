@@ -15,7 +15,7 @@ from whoknows.core import guard
 from whoknows.core import suggest as core_suggest
 from whoknows.core.graph import Graph
 from whoknows.errors import UserError
-from whoknows.services import introductions, ledger
+from whoknows.services import ledger, reputation
 from whoknows.services.ledger import PersonRef
 from whoknows.services.snapshot import Snapshot, load_snapshot
 from whoknows.services.store import Store
@@ -270,7 +270,7 @@ class _Guard:
         if person_id not in self.sides:
             person = self.rows.get(person_id) or self.session.get(s.Person, person_id)
             assert person is not None  # a candidate read in this transaction
-            self.sides[person_id] = introductions.side(
+            self.sides[person_id] = reputation.side(
                 self.session, self.store, self.me_id, person, self.day, self.services
             )
         return self.sides[person_id]
