@@ -239,6 +239,20 @@ def test_listings_page_with_the_total_in_a_header_and_a_link_to_the_next(
     assert api.get("/api/v1/people", params={"offset": -1}).status_code in (400, 422)
 
 
+def test_a_search_pages_and_says_how_many_match(api: TestClient) -> None:
+    everyone = api.get("/api/v1/people", params={"limit": 1000}).json()
+    common = max(
+        {p["name"].split()[-1] for p in everyone},
+        key=lambda last: sum(p["name"].split()[-1] == last for p in everyone),
+    )
+    first = api.get("/api/v1/people", params={"q": common, "limit": 2})
+    total = int(first.headers["X-Total-Count"])
+    assert len(first.json()) == 2 < total  # more than a page, and it says so
+    assert "offset=2" in first.headers["Link"]
+    second = api.get("/api/v1/people", params={"q": common, "limit": 2, "offset": 2}).json()
+    assert {p["id"] for p in second}.isdisjoint(p["id"] for p in first.json())
+
+
 def test_an_introduction_asks_the_guard_once_and_a_refusal_lists_its_reasons(
     api: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

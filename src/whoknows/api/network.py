@@ -47,11 +47,10 @@ def list_people(
     """People in the network: a search (name, email, organization, what they do) or filters,
     by name, a page at a time (the total in X-Total-Count)."""
     store = store_of(request)
-    if q and q.strip():
-        found = people.find_people(store, q, limit=limit)
-        page = paging.Page(found, len(found), 0, limit)
+    window = paging.Window(limit, offset)
+    if q and q.strip():  # as the web's search: paged, with the total, filters before the cut
+        page = people.search_page(store, q, window, tag=tag, stage=stage, organization=org)
     else:
-        window = paging.Window(limit, offset)
         page = people.people_page(store, window, tag=tag, stage=stage, organization=org)
     return [PersonOut.of(p) for p in paged(request, response, page)]
 
