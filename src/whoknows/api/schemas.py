@@ -314,6 +314,7 @@ class IntroOut(Out):
     outcome_on: dt.date | None
     forced: bool
     warnings: list[str]
+    introducer: PersonRefOut | None = None  # who makes it, when not me (one I asked for)
 
 
 class RecipientOut(Out):
