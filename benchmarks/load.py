@@ -155,7 +155,7 @@ async def _user(
         tally.count += 1
         write = write_every > 0 and tally.count % write_every == 0
         begin = time.perf_counter()
-        path = "WRITE"
+        path = url = "WRITE"
         try:
             if write:
                 tally.writes += 1
@@ -175,7 +175,9 @@ async def _user(
                 what = "POST /api/v1/interactions" if write else f"GET {url}"
                 tally.errors.append(f"{what}: {response.status_code} {response.text[:120]}")
         except httpx.HTTPError as exc:
-            tally.errors.append(f"{type(exc).__name__}: {exc}")
+            what = "POST /api/v1/interactions" if write else f"GET {url}"
+            since = time.perf_counter() - begin
+            tally.errors.append(f"{what}: {type(exc).__name__} after {since:.2f} s: {exc}")
         took = (time.perf_counter() - begin) * 1000
         tally.latencies_ms.append(took)
         tally.by_path.setdefault(path, []).append(took)
