@@ -62,6 +62,7 @@ def _cli(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:
         (["person", "list", "--limit", "30"], "/api/v1/people?limit=30"),
         (["person", "list", "--stage", "advocate"], "/api/v1/people?stage=advocate"),
         (["intro", "list", "--limit", "30"], "/api/v1/introductions?limit=30"),
+        (["event", "list", "--limit", "30"], "/api/v1/events?limit=30"),
     ],
 )
 def test_the_cli_and_the_api_answer_with_the_same_json(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field
 
 from whoknows.services import views
 from whoknows.services.validate import FIRST_DAY, LAST_DAY, MAX_LINE, MAX_NAME, MAX_TEXT
@@ -209,6 +209,12 @@ class EventOut(Out):
     place: str | None = None
     note: str | None = None
     attendees: list[AttendeeOut] = []
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def met(self) -> int:
+        """How many people I met there (as `event list --json` says)."""
+        return len(self.attendees)
 
 
 class EventIn(BaseModel):
