@@ -171,3 +171,14 @@ def test_a_command_with_plain_options_loads_no_pydantic(tmp_path: Path) -> None:
     Store(load_settings(url)).close()
     modules = loaded_by("person", "list", "--limit", "5", "--offset", "0", "--db", url)
     assert offenders(modules, ("pydantic", "pydantic_core")) == []
+
+
+def test_the_review_queue_loads_neither_the_graph_nor_the_import_machinery(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    Store(load_settings(url)).close()
+    modules = loaded_by("dedupe", "--json", "--db", url)
+    assert "whoknows.services.review" in modules  # it did read the queue …
+    banned = (*GRAPH_ONLY, "whoknows.services.imports.run", "whoknows.importers.vcard")
+    assert offenders(modules, banned) == []  # … without numpy and the importers

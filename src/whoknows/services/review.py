@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from whoknows.core import identity
 from whoknows.core.identity import Identity, Key, Known, Verdict
-from whoknows.core.keyindex import PeopleIndex
 from whoknows.errors import NotFound, UserError
 from whoknows.importers.records import PersonRecord
 from whoknows.services import merge
@@ -24,6 +24,9 @@ from whoknows.services.imports.resolvers import Candidate, Decision, MergeResolv
 from whoknows.services.store import Store
 from whoknows.storage import people_index
 from whoknows.storage import schema as s
+
+if TYPE_CHECKING:
+    from whoknows.core.keyindex import PeopleIndex  # numpy: loaded by the scan only
 
 
 @dataclass(frozen=True)
