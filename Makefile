@@ -27,6 +27,8 @@ types: $(STAMP)
 
 bench: $(STAMP)  ## benchmarks (not tests); results in bench-results/ and docs/benchmarks.md
 	$(BIN)/python benchmarks/graph_bench.py --sizes small,medium,large --out bench-results/graph.json
+	$(BIN)/python benchmarks/import_bench.py --out bench-results/import.json
+	$(BIN)/python benchmarks/review_bench.py --size medium --out bench-results/review.json
 
 load: $(STAMP)  ## web load test (medium demo, 20 users, 1 write per 50 requests, 60 s, 3 runs); fails past its thresholds
 	$(BIN)/python benchmarks/load.py --size medium --users 20 --write-every 50 --duration 60 --runs 3 --out bench-results/load.json
