@@ -30,6 +30,7 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+Person = Annotated[str, typer.Argument(help="Who: id, email or part of the name.")]
 NoteOption = Annotated[str | None, typer.Option("--note", help="What it was, in a few words.")]
 DateOption = Annotated[
     str | None,
