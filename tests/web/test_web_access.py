@@ -190,3 +190,40 @@ def _check_while_serving(server: subprocess.Popen[str], data: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_serve_keeps_an_idle_connection_open_longer_than_clients_keep_theirs(
+    tmp_path: Path,
+) -> None:
+    """Under load a request now and then failed with a reset: uvicorn closed connections idle
+    for 5 s, as long as httpx keeps them, and a request sent as it closed was lost."""
+    port = _free_port()
+    env = {**os.environ, "WHOKNOWS_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "80"}
+    env["WHOKNOWS_ACCESS_TOKEN"] = "k" * 32
+    command = [sys.executable, "-m", "whoknows", "serve", "--port", str(port)]
+    command += ["--db", str(tmp_path / "served.db")]
+    request = (
+        f"GET /api/v1/due HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {'k' * 32}\r\n\r\n"
+    ).encode()
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    ) as server:
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    connection = socket.create_connection(("127.0.0.1", port), timeout=10)
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, "the server did not start"
+                    time.sleep(0.2)
+            with connection:
+                connection.sendall(request)
+                assert connection.recv(65536).startswith(b"HTTP/1.1 ")
+                time.sleep(6)  # idle longer than httpx keeps a connection
+                connection.sendall(request)
+                assert connection.recv(65536).startswith(b"HTTP/1.1 "), "closed while idle"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)

@@ -16,6 +16,10 @@ from whoknows.cli.common import DbOption
 # the previous one (a browser's own change is always shown at once): docs/web.md.
 STALE_WAIT = 0.25
 M_ARENA_MAX = -8  # glibc's mallopt parameter
+# Seconds an idle connection is kept open: longer than clients keep theirs (httpx 5 s), so the
+# client always closes first. At uvicorn's 5 s both closed at once now and then, and a request
+# sent on the closing connection failed (a reset) under load.
+KEEP_ALIVE = 65
 REBUILD_EVERY = 2.0  # seconds: how far rankings, paths and the due list may trail the writes
 
 
@@ -76,7 +80,7 @@ def serve(
         typer.echo(f"API docs: {url}docs; the token is also in {where}; Ctrl-C stops it")
         if open_browser:
             threading.Timer(1.0, webbrowser.open, args=(link,)).start()
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", timeout_keep_alive=KEEP_ALIVE)
 
 
 def _few_memory_arenas() -> None:
