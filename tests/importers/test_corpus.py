@@ -18,7 +18,7 @@ from whoknows.services import imports, people
 from whoknows.services.store import Store
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
-SUFFIXES = {".ics", ".ifb", ".jcal", ".vcf", ".vcard", ".csv", ".mbox", ".zip"}
+SUFFIXES = {".ics", ".ifb", ".jcal", ".vcf", ".vcard", ".csv", ".mbox", ".eml", ".zip"}
 CORPUS = sorted(
     p
     for root in (FIXTURES / "corpus", FIXTURES / "real-exports", FIXTURES / "handmade")

@@ -110,3 +110,26 @@ def test_maildir_is_read(tmp_path: Path) -> None:
     (record,) = mail.parse(tmp_path / "Mail")
     assert isinstance(record, InteractionRecord)
     assert record.date == dt.date(2024, 3, 4)
+
+
+def test_one_message_saved_on_its_own_is_read_as_one_message() -> None:
+    from whoknows.importers import detect
+
+    path = FIXTURES / "handmade" / "mail-one-message-saved-as-eml.eml"
+    assert detect.detect(path, None) == "mbox"
+    (record,) = mail.parse(path)
+    assert isinstance(record, InteractionRecord)
+    assert record.date == dt.date(2024, 5, 14)
+    assert {(c.email, c.name) for c in record.people} == {
+        ("ana@example.org", "Ana Piñeiro"),
+        ("me@example.com", "Me Myself"),
+        ("olu@example.net", "Olu Ade"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Subject: hi\n\nno sender\n", "Name,Email\nAnn,ann@x.org\n", "From: a@b.c\n\nonly a From\n"],
+)
+def test_text_that_is_not_a_message_is_not_taken_for_one(text: str) -> None:
+    assert not mail.is_message(text)

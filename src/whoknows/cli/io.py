@@ -47,7 +47,7 @@ def import_(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Import LinkedIn, Google, Outlook CSV, vCard, iCalendar, mbox or Maildir, all or nothing.
+    """Import LinkedIn, Google, Outlook CSV, vCard, iCalendar, mbox, Maildir or .eml: all or none.
 
     Every import is recorded: `whoknows import list` shows them, `whoknows import undo ID`
     takes one back exactly.

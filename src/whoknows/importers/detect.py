@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from whoknows.errors import ImportParseError
-from whoknows.importers import decoding, google, linkedin, outlook, whoknows_csv
+from whoknows.importers import decoding, google, linkedin, mail, outlook, whoknows_csv
 
 KINDS = ("linkedin", "google", "outlook", "vcard", "ics", "mbox", "whoknows")
 _HEAD = 64 * 1024
@@ -22,6 +22,7 @@ _BY_SUFFIX = {
     ".zip": {"linkedin"},
     ".mbox": {"mbox"},
     ".mbx": {"mbox"},
+    ".eml": {"mbox"},
 }
 _NAMES = {
     "linkedin": "a LinkedIn Connections.csv",
@@ -29,7 +30,7 @@ _NAMES = {
     "outlook": "an Outlook CSV",
     "vcard": "a vCard file",
     "ics": "an iCalendar file",
-    "mbox": "a mailbox (mbox or Maildir)",
+    "mbox": "a mailbox (mbox, Maildir or one message)",
     "whoknows": "a whoknows CSV export",
 }
 
@@ -88,7 +89,7 @@ def sniff(path: Path) -> str | None:
         return "vcard"
     if upper.startswith(("BEGIN:VCALENDAR", "BEGIN:VEVENT")):
         return "ics"
-    if stripped.startswith("From "):
+    if stripped.startswith("From ") or mail.is_message(stripped):
         return "mbox"
     return _csv_kind(head)
 
@@ -108,7 +109,7 @@ def detect(path: Path, kind: str | None) -> str:
             name,
             None,
             "this does not look like a file whoknows imports (LinkedIn, Google or Outlook CSV, "
-            "vCard, iCalendar, mbox or Maildir)",
+            "vCard, iCalendar, mbox, Maildir or a mail message)",
         )
     if kind is not None and kind != found:
         raise ImportParseError(

@@ -25,6 +25,7 @@ from whoknows.importers.records import BadRow, Contact, InteractionRecord, Recor
 
 MAX_PEOPLE = 50  # more addresses than this is a distribution, not a conversation
 MAX_HEADER = 1024 * 1024  # headers longer than this are not a message's
+_SNIFF = 64 * 1024  # what is read to tell one message from a mailbox
 _ROBOTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")
 _AUTO_SUBJECTS = (
     "auto:",
@@ -37,6 +38,20 @@ _AUTO_SUBJECTS = (
     "returned mail",
 )
 _AT = re.compile(r"\b([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)\b")  # list archives: "john at example.com"
+_HEADER_LINE = re.compile(r"^[!-9;-~]+:", re.MULTILINE)  # an RFC 5322 header's name and colon
+_MAIL_HEADERS = re.compile(r"^(from|to|date|message-id|received|subject):", re.I | re.MULTILINE)
+
+
+def is_message(head: str) -> bool:
+    """One mail message (an .eml file): a block of headers, among them From and another one
+    only mail has."""
+    block = head.replace("\r\n", "\n").split("\n\n", 1)[0]
+    if not _HEADER_LINE.match(block):
+        return False
+    names = {m.lower() for m in _MAIL_HEADERS.findall(block)}
+    return "from" in names and len(names) >= 2
+
+
 _SEPARATOR_DATE = ("%a %b %d %H:%M:%S %Y", "%a %b %d %H:%M %Y", "%a %b %d %H:%M:%S %z %Y")
 _HEADERS = email.parser.BytesHeaderParser(policy=email.policy.compat32)
 
@@ -175,6 +190,17 @@ def _mbox(path: Path, source: str) -> Iterator[Record]:
         raise ImportParseError(source, None, "no message in this mailbox (no 'From ' line)")
 
 
+def _message(path: Path, source: str) -> Iterator[Record]:
+    """One message saved on its own (an .eml file): its headers, up to the first blank line."""
+    headers = bytearray()
+    with path.open("rb") as raw:
+        for line in decoding.byte_lines(raw, source):
+            if not line.strip(b"\r\n") or len(headers) >= MAX_HEADER:
+                break
+            headers += line.rstrip(b"\r\n") + b"\n"
+    yield _read(bytes(headers), source, 1, "")
+
+
 def _maildir(path: Path, source: str) -> Iterator[Record]:
     try:
         box = mailbox.Maildir(path, create=False)
@@ -195,6 +221,13 @@ def _maildir(path: Path, source: str) -> Iterator[Record]:
 
 
 def parse(path: Path, source: str | None = None) -> Iterator[Record]:
-    """Each message of an mbox file (named by its line) or a Maildir folder (by number)."""
+    """Each message of an mbox file (named by its line) or a Maildir folder (by number), or
+    the one message of an .eml file."""
     name = source or path.name
-    return _maildir(path, name) if path.is_dir() else _mbox(path, name)
+    if path.is_dir():
+        return _maildir(path, name)
+    with path.open("rb") as raw:
+        start = raw.read(_SNIFF).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not start.startswith(b"From ") and is_message(start.decode("latin-1")):
+        return _message(path, name)
+    return _mbox(path, name)
