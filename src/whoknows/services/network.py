@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from whoknows.core import models
+from whoknows.core.meetings import after_meeting
 from whoknows.errors import UserError
 from whoknows.services import refs, validate
 from whoknows.services.store import Store
@@ -138,12 +139,9 @@ def record_interaction(
             s.InteractionPerson(owner_id=store.owner_id, interaction_id=row.id, person_id=person.id)
         )
         upsert_tie(session, store.owner_id, me.id, person.id, source=source, on=on)
-        if person.stage is None:
-            person.stage = models.Stage.MET.value
-        if person.met_on is None or on < person.met_on:
-            # where and when we first met move together
-            person.met_on = on
-            person.met_where = where
+        met = after_meeting(person.stage, person.met_on, person.met_where, on, where)
+        for field, value in met.items():
+            setattr(person, field, value)
     return row
 
 
