@@ -44,7 +44,8 @@ def db(demo: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def api(db: Path) -> Iterator[TestClient]:
-    app = create_app(load_settings(str(db)), today=TODAY)
+    # Today, as the CLI has it: `due` has no --date.
+    app = create_app(load_settings(str(db)))
     bearer = {"Authorization": f"Bearer {app.state.access.secret}"}
     with TestClient(app, base_url="http://127.0.0.1:8765", headers=bearer) as client:
         yield client
@@ -63,6 +64,8 @@ def _cli(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:
         (["person", "list", "--stage", "advocate"], "/api/v1/people?stage=advocate"),
         (["intro", "list", "--limit", "30"], "/api/v1/introductions?limit=30"),
         (["event", "list", "--limit", "30"], "/api/v1/events?limit=30"),
+        (["due", "--within", "30", "--limit", "40"], "/api/v1/due?within=30&limit=40"),
+        (["due", "--reconnect", "--limit", "10"], "/api/v1/due?reconnect=true&limit=10"),
     ],
 )
 def test_the_cli_and_the_api_answer_with_the_same_json(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from whoknows.api.common import ERRORS, PAGED, Limit, Offset, paged
 from whoknows.api.schemas import AdvocateOut, DueOut, PathsOut, ProspectOut
 from whoknows.http import store_of, today_of
-from whoknows.services import paging, plan, reach
+from whoknows.services import paging, plan, reach, views
 
 router = APIRouter(responses=ERRORS)
 
@@ -80,18 +80,4 @@ def due(
     shown = paging.Page(
         list(found.items), found.total, offset, found.capacity if limit is None else limit
     )
-    return [
-        DueOut(
-            id=i.id,
-            name=i.name,
-            due=i.due,
-            overdue_days=i.overdue_days,
-            reason=i.reason,
-            action=i.action,
-            priority=float(i.priority),
-            tier=i.tier.label,
-            why=i.why,
-            what=i.what,
-        )
-        for i in paged(request, response, shown)
-    ]
+    return [DueOut.model_validate(views.plan_item(i)) for i in paged(request, response, shown)]

@@ -430,17 +430,28 @@ class AdvocateOut(BaseModel):
     explanation: str
 
 
+class DueReasonOut(BaseModel):
+    kind: str  # follow-up, second-touch, keep-in-touch, reconnect, or what I owe them
+    due: dt.date
+    reason: str
+    action: str
+
+
 class DueOut(BaseModel):
+    """An item of the follow-up plan: `services/views.py:plan_item`, as `due --json` prints it."""
+
     id: int
     name: str
     due: dt.date
     overdue_days: int
     reason: str
     action: str
-    priority: float
     tier: str  # thank or report back, after an event, advocate, keep in touch, reconnect
     why: str  # the main reason, in one line
     what: str  # what to do about it
+    potential: float  # what following up may bring
+    priority: float
+    reasons: list[DueReasonOut] = []  # every reason they are due, the main one first
 
 
 class ErrorOut(BaseModel):

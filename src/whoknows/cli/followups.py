@@ -6,7 +6,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
@@ -36,27 +36,6 @@ Within = Annotated[
 ]
 
 
-def item_json(item: Item) -> dict[str, Any]:
-    """An item of the plan in the JSON shape of DESIGN.md §7 (plus the details)."""
-    return {
-        "id": item.id,
-        "name": item.name,
-        "due": item.due.isoformat(),
-        "overdue_days": item.overdue_days,
-        "reason": item.reason,
-        "action": item.action,
-        "tier": item.tier.label,
-        "why": item.why,
-        "what": item.what,
-        "potential": item.potential,
-        "priority": item.priority,
-        "reasons": [
-            {"kind": r.kind, "due": r.due.isoformat(), "reason": r.text, "action": r.action}
-            for r in item.reasons
-        ],
-    }
-
-
 def due(
     limit: Annotated[
         int | None,
@@ -79,7 +58,7 @@ def due(
     json: JsonOption = False,
 ) -> None:
     """Your week's plan: whom to follow up with, first things first, and why."""
-    from whoknows.services import plan
+    from whoknows.services import plan, views
 
     today = today_()
     with store(db) as opened:
@@ -93,7 +72,7 @@ def due(
         )
     more = _more(found, reconnect=reconnect)
     if json:
-        paging.json_array(item_json(i) for i in found.items)
+        paging.json_array(views.plan_item(i) for i in found.items)
         if more:
             sys.stderr.write(f"whoknows: {more}\n")
         return

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from whoknows.core import models
+from whoknows.core import followups, models
 from whoknows.storage import schema as s
 
 
@@ -55,3 +55,25 @@ def as_json(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def plan_item(item: followups.Item) -> dict[str, Any]:
+    """An item of the follow-up plan in the JSON shape of DESIGN.md §7 (plus the details): what
+    `due --json` prints and GET /api/v1/due answers."""
+    return {
+        "id": item.id,
+        "name": item.name,
+        "due": item.due.isoformat(),
+        "overdue_days": item.overdue_days,
+        "reason": item.reason,
+        "action": item.action,
+        "tier": item.tier.label,
+        "why": item.why,
+        "what": item.what,
+        "potential": float(item.potential),
+        "priority": float(item.priority),
+        "reasons": [
+            {"kind": r.kind, "due": r.due.isoformat(), "reason": r.text, "action": r.action}
+            for r in item.reasons
+        ],
+    }
