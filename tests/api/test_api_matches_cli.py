@@ -64,6 +64,8 @@ def _cli(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:
         (["person", "list", "--stage", "advocate"], "/api/v1/people?stage=advocate"),
         (["intro", "list", "--limit", "30"], "/api/v1/introductions?limit=30"),
         (["event", "list", "--limit", "30"], "/api/v1/events?limit=30"),
+        (["referral", "list", "--limit", "30"], "/api/v1/referrals?limit=30"),
+        (["referral", "list", "--status", "won"], "/api/v1/referrals?status=won"),
         (["due", "--within", "30", "--limit", "40"], "/api/v1/due?within=30&limit=40"),
         (["due", "--reconnect", "--limit", "10"], "/api/v1/due?reconnect=true&limit=10"),
     ],

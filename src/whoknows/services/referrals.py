@@ -63,8 +63,8 @@ class ReferralView:
         return {
             "id": self.id,
             "direction": self.direction,
-            "from": {"id": self.from_.id, "name": self.from_.name},
-            "to": {"id": self.to.id, "name": self.to.name},
+            "from": {"id": self.from_.id, "name": self.from_.name, "kind": "person"},
+            "to": {"id": self.to.id, "name": self.to.name, "kind": "person"},
             "about": (
                 {"id": self.about.id, "name": self.about.name, "kind": self.about.kind}
                 if self.about
