@@ -7,6 +7,7 @@ top. A new arrow between packages fails here until it is added to LAYERS (and th
 from __future__ import annotations
 
 import ast
+import graphlib
 from collections import defaultdict
 from pathlib import Path
 
@@ -113,6 +114,49 @@ def _cycles(arrows: dict[tuple[str, str], set[str]]) -> list[list[str]]:
     return cycles
 
 
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _only_for_typing(tree: ast.AST) -> set[int]:
+    """The nodes under `if TYPE_CHECKING:`: imports that never run."""
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped |= {id(inner) for child in node.body for inner in ast.walk(child)}
+    return skipped
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Module → the whoknows modules it imports when it runs (a package's submodule by name)."""
+    paths = {_module_name(p): p for p in SRC.rglob("*.py")}
+    graph: dict[str, set[str]] = {name: set() for name in paths}
+    for name, path in paths.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = _only_for_typing(tree)
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                subs = [f"{node.module}.{alias.name}" for alias in node.names]
+                targets = [sub if sub in paths else node.module for sub in subs]
+            else:
+                continue
+            graph[name] |= {t for t in targets if t in paths and t != name}
+    return graph
+
+
+def _module_cycle(graph: dict[str, set[str]]) -> list[str]:
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as error:
+        return list(error.args[1])
+    return []
+
+
 def test_the_import_graph_is_read_from_the_source() -> None:
     arrows = _arrows()
     assert ("cli", "services") in arrows
@@ -126,6 +170,13 @@ def test_cycles_are_found_when_there_are_some() -> None:
 
 def test_no_package_imports_one_that_imports_it_back() -> None:
     assert _cycles(_arrows()) == []
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    graph = _module_graph()
+    assert "whoknows.services.imports.history" in graph["whoknows.services.imports.run"]
+    assert _module_cycle({"a": {"b"}, "b": {"a"}, "c": set()}) in (["a", "b", "a"], ["b", "a", "b"])
+    assert _module_cycle(graph) == []
 
 
 def test_every_package_is_in_the_layering() -> None:
