@@ -198,3 +198,64 @@ def test_packages_import_only_what_their_layer_allows() -> None:
 def test_the_services_never_import_an_adapter_or_the_demo() -> None:
     # Said again on its own: the rule the layering exists for.
     assert not {"cli", "web", "api", "http", "demo"} & LAYERS["services"]
+
+
+# Services keep rules and transactions; queries belong in storage/ (issue 16's repositories).
+# The unit of work may know SQLAlchemy; these modules still write their own queries, and the
+# list only shrinks: take a module off it when its queries move to storage/.
+SQL_IN_SERVICES_FOR_NOW = frozenset(
+    {
+        "arrivals.py",
+        "backup.py",
+        "brief.py",
+        "detail.py",
+        "events.py",
+        "exports.py",
+        "followups.py",
+        "icp.py",
+        "identity.py",
+        "imports/history.py",
+        "imports/people.py",
+        "imports/run.py",
+        "imports/step.py",
+        "introductions.py",
+        "ledger.py",
+        "merge.py",
+        "network.py",
+        "organizations.py",
+        "paging.py",
+        "people.py",
+        "plan.py",
+        "prep.py",
+        "reach.py",
+        "referrals.py",
+        "refs.py",
+        "report.py",
+        "reputation.py",
+        "review.py",
+        "snapshot_rows.py",
+        "suggest.py",
+    }
+)
+
+
+def _imports_sqlalchemy(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        else:
+            continue
+        if any(name.split(".")[0] == "sqlalchemy" for name in names):
+            return True
+    return False
+
+
+def test_no_new_service_writes_its_own_queries() -> None:
+    services = SRC / "services"
+    with_sql = {
+        p.relative_to(services).as_posix() for p in services.rglob("*.py") if _imports_sqlalchemy(p)
+    }
+    assert with_sql - {"store.py"} - SQL_IN_SERVICES_FOR_NOW == set(), "query it in storage/"
+    assert SQL_IN_SERVICES_FOR_NOW - with_sql == set(), "no SQL left: take it off the list"
