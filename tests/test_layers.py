@@ -212,7 +212,6 @@ SQL_IN_SERVICES_FOR_NOW = frozenset(
         "events.py",
         "exports.py",
         "followups.py",
-        "icp.py",
         "identity.py",
         "imports/history.py",
         "imports/people.py",

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-
-from sqlalchemy.orm import Session
 
 from whoknows.core.icp import Profile
 from whoknows.errors import UserError
 from whoknows.services import validate
 from whoknows.services.store import Store
-from whoknows.storage import schema as s
-
-KEY = "icp"
+from whoknows.storage.icp import load as load  # reach and the demo read it in their session
+from whoknows.storage.icp import save as save
 
 
 def parse_org_size(value: str) -> tuple[int | None, int | None]:
@@ -54,40 +50,6 @@ def make_profile(
         max_org_size=high,
         tags=_clean(tags, "tag"),
     )
-
-
-def load(session: Session, owner_id: int) -> Profile:
-    row = session.get(s.Setting, (owner_id, KEY))
-    if row is None:
-        return Profile()
-    data = json.loads(row.value)
-    return Profile(
-        industries=tuple(data.get("industries", ())),
-        roles=tuple(data.get("roles", ())),
-        cities=tuple(data.get("cities", ())),
-        min_org_size=data.get("min_org_size"),
-        max_org_size=data.get("max_org_size"),
-        tags=tuple(data.get("tags", ())),
-    )
-
-
-def save(session: Session, owner_id: int, profile: Profile) -> None:
-    value = json.dumps(
-        {
-            "industries": list(profile.industries),
-            "roles": list(profile.roles),
-            "cities": list(profile.cities),
-            "min_org_size": profile.min_org_size,
-            "max_org_size": profile.max_org_size,
-            "tags": list(profile.tags),
-        },
-        ensure_ascii=False,
-    )
-    row = session.get(s.Setting, (owner_id, KEY))
-    if row is None:
-        session.add(s.Setting(owner_id=owner_id, key=KEY, value=value))
-    else:
-        row.value = value
 
 
 def get_profile(store: Store) -> Profile:
