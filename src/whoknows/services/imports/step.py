@@ -17,6 +17,7 @@ from sqlalchemy import select, tuple_
 
 from whoknows.core import identity, models
 from whoknows.core.identity import Key
+from whoknows.core.meetings import after_meeting
 from whoknows.errors import ImportParseError, UserError
 from whoknows.importers.records import (
     BadRow,
@@ -316,21 +317,19 @@ class Step:
         self.ties = {}
 
     def _write_first_meetings(self) -> None:
-        """Stage 'met' where none was set, and an earlier first meeting moves met_on."""
+        """As for every interaction (core.meetings): stage 'met' where none was set, and an
+        earlier first meeting moves met_on."""
         people = self.people
         people.prefetch_ids(set(self.first_seen) - set(people.states))
         for pid, on in self.first_seen.items():
             state = people.state(pid)
             if state is None:
                 continue
-            stage, met_on = state.row.get("stage"), state.row.get("met_on")
-            earlier = met_on is None or on < met_on
-            if stage is None:
-                people._set(pid, state, "stage", models.Stage.MET.value)
-            if earlier:
-                people._set(pid, state, "met_on", on)
-                if state.row.get("met_where") is not None:
-                    people._set(pid, state, "met_where", None)
+            row = state.row
+            for column, value in after_meeting(
+                row.get("stage"), row.get("met_on"), row.get("met_where"), on
+            ).items():
+                people._set(pid, state, column, value)
         self.first_seen = {}
 
     def _write_referrals(self) -> None:
