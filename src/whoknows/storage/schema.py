@@ -317,9 +317,9 @@ class PersonLink(Base):
     """A profile URL (LinkedIn …) that identifies a person across imports."""
 
     __tablename__ = "person_links"
-    # A LinkedIn profile is one person's; a website may be a whole company's.
+    # A LinkedIn profile is one person's; a website may be a whole company's (and is matched
+    # by its host, which no index serves).
     __table_args__ = (
-        Index("ix_person_links_owner_url", "owner_id", "url"),
         Index(
             "ix_person_links_owner_profile",
             "owner_id",
