@@ -195,6 +195,7 @@ def test_a_long_import_tells_its_progress_as_it_goes(
     from whoknows.services.imports import run
 
     monkeypatch.setattr(run, "CHUNK", 100)
+    monkeypatch.setattr(run, "MAX_CHUNK", 100)
     path = tmp_path / "Connections.csv"
     path.write_text(
         "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
@@ -208,3 +209,29 @@ def test_a_long_import_tells_its_progress_as_it_goes(
     assert all(f is not None for f in fractions)
     assert fractions == sorted(fractions)
     assert fractions[-1] == pytest.approx(1.0, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("seconds_per_record", "sizes"),
+    [
+        (0.00001, [2000, 4000, 8000, 16000, 20000, 20000]),  # fast: fuller transactions
+        (0.001, [2000, 2000, 2000, 2000, 2000, 2000]),  # slow: never below the first size
+        (0.0002, [2000, 4000, 5000, 5000, 5000, 5000]),  # about a second each
+    ],
+)
+def test_an_imports_transactions_last_about_a_second(
+    monkeypatch: pytest.MonkeyPatch, seconds_per_record: float, sizes: list[int]
+) -> None:
+    """Other writers wait for one transaction at most: its size follows how long the last
+    one took, between the first size and the largest."""
+    from whoknows.services.imports import run
+
+    clock = [0.0]
+    monkeypatch.setattr(run.time, "monotonic", lambda: clock[0])
+    taken = []
+    for chunk in run._chunks(iter(range(100_000))):  # type: ignore[arg-type]
+        taken.append(len(chunk))
+        clock[0] += len(chunk) * seconds_per_record  # the transaction's work
+        if len(taken) == len(sizes):
+            break
+    assert taken == sizes

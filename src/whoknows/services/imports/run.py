@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import hashlib
 import itertools
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +32,9 @@ from whoknows.storage import locks, people_index
 from whoknows.storage import schema as s
 from whoknows.storage.writer import Writer
 
-CHUNK = 2000  # records per transaction
+CHUNK = 2000  # records in an import's first transaction
+MAX_CHUNK = 20_000
+TURN = 1.0  # seconds an import's transaction aims at: no other writer waits longer
 ALL_TIME = dt.date(1900, 1, 1)  # `--since all`
 Progress = Callable[[int, float | None], None]  # records so far, fraction of the file read
 
@@ -176,8 +179,16 @@ def _kept_open(store: Store) -> Iterator[None]:
 
 
 def _chunks(found: Iterator[Record]) -> Iterator[list[Record]]:
-    while chunk := list(itertools.islice(found, CHUNK)):
+    """The records in transactions of about TURN seconds each (the time from one chunk to
+    the next is its transaction's): a large database's transactions dirty the same index
+    pages again and again, so fewer, fuller ones write far less, and other writers still
+    get their turn within a second or so."""
+    size = CHUNK
+    while chunk := list(itertools.islice(found, size)):
+        started = time.monotonic()
         yield chunk
+        took = max(time.monotonic() - started, 0.001)
+        size = max(CHUNK, min(MAX_CHUNK, 2 * size, round(size * TURN / took)))
 
 
 def _commit(
