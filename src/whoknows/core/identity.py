@@ -131,7 +131,12 @@ class Identity:
     def __post_init__(self) -> None:
         object.__setattr__(self, "name_key", name_key(self.name))
         object.__setattr__(self, "org_key", org_key(self.organization))
-        found = [(kind, value) for kind in STRONG for value in self.keys(kind)]
+        found = [  # in STRONG's order, spelled out: it runs for every record of an import
+            *((Key.LINKEDIN, value) for value in self.linkedin),
+            *((Key.UID, uid) for _scope, uid in self.uids),
+            *((Key.EMAIL, value) for value in self.emails),
+            *(((Key.RECORD, self.fingerprint),) if self.fingerprint else ()),
+        ]
         object.__setattr__(self, "strong", tuple(found))
 
     def keys(self, kind: Key) -> tuple[str, ...]:
@@ -331,6 +336,8 @@ def _by_name(record: Identity, people: People, exclude: set[int]) -> list[Match]
     filed = blocks(record.name_key, record.org_key, unlinked=bool(record.linkedin))
     named = [p for p in people.block(filed[0]) if p not in exclude]
     nearby = [p for b in filed[1:] for p in people.block(b) if p not in exclude]
+    if not named and not nearby:
+        return []
     if record.linkedin:  # two profiles are two people, however alike their names
         linked = people.linked([*named, *nearby])  # (filed before they had one)
         named = [p for p in named if p not in linked]

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, select, text, tuple_, update
@@ -167,8 +168,8 @@ class Writer:
             rows = self.rows.pop(name, [])
             if not rows:
                 continue
-            columns = sorted({c for row in rows for c in row})
-            values: Iterable[tuple[Any, ...]] = (tuple(row.get(c) for c in columns) for row in rows)
+            columns = sorted(set().union(*rows))
+            values: Iterable[tuple[Any, ...]] = _values(rows, columns)
             dated = [i for i, c in enumerate(columns) if c in _DATES.get(name, ())]
             if iso and dated:  # SQLite takes dates as ISO text here
                 values = (_iso(row, dated) for row in values)
@@ -250,3 +251,15 @@ def _iso(row: tuple[Any, ...], dated: list[int]) -> tuple[Any, ...]:
         if found[i] is not None:
             found[i] = found[i].isoformat()
     return tuple(found)
+
+
+def _values(rows: list[dict[str, Any]], columns: list[str]) -> Iterator[tuple[Any, ...]]:
+    """Each row's values in COLUMNS' order (None where a row has no such key)."""
+    whole = operator.itemgetter(*columns)  # a row with as many keys as columns has them all
+    for row in rows:
+        if len(row) != len(columns):
+            yield tuple(row.get(c) for c in columns)
+        elif len(columns) == 1:
+            yield (whole(row),)
+        else:
+            yield whole(row)
