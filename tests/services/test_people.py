@@ -93,3 +93,22 @@ def test_an_organization_cannot_be_added_twice(store: Store) -> None:
     assert shown.organization.domain == "acme.test"
     with pytest.raises(UserError, match="exists"):
         organizations.add_org(store, OrgInput(name="ACME"))
+
+
+def test_my_own_card_from_an_address_book_becomes_me_when_i_say_who_i_am(
+    store: Store,
+) -> None:
+    card = people.add_person(
+        store, PersonInput(name="J. Ashworth", emails=["jordan@ashworth.test"], role="Founder")
+    )
+    me = people.set_me(store, PersonInput(name="Jordan Ashworth", emails=["Jordan@Ashworth.test"]))
+    assert (me.id, me.name, me.is_me, me.role) == (card.id, "Jordan Ashworth", True, "Founder")
+    assert len(people.list_people(store)) == 1  # one of me, not two
+
+
+def test_emails_of_two_people_are_not_taken_for_me(store: Store) -> None:
+    people.add_person(store, PersonInput(name="Ann Lee", emails=["ann@x.test"]))
+    people.add_person(store, PersonInput(name="Bo Ng", emails=["bo@x.test"]))
+    with pytest.raises(UserError):
+        people.set_me(store, PersonInput(name="Me", emails=["ann@x.test", "bo@x.test"]))
+    assert not any(p.is_me for p in people.list_people(store))

@@ -177,22 +177,40 @@ def _who(session: Session, person_id: int) -> str:
 
 
 def set_me(store: Store, data: PersonInput) -> models.Person:
-    """Say who I am: creates me, or updates me when I already exist (and may rename me)."""
+    """Say who I am: creates me, or updates me when I already exist (and may rename me). With
+    no me yet, the one person who has one of my emails is me (the identity engine's rule)."""
     with store.write() as session:
         existing = session.scalar(
             select(s.Person).where(s.Person.owner_id == store.owner_id, s.Person.is_me)
         )
+        if existing is None:  # an address book or an import may have brought my own card
+            existing = _owner_of(session, store, data.emails)
         if existing is None:
             row = create_person(session, store, data)
-            row.is_me = True
         else:
             row = existing
             if data.name is not None:
                 row.name = validate.name(data.name)
                 row.name_key = refs.name_key(row.name)
             _apply(session, store, row, data)
+        row.is_me = True
         session.flush()
         return views.person(row)
+
+
+def _owner_of(session: Session, store: Store, emails: Sequence[str]) -> s.Person | None:
+    """The one person who has one of these emails (None when nobody, or several, have)."""
+    if not emails:
+        return None
+    owners = set(
+        session.scalars(
+            select(s.PersonEmail.person_id).where(
+                s.PersonEmail.owner_id == store.owner_id,
+                s.PersonEmail.email.in_([validate.email(e) for e in emails]),
+            )
+        )
+    )
+    return session.get(s.Person, owners.pop()) if len(owners) == 1 else None
 
 
 def get_person(store: Store, ref: str) -> models.Person:
