@@ -133,3 +133,19 @@ def test_one_message_saved_on_its_own_is_read_as_one_message() -> None:
 )
 def test_text_that_is_not_a_message_is_not_taken_for_one(text: str) -> None:
     assert not mail.is_message(text)
+
+
+def test_a_bad_message_in_a_maildir_is_named_by_its_file(tmp_path: Path) -> None:
+    import mailbox
+
+    box = mailbox.Maildir(tmp_path / "Mail", create=True)
+    box.add(
+        "From: Ann <ann@example.com>\nTo: me@example.com\n"
+        "Date: Mon, 04 Mar 2024 09:00:00 +0000\n\nhi\n"
+    )
+    (tmp_path / "Mail" / "cur" / "1700000000.junk:2,S").write_bytes(b"From: x\x00\nDate: ?\n\n")
+    found = list(mail.parse(tmp_path / "Mail"))
+    bad = [r for r in found if isinstance(r, BadRow)]
+    good = [r for r in found if isinstance(r, InteractionRecord)]
+    assert len(good) == 1
+    assert [b.source for b in bad] == ["Mail/cur/1700000000.junk:2,S"]

@@ -13,7 +13,6 @@ import email.header
 import email.parser
 import email.policy
 import email.utils
-import mailbox
 import re
 from collections.abc import Iterator
 from email.message import Message
@@ -202,22 +201,23 @@ def _message(path: Path, source: str) -> Iterator[Record]:
 
 
 def _maildir(path: Path, source: str) -> Iterator[Record]:
+    """Each message file of new/ and cur/ (Maildir's own names sort by arrival); a bad one
+    is named by its folder and file."""
     try:
-        box = mailbox.Maildir(path, create=False)
-        keys = sorted(box.keys())
-    except (OSError, mailbox.Error) as exc:
+        files = sorted(
+            (f for folder in ("new", "cur") for f in (path / folder).iterdir()),
+            key=lambda f: (f.name, f.parent.name),
+        )
+    except OSError as exc:
         raise ImportParseError(source, None, f"not a readable mailbox ({exc})") from exc
-    try:
-        for number, key in enumerate(keys, 1):
-            try:
-                data = box.get_bytes(key)
-            except (OSError, mailbox.Error, ValueError) as exc:
-                yield BadRow(source, number, f"unreadable message ({exc})")
-                continue
-            head, _, _body = data.replace(b"\r\n", b"\n").partition(b"\n\n")
-            yield _read(head[:MAX_HEADER], source, number, "")
-    finally:
-        box.close()
+    for file in files:
+        if not file.is_file() or file.name.startswith("."):
+            continue
+        where = f"{source}/{file.parent.name}/{file.name}"
+        try:
+            yield from _message(file, where)
+        except OSError as exc:
+            yield BadRow(where, 1, f"unreadable message ({exc.strerror or exc})")
 
 
 def parse(path: Path, source: str | None = None) -> Iterator[Record]:
