@@ -31,6 +31,11 @@ SEEDS = {  # one file of each kind, with the features that break parsers
     "linkedin": FIXTURES / "handmade" / "linkedin-connections-with-notes-preamble.csv",
     "google": FIXTURES / "handmade" / "google-contacts-current-label-value.csv",
     "outlook": FIXTURES / "handmade" / "outlook-com-contacts.csv",
+    "outlook-cp1252": FIXTURES / "handmade" / "outlook-wizard-german-headers-cp1252.csv",
+    "google-utf16": FIXTURES / "handmade" / "google-contacts-legacy-type-value-utf16.csv",
+    "vcard-qp": FIXTURES / "handmade" / "vcard-quoted-printable-without-charset.vcf",
+    "mbox-cr": FIXTURES / "handmade" / "mbox-old-mac-cr-line-endings.mbox",
+    "ics-outlook": FIXTURES / "real-exports" / "biweekly" / "outlook-2010.ics",
 }
 KINDS = {name: name.split("-")[0] for name in SEEDS}
 SUFFIX = {"vcard": ".vcf", "ics": ".ics", "mbox": ".mbox"}
@@ -65,7 +70,9 @@ def damaged(original: bytes, edits: list[tuple]) -> bytes:  # type: ignore[type-
             start = data.rfind(b"\n", 0, at) + 1
             end = data.find(b"\n", at)
             line = data[start : (len(data) if end < 0 else end + 1)]
-            data = data[:start] + line * edit[2] + data[start:]
+            # a file with CR line ends is one long "line": a few copies, not thousands
+            copies = min(edit[2], max(1, 200_000 // max(1, len(line))))
+            data = data[:start] + line * copies + data[start:]
     return data
 
 
