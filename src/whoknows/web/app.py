@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import os
 import time
@@ -190,7 +191,7 @@ def _middleware(app: FastAPI) -> None:
     app.add_middleware(ServerTiming)  # outermost: the whole of the server's time
 
 
-class HttpMiddleware:
+class HttpMiddleware(abc.ABC):
     """A plain ASGI middleware of HTTP requests (others pass through): no extra task and body
     stream per request, as Starlette's `@app.middleware("http")` costs under load."""
 
@@ -203,8 +204,9 @@ class HttpMiddleware:
             return
         await self.http(scope, receive, send)
 
+    @abc.abstractmethod
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        raise NotImplementedError
+        """Handle one HTTP request: each middleware's own work."""
 
 
 class ServerTiming(HttpMiddleware):
