@@ -220,10 +220,35 @@ def test_serve_keeps_an_idle_connection_open_longer_than_clients_keep_theirs(
                     time.sleep(0.2)
             with connection:
                 connection.sendall(request)
-                assert connection.recv(65536).startswith(b"HTTP/1.1 ")
+                assert _one_response(connection).startswith(b"HTTP/1.1 ")
                 time.sleep(6)  # idle longer than httpx keeps a connection
                 connection.sendall(request)
-                assert connection.recv(65536).startswith(b"HTTP/1.1 "), "closed while idle"
+                assert _one_response(connection).startswith(b"HTTP/1.1 "), "closed while idle"
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+def _one_response(connection: socket.socket) -> bytes:
+    """One whole HTTP response (its body read to its Content-Length); b"" when closed."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = connection.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        (
+            int(line.split(b":", 1)[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        ),
+        0,
+    )
+    while len(body) < length:
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return head + b"\r\n\r\n" + body
