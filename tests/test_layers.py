@@ -26,6 +26,7 @@ LAYERS: dict[str, set[str]] = {
     "services": {"config", "core", "errors", "files", "importers", "storage"},
     "demo": {"config", "core", "errors", "files", "services", "storage"},
     "http": {"services"},
+    "teamserver": {"config", "core", "errors", "files"},
     "api": {"errors", "http", "services"},
     "web": {
         "api",
@@ -47,6 +48,7 @@ LAYERS: dict[str, set[str]] = {
         "importers",
         "services",
         "storage",
+        "teamserver",
         "web",
     },
     "__main__": {"cli"},
@@ -55,6 +57,7 @@ LAYERS: dict[str, set[str]] = {
 # together, and the one place each adapter turns database errors into messages.
 ONLY_FROM: dict[tuple[str, str], set[str]] = {
     ("cli", "web"): {"cli/web.py"},  # `whoknows serve` starts the web app
+    ("cli", "teamserver"): {"cli/team_server.py"},  # `whoknows team init|serve|invite`
     ("web", "api"): {"web/app.py"},  # create_app mounts the API's routers
     ("cli", "storage"): {"cli/main.py"},  # storage.errors.translate
     ("web", "storage"): {"web/app.py"},  # storage.errors.translate

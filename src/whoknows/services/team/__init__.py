@@ -1,0 +1,1 @@
+"""The member's side of team mode: what leaves this machine, and the team server's client."""
