@@ -8,18 +8,17 @@ from collections.abc import Sequence
 from hypothesis import given
 from hypothesis import strategies as st
 
-from whoknows.core.attribution import (
+from whoknows.core.acquaintance import (
     Acquaintance,
-    Attribution,
     EventVisit,
     ExchangeRecord,
-    Money,
     ReferralRecord,
     StepRecord,
-    attribute,
     first_event,
     source_of,
 )
+from whoknows.core.attribution import Attribution, attribute
+from whoknows.core.money import Money
 
 ME, ALICE, BOB, CAROL, DAN, EVE = 1, 2, 3, 4, 5, 6
 TODAY = dt.date(2026, 3, 1)

@@ -8,7 +8,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from whoknows.core.attribution import Acquaintance, EventVisit, ReferralRecord, attribute
+from whoknows.core.acquaintance import Acquaintance, EventVisit, ReferralRecord
+from whoknows.core.attribution import attribute
 from whoknows.core.chain import Link, chains
 from whoknows.core.money import Money, total
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from whoknows.core.attribution import (
+from whoknows.core.acquaintance import (
     Acquaintance,
     EventVisit,
     ReferralRecord,

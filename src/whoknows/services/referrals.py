@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from whoknows.core.attribution import OPEN, PIPELINE, STATUSES
+from whoknows.core.acquaintance import OPEN, PIPELINE, STATUSES
 from whoknows.core.capture import parse_capture
 from whoknows.errors import Conflict, NotFound, UserError
 from whoknows.services import ledger, paging, refs, validate

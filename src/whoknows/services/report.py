@@ -20,6 +20,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from whoknows import __version__, files
+from whoknows.core import acquaintance as facts
 from whoknows.core import attribution as core
 from whoknows.core import chain
 from whoknows.core.money import Money, format_money, from_cents, to_cents
@@ -96,19 +97,19 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
 
 def gather(
     session: Session, owner_id: int, me_id: int
-) -> tuple[dict[int, core.Acquaintance], list[core.ReferralRecord], list[core.ExchangeRecord]]:
+) -> tuple[dict[int, facts.Acquaintance], list[facts.ReferralRecord], list[facts.ExchangeRecord]]:
     """The plain records attribution needs, read in a handful of queries."""
-    steps: dict[int, list[core.StepRecord]] = defaultdict(list)
+    steps: dict[int, list[facts.StepRecord]] = defaultdict(list)
     for referral_id, status, date in session.execute(
         select(s.ReferralStep.referral_id, s.ReferralStep.status, s.ReferralStep.date)
         .where(s.ReferralStep.owner_id == owner_id)
         .order_by(s.ReferralStep.date, s.ReferralStep.id)
     ):
-        steps[referral_id].append(core.StepRecord(status, date))
+        steps[referral_id].append(facts.StepRecord(status, date))
     r = s.Referral
     org = s.Organization
     referrals = [
-        core.ReferralRecord(
+        facts.ReferralRecord(
             id=row.id,
             from_id=row.from_id,
             to_id=row.to_id,
@@ -143,7 +144,7 @@ def gather(
     ]
     x = s.Exchange
     exchanges = [
-        core.ExchangeRecord(
+        facts.ExchangeRecord(
             giver_id=row.giver_id,
             receiver_id=row.receiver_id,
             kind=row.kind,
@@ -166,9 +167,9 @@ def gather(
 
 def _people(
     session: Session, owner_id: int, me_id: int, ids: set[int]
-) -> dict[int, core.Acquaintance]:
+) -> dict[int, facts.Acquaintance]:
     found: dict[int, dict[str, Any]] = {}
-    visits: dict[int, list[core.EventVisit]] = defaultdict(list)
+    visits: dict[int, list[facts.EventVisit]] = defaultdict(list)
     for chunk in _chunks(ids):
         for pid, name, met_on, met_where in session.execute(
             select(s.Person.id, s.Person.name, s.Person.met_on, s.Person.met_where).where(
@@ -181,7 +182,7 @@ def _people(
             .join(s.Event, s.Event.id == s.EventAttendee.event_id)
             .where(s.EventAttendee.person_id.in_(chunk))
         ):
-            visits[pid].append(core.EventVisit(event_id, name, date))
+            visits[pid].append(facts.EventVisit(event_id, name, date))
         t = s.Tie
         for a, b, source in session.execute(
             select(t.person_a_id, t.person_b_id, t.source).where(
@@ -218,7 +219,7 @@ def _people(
             if pid in found:
                 found[pid]["linkedin"] = True
     return {
-        pid: core.Acquaintance(**values, events=tuple(visits.get(pid, ())))
+        pid: facts.Acquaintance(**values, events=tuple(visits.get(pid, ())))
         for pid, values in found.items()
     }
 
@@ -254,7 +255,7 @@ def _link_json(link: chain.Link) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- JSON and tables
 
 
-def _event_json(event: core.EventVisit | None) -> dict[str, Any] | None:
+def _event_json(event: facts.EventVisit | None) -> dict[str, Any] | None:
     if event is None:
         return None
     return {"id": event.event_id, "name": event.name, "date": event.date.isoformat()}
@@ -325,7 +326,7 @@ def as_json(report: Report) -> dict[str, Any]:
         ],
         "events": [
             {
-                **(_event_json(core.EventVisit(e.event_id, e.name, e.date)) or {}),
+                **(_event_json(facts.EventVisit(e.event_id, e.name, e.date)) or {}),
                 "advocates": e.advocates,
                 "referrals": e.referrals,
                 "first_tier": money_json(e.first_tier),

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from whoknows.core.attribution import STATUSES
+from whoknows.core.acquaintance import STATUSES
 from whoknows.core.plan import timing
 from whoknows.errors import UserError
 from whoknows.services import events, ledger, paging, people, plan, reach, referrals

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from whoknows.core.attribution import PIPELINE, STATUSES
+from whoknows.core.acquaintance import PIPELINE, STATUSES
 from whoknows.errors import Conflict, NotFound, UserError
 from whoknows.services import introductions, paging, referrals, suggest
 from whoknows.web.common import blank_none, day_or, is_htmx, redirect, render, store_of, today_of
