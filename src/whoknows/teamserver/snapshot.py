@@ -1,0 +1,203 @@
+"""The pooled graph of one space as a CSR snapshot, kept on disk per (space, graph version).
+
+Nodes are people merged by key: every member (the key of their account email) and every
+contact a member shares. Each shared contact is a tie between its member and the contact,
+weighted by the member's band; a contact who is a member is that member's node, so two
+members who know each other are joined. Paths run on it with core's search (core/paths.py),
+never a second path finder.
+
+A node's id is its key's first 60 bits (15 hex digits) as an integer, so a snapshot is built
+from three integer columns a database can stream in binary, and a key from a request finds
+its node without a table of strings. Two keys of one space sharing 60 bits would merge (at a
+million keys, a chance of about 1 in 2,000,000); the keys are HMACs, so nobody can aim at it.
+
+On disk a snapshot is a folder ``space-<id>-v<version>`` of ``.npy`` files, written under a
+temporary name and renamed whole, then memory-mapped by every worker: the pages are shared
+between the worker processes, and a worker that loads a snapshot reads only what it touches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from whoknows.core.graph import Graph
+from whoknows.core.paths import Path as Chain
+from whoknows.core.paths import top_paths
+
+BANDS = ("weak", "good", "strong")
+"""The bands in order; a band's code (as streamed from the database) is its position + 1."""
+BAND_STRENGTH = {"weak": 0.35, "good": 0.62, "strong": 0.88}
+"""A band as a tie strength for paths: inside core.tiestrength's range for that band."""
+KEY_ID_DIGITS = 15
+MAX_HOPS = 4
+DEFAULT_PATHS = 5
+_FORMAT = 1
+_ARRAYS = ("indptr", "indices", "strength", "node_ids", "accounts", "account_nodes")
+_STALE_SECONDS = 300  # an older version's folder is removed this long after a newer one exists
+
+
+def key_id(key: str) -> int:
+    """A key's node id: its first 60 bits. ValueError when the key is not hexadecimal."""
+    if len(key) < KEY_ID_DIGITS:
+        raise ValueError("a key has 64 hexadecimal digits")
+    return int(key[:KEY_ID_DIGITS], 16)
+
+
+def key_id_sql(column: str) -> str:
+    """The same number computed by PostgreSQL from a key column."""
+    return f"('x' || left({column}, {KEY_ID_DIGITS}))::bit({4 * KEY_ID_DIGITS})::bigint"
+
+
+@dataclass(frozen=True, eq=False)
+class Pooled:
+    """One space's pooled graph at one version, and which of its nodes are members."""
+
+    space_id: int
+    version: int
+    graph: Graph
+    accounts: npt.NDArray[np.int64]
+    """The members' account ids, in the order of ``account_nodes`` (increasing node)."""
+    account_nodes: npt.NDArray[np.int64]
+
+    def node_of_account(self, account_id: int) -> int | None:
+        at = np.flatnonzero(self.accounts == account_id)
+        return int(self.account_nodes[at[0]]) if len(at) else None
+
+    def account_at(self, node: int) -> int | None:
+        """The member whose node this is, or None for a contact who is not a member."""
+        at = int(np.searchsorted(self.account_nodes, node))
+        if at < len(self.account_nodes) and int(self.account_nodes[at]) == node:
+            return int(self.accounts[at])
+        return None
+
+    def nodes_of_keys(self, key_ids: npt.ArrayLike) -> npt.NDArray[np.int64]:
+        """Dense nodes of key ids; keys not in the graph are left out."""
+        found = self.graph.index_of(np.asarray(key_ids, dtype=np.int64).ravel(), strict=False)
+        return np.unique(found[found >= 0])
+
+    def key_id_at(self, node: int) -> int:
+        return int(self.graph.node_ids[node])
+
+    def paths(
+        self, account_id: int, targets: npt.ArrayLike, *, k: int = DEFAULT_PATHS
+    ) -> list[Chain]:
+        """The strongest paths of at most four hops from a member to any of the target nodes,
+        one per first hop (core.paths.top_paths); none when the member has no node."""
+        source = self.node_of_account(account_id)
+        wanted = np.asarray(targets, dtype=np.int64).ravel()
+        wanted = wanted[wanted != source] if source is not None else wanted
+        if source is None or not len(wanted):
+            return []
+        return top_paths(self.graph, source, wanted, max_hops=MAX_HOPS, k=k)
+
+
+def build(
+    space_id: int,
+    version: int,
+    members: tuple[npt.ArrayLike, npt.ArrayLike],
+    ties: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike],
+) -> Pooled:
+    """The pooled graph from arrays: ``members`` = (account ids, key ids of their emails),
+    ``ties`` = (account id, contact key id, band code 1..3) for each shared contact.
+
+    Ties of accounts that are not among ``members`` (a member who left) are ignored.
+    """
+    member_accounts = np.asarray(members[0], dtype=np.int64).ravel()
+    member_keys = np.asarray(members[1], dtype=np.int64).ravel()
+    tie_accounts = np.asarray(ties[0], dtype=np.int64).ravel()
+    tie_keys = np.asarray(ties[1], dtype=np.int64).ravel()
+    codes = np.asarray(ties[2], dtype=np.int64).ravel()
+    if len(member_accounts) != len(member_keys):
+        raise ValueError("members: as many keys as accounts")
+    if not len(tie_accounts) == len(tie_keys) == len(codes):
+        raise ValueError("ties: three arrays of one length")
+    order = np.argsort(member_accounts)
+    member_accounts, member_keys = member_accounts[order], member_keys[order]
+    at = np.minimum(np.searchsorted(member_accounts, tie_accounts), max(len(order) - 1, 0))
+    known = member_accounts[at] == tie_accounts if len(order) else np.zeros(len(at), dtype=np.bool_)
+    known &= (codes >= 1) & (codes <= len(BANDS))
+    strengths = np.array([0.0, *(BAND_STRENGTH[b] for b in BANDS)], dtype=np.float32)
+    node_ids = np.unique(np.concatenate([member_keys, tie_keys[known]]))
+    graph = Graph.from_edges(
+        member_keys[at[known]], tie_keys[known], strengths[codes[known]], node_ids
+    )
+    nodes = graph.index_of(member_keys)
+    by_node = np.argsort(nodes, kind="stable")
+    return Pooled(space_id, version, graph, member_accounts[by_node], nodes[by_node])
+
+
+def folder(cache_dir: Path, space_id: int, version: int) -> Path:
+    return cache_dir / f"space-{space_id}-v{version}"
+
+
+def save(pooled: Pooled, cache_dir: Path) -> Path:
+    """Write the snapshot's folder (whole or not at all) and remove this space's old ones."""
+    final = folder(cache_dir, pooled.space_id, pooled.version)
+    if (final / "format.npy").exists():
+        return final
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    temporary = cache_dir / f".{final.name}.{os.getpid()}.tmp"
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir(mode=0o700)
+    graph = pooled.graph
+    values: dict[str, npt.NDArray[np.generic]] = {
+        "indptr": graph.indptr,
+        "indices": graph.indices,
+        "strength": graph.strength,
+        "node_ids": graph.node_ids,
+        "accounts": pooled.accounts,
+        "account_nodes": pooled.account_nodes,
+        "max_strength": graph.max_strength,
+    }
+    for name, value in values.items():
+        np.save(temporary / f"{name}.npy", value, allow_pickle=False)
+    np.save(temporary / "format.npy", np.array(_FORMAT), allow_pickle=False)  # written last
+    try:
+        temporary.rename(final)
+    except OSError:  # another worker renamed its copy first: the same content
+        shutil.rmtree(temporary, ignore_errors=True)
+    _remove_old(cache_dir, pooled.space_id, pooled.version)
+    return final
+
+
+def load(cache_dir: Path, space_id: int, version: int) -> Pooled | None:
+    """The saved snapshot of that version, memory-mapped; None when there is none."""
+    where = folder(cache_dir, space_id, version)
+    try:
+        if int(np.load(where / "format.npy")) != _FORMAT:
+            return None
+        arrays = {
+            name: np.load(where / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            for name in (*_ARRAYS, "max_strength")
+        }
+    except (OSError, ValueError):
+        return None
+    graph = Graph(
+        arrays["indptr"],
+        arrays["indices"],
+        arrays["strength"],
+        arrays["node_ids"],
+        arrays["max_strength"],
+    )
+    return Pooled(space_id, version, graph, arrays["accounts"], arrays["account_nodes"])
+
+
+def _remove_old(cache_dir: Path, space_id: int, version: int) -> None:
+    """Folders of older versions of the space, once no worker can still be opening them."""
+    now = time.time()
+    for old in cache_dir.glob(f"space-{space_id}-v*"):
+        try:
+            number = int(old.name.rsplit("-v", 1)[1])
+        except ValueError:
+            continue
+        with contextlib.suppress(OSError):
+            if number < version and now - old.stat().st_mtime > _STALE_SECONDS:
+                shutil.rmtree(old, ignore_errors=True)

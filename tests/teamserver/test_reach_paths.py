@@ -1,0 +1,133 @@
+"""The pooled graph and its paths, on arrays: against the raw ties and a brute-force search."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from whoknows.teamserver import snapshot
+from whoknows.teamserver.snapshot import BAND_STRENGTH, BANDS
+
+Raw = dict[tuple[int, int], int]
+Near = dict[int, dict[int, float]]
+
+
+def _pooled(
+    seed: int, members: int = 6, contacts: int = 25, ties: int = 40
+) -> tuple[snapshot.Pooled, dict[int, int], Raw]:
+    rng = random.Random(seed)
+    member_keys = rng.sample(range(1, 1000), members)
+    contact_keys = rng.sample(range(1000, 2000), contacts)
+    accounts = list(range(100, 100 + members))
+    raw: Raw = {}
+    for _ in range(ties):
+        account = rng.choice(accounts)
+        # now and then a member knows another member: that contact is the member's node
+        key = rng.choice(member_keys) if rng.random() < 0.15 else rng.choice(contact_keys)
+        raw[(account, key)] = rng.randint(1, 3)
+    tie_accounts = [a for a, _ in raw]
+    tie_keys = [k for _, k in raw]
+    codes = list(raw.values())
+    pooled = snapshot.build(1, 7, (accounts, member_keys), (tie_accounts, tie_keys, codes))
+    return pooled, dict(zip(accounts, member_keys, strict=True)), raw
+
+
+def _adjacency(members: dict[int, int], raw: Raw) -> Near:
+    near: Near = {}
+    for (account, key), code in raw.items():
+        a = members[account]
+        if a == key:
+            continue
+        s = BAND_STRENGTH[BANDS[code - 1]]
+        for x, y in ((a, key), (key, a)):
+            near.setdefault(x, {})
+            near[x][y] = max(near[x].get(y, 0.0), float(np.float32(s)))
+    return near
+
+
+def _brute_force(near: Near, source: int, targets: set[int], max_hops: int = 4) -> dict[int, float]:
+    """Best strength per first hop over every simple path that ends at its first target."""
+    best: dict[int, float] = {}
+
+    def walk(node: int, seen: list[int], strength: float) -> None:
+        if len(seen) > 1 and node in targets:
+            first = seen[1]
+            best[first] = max(best.get(first, 0.0), strength)
+            return
+        if len(seen) - 1 == max_hops:
+            return
+        for nxt, s in near.get(node, {}).items():
+            if nxt not in seen:
+                walk(nxt, [*seen, nxt], strength * s)
+
+    walk(source, [source], 1.0)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_paths_are_the_strongest_per_first_hop_like_a_brute_force_search(seed: int) -> None:
+    pooled, members, raw = _pooled(seed)
+    near = _adjacency(members, raw)
+    rng = random.Random(seed)
+    contact_keys = sorted({k for _, k in raw} - set(members.values()))
+    for account, own_key in members.items():
+        wanted = set(rng.sample(contact_keys, min(3, len(contact_keys)))) - {own_key}
+        nodes = pooled.nodes_of_keys(sorted(wanted))
+        chains = pooled.paths(account, nodes, k=50)
+        expected = _brute_force(near, own_key, wanted)
+        got = {pooled.key_id_at(c.nodes[1]): c.strength for c in chains}
+        assert got.keys() == expected.keys()
+        for first, strength in expected.items():
+            assert got[first] == pytest.approx(strength, rel=1e-5)
+        for chain in chains:
+            ids = [pooled.key_id_at(n) for n in chain.nodes]
+            assert ids[0] == own_key
+            assert ids[-1] in wanted
+            assert chain.hops <= 4
+            for a, b in itertools.pairwise(ids):
+                assert b in near[a]  # every hop is a tie somebody shared
+
+
+def test_members_and_their_nodes() -> None:
+    pooled, members, _raw = _pooled(3)
+    for account, key in members.items():
+        node = pooled.node_of_account(account)
+        assert node is not None
+        assert pooled.key_id_at(node) == key
+        assert pooled.account_at(node) == account
+    assert pooled.node_of_account(99) is None
+
+
+def test_ties_of_someone_not_a_member_count_for_nothing() -> None:
+    pooled = snapshot.build(1, 1, ([1, 2], [10, 20]), ([1, 3, 2], [500, 501, 500], [3, 3, 1]))
+    assert pooled.nodes_of_keys([501]).size == 0  # account 3 is not (or no longer) a member
+    [chain] = pooled.paths(1, pooled.nodes_of_keys([20]))
+    assert [pooled.key_id_at(n) for n in chain.nodes] == [10, 500, 20]
+
+
+def test_a_saved_snapshot_loads_the_same(tmp_path: Path) -> None:
+    pooled, members, _raw = _pooled(5)
+    where = snapshot.save(pooled, tmp_path)
+    assert where.name == "space-1-v7"
+    again = snapshot.load(tmp_path, 1, 7)
+    assert again is not None
+    for name in ("indptr", "indices", "strength", "node_ids"):
+        assert np.array_equal(getattr(again.graph, name), getattr(pooled.graph, name))
+    assert snapshot.load(tmp_path, 1, 8) is None
+    account = next(iter(members))
+    targets = np.arange(again.graph.num_nodes)
+    assert [c.nodes for c in again.paths(account, targets)] == [
+        c.nodes for c in pooled.paths(account, targets)
+    ]
+
+
+def test_key_ids_match_the_sql_expression_text() -> None:
+    key = "abcdef0123456789" + "0" * 48
+    assert snapshot.key_id(key) == int("abcdef012345678", 16)
+    assert "left(sc.key, 15)" in snapshot.key_id_sql("sc.key")
+    with pytest.raises(ValueError, match="hexadecimal"):
+        snapshot.key_id("xyz")
