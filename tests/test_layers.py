@@ -232,7 +232,6 @@ SQL_IN_SERVICES_FOR_NOW = frozenset(
         "reach.py",
         "referrals.py",
         "refs.py",
-        "report.py",
         "reputation.py",
         "review.py",
         "snapshot_rows.py",

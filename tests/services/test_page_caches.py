@@ -7,7 +7,16 @@ from typing import Any
 
 import pytest
 
-from whoknows.services import charts, events, followups, people, referrals, report, suggest
+from whoknows.services import (
+    charts,
+    events,
+    followups,
+    people,
+    referrals,
+    report,
+    report_view,
+    suggest,
+)
 from whoknows.services.people import PersonInput
 from whoknows.services.store import Store
 
@@ -53,7 +62,7 @@ def test_suggestions_follow_a_change_of_asks_and_offers(store: Store) -> None:
 
 def test_charts_are_drawn_once_per_distinct_report_data(store: Store) -> None:
     _met_at_an_event(store)
-    data = report.as_json(report.build(store, today=TODAY))
+    data = report_view.as_json(report.build(store, today=TODAY))
     drawn = charts.charts(store.cache, data)
     again = charts.charts(store.cache, data)
     assert [c.svg for c in again] == [c.svg for c in drawn]

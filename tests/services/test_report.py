@@ -15,7 +15,7 @@ import pytest
 from whoknows.core.models import InteractionKind, TieSource
 from whoknows.demo import referrals as demo_referrals
 from whoknows.errors import UserError
-from whoknows.services import events, network, people, referrals, report
+from whoknows.services import events, network, people, referrals, report, report_view
 from whoknows.services.money import format_money
 from whoknows.services.people import PersonInput
 from whoknows.services.store import Store
@@ -43,7 +43,7 @@ def _scenario(store: Store) -> None:
 
 def test_the_scenario_credits_advocates_tiers_the_event_and_the_wait(store: Store) -> None:
     _scenario(store)
-    data = report.as_json(report.build(store, today=TODAY))
+    data = report_view.as_json(report.build(store, today=TODAY))
     alice, bob = data["advocates"]
     assert alice["name"] == "Alice Advocate"
     assert (alice["first_tier"], alice["second_tier"]) == ({"USD": "4000.00"}, {"USD": "10000.00"})
@@ -72,7 +72,7 @@ def test_the_scenario_credits_advocates_tiers_the_event_and_the_wait(store: Stor
 
 def test_the_report_names_the_chain_event_advocate_client_value(store: Store) -> None:
     _scenario(store)
-    data = report.as_json(report.build(store, today=TODAY))
+    data = report_view.as_json(report.build(store, today=TODAY))
     [link] = data["chain"]
     assert link["event"]["name"] == "Chamber Breakfast"
     assert (link["advocate"]["name"], link["client"]["name"]) == ("Alice Advocate", "Bob Client")
@@ -83,12 +83,12 @@ def test_the_report_names_the_chain_event_advocate_client_value(store: Store) ->
         "Carol Client",
         {"USD": "10000.00"},
     )
-    chain = next(x for x in report.sections(data) if x.key == "chain")
+    chain = next(x for x in report_view.sections(data) if x.key == "chain")
     assert chain.rows == (
         ("Chamber Breakfast", "Alice Advocate", "Bob Client", "USD 4,000.00"),
         ("", "↳ Bob Client", "Carol Client", "USD 10,000.00"),
     )
-    page = report.html(store, report.build(store, today=TODAY))
+    page = report_view.html(store, report.build(store, today=TODAY))
     section = page[page.index('id="table-chain"') :]
     assert section.index("Alice Advocate") < section.index("Carol Client")
     assert "↳ Bob Client" in section
@@ -96,8 +96,8 @@ def test_the_report_names_the_chain_event_advocate_client_value(store: Store) ->
 
 def test_the_tables_carry_exactly_the_numbers_of_the_json(store: Store) -> None:
     _scenario(store)
-    data = report.as_json(report.build(store, today=TODAY))
-    tables = {x.key: x for x in report.sections(data)}
+    data = report_view.as_json(report.build(store, today=TODAY))
+    tables = {x.key: x for x in report_view.sections(data)}
     rows = {row[1]: row for row in tables["advocates"].rows}
     for advocate in data["advocates"]:
         row = rows[advocate["name"]]
@@ -116,7 +116,7 @@ def test_the_tables_carry_exactly_the_numbers_of_the_json(store: Store) -> None:
 
 def test_since_keeps_only_what_was_won_in_the_period(store: Store) -> None:
     _scenario(store)
-    data = report.as_json(report.build(store, since=D(2024, 6, 1), today=TODAY))
+    data = report_view.as_json(report.build(store, since=D(2024, 6, 1), today=TODAY))
     alice = next(a for a in data["advocates"] if a["name"] == "Alice Advocate")
     assert (alice["first_tier"], alice["second_tier"]) == ({}, {"USD": "10000.00"})
     assert data["months"][0]["month"] == "2024-06"
@@ -127,7 +127,7 @@ def test_since_keeps_only_what_was_won_in_the_period(store: Store) -> None:
 def test_give_and_get_over_time_read_the_ledger(store: Store) -> None:
     _scenario(store)
     referrals.add(store, None, "Bob", to_ref="Alice", on=D(2025, 2, 2))
-    data = report.as_json(report.build(store, today=TODAY))
+    data = report_view.as_json(report.build(store, today=TODAY))
     months = {m["month"]: (m["given"], m["got"]) for m in data["months"]}
     assert months["2025-02"] == (1, 0)
     assert months["2024-03"] == (0, 1)  # Alice's referral is a get

@@ -9,7 +9,7 @@ import pytest
 from conftest import TODAY, TestClient, post
 from whoknows.cli.main import main
 from whoknows.config import load_settings
-from whoknows.services import events, people, report, validate
+from whoknows.services import events, people, report, report_view, validate
 from whoknows.services.store import Store
 
 HUGE = "A" * 1_000_000
@@ -49,7 +49,7 @@ def test_a_report_since_year_one_is_refused(reader: TestClient) -> None:
 
 def test_a_report_since_long_ago_charts_only_the_months_with_data(demo_db: str) -> None:
     with Store(load_settings(demo_db)) as store:
-        data = report.as_json(report.build(store, since=dt.date(1900, 1, 1), today=TODAY))
+        data = report_view.as_json(report.build(store, since=dt.date(1900, 1, 1), today=TODAY))
     months = [m["month"] for m in data["months"]]
     assert months, "the demo has referrals and exchanges"
     assert months[0] > "2000-01", "no century of empty months before the first data"

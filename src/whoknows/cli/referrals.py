@@ -248,10 +248,10 @@ def report(
 
 
 def _tables(data: dict[str, Any], where: Console) -> None:
-    from whoknows.services import report as reports
+    from whoknows.services import report_view
 
     where.print(Text(str(data["thesis"]["summary"])))
-    for section in reports.sections(data):
+    for section in report_view.sections(data):
         rows: list[list[str | Text]] = [[Text(cell) for cell in row] for row in section.rows]
         if not rows:
             rows = [["—"] * len(section.columns)]

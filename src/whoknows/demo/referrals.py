@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from whoknows.core.models import InteractionKind
 from whoknows.core.money import format_money, from_cents
-from whoknows.services import network, refs
+from whoknows.services import network, refs, report_view
 from whoknows.services import referrals as service
 from whoknows.services import report as reports
 from whoknows.services.store import Store
@@ -245,7 +245,7 @@ def tour(store: Store, today: dt.date) -> list[str]:
     result = built.result
     if not result.received and not result.thesis.direct_from_events_won:
         return []
-    lines = [reports.thesis_line(built)]
+    lines = [report_view.thesis_line(built)]
     if result.advocates:
         top = result.advocates[0]
         cur = built.currency

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from whoknows.errors import UserError
-from whoknows.services import brief, charts, people, report, validate
+from whoknows.services import brief, charts, people, report, report_view, validate
 from whoknows.web.common import blank_none, redirect, render, store_of, today_of
 
 router = APIRouter(include_in_schema=False)
@@ -23,15 +23,15 @@ def reports_page(
     text = blank_none(since)
     start = validate.date(text, "since") if text else None
     built = report.build(store, since=start, today=today_of(request))
-    data = report.as_json(built)
+    data = report_view.as_json(built)
     return render(
         request,
         "reports.html",
         {
             "data": data,
-            "summary": report.thesis_line(built),
+            "summary": report_view.thesis_line(built),
             "charts": charts.charts(store.cache, data),
-            "sections": report.sections(data),
+            "sections": report_view.sections(data),
             "since": since or "",
         },
     )
