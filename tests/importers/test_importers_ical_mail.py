@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from whoknows.importers import ical, mail
+from whoknows.importers import ical, mail, recurrence
 from whoknows.importers.records import BadRow, InteractionRecord, Skip
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -68,7 +68,7 @@ def test_an_endless_rule_is_bounded(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     found = list(ical.parse(path, since=dt.date(2000, 1, 1), until=dt.date(2030, 1, 1)))
-    assert len(found) <= ical.MAX_OCCURRENCES
+    assert len(found) <= recurrence.MAX_OCCURRENCES
 
 
 @pytest.mark.parametrize(
