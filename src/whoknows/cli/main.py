@@ -26,6 +26,7 @@ from whoknows.cli import (
     people,
     reach,
     referrals,
+    team,
     usage,
     web,
 )
@@ -60,6 +61,7 @@ web.register(app)
 app.command("settings")(admin.settings)
 app.command("backup")(admin.backup)
 app.command("restore")(admin.restore)
+app.add_typer(team.app, name="team")
 
 
 def _version(value: bool) -> None:

@@ -1,6 +1,6 @@
 """`whoknows team …`: a firm or a group pools who-knows-whom on a team server.
 
-cli/main.py registers the group once it has its first command.
+cli/main.py registers the group; each module's commands are registered below.
 
 The commands come from three modules, one per side of team mode (docs/team-design.md):
 the server host's (`init`, `serve`, `invite`), the member's own machine (`join`, `preview`,
@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import typer
 
+from whoknows.cli import team_server
+
 app = typer.Typer(
     help="Team mode: pool who-knows-whom with a firm or a group, sharing only what you choose.",
     no_args_is_help=True,
 )
+
+# The server host's commands (docs/team.md, "Setting up a server").
+app.command("init")(team_server.init)
+app.command("serve")(team_server.serve)
+app.command("invite")(team_server.invite)

@@ -1,0 +1,180 @@
+"""create_app(settings): the team server's FastAPI app, its JSON API and its few pages.
+
+`whoknows team serve` runs it under uvicorn with several workers through the factory
+`from_environment`, which reads the settings the command put in the environment.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from whoknows.errors import (
+    Conflict,
+    NotFound,
+    Refused,
+    Unavailable,
+    UserError,
+    WhoknowsError,
+)
+from whoknows.teamserver import db
+from whoknows.teamserver.auth import Forbidden, NotSignedIn
+from whoknows.teamserver.limits import RateLimited
+
+DB_ENV = "WHOKNOWS_TEAM_DB"
+READ_DB_ENV = "WHOKNOWS_TEAM_READ_DB"
+POOL_ENV = "WHOKNOWS_TEAM_POOL"
+SECURE_ENV = "WHOKNOWS_TEAM_SECURE_COOKIES"
+log = logging.getLogger("whoknows.teamserver")
+
+
+@dataclass(frozen=True)
+class TeamSettings:
+    database_url: str
+    read_database_url: str | None = None
+    pool_size: int = 5
+    secure_cookies: bool = False  # set when the server is behind HTTPS
+
+
+def create_app(settings: TeamSettings) -> FastAPI:
+    """The app; it connects lazily (nothing happens at import or here but engine set-up)."""
+    from whoknows.teamserver.routes import api, pages
+
+    app = FastAPI(title="whoknows team server", docs_url=None, redoc_url=None, lifespan=_lifespan)
+    app.state.settings = settings
+    app.state.engine = db.connect(settings.database_url, pool_size=settings.pool_size)
+    app.state.read_engine = (
+        db.connect(settings.read_database_url, pool_size=settings.pool_size)
+        if settings.read_database_url
+        else None
+    )
+    app.state.templates = Jinja2Templates(
+        directory=str(resources.files("whoknows.teamserver") / "templates")
+    )
+    static = Path(str(resources.files("whoknows") / "web" / "static"))
+    app.mount("/static", StaticFiles(directory=static), name="static")  # the local app's look
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    _error_handlers(app)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.engine.dispose()
+    if app.state.read_engine is not None:
+        app.state.read_engine.dispose()
+
+
+def from_environment() -> FastAPI:
+    """The factory uvicorn's workers call (`whoknows team serve`)."""
+    return create_app(
+        TeamSettings(
+            database_url=os.environ[DB_ENV],
+            read_database_url=os.environ.get(READ_DB_ENV) or None,
+            pool_size=int(os.environ.get(POOL_ENV) or 5),
+            secure_cookies=os.environ.get(SECURE_ENV) == "1",
+        )
+    )
+
+
+def status_of(exc: WhoknowsError) -> int:
+    if isinstance(exc, NotSignedIn):
+        return 401
+    if isinstance(exc, Unavailable):
+        return 503
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, RateLimited):
+        return 429
+    if isinstance(exc, Forbidden):
+        return 403
+    if isinstance(exc, Conflict | Refused):
+        return 409
+    if isinstance(exc, UserError):
+        return 400
+    return 500
+
+
+def wants_json(request: Request) -> bool:
+    if request.url.path.startswith("/api/"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(
+    request: Request, status: int, message: str, hint: str | None = None
+) -> Response:
+    """The one answer to an error: a JSON line for the API, a small page for a browser."""
+    if wants_json(request):
+        return JSONResponse({"error": message, "hint": hint}, status_code=status)
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request,
+        "team/error.html",
+        {"status": status, "error": message, "hint": hint, "account": None},
+        status_code=status,
+    )
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(WhoknowsError)
+    async def whoknows_error(request: Request, exc: WhoknowsError) -> Response:
+        if isinstance(exc, NotSignedIn) and not wants_json(request):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        response = error_response(request, status_of(exc), exc.message, exc.hint)
+        if isinstance(exc, NotSignedIn):
+            response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, Unavailable | RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        where = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:]) or 'input'}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        return error_response(request, 422, f"the input is not valid ({where})")
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> Response:
+        if db.is_outage(exc):
+            return await whoknows_error(request, db.unavailable(exc))
+        log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return error_response(request, 500, "the server could not do that (a database error)")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = "not found" if exc.status_code == 404 else str(exc.detail)
+        return error_response(request, exc.status_code, message)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "the server hit an unexpected error")

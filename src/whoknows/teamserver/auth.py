@@ -1,0 +1,202 @@
+"""Who is calling: the FastAPI dependencies that turn a request into (account, space, role).
+
+Every request is one transaction (`transaction`), committed before the answer is sent. The
+caller is a bearer API token (which names its space) or a session cookie; a space the caller
+does not belong to, and a role too small for the route, both answer 404, never 403, so a
+probe learns nothing about what exists. Refusals are audited in a transaction of their own
+(the request's is rolled back).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Connection, Engine
+
+from whoknows.errors import NotFound, UserError, WhoknowsError
+from whoknows.teamserver import accounts, spaces
+from whoknows.teamserver.accounts import Account, Session, TokenUse
+from whoknows.teamserver.audit import audit
+from whoknows.teamserver.db import set_tenant, tenant
+from whoknows.teamserver.spaces import Space
+
+SESSION_COOKIE = "wk_team_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class NotSignedIn(WhoknowsError):
+    """No valid session or token: 401 for the API, the sign-in page for a browser."""
+
+    exit_code = 2
+
+    def __init__(self) -> None:
+        super().__init__(
+            "sign in first", hint="send Authorization: Bearer TOKEN, or sign in at /login"
+        )
+
+
+class Forbidden(UserError):
+    """A request refused whatever the caller may see: a cross-site post, a missing CSRF token,
+    a token without the scope. Never used to hide what exists (that is NotFound)."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    conn: Connection
+    account: Account | None = None
+    session: Session | None = None
+    token: TokenUse | None = None
+    space: Space | None = None
+    role: str | None = None
+
+    @property
+    def account_id(self) -> int:
+        assert self.account is not None, "a signed-in dependency comes first"
+        return self.account.id
+
+    @property
+    def space_id(self) -> int:
+        assert self.space is not None, "an in-space dependency comes first"
+        return self.space.id
+
+
+def engine_of(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def transaction(request: Request) -> Iterator[Connection]:
+    """The request's one transaction, with no tenant yet; commits before the answer."""
+    with tenant(engine_of(request)) as conn:
+        yield conn
+
+
+Transaction = Annotated[Connection, Depends(transaction, scope="function")]
+
+
+async def sent_csrf(request: Request) -> str | None:
+    """The CSRF token an unsafe request carries, in its header or its form."""
+    if request.method in SAFE_METHODS:
+        return None
+    sent = request.headers.get(CSRF_HEADER)
+    kind = request.headers.get("content-type", "")
+    if sent is None and kind.startswith(("application/x-www-form-urlencoded", "multipart/")):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    return sent
+
+
+def bearer(request: Request) -> str | None:
+    value = request.headers.get("authorization", "")
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def caller(
+    request: Request, conn: Transaction, csrf: Annotated[str | None, Depends(sent_csrf)]
+) -> Caller:
+    """Who calls, if anyone; refuses cross-site posts and unsafe cookie requests without
+    the session's CSRF token."""
+    unsafe = request.method not in SAFE_METHODS
+    if unsafe and request.headers.get("sec-fetch-site") == "cross-site":
+        raise Forbidden("a request from another site was refused", hint="use the server's pages")
+    token = bearer(request)
+    if token is not None:
+        return _by_token(request, conn, token)
+    session = accounts.session_for(conn, request.cookies.get(SESSION_COOKIE))
+    if session is None:
+        return Caller(conn)
+    if unsafe and csrf != session.csrf:
+        raise Forbidden(
+            "the form has expired or did not come from this server (CSRF check failed)",
+            hint="reload the page and try again",
+        )
+    account = accounts.by_id(conn, session.account_id)
+    if account is None:
+        return Caller(conn)
+    set_tenant(conn, space_id=None, account_id=account.id)
+    return Caller(conn, account=account, session=session)
+
+
+def _by_token(request: Request, conn: Connection, token: str) -> Caller:
+    space_id = accounts.token_space(token)
+    if space_id is None:
+        raise NotSignedIn()
+    set_tenant(conn, space_id=space_id, account_id=None)
+    use = accounts.use_token(conn, token)
+    account = accounts.by_id(conn, use.account_id) if use else None
+    if use is None or account is None:
+        raise NotSignedIn()
+    needed = "read" if request.method in SAFE_METHODS else "write"
+    if needed not in use.scopes:
+        raise Forbidden(f"this token lacks the {needed!r} scope", hint="make a token that has it")
+    set_tenant(conn, space_id=space_id, account_id=account.id)
+    return Caller(conn, account=account, token=use)
+
+
+Anyone = Annotated[Caller, Depends(caller)]
+
+
+def signed_in(who: Anyone) -> Caller:
+    if who.account is None:
+        raise NotSignedIn()
+    return who
+
+
+SignedIn = Annotated[Caller, Depends(signed_in)]
+
+
+def in_space(request: Request, slug: str, who: SignedIn) -> Caller:
+    """The caller as a current member of the space SLUG, the transaction's tenant set to it;
+    NotFound (404) when the space is not theirs to see, or their token is another space's."""
+    space = spaces.by_slug(who.conn, slug)
+    role = spaces.role_of(who.conn, space.id, who.account_id) if space else None
+    if space is None or role is None or (who.token and who.token.space_id != space.id):
+        refused(request, who, f"space:{slug}")
+        raise NotFound(f"no space {slug!r}", hint="check the name in your list of spaces")
+    set_tenant(who.conn, space_id=space.id, account_id=who.account_id)
+    return dataclasses.replace(who, space=space, role=role)
+
+
+Member = Annotated[Caller, Depends(in_space)]
+
+
+def role_at_least(needed: str) -> Callable[..., Caller]:
+    """A dependency: the caller in the route's space with at least the role NEEDED."""
+
+    def check(request: Request, who: Member) -> Caller:
+        if not spaces.at_least(who.role, needed):
+            refused(request, who, f"space:{who.space_id}", needed=needed)
+            raise NotFound("not found")
+        return who
+
+    return check
+
+
+def refused(request: Request, who: Caller, subject: str, **detail: object) -> None:
+    """Audit a failed authorization, in its own transaction (the request's rolls back)."""
+    space_id = who.space.id if who.space else None
+    with tenant(engine_of(request), space_id=space_id, account_id=who.account_id) as conn:
+        audit(
+            conn,
+            "access.refused",
+            subject,
+            {"method": request.method, "path": request.url.path, **detail},
+            space_id=space_id,
+        )
+
+
+def reading(request: Request, who: Caller) -> AbstractContextManager[Connection]:
+    """A read-only transaction for a question route, on the replica when the server has one
+    (`--read-db`), with the caller's tenant set."""
+    engine: Engine = getattr(request.app.state, "read_engine", None) or engine_of(request)
+    space_id = who.space.id if who.space else None
+    account_id = who.account.id if who.account else None
+    return tenant(engine, space_id=space_id, account_id=account_id)

@@ -1,0 +1,60 @@
+"""Rate limits shared by every worker: a fixed-window counter per bucket in PostgreSQL.
+
+`hit(conn, bucket, limit, per)` counts one attempt in the current window of PER seconds and
+raises RateLimited (429, with Retry-After) once the window holds more than LIMIT. The count
+is written in the caller's transaction; a limit that must hold even when the request fails
+(a failed sign-in) is counted in a transaction of its own by the caller.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+from whoknows.errors import UserError
+
+
+class RateLimited(UserError):
+    """Too many attempts in a window: try again after RETRY_AFTER seconds."""
+
+    def __init__(self, what: str, retry_after: int) -> None:
+        super().__init__(
+            f"too many {what}; try again in {retry_after} seconds",
+            hint="wait before trying again",
+        )
+        self.retry_after = max(1, retry_after)
+
+
+def hit(conn: Connection, bucket: str, limit: int, per: int, *, what: str = "requests") -> int:
+    """Count one attempt in BUCKET's window of PER seconds; the count so far, or RateLimited."""
+    row = conn.execute(
+        text(
+            """
+            WITH w AS (
+              SELECT to_timestamp(floor(extract(epoch FROM now()) / :per) * :per) AS start
+            )
+            INSERT INTO rate_window (bucket, window_start, hits)
+            SELECT :bucket, w.start, 1 FROM w
+            ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_window.hits + 1
+            RETURNING hits,
+              ceil(extract(epoch FROM window_start + make_interval(secs => :per) - now()))::int
+                AS left_s
+            """
+        ),
+        {"bucket": bucket, "per": per},
+    ).one()
+    if row.hits == 1:  # a new window: forget this bucket's old ones
+        conn.execute(
+            text(
+                "DELETE FROM rate_window WHERE bucket = :bucket "
+                "AND window_start < now() - make_interval(secs => :per)"
+            ),
+            {"bucket": bucket, "per": per},
+        )
+    if row.hits > limit:
+        raise RateLimited(what, int(row.left_s))
+    return int(row.hits)
+
+
+def clear(conn: Connection, bucket: str) -> None:
+    """Forget a bucket's counts (a successful sign-in clears the account's failures)."""
+    conn.execute(text("DELETE FROM rate_window WHERE bucket = :bucket"), {"bucket": bucket})

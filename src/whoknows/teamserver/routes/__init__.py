@@ -1,0 +1,1 @@
+"""The team server's routes: the JSON API (api.py) and the pages (pages.py)."""

@@ -1,0 +1,59 @@
+"""The team server's app: who is calling, the 404 for what is not yours, errors as one line."""
+
+from __future__ import annotations
+
+import pytest
+from team_world import World, bearer
+
+pytestmark = pytest.mark.postgres
+
+
+def test_anonymous_callers_are_asked_to_sign_in(team_client) -> None:  # type: ignore[no-untyped-def]
+    answer = team_client.get("/api/v1/me")
+    assert answer.status_code == 401
+    assert answer.json()["error"] == "sign in first"
+    assert answer.headers["WWW-Authenticate"] == "Bearer"
+    page = team_client.get("/", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"].startswith("/login")
+
+
+def test_a_token_names_its_account_and_only_its_space(team_client, world: World) -> None:  # type: ignore[no-untyped-def]
+    alice = world.account(name="Alice")
+    firm, other = world.space(alice), world.space(alice)
+    token = world.token(firm, alice)
+    me = team_client.get("/api/v1/me", headers=bearer(token)).json()
+    assert me["email"] == alice.email
+    listed = team_client.get("/api/v1/spaces", headers=bearer(token)).json()
+    assert [s["slug"] for s in listed] == [firm.slug]
+    assert team_client.get(f"/api/v1/spaces/{firm.slug}", headers=bearer(token)).status_code == 200
+    # Alice owns the other space too, but this token is the firm's: 404, as for a stranger.
+    assert team_client.get(f"/api/v1/spaces/{other.slug}", headers=bearer(token)).status_code == 404
+
+
+def test_a_space_you_do_not_belong_to_answers_404(team_client, world: World) -> None:  # type: ignore[no-untyped-def]
+    firm = world.space()
+    stranger = world.account()
+    elsewhere = world.space(stranger)
+    token = world.token(elsewhere, stranger)
+    for path in (f"/api/v1/spaces/{firm.slug}", "/api/v1/spaces/no-such-space"):
+        answer = team_client.get(path, headers=bearer(token))
+        assert answer.status_code == 404
+        assert set(answer.json()) == {"error", "hint"}
+
+
+def test_an_unknown_or_revoked_token_is_refused(team_client, world: World) -> None:  # type: ignore[no-untyped-def]
+    alice = world.account()
+    firm = world.space(alice)
+    token = world.token(firm, alice)
+    assert team_client.get("/api/v1/me", headers=bearer(token + "x")).status_code == 401
+    assert team_client.get("/api/v1/me", headers=bearer("wkt_999999_abc")).status_code == 401
+    assert team_client.get("/api/v1/me", headers=bearer("nonsense")).status_code == 401
+    tokens = team_client.get(f"/api/v1/spaces/{firm.slug}/tokens", headers=bearer(token)).json()
+    assert tokens[0]["last_used_at"] is not None
+    assert "token" not in tokens[0]
+    gone = team_client.delete(
+        f"/api/v1/spaces/{firm.slug}/tokens/{tokens[0]['id']}", headers=bearer(token)
+    )
+    assert gone.status_code == 204
+    assert team_client.get("/api/v1/me", headers=bearer(token)).status_code == 401
