@@ -268,7 +268,6 @@ LINES = 400
 DATA_TABLES = frozenset({"storage/schema.py", "demo/vocab.py"})
 LONG_FOR_NOW = frozenset(
     {
-        "api/schemas.py",
         "core/paths.py",
         "core/tiestrength.py",
         "demo/build.py",

@@ -7,23 +7,25 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from whoknows.api.common import ERRORS, PAGED, Limit, Offset, paged
-from whoknows.api.schemas import (
+from whoknows.api.ledger_schemas import (
     BalanceOut,
     DraftOut,
-    EventIn,
-    EventOut,
     ExchangeIn,
     ExchangeOut,
     IntroDraftsOut,
     IntroIn,
     IntroOut,
     IntroStepIn,
-    MetIn,
-    MetOut,
     MoveIn,
-    PersonOut,
     ReferralIn,
     ReferralOut,
+)
+from whoknows.api.schemas import (
+    EventIn,
+    EventOut,
+    MetIn,
+    MetOut,
+    PersonOut,
 )
 from whoknows.errors import Refused, UserError
 from whoknows.http import store_of, today_of
