@@ -33,6 +33,8 @@ ALLOWED_TOP = {
     "abc",
     "types",
     "hashlib",  # digests of keys (the identity index), no I/O
+    "hmac",  # keyed digests of contacts shared with a team (core/sharing.py)
+    "json",  # the canonical text of what a push sends, to digest it (core/sharing.py)
     "rapidfuzz",  # string similarity in C, no I/O
 }
 ALLOWED_MODULES = {"urllib.parse"}  # text only; urllib.request is not

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from whoknows.cli import team_server
+from whoknows.cli import team_member, team_server
 
 app = typer.Typer(
     help="Team mode: pool who-knows-whom with a firm or a group, sharing only what you choose.",
@@ -22,3 +22,11 @@ app = typer.Typer(
 app.command("init")(team_server.init)
 app.command("serve")(team_server.serve)
 app.command("invite")(team_server.invite)
+
+# The member's own machine (docs/team.md, "Sharing your network").
+
+app.command("join")(team_member.join)
+app.command("share")(team_member.share)
+app.command("private")(team_member.private)
+app.command("block")(team_member.block)
+app.command("preview")(team_member.preview)

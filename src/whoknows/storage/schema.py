@@ -585,3 +585,69 @@ class GraphChange(Base):
     row_id: Mapped[int] = mapped_column(Integer)  # the changed row's id
     a: Mapped[int | None] = mapped_column(Integer)  # a tie's two people
     b: Mapped[int | None] = mapped_column(Integer)
+
+
+class TeamPrivate(Base):
+    """A person the owner never shares with a team, whatever the sharing level.
+
+    No unique person: merging two people moves their rows to the one kept (services/merge.py
+    moves every reference to a person), and a person flagged twice is still just private."""
+
+    __tablename__ = "team_private"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = owner_column()
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+
+
+class TeamBlocked(Base):
+    """An organization the owner shares nobody from, by its matching form (core.identity.org_key),
+    so "Acme" blocks "ACME, Inc." too; the name as typed is kept to show."""
+
+    __tablename__ = "team_blocked"
+
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    org_key: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+
+
+class TeamLink(Base):
+    """The team server this database shares with (`whoknows team join`): its address, the
+    space, the member's token and the space's key salt, and the server's version of what the
+    last push left there. Not backed up: a token does not belong in a backup file, and a
+    restored database joins again."""
+
+    __tablename__ = "team_link"
+    __table_args__ = ({"info": {"backup": False}},)
+
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    url: Mapped[str] = mapped_column(Text)
+    space: Mapped[str] = mapped_column(Text)  # the space's slug
+    space_name: Mapped[str] = mapped_column(Text)
+    account: Mapped[str] = mapped_column(Text)  # the member's account email on the server
+    token: Mapped[str] = mapped_column(Text)
+    salt: Mapped[str] = mapped_column(Text)
+    version: Mapped[int | None] = mapped_column(BigInteger)  # after the last push
+    pushed_level: Mapped[str | None] = mapped_column(String(10))
+    joined_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class TeamManifest(Base):
+    """What the last push sent, per contact key: a digest of it (core.sharing.Shared.digest),
+    so the next push sends only what changed and removes what is gone. Belongs to the link:
+    not backed up either (with no manifest, a push sends everything)."""
+
+    __tablename__ = "team_manifest"
+    __table_args__ = ({"info": {"backup": False}},)
+
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
