@@ -276,7 +276,6 @@ LONG_FOR_NOW = frozenset(
         "services/reach.py",
         "services/referrals.py",
         "services/snapshot.py",
-        "web/app.py",
     }
 )
 
