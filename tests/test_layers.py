@@ -270,7 +270,6 @@ LONG_FOR_NOW = frozenset(
     {
         "core/paths.py",
         "core/tiestrength.py",
-        "demo/build.py",
         "demo/generator.py",
         "services/introductions.py",
         "services/reach.py",
