@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types bench load serve docs clean
+.PHONY: demo test lint types bench load serve docs clean team-demo team-bench team-load
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,19 @@ bench: $(STAMP)  ## benchmarks (not tests); results in bench-results/ and docs/b
 
 load: $(STAMP)  ## web load test (medium demo, 20 users, 1 write per 50 requests, 60 s, 3 runs); fails past its thresholds
 	$(BIN)/python benchmarks/load.py --size medium --users 20 --write-every 50 --duration 60 --runs 3 --out bench-results/load.json
+
+TEAM_DEMO_DB ?= postgresql+psycopg://postgres@127.0.0.1:5432/whoknows_team_demo
+TEAM_DEMO_SIZE ?= large
+
+team-demo: $(STAMP)  ## PostgreSQL as CI starts it, then a firm of 200 (1M people, 10M ties) and a chapter of 25
+	.ci/postgres.sh
+	$(BIN)/python -m whoknows.teamserver.demo --fresh --db $(TEAM_DEMO_DB) --size $(TEAM_DEMO_SIZE)
+
+team-bench: $(STAMP)  ## team server benchmark on the team demo (run make team-demo first); bench-results/team.json
+	$(BIN)/python benchmarks/team_bench.py --db $(TEAM_DEMO_DB) --out bench-results/team.json
+
+team-load: $(STAMP)  ## bounded load run on the team demo (100 users, 4 workers); fails past its thresholds
+	$(BIN)/python benchmarks/team_load.py --db $(TEAM_DEMO_DB) --users 100 --workers 4 --duration 60
 
 docs: $(STAMP)  ## regenerate docs/cli.md from the commands' help
 	$(BIN)/python -m whoknows.cli.reference > docs/cli.md

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from whoknows.cli import team_member, team_server
+from whoknows.cli import team_member, team_reach, team_server
 
 app = typer.Typer(
     help="Team mode: pool who-knows-whom with a firm or a group, sharing only what you choose.",
@@ -30,4 +30,12 @@ app.command("share")(team_member.share)
 app.command("private")(team_member.private)
 app.command("block")(team_member.block)
 app.command("preview")(team_member.preview)
-app.command("push")(team_member.push)
+
+# The firm-wide questions (docs/team.md, "Asking the firm").
+app.command("who-knows")(team_reach.who_knows)
+app.command("path")(team_reach.path)
+app.command("ask")(team_reach.ask)
+app.command("intros")(team_reach.intros)
+app.command("accept")(team_reach.accept)
+app.command("decline")(team_reach.decline)
+app.command("withdraw")(team_reach.withdraw)

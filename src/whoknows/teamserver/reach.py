@@ -1,0 +1,317 @@
+"""Firm-wide questions: who here knows someone at an organization, and warm paths to a person.
+
+Both are answered for one member (the asker) in one space, under the space's row security,
+from what colleagues pushed (docs/team-design.md). A colleague counts while they are a
+visible member who has not left and shares more than nothing; a contact's name appears only
+when its member shares at level ``name`` now (a name stored earlier is never shown once the
+member shares at ``who``), otherwise the redacted description ("a VP Sales at Acme").
+
+who-knows reads org_reach (one row per colleague and organization) and at most a few
+contacts per colleague through the (space, org_key, account) index: an index lookup however
+big the pool. Paths run on the space's snapshot (teamserver/snapshot.py and the worker's
+holder of it, teamserver/snapshots.py).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, text
+
+from whoknows.core.identity import org_key
+from whoknows.core.sharing import seen_as
+from whoknows.errors import UserError
+from whoknows.teamserver import limits, snapshot
+from whoknows.teamserver.audit import audit
+
+QUESTION_LIMIT = (int(os.environ.get("WHOKNOWS_TEAM_QUESTIONS_PER_MINUTE", "120")), 60)
+"""Questions per member per space per window (limit, seconds): enumerating organizations
+rebuilds a colleague's network, so nobody may ask without end."""
+COLLEAGUES_SHOWN = 25
+PATHS_SHOWN = 5
+PATHS_SEARCHED = 20  # strongest per first hop; several may go through one colleague
+CONTACTS_SHOWN = 3  # per colleague in who-knows
+BAND_RANK = "array_position(ARRAY['weak', 'good', 'strong'], {})"
+
+# A colleague whose ties count: a member of the space now, visible, sharing something.
+COUNTED = "m.left_at IS NULL AND m.visible AND m.sharing_level <> 'nothing'"
+
+
+def ask(conn: Connection, space_id: int, account_id: int, action: str, subject: str) -> None:
+    """Count one question against the member's limit in this space and audit it."""
+    limit, per = QUESTION_LIMIT
+    limits.hit(conn, f"question:{space_id}:{account_id}", limit, per, what="questions")
+    audit(conn, action, subject)
+
+
+def organization(value: str) -> str:
+    """An organization as asked about, matched as core matches them; UserError when blank."""
+    found = org_key(value.strip()) if value else None
+    if not found:
+        raise UserError("name an organization", hint="for example ?org=Acme")
+    return found
+
+
+def who_knows(conn: Connection, space_id: int, account_id: int, org: str) -> dict[str, Any]:
+    """The colleagues who know someone at ORG: best band, how many, and a few contacts as
+    their member's level allows. The asker's own row is marked ``you``."""
+    key = organization(org)
+    ask(conn, space_id, account_id, "question.who_knows", f"org:{key}")
+    rows = conn.execute(
+        text(
+            f"""
+            WITH reach AS (
+              SELECT r.account_id, r.org, r.best_band, r.n_contacts, m.sharing_level,
+                     a.name AS member_name
+              FROM org_reach r
+              JOIN membership m ON m.space_id = r.space_id AND m.account_id = r.account_id
+              JOIN account a ON a.id = r.account_id
+              WHERE r.space_id = :s AND r.org_key = :k AND {COUNTED}
+              ORDER BY {BAND_RANK.format("r.best_band")} DESC, r.n_contacts DESC,
+                       r.account_id
+              LIMIT :colleagues
+            )
+            SELECT reach.*, c.name, c.role, c.org AS contact_org, c.band
+            FROM reach LEFT JOIN LATERAL (
+              SELECT sc.name, sc.role, sc.org, sc.band FROM shared_contact sc
+              WHERE sc.space_id = :s AND sc.org_key = :k AND sc.account_id = reach.account_id
+              ORDER BY {BAND_RANK.format("sc.band")} DESC, sc.key
+              LIMIT :per
+            ) c ON true
+            """
+        ),
+        {"s": space_id, "k": key, "colleagues": COLLEAGUES_SHOWN, "per": CONTACTS_SHOWN},
+    ).all()
+    totals = conn.execute(
+        text(
+            f"""
+            SELECT count(*) AS colleagues, coalesce(sum(r.n_contacts), 0) AS contacts,
+                   min(r.org) AS org
+            FROM org_reach r
+            JOIN membership m ON m.space_id = r.space_id AND m.account_id = r.account_id
+            WHERE r.space_id = :s AND r.org_key = :k AND {COUNTED}
+            """
+        ),
+        {"s": space_id, "k": key},
+    ).one()
+    colleagues: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        entry = colleagues.setdefault(
+            row.account_id,
+            {
+                "id": row.account_id,
+                "name": row.member_name,
+                "you": row.account_id == account_id,
+                "band": row.best_band,
+                "count": row.n_contacts,
+                "level": row.sharing_level,
+                "contacts": [],
+            },
+        )
+        if row.band is not None:
+            entry["contacts"].append(
+                _contact(row.name, row.role, row.contact_org, row.band, row.sharing_level)
+            )
+    return {
+        "org": totals.org or org.strip(),
+        "org_key": key,
+        "colleagues": list(colleagues.values()),
+        "total_colleagues": totals.colleagues,
+        "total_contacts": int(totals.contacts),
+    }
+
+
+def _contact(
+    name: str | None, role: str | None, org: str | None, band: str, level: str
+) -> dict[str, Any]:
+    shown = name if level == "name" else None
+    found: dict[str, Any] = {"description": seen_as(shown, role, org), "band": band}
+    if shown:
+        found["name"] = shown
+    return found
+
+
+# --- paths ---------------------------------------------------------------------------------
+
+
+def target(value: str) -> tuple[str, str]:
+    """What a path goes to: ("key", a contact key) or ("org", an organization key)."""
+    value = (value or "").strip()
+    if value.lower().startswith("org:"):
+        return "org", organization(value[4:])
+    if len(value) == 64 and all(c in "0123456789abcdef" for c in value.lower()):
+        return "key", value.lower()
+    raise UserError(
+        f"cannot find a path to {value[:80]!r}",
+        hint="give a contact key (64 hexadecimal digits) or org:NAME",
+    )
+
+
+def paths(
+    conn: Connection,
+    space_id: int,
+    account_id: int,
+    to: str,
+    pooled: snapshot.Pooled,
+) -> dict[str, Any]:
+    """Warm paths of at most four hops from the asker to a person or anyone at an
+    organization, each naming the colleague who is the way in, contacts redacted."""
+    kind, value = target(to)
+    ask(conn, space_id, account_id, "question.path", f"{kind}:{value}")
+    if kind == "key":
+        wanted = pooled.nodes_of_keys([snapshot.key_id(value)])
+    else:
+        keys = conn.execute(
+            text(
+                f"""
+                SELECT DISTINCT {snapshot.key_id_sql("sc.key")} FROM shared_contact sc
+                JOIN membership m ON m.space_id = sc.space_id AND m.account_id = sc.account_id
+                WHERE sc.space_id = :s AND sc.org_key = :k AND {COUNTED}
+                """
+            ),
+            {"s": space_id, "k": value},
+        ).scalars()
+        wanted = pooled.nodes_of_keys(np.fromiter(keys, dtype=np.int64))
+    own = 0
+    me = pooled.node_of_account(account_id)
+    if kind == "org" and me is not None:
+        # People there the asker knows already are no news: the paths go to the others.
+        mine = np.isin(wanted, pooled.graph.neighbors(me)[0])
+        own, wanted = int(mine.sum()), wanted[~mine]
+    chains = _one_per_colleague(
+        pooled, account_id, pooled.paths(account_id, wanted, k=PATHS_SEARCHED)
+    )
+    described = _Describer(conn, space_id, account_id, pooled)
+    found = [described.chain(chain) for chain in chains[:PATHS_SHOWN]]
+    return {"to": to.strip(), "version": pooled.version, "known_directly": own, "paths": found}
+
+
+def _one_per_colleague(pooled: snapshot.Pooled, account_id: int, chains: list[Any]) -> list[Any]:
+    """The strongest path through each colleague who is a way in (the first member after the
+    asker; the asker's own tie counts as one), strongest first."""
+    seen: set[int | None] = set()
+    kept = []
+    for chain in chains:
+        way_in = next(
+            (
+                member
+                for member in map(pooled.account_at, chain.nodes[1:])
+                if member is not None and member != account_id
+            ),
+            None,
+        )
+        if way_in not in seen:
+            seen.add(way_in)
+            kept.append(chain)
+    return kept
+
+
+class _Describer:
+    """Turns the nodes of paths into what the asker may see of them."""
+
+    def __init__(
+        self, conn: Connection, space_id: int, account_id: int, pooled: snapshot.Pooled
+    ) -> None:
+        self.conn, self.space_id, self.account_id, self.pooled = conn, space_id, account_id, pooled
+
+    def chain(self, chain: Any) -> dict[str, Any]:
+        nodes = list(chain.nodes)
+        members = [self.pooled.account_at(n) for n in nodes]
+        names = self._member_names([a for a in members if a is not None])
+        rows = self._contact_rows(nodes, members)
+        steps: list[dict[str, Any]] = []
+        way_in: dict[str, Any] | None = None
+        for at, (node, member) in enumerate(zip(nodes, members, strict=True)):
+            band = None
+            step: dict[str, Any]
+            if at:
+                band = _band_of(self.pooled.graph.strength_of(nodes[at - 1], node))
+            if member is not None:
+                step = {"kind": "you" if member == self.account_id else "colleague"}
+                step |= {"id": member, "name": names.get(member, "a colleague")}
+                if way_in is None and member != self.account_id:
+                    way_in = {"id": member, "name": step["name"]}
+            else:
+                step = {"kind": "contact"} | self._contact_seen(node, nodes, members, at, rows)
+            if band is not None:
+                step["band"] = band
+            steps.append(step)
+        return {
+            "strength": round(float(chain.strength), 4),
+            "hops": chain.hops,
+            "colleague": way_in,  # None: the asker's own tie
+            "steps": steps,
+        }
+
+    def _member_names(self, members: list[int]) -> dict[int, str]:
+        if not members:
+            return {}
+        found = self.conn.execute(
+            text("SELECT id, name, email FROM account WHERE id = ANY(:ids)"),
+            {"ids": sorted(set(members))},
+        ).all()
+        return {row.id: row.name or row.email for row in found}
+
+    def _contact_rows(
+        self, nodes: list[int], members: list[int | None]
+    ) -> dict[tuple[int, int], Any]:
+        """The shared_contact rows of each (adjacent member, contact) pair on the path."""
+        pairs = []
+        for at, node in enumerate(nodes):
+            if members[at] is not None:
+                continue
+            for near in (at - 1, at + 1):
+                if 0 <= near < len(nodes) and members[near] is not None:
+                    pairs.append((members[near], self.pooled.key_id_at(node)))
+        if not pairs:
+            return {}
+        width = snapshot.KEY_ID_DIGITS
+        found = self.conn.execute(
+            text(
+                f"""
+                SELECT sc.account_id, {snapshot.key_id_sql("sc.key")} AS key_id, sc.name,
+                       sc.role, sc.org, m.sharing_level
+                FROM unnest(CAST(:accounts AS bigint[]), CAST(:prefixes AS text[]))
+                     AS p(account_id, prefix)
+                JOIN shared_contact sc ON sc.space_id = :s AND sc.account_id = p.account_id
+                     AND sc.key >= p.prefix AND sc.key < p.prefix || 'g'
+                JOIN membership m ON m.space_id = sc.space_id AND m.account_id = sc.account_id
+                """
+            ),
+            {
+                "s": self.space_id,
+                "accounts": [a for a, _ in pairs],
+                "prefixes": [f"{k:0{width}x}" for _, k in pairs],
+            },
+        ).all()
+        return {(row.account_id, row.key_id): row for row in found}
+
+    def _contact_seen(
+        self,
+        node: int,
+        nodes: list[int],
+        members: list[int | None],
+        at: int,
+        rows: dict[tuple[int, int], Any],
+    ) -> dict[str, Any]:
+        key = self.pooled.key_id_at(node)
+        near = [members[i] for i in (at - 1, at + 1) if 0 <= i < len(nodes)]
+        seen = [rows[(m, key)] for m in near if m is not None and (m, key) in rows]
+        named = next((r.name for r in seen if r.name and r.sharing_level == "name"), None)
+        if named is None:  # the asker's own contact: their own row, whatever their level
+            named = next((r.name for r in seen if r.name and r.account_id == self.account_id), None)
+        first = seen[0] if seen else None
+        role, org = (first.role, first.org) if first is not None else (None, None)
+        found: dict[str, Any] = {"description": seen_as(named, role, org)}
+        if named:
+            found["name"] = named
+        return found
+
+
+def _band_of(strength: float) -> str:
+    """The band a tie strength of the snapshot stands for."""
+    return min(
+        snapshot.BAND_STRENGTH, key=lambda b: abs(snapshot.BAND_STRENGTH[b] - float(strength))
+    )

@@ -1,0 +1,161 @@
+"""Each worker's snapshots of the pooled graph: kept per space at its graph_version.
+
+Every question reads the space's graph_version row in its own transaction; a worker whose
+snapshot is older loads the newer one from the cache folder when another worker built it,
+and otherwise builds it under a PostgreSQL advisory lock (one builder per space at a time),
+streaming the ties in binary COPY straight into arrays (teamserver/snapshot.py builds and
+saves them). The version row is the signal; the NOTIFY that pool.bump_version sends is not
+needed by a worker that checks the row per question.
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, Engine, text
+
+from whoknows.core.sharing import KeyKind, contact_key
+from whoknows.teamserver import db, reach, schema, snapshot
+
+_SNAPSHOT_LOCK = 0x736E6170  # "snap": with the space id, one builder per space at a time
+
+
+@dataclass
+class Snapshots:
+    """This worker's snapshots, one per space, kept at the space's graph_version."""
+
+    engine: Engine
+    cache_dir: Path
+
+    def __post_init__(self) -> None:
+        self._held: dict[int, snapshot.Pooled] = {}
+        self._lock = threading.Lock()
+
+    def version(self, conn: Connection, space_id: int) -> int:
+        found = conn.execute(
+            text("SELECT version FROM graph_version WHERE space_id = :s"), {"s": space_id}
+        ).scalar()
+        return int(found or 0)
+
+    def current(self, conn: Connection, space_id: int, account_id: int) -> snapshot.Pooled:
+        """The space's snapshot at the version CONN sees (loaded or built when it moved on)."""
+        version = self.version(conn, space_id)
+        held = self._held.get(space_id)
+        if held is not None and held.version >= version:
+            return held
+        with self._lock:  # one thread of this worker loads or builds; the others wait
+            held = self._held.get(space_id)
+            if held is not None and held.version >= version:
+                return held
+            pooled = snapshot.load(self.cache_dir, space_id, version)
+            if pooled is None:
+                pooled = self.build(space_id, account_id)
+            self._held[space_id] = pooled
+            return pooled
+
+    def build(self, space_id: int, account_id: int) -> snapshot.Pooled:
+        """Build the newest version under the space's advisory lock (or load it when another
+        worker built it while this one waited), and save it to the cache folder."""
+        try:
+            return self._build(space_id, account_id)
+        finally:
+            self.engine.dispose()  # builds are rare: no connection stays open between them
+
+    def _build(self, space_id: int, account_id: int) -> snapshot.Pooled:
+        with (
+            self.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
+            conn.begin(),
+        ):
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(:a, :b)"),
+                {"a": _SNAPSHOT_LOCK, "b": space_id},
+            )
+            # The snapshot (taken after the lock) shows the version and the ties together.
+            db.set_tenant(conn, space_id=space_id, account_id=account_id)
+            version = self.version(conn, space_id)
+            pooled = snapshot.load(self.cache_dir, space_id, version)
+            if pooled is not None:
+                return pooled
+            pooled = snapshot.build(space_id, version, _members(conn, space_id), _ties(conn))
+            snapshot.save(pooled, self.cache_dir)
+            return pooled
+
+
+def _members(conn: Connection, space_id: int) -> tuple[list[int], list[int]]:
+    salt = conn.execute(
+        text("SELECT key_salt FROM space WHERE id = :s"), {"s": space_id}
+    ).scalar_one()
+    rows = conn.execute(
+        text(
+            f"""
+            SELECT m.account_id, a.email FROM membership m JOIN account a ON a.id = m.account_id
+            WHERE m.space_id = :s AND {reach.COUNTED}
+            """
+        ),
+        {"s": space_id},
+    ).all()
+    keys = [snapshot.key_id(contact_key(salt, KeyKind.EMAIL, row.email)) for row in rows]
+    return [row.account_id for row in rows], keys
+
+
+_ROW = np.dtype(
+    [
+        ("n", ">i2"),
+        ("l0", ">i4"),
+        ("account", ">i8"),
+        ("l1", ">i4"),
+        ("key", ">i8"),
+        ("l2", ">i4"),
+        ("band", ">i2"),
+    ]
+)
+_HEADER = 19  # "PGCOPY\n\377\r\n\0", flags, header extension length
+
+
+def _ties(conn: Connection) -> tuple[Any, Any, Any]:
+    """Every counted tie of the tenant's space as three arrays, streamed in binary."""
+    query = f"""
+        COPY (
+          SELECT sc.account_id, {snapshot.key_id_sql("sc.key")},
+                 {reach.BAND_RANK.format("sc.band")}::smallint
+          FROM shared_contact sc
+          JOIN membership m ON m.space_id = sc.space_id AND m.account_id = sc.account_id
+          WHERE sc.space_id = nullif(current_setting('{schema.SPACE_SETTING}', true), '')::bigint
+            AND {reach.COUNTED}
+        ) TO STDOUT (FORMAT binary)
+    """
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    data = bytearray()
+    with raw.cursor() as cur, cur.copy(query) as copy:
+        for block in copy:
+            data += block
+    return _parse_ties(data)
+
+
+def _parse_ties(data: bytes | bytearray) -> tuple[Any, Any, Any]:
+    """Binary COPY rows of (bigint, bigint, smallint) as arrays, checked."""
+    if len(data) < _HEADER + 2 or not data.startswith(b"PGCOPY\n\xff\r\n\0"):
+        raise ValueError("not a binary COPY stream")
+    (extension,) = struct.unpack_from(">i", data, 15)
+    body = memoryview(data)[_HEADER + extension : len(data) - 2]
+    if len(body) % _ROW.itemsize:
+        raise ValueError("binary COPY rows are not (bigint, bigint, smallint)")
+    rows = np.frombuffer(body, dtype=_ROW)
+    if len(rows) and not (
+        np.all(rows["n"] == 3)
+        and np.all(rows["l0"] == 8)
+        and np.all(rows["l1"] == 8)
+        and np.all(rows["l2"] == 2)
+    ):
+        raise ValueError("binary COPY rows are not (bigint, bigint, smallint) without nulls")
+    return (
+        rows["account"].astype(np.int64),
+        rows["key"].astype(np.int64),
+        rows["band"].astype(np.int64),
+    )
