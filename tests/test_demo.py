@@ -23,7 +23,8 @@ from whoknows.core.models import TieSource
 from whoknows.core.tiestrength import unheard_strength
 from whoknows.demo import build as demo_service
 from whoknows.demo import generator
-from whoknows.demo.build import DemoSummary, build_demo, tour
+from whoknows.demo.build import DemoSummary, build_demo
+from whoknows.demo.tour import tour
 from whoknows.errors import UserError
 from whoknows.services import icp, people, refs
 from whoknows.services.people import PersonInput

@@ -271,13 +271,11 @@ LONG_FOR_NOW = frozenset(
     {
         "core/paths.py",
         "core/tiestrength.py",
-        "demo/build.py",
         "demo/generator.py",
         "services/introductions.py",
         "services/reach.py",
         "services/referrals.py",
         "services/snapshot.py",
-        "web/app.py",
     }
 )
 

@@ -20,7 +20,8 @@ from whoknows.config import load_settings
 if TYPE_CHECKING:
     from rich.progress import TaskID
 
-    from whoknows.demo.build import DemoSummary, Tour
+    from whoknows.demo.build import DemoSummary
+    from whoknows.demo.tour import Tour
 
 DEMO_FILE = "demo.db"
 
@@ -64,8 +65,9 @@ def demo(
     A SQLite demo is built in a temporary file and moved into place whole; on PostgreSQL a
     demo stopped half-way is built again by the next run.
     """
-    from whoknows.demo.build import build_demo, tour
+    from whoknows.demo.build import build_demo
     from whoknows.demo.file import build_demo_file
+    from whoknows.demo.tour import tour
     from whoknows.services.store import Store
 
     settings = load_settings(db or str(load_settings().data_dir / DEMO_FILE))

@@ -30,6 +30,7 @@ app.command("share")(team_member.share)
 app.command("private")(team_member.private)
 app.command("block")(team_member.block)
 app.command("preview")(team_member.preview)
+app.command("push")(team_member.push)
 
 # The firm-wide questions (docs/team.md, "Asking the firm").
 app.command("who-knows")(team_reach.who_knows)

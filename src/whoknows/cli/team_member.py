@@ -217,3 +217,23 @@ def _preview_table(found: Projection, page: Page[Item]) -> None:
     )
     if page.more:
         paging.more(page, "shared contacts")
+
+
+def push(db: DbOption = None, json: JsonOption = False) -> None:
+    """Send what changed in your shareable network since the last push (all of it the first
+    time, or after a level change); removing someone here removes them there."""
+    from whoknows.services.team import push as pushing
+
+    with store(db) as opened:
+        done = pushing.push(opened)
+    if json:
+        print_json(done.as_json())
+        return
+    if done.level.value == "nothing":
+        say(f"Shared nothing with {done.space}: your contacts left the team's graph.")
+        return
+    sent = "everything" if done.complete else f"{done.sent:,} changed"
+    say(
+        f"Pushed to {done.space} ({sent}): {done.added:,} added, {done.changed:,} changed, "
+        f"{done.removed:,} removed; {done.total:,} shared in all (version {done.version})."
+    )

@@ -16,14 +16,8 @@ from pathlib import Path
 
 from whoknows import files
 from whoknows.config import load_settings
-from whoknows.demo.build import (
-    DemoSummary,
-    Progress,
-    Tour,
-    build_demo,
-    refuse_unless_empty,
-    tour,
-)
+from whoknows.demo.build import DemoSummary, Progress, build_demo, refuse_unless_empty
+from whoknows.demo.tour import Tour, tour
 from whoknows.services.store import Store
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")

@@ -51,7 +51,7 @@ class TeamSettings:
 
 def create_app(settings: TeamSettings) -> FastAPI:
     """The app; it connects lazily (nothing happens at import or here but engine set-up)."""
-    from whoknows.teamserver.routes import api, pages, reach
+    from whoknows.teamserver.routes import api, pages, push, reach
 
     app = FastAPI(title="whoknows team server", docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
@@ -68,6 +68,7 @@ def create_app(settings: TeamSettings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=static), name="static")  # the local app's look
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(push.router)
     app.include_router(reach.api)
     app.include_router(reach.pages)
     _error_handlers(app)

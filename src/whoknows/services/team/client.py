@@ -15,19 +15,19 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from whoknows.errors import Conflict, NotFound, UserError, WhoknowsError
+from whoknows.errors import Conflict, NotFound, Unavailable, UserError
 
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)  # a push of 50,000 contacts takes seconds
 API = "/api/v1"
+# How requests travel when no transport is given: the network (tests put an app here).
+DEFAULT_TRANSPORT: httpx.BaseTransport | None = None
 
 
-class Unreachable(WhoknowsError):
+class Unreachable(Unavailable):
     """The server did not answer (down, wrong address, no network): nothing changed."""
 
-    exit_code = 4
 
-
-class Refused(UserError):
+class TokenRefused(UserError):
     """The server refused the token (revoked, expired, mistyped, or another server's)."""
 
 
@@ -35,10 +35,8 @@ class Outdated(Conflict):
     """409: the server's copy is not the one the client last saw; resend everything."""
 
 
-class ServerFailed(WhoknowsError):
+class ServerFailed(Unavailable):
     """The server failed (5xx): nothing is known to have changed; try again later."""
-
-    exit_code = 4
 
 
 def server_url(value: str) -> str:
@@ -68,7 +66,7 @@ class Client:
         self._http = httpx.Client(
             base_url=self.url,
             timeout=TIMEOUT,
-            transport=self.transport,
+            transport=self.transport or DEFAULT_TRANSPORT,
             headers={"Authorization": f"Bearer {self.token.strip()}", "Accept": "application/json"},
             follow_redirects=False,
         )
@@ -115,12 +113,12 @@ class Client:
         status = answer.status_code
         detail = _detail(answer)
         if status == 401:
-            raise Refused(
+            raise TokenRefused(
                 f"the team server at {self.url} refused the token",
                 hint="ask for a new token, then run: whoknows team join URL --token TOKEN",
             )
         if status == 403:
-            raise Refused(f"the team server at {self.url} refused: {detail}")
+            raise TokenRefused(f"the team server at {self.url} refused: {detail}")
         if status == 404:
             raise NotFound(
                 f"not found on the team server at {self.url}: {detail}",

@@ -1,0 +1,67 @@
+"""A member's push, and what their machine needs to push (docs/team-design.md, "Push").
+
+POST /api/v1/spaces/{slug}/push (members and up; Idempotency-Key honoured) applies one push
+in the request's transaction (pool.push); GET /api/v1/spaces/{slug}/sharing gives the space's
+key salt and the member's level and version, which `whoknows team join` stores.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field
+
+from whoknows.core.sharing import Level
+from whoknows.teamserver import pool
+from whoknows.teamserver.auth import Caller, Member, role_at_least
+from whoknows.teamserver.idempotency import answer_once
+
+router = APIRouter(prefix="/api/v1")
+Pusher = Annotated[Caller, Depends(role_at_least("member"))]  # guests see; they do not pool
+
+MAX_CONTACTS = 200_000  # in one push: well above any one person's network
+_TEXT = 500
+
+
+class ContactIn(BaseModel):
+    key: str = Field(pattern=r"^[0-9a-f]{64}$")
+    band: Literal["weak", "good", "strong"]
+    name: str | None = Field(default=None, max_length=_TEXT)
+    role: str | None = Field(default=None, max_length=_TEXT)
+    org: str | None = Field(default=None, max_length=_TEXT)
+    org_key: str | None = Field(default=None, max_length=_TEXT)
+
+
+class PushIn(BaseModel):
+    base: int | None = Field(default=None, ge=0)
+    level: Literal["nothing", "who", "name"]
+    upsert: list[ContactIn] = Field(default_factory=list, max_length=MAX_CONTACTS)
+    remove: list[Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]] = Field(
+        default_factory=list, max_length=MAX_CONTACTS
+    )
+    complete: bool = False
+
+
+@router.get("/spaces/{slug}/sharing")
+def sharing(who: Member) -> dict[str, object]:
+    return pool.sharing(who.conn, who.space_id, who.account_id)
+
+
+@router.post("/spaces/{slug}/push")
+def push(request: Request, body: PushIn, who: Pusher) -> Response:
+    def apply() -> dict[str, int]:
+        return pool.push(
+            who.conn,
+            who.space_id,
+            who.account_id,
+            base=body.base,
+            level=Level(body.level),
+            upsert=[pool.Contact(**c.model_dump()) for c in body.upsert],
+            remove=body.remove,
+            complete=body.complete,
+        ).as_json()
+
+    return answer_once(
+        request, who.conn, who.space_id, who.account_id, body.model_dump(), 200, apply
+    )
