@@ -7,9 +7,8 @@ import re
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, text
-from team_world import PASSWORD, World, bearer
+from team_world import PASSWORD, SHIPPED_HASHER, World, bearer
 
-from conftest import SHIPPED_HASHER
 from whoknows.teamserver import accounts, db
 from whoknows.teamserver.auth import SESSION_COOKIE
 
