@@ -20,6 +20,7 @@ from whoknows.teamserver.auth import (
     Anyone,
     Caller,
     Member,
+    Refusal,
     SignedIn,
     refused,
     role_at_least,
@@ -92,7 +93,7 @@ def my_spaces(who: SignedIn) -> list[dict[str, object]]:
 def create_space(request: Request, body: SpaceIn, who: SignedIn) -> Response:
     if who.account is None or not who.account.is_admin or who.token is not None:
         refused(request, who, "spaces", needed="server admin")
-        raise NotFound("not found")  # the route exists for server admins only
+        raise Refusal("not found")  # the route exists for server admins only
     return answer_once(
         request,
         who.conn,
