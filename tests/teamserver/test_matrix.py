@@ -30,6 +30,7 @@ with warnings.catch_warnings():
 pytestmark = pytest.mark.postgres
 
 PUBLIC, SIGNED_IN, SERVER_ADMIN, LINK = "public", "signed-in", "server-admin", "link"
+KEY = "ab" * 32
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Need:
     body: dict[str, object] = field(default_factory=dict)
     form: bool = False
     answers: frozenset[int] = frozenset()  # what an allowed caller gets, when not a success
+    query: str = ""
 
 
 POLICY: dict[tuple[str, str], Need] = {
@@ -66,6 +68,24 @@ POLICY: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/spaces/{slug}/audit"): Need("admin"),
     ("POST", "/api/v1/sign-out"): Need(SIGNED_IN),
     ("POST", "/api/v1/sign-out-everywhere"): Need(SIGNED_IN),
+    # The member's push (routes/push.py).
+    ("GET", "/api/v1/spaces/{slug}/sharing"): Need("guest"),
+    ("POST", "/api/v1/spaces/{slug}/push"): Need("member", {"level": "who", "complete": True}),
+    # The firm-wide questions (routes/reach.py). "{colleague}" and "{key}": the second owner,
+    # who shares one contact of that key.
+    ("GET", "/api/v1/spaces/{slug}/who-knows"): Need("member", query="org=Acme"),
+    ("GET", "/api/v1/spaces/{slug}/path"): Need("member", query="to=org:Acme"),
+    ("GET", "/api/v1/spaces/{slug}/intros"): Need("member"),
+    ("POST", "/api/v1/spaces/{slug}/intros"): Need(
+        "member", {"colleague": "{colleague}", "about": "{key}", "why": "a project"}
+    ),
+    ("POST", "/api/v1/spaces/{slug}/intros/{intro_id}/accept"): Need("member"),
+    ("POST", "/api/v1/spaces/{slug}/intros/{intro_id}/decline"): Need("member"),
+    ("POST", "/api/v1/spaces/{slug}/intros/{intro_id}/withdraw"): Need("member"),
+    ("GET", "/s/{slug}/who-knows"): Need("member", query="org=Acme"),
+    ("GET", "/s/{slug}/path"): Need("member", query="to=org:Acme"),
+    ("GET", "/s/{slug}/intros"): Need("member"),
+    ("POST", "/s/{slug}/intros/{intro_id}/{decision}"): Need("member", form=True),
     ("GET", "/login"): Need(PUBLIC),
     ("POST", "/login"): Need(
         PUBLIC, {"email": "n@example.com", "password": "wrong"}, True, frozenset({401})
@@ -115,6 +135,7 @@ class Scene:
     b: spaces.Space
     people: dict[str, accounts.Account]
     target: accounts.Account
+    co_owner: accounts.Account  # never a caller; shares one contact, KEY
     sessions: dict[str, tuple[str, str]]
     token_ids: dict[int, int]  # account id → its token's id in A (or B for the other space)
 
@@ -142,6 +163,11 @@ def _scene(engine: Engine) -> Scene:
             text("UPDATE membership SET left_at = now() WHERE account_id = :a"),
             {"a": people["former"].id},
         )
+        conn.execute(
+            insert(schema.shared_contact).values(
+                space_id=a.id, account_id=second_owner.id, key=KEY, org="Acme", band="good"
+            )
+        )
         token_ids = {}
         for account in (target, *(people[r] for r in spaces.RANK)):
             token_ids[account.id] = accounts.create_token(conn, a.id, account.id, "t", ("read",))[0]
@@ -152,7 +178,7 @@ def _scene(engine: Engine) -> Scene:
         for name, account in people.items():
             cookie, session = accounts.start_session(conn, account.id)
             sessions[name] = (cookie, session.csrf)
-    return Scene(a, b, people, target, sessions, token_ids)
+    return Scene(a, b, people, target, second_owner, sessions, token_ids)
 
 
 def _allowed(need: Need, caller: str) -> bool:
@@ -184,6 +210,9 @@ def _path(template: str, scene: Scene, engine: Engine, caller: str) -> str:
     values["token_id"] = scene.token_ids.get(
         mine.id if mine and caller in spaces.RANK else -1, scene.token_ids[scene.target.id]
     )
+    if "{intro_id}" in template:
+        values["intro_id"] = _intro(engine, scene, mine if caller in spaces.RANK else None)
+        values["decision"] = "accept"
     if "{token}" in template:
         with db.tenant(engine, space_id=scene.a.id) as conn:
             email = f"i{uuid.uuid4().hex[:8]}@example.com"
@@ -195,6 +224,33 @@ def _path(template: str, scene: Scene, engine: Engine, caller: str) -> str:
 # checks it), and each allowed one acts on what is the caller's own (their session, their
 # token, their membership) or fresh (an invitation link, a guest to remove).
 _SCENES: dict[tuple[str, str], Scene] = {}
+
+
+def _intro(engine: Engine, scene: Scene, caller: accounts.Account | None) -> int:
+    """An open introduction request in A, the caller both its asker and its colleague (so it
+    may accept, decline or withdraw it); the co-owner's for a caller not in A."""
+    who = caller.id if caller is not None else scene.co_owner.id
+    with db.tenant(engine, space_id=scene.a.id) as conn:
+        return int(
+            conn.execute(
+                insert(schema.intro_request)
+                .values(
+                    space_id=scene.a.id,
+                    requester_id=who,
+                    colleague_id=who,
+                    target_key=KEY,
+                    why="matrix",
+                )
+                .returning(schema.intro_request.c.id)
+            ).scalar_one()
+        )
+
+
+def _body(need: Need, scene: Scene) -> dict[str, object]:
+    fill = {"{colleague}": scene.co_owner.id, "{key}": KEY}
+    return {k: fill.get(v, v) if isinstance(v, str) else v for k, v in need.body.items()}
+
+
 CASES = [(method, path, caller) for (method, path) in POLICY for caller in CALLERS]
 
 
@@ -207,8 +263,16 @@ def matrix_client(team_app_settings: TeamSettings) -> Iterator[TestClient]:
 
 @pytest.mark.parametrize(("method", "path", "caller"), CASES)
 def test_route_answers_each_caller_as_its_policy_says(
-    method: str, path: str, caller: str, app_engine: Engine, matrix_client, owner_engine: Engine
+    method: str,
+    path: str,
+    caller: str,
+    app_engine: Engine,
+    matrix_client,
+    owner_engine: Engine,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("WHOKNOWS_TEAM_CACHE", str(tmp_path_factory.getbasetemp() / "snapshots"))
     need = POLICY[(method, path)]
     scene = _SCENES.get((method, path)) or _SCENES.setdefault((method, path), _scene(app_engine))
     client = matrix_client
@@ -222,8 +286,8 @@ def test_route_answers_each_caller_as_its_policy_says(
     before = _space_state(owner_engine, scene.a.id)
     kwargs: dict[str, object] = {"headers": headers, "follow_redirects": False}
     if method in ("POST", "PUT", "PATCH"):
-        kwargs["data" if need.form else "json"] = dict(need.body)
-    answer = client.request(method, url, **kwargs)
+        kwargs["data" if need.form else "json"] = _body(need, scene)
+    answer = client.request(method, url + (f"?{need.query}" if need.query else ""), **kwargs)
     status = answer.status_code
     page = not path.startswith("/api/")
     assert status < 500, answer.text
