@@ -264,3 +264,36 @@ def test_a_member_cannot_invite_and_an_admin_cannot_make_owners(world: World, te
         headers=bearer(world.token(firm, admin)),
     )
     assert by_admin.status_code == 409
+
+
+def test_changing_the_password_needs_the_current_one_and_a_session(
+    world: World, team_client, owner_engine: Engine
+) -> None:
+    alice = world.account()
+    firm = world.space(alice)
+    token = world.token(firm, alice)
+    by_token = team_client.post(
+        "/api/v1/me/password",
+        json={"current": PASSWORD, "new": "stolen token"},
+        headers=bearer(token),
+    )
+    assert by_token.status_code == 404
+    assert sign_in(team_client, alice.email).status_code == 303
+    csrf = csrf_of(team_client)
+    wrong = team_client.post(
+        "/account/password", data={"current": "nope", "new": "a new one!", "csrf_token": csrf}
+    )
+    assert wrong.status_code == 400
+    short = team_client.post(
+        "/account/password", data={"current": PASSWORD, "new": "short", "csrf_token": csrf}
+    )
+    assert short.status_code == 400
+    assert "too short" in short.text
+    done = team_client.post(
+        "/account/password", data={"current": PASSWORD, "new": "a new one!", "csrf_token": csrf}
+    )
+    assert done.status_code == 200
+    assert "is changed" in done.text
+    team_client.cookies.clear()
+    assert sign_in(team_client, alice.email).status_code == 401
+    assert sign_in(team_client, alice.email, "a new one!").status_code == 303

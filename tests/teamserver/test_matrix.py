@@ -48,6 +48,14 @@ class Need:
 POLICY: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/me"): Need(SIGNED_IN),
     ("GET", "/api/v1/spaces"): Need(SIGNED_IN),
+    # A wrong current password: the route answers 400 to whoever may call it.
+    ("POST", "/api/v1/me/password"): Need(
+        SIGNED_IN, {"current": "wrong", "new": "a new password"}, answers=frozenset({400})
+    ),
+    ("GET", "/account/password"): Need(SIGNED_IN),
+    ("POST", "/account/password"): Need(
+        SIGNED_IN, {"current": "wrong", "new": "a new password"}, True, frozenset({400})
+    ),
     ("POST", "/api/v1/spaces"): Need(SERVER_ADMIN, {"name": "x", "kind": "group"}),
     ("GET", "/api/v1/spaces/{slug}"): Need("guest"),
     ("GET", "/api/v1/spaces/{slug}/members"): Need("member"),

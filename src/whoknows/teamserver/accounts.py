@@ -126,6 +126,15 @@ def make_admin(conn: Connection, account_id: int) -> None:
     audit(conn, "account.admin", f"account:{account_id}", space_id=None)
 
 
+def change_password(conn: Connection, account: Account, current: str, new: str) -> None:
+    """Replace the password after checking the current one (BadCredentials when wrong)."""
+    check_password(new)
+    if verify_password(conn, account.email, current) is None:
+        audit(conn, "account.password.refused", f"account:{account.id}", space_id=None)
+        raise BadCredentials()
+    set_password(conn, account.id, new)
+
+
 def set_password(conn: Connection, account_id: int, password: str) -> None:
     conn.execute(
         update(schema.account)

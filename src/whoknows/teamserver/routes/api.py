@@ -53,6 +53,11 @@ class AcceptIn(BaseModel):
     name: str = Field(default="", max_length=200)
 
 
+class PasswordIn(BaseModel):
+    current: str = Field(max_length=accounts.MAX_PASSWORD)
+    new: str = Field(max_length=accounts.MAX_PASSWORD)
+
+
 class TokenIn(BaseModel):
     name: str = Field(default="", max_length=100)
     scopes: list[str] = Field(default_factory=lambda: ["read", "write"], max_length=10)
@@ -79,6 +84,15 @@ def me(who: SignedIn) -> dict[str, object]:
         "admin": account.is_admin,
         "spaces": spaces.spaces_of(who.conn, account.id),
     }
+
+
+@router.post("/me/password", status_code=204)
+def change_password(body: PasswordIn, who: SignedIn) -> Response:
+    assert who.account is not None
+    if who.token is not None:  # a leaked token must not be enough to take the account
+        raise Refusal("not found")
+    accounts.change_password(who.conn, who.account, body.current, body.new)
+    return Response(status_code=204)
 
 
 @router.get("/spaces")
