@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from whoknows.cli.common import DbOption, JsonOption, Person, print_json, print_table, say, store
+from whoknows.cli.common import DbOption, JsonOption, print_json, print_table, say, store
 from whoknows.cli.tables import NAME, Column
 
 
@@ -90,7 +90,7 @@ def _step(step: dict[str, Any]) -> str:
 def ask(
     colleague: Annotated[str, typer.Argument(help="The colleague: their number or name.")],
     about: Annotated[
-        Person, typer.Option("--about", help="Whom to be introduced to (a person here).")
+        str, typer.Option("--about", help="Whom to be introduced to (a person here).")
     ],
     why: Annotated[str, typer.Option("--why", help="Why you ask (the colleague reads it).")],
     db: DbOption = None,

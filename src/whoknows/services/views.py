@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from whoknows.core import followups, models
-
-if TYPE_CHECKING:
-    from whoknows.storage import schema as s
+from whoknows.storage import schema as s
 
 
 def person(row: s.Person) -> models.Person:
