@@ -40,25 +40,35 @@ NOT_FOR_HELP = (
     "whoknows.web",
     "whoknows.api",
 )
+# What a command answered from the graph snapshot has no use for: the ORM and its schema
+# (0.3 s of start-up), migrations, sparse matrices (docs/benchmarks.md).
+NOT_FOR_SNAPSHOT_ANSWERS = ("sqlalchemy", "alembic", "whoknows.storage.schema", "scipy", "pydantic")
 # The graph's libraries: a command that never reads the graph leaves them alone.
 GRAPH_ONLY = ("numpy", "scipy", "whoknows.services.snapshot", "whoknows.core.graph")
 
 
-def loaded_by(*args: str) -> set[str]:
-    """The modules a fresh `whoknows ARGS…` process has loaded when it finishes."""
+def run(*args: str) -> tuple[int, str, set[str]]:
+    """A fresh `whoknows ARGS…` process: its exit code, its output, and the modules it has
+    loaded when it finishes."""
     script = (
         "import json, sys\n"
         "from whoknows.cli.main import main\n"
         f"code = main({list(args)!r})\n"
         "sys.stdout.flush()\n"
-        "sys.stderr.write('\\nMODULES ' + json.dumps(sorted(sys.modules)) + '\\n')\n"
+        "sys.stderr.write('\\nMODULES ' + json.dumps([code, sorted(sys.modules)]) + '\\n')\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
     )
     marker = done.stderr.rsplit("MODULES ", 1)
     assert len(marker) == 2, done.stderr
-    return set(json.loads(marker[1]))
+    code, modules = json.loads(marker[1])
+    return code, done.stdout, set(modules)
+
+
+def loaded_by(*args: str) -> set[str]:
+    """The modules a fresh `whoknows ARGS…` process has loaded when it finishes."""
+    return run(*args)[2]
 
 
 def offenders(modules: set[str], banned: tuple[str, ...]) -> list[str]:
@@ -182,3 +192,35 @@ def test_the_review_queue_loads_neither_the_graph_nor_the_import_machinery(
     assert "whoknows.services.review" in modules  # it did read the queue …
     banned = (*GRAPH_ONLY, "whoknows.services.imports.run", "whoknows.importers.vcard")
     assert offenders(modules, banned) == []  # … without numpy and the importers
+
+
+def test_paths_from_a_current_snapshot_load_no_sqlalchemy(tmp_path: Path) -> None:
+    """`path` to a person (by id, email or name), an organization or the ideal clients reads
+    the snapshot's files and a few rows with plain SQL (storage/plain.py)."""
+    from whoknows.core.icp import Profile
+    from whoknows.services import icp, network, people
+    from whoknows.services.people import PersonInput
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    with Store(load_settings(url)) as store:
+        people.set_me(store, PersonInput(name="Sam Me"))
+        people.add_person(store, PersonInput(name="Ann Ames", organization="Ferro Ltd"))
+        people.add_person(
+            store, PersonInput(name="Bob Berg", emails=["bob@berg.test"], industry="Retail")
+        )
+        network.know(store, "me", "Ann Ames", strength=0.8)
+        network.know(store, "Ann Ames", "Bob Berg", strength=0.6)
+        icp.set_profile(store, Profile(industries=("Retail",)))
+    code, out, modules = run("path", "#3", "--db", url)  # the first builds the snapshot
+    assert code == 0
+    assert "sqlalchemy" in modules
+    for target in ("#3", "bob@berg.test", "bob", "icp", "org:Ferro"):
+        code, out, modules = run("path", target, "--json", "--db", url)
+        assert code == 0, target
+        found = json.loads(out)["paths"]
+        assert [p["name"] for p in found[0]["people"]][-1] in {"Bob Berg", "Ann Ames"}, target
+        assert offenders(modules, NOT_FOR_SNAPSHOT_ANSWERS) == [], target
+    # A reference that names nobody is the same one-line error, still without SQLAlchemy.
+    code, out, modules = run("path", "Zed Nobody", "--db", url)
+    assert code == 2
+    assert offenders(modules, NOT_FOR_SNAPSHOT_ANSWERS) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import delete, insert, select, update
 
 from whoknows.errors import Conflict
 from whoknows.services.store import Store
-from whoknows.storage import changes
+from whoknows.storage import changes, plain
 from whoknows.storage import schema as s
 
 
@@ -122,8 +123,16 @@ def test_finding_me_uses_the_index_not_a_scan_of_everyone(sqlite_url: str) -> No
             refs.me(session, opened.owner_id)
             refs.person(session, opened.owner_id, "me")
         detail.person_detail(opened, "me")
-        finding_me = [(sql, args) for sql, args in ran if "is_me" in sql and "WHERE" in sql]
-        assert finding_me
+        finding_me = [(sql, args) for sql, args in ran if "is_me" in sql.partition("WHERE")[2]]
+        # and the plain read that path and the snapshot use (storage/plain.py), traced
+        traced: list[str] = []
+        raw = plain.connect_sqlite(Path(sqlite_url.removeprefix("sqlite:///")))
+        raw.set_trace_callback(traced.append)
+        with plain.read(raw) as reader:
+            assert plain.state(reader, opened.owner_id).me_id is not None
+        raw.close()
+        finding_me += [(sql, ()) for sql in traced if "is_me" in sql.partition("WHERE")[2]]
+        assert len(finding_me) >= 2
         with opened.engine.connect() as connection:
             for sql, args in finding_me:
                 plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", args).all()

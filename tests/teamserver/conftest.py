@@ -14,7 +14,6 @@ import warnings
 from collections.abc import Iterator
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -23,16 +22,13 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*httpx2.*")
     from fastapi.testclient import TestClient
 
-from team_world import World
+from team_world import FAST_HASHER, World
 
 from whoknows.teamserver import accounts, db
 from whoknows.teamserver.app import TeamSettings, create_app
 
 PG_URL = os.environ.get("WHOKNOWS_TEST_POSTGRES_URL")
 REQUIRE_PG = os.environ.get("WHOKNOWS_REQUIRE_POSTGRES") == "1"
-# Hashing at the production cost would make most of the run argon2: the tests check the
-# algorithm and the rehash, not the cost (test_accounts checks the production parameters).
-FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def _unavailable(reason: str) -> None:

@@ -149,8 +149,8 @@ def _known(exc: Exception) -> WhoknowsError | None:
     """An error the user can fix, raised outside a service's own checks, or None."""
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return DiskFull(exc.filename)
-    if "sqlalchemy" not in sys.modules:  # nothing of the database ran
-        return None
+    if "sqlalchemy" not in sys.modules and "sqlite3" not in sys.modules:
+        return None  # nothing of the database ran
     from whoknows.storage.errors import is_database_error, translate
 
     # never the statement or its rows, only what the error means

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from whoknows.core import paths as core_paths
 from whoknows.core.advocates import (
@@ -23,11 +22,18 @@ from whoknows.core.icp import Profile, match_mask
 from whoknows.core.text import TfIdf, shared_terms
 from whoknows.core.tiestrength import band
 from whoknows.errors import UserError
-from whoknows.services import brief, ledger, paging, refs
-from whoknows.services import icp as icp_service
+from whoknows.services import paging, refs
 from whoknows.services.snapshot import Snapshot, load_snapshot
 from whoknows.services.store import Store, per_version
-from whoknows.storage import schema as s
+from whoknows.storage import icp as icp_rows
+from whoknows.storage import lookups
+from whoknows.storage.plain import Reader
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# Paths are answered from the snapshot with plain SQL for names (storage/plain.py): a path
+# command loads no SQLAlchemy. The advocates read the ledger and the brief through the ORM.
 
 
 @dataclass(frozen=True)
@@ -63,27 +69,16 @@ def _profile_text(profile: Profile) -> str:
     return " ".join((*profile.industries, *profile.roles, *profile.tags))
 
 
-def _names(session: Session, ids: Sequence[int]) -> dict[int, str]:
-    rows = session.execute(select(s.Person.id, s.Person.name).where(s.Person.id.in_(set(ids))))
-    return {row.id: row.name for row in rows}
-
-
-def _described(session: Session, ids: Sequence[int]) -> dict[int, str]:
-    """What these people do (a path's targets): "Plant Manager at Ferro Ltd", in one query."""
-    rows = session.execute(
-        select(s.Person.id, s.Person.role, s.Organization.name.label("org"))
-        .outerjoin(s.Organization, s.Organization.id == s.Person.organization_id)
-        .where(s.Person.id.in_(set(ids)))
-    )
-    return {row.id: " at ".join(x for x in (row.role, row.org) if x) for row in rows}
+def _names(reader: Reader, ids: Sequence[int]) -> dict[int, str]:
+    return lookups.names(reader, ids)
 
 
 def _targets(
-    session: Session, store: Store, snapshot: Snapshot, target: str
+    reader: Reader, store: Store, snapshot: Snapshot, target: str
 ) -> tuple[npt.NDArray[np.int64], dict[str, object]]:
     graph = snapshot.graph
     if target.strip().casefold() in {"icp", "my ideal clients"}:
-        profile = icp_service.load(session, store.owner_id)
+        profile = icp_rows.read(reader, store.owner_id)
         if profile.is_empty():
             raise UserError(
                 "no ideal client profile yet",
@@ -92,16 +87,17 @@ def _targets(
         nodes = np.flatnonzero(match_mask(profile, snapshot.attributes)).astype(np.int64)
         return nodes, {"kind": "icp", "description": profile.describe(), "matches": len(nodes)}
     if target.startswith("org:"):
-        org = refs.organization(session, store.owner_id, target)
-        nodes = np.flatnonzero(snapshot.organization == org.id).astype(np.int64)
-        return nodes, {"kind": "organization", "id": org.id, "name": org.name, "people": len(nodes)}
-    person = refs.person(session, store.owner_id, target)
+        org_id = refs.organization_id(reader, store.owner_id, target)
+        nodes = np.flatnonzero(snapshot.organization == org_id).astype(np.int64)
+        name = lookups.organization_name(reader, org_id)
+        return nodes, {"kind": "organization", "id": org_id, "name": name, "people": len(nodes)}
+    person = lookups.target(reader, refs.person_id(reader, store.owner_id, target))
     nodes = graph.index_of(np.asarray([person.id], dtype=np.int64))
     return nodes, {
         "kind": "person",
         "id": person.id,
         "name": person.name,
-        "organization": person.organization.name if person.organization else None,
+        "organization": person.organization,
         "role": person.role,
     }
 
@@ -123,7 +119,8 @@ def _first(name: str) -> str:
 
 
 def _hop_phrase(
-    session: Session,
+    reader: Reader,
+    owner: int,
     snapshot: Snapshot,
     names: dict[int, str],
     a: int,
@@ -143,16 +140,11 @@ def _hop_phrase(
     if first:
         return f"you know {whom} ({snapshot.my_ties.get(b, band(graph.strength_of(a, b)))})"
     strength = graph.strength_of(a, b)
-    low, high = sorted((a_id, b_id))
-    tie = session.execute(
-        select(s.Tie.source, s.Tie.since, s.Tie.last_seen).where(
-            s.Tie.person_a_id == low, s.Tie.person_b_id == high
-        )
-    ).first()
+    tie = lookups.tie(reader, owner, a_id, b_id)
     how = []
     org = int(snapshot.organization[a])
     if org >= 0 and org == int(snapshot.organization[b]):
-        org_name = session.scalar(select(s.Organization.name).where(s.Organization.id == org))
+        org_name = lookups.organization_name(reader, org)
         how.append(f"they are colleagues at {org_name}")
     if tie is not None and not (how and tie.source == "colleague"):
         said = _HOW.get(tie.source, "they know each other").format(a=_first(names[a_id]))
@@ -168,18 +160,19 @@ def _hop_phrase(
 
 
 def _warm_paths(
-    session: Session, snapshot: Snapshot, found: Sequence[core_paths.Path]
+    reader: Reader, owner: int, snapshot: Snapshot, found: Sequence[core_paths.Path]
 ) -> list[WarmPath]:
     graph = snapshot.graph
-    names = _names(session, [int(graph.node_ids[n]) for p in found for n in p.nodes])
-    targets = _described(session, [int(graph.node_ids[p.nodes[-1]]) for p in found])
+    names = _names(reader, [int(graph.node_ids[n]) for p in found for n in p.nodes])
+    targets = lookups.described(reader, [int(graph.node_ids[p.nodes[-1]]) for p in found])
     result = []
     for path in found:
         pairs = list(zip(path.nodes, path.nodes[1:], strict=False))
         target_is = targets.get(int(graph.node_ids[path.nodes[-1]]), "")
         hops = [
             _hop_phrase(
-                session,
+                reader,
+                owner,
                 snapshot,
                 names,
                 a,
@@ -220,21 +213,21 @@ def find_paths(
         raise UserError(f"--top {top} is out of range", hint="use 1 or more")
     snapshot = load_snapshot(store, today=today)
     me = _require_me(snapshot)
-    with store.read() as session:
-        nodes, described = _targets(session, store, snapshot, target)
+    with store.plain() as reader:
+        nodes, described = _targets(reader, store, snapshot, target)
         nodes = nodes[nodes != me]
         if not len(nodes):
             return PathAnswer(described, [], message="nobody matches that target yet")
         found = core_paths.top_paths(snapshot.graph, me, nodes, max_hops=max_hops, k=top)
         if found:
-            return PathAnswer(described, _warm_paths(session, snapshot, found))
+            return PathAnswer(described, _warm_paths(reader, store.owner_id, snapshot, found))
         near = core_paths.closest(snapshot.graph, me, nodes, max_hops, limit=12)
         if near is None:
             return PathAnswer(
                 described, [], message="nobody in your network is connected to them at all"
             )
         gateway_id = int(snapshot.graph.node_ids[near.gateway])
-        gateway = _names(session, [gateway_id])[gateway_id]
+        gateway = _names(reader, [gateway_id])[gateway_id]
         return PathAnswer(
             described,
             [],
@@ -278,8 +271,8 @@ def prospects(
     """
     snapshot = load_snapshot(store, today=today)
     me = _require_me(snapshot)
-    with store.read() as session:
-        profile = icp_service.load(session, store.owner_id)
+    with store.plain() as reader:
+        profile = icp_rows.read(reader, store.owner_id)
         if profile.is_empty():
             raise UserError(
                 "no ideal client profile yet",
@@ -298,7 +291,7 @@ def prospects(
             chosen.append(found[0] if found else None)
         ids = [int(snapshot.graph.node_ids[n]) for n in order]
         ids += [int(snapshot.graph.node_ids[p.advocate]) for p in chosen if p]
-        names = _names(session, ids)
+        names = _names(reader, ids)
         for node, path in zip(order, chosen, strict=True):
             pid = int(snapshot.graph.node_ids[node])
             advocate = None
@@ -361,7 +354,9 @@ def _profile_view(store: Store, snapshot: Snapshot, profile: Profile) -> _Profil
 
 
 def _signals(store: Store, session: Session, snapshot: Snapshot) -> tuple[Profile, Signals]:
-    profile = icp_service.load(session, store.owner_id)
+    from whoknows.services import brief, ledger
+
+    profile = icp_rows.load(session, store.owner_id)
     n = snapshot.graph.num_nodes
     view = _profile_view(store, snapshot, profile)
     give_get = np.zeros(n)
@@ -385,15 +380,6 @@ def _signals(store: Store, session: Session, snapshot: Snapshot) -> tuple[Profil
         give_get=give_get,
         briefed=briefed,
     )
-
-
-def _serves_of(session: Session, ids: Sequence[int]) -> dict[int, str]:
-    rows = session.execute(
-        select(s.Person.id, s.Person.serves).where(
-            s.Person.id.in_(set(ids)), s.Person.serves.is_not(None)
-        )
-    )
-    return {row.id: row.serves for row in rows if row.serves}
 
 
 def advocates(
@@ -436,8 +422,9 @@ def _advocates(
         profile, signals = _signals(store, session, snapshot)
         ranked = rank_advocates(snapshot.graph, me, signals, top=top)
         ids = [int(snapshot.graph.node_ids[a.node]) for a in ranked]
-        names = _names(session, ids)
-        serves = _serves_of(session, ids)
+        reader = refs.reader_of(session)
+        names = _names(reader, ids)
+        serves = lookups.serves(reader, ids)
         views = []
         for advocate, pid in zip(ranked, ids, strict=True):
             reasons = []
@@ -486,7 +473,7 @@ def potential(
         graph = snapshot.graph
         ids = [int(graph.node_ids[p.node]) for p in found]
         ids += [int(graph.node_ids[p.introducer]) for p in found]
-        names = _names(session, ids)
+        names = _names(refs.reader_of(session), ids)
         views = []
         for p in found:
             pid, iid = int(graph.node_ids[p.node]), int(graph.node_ids[p.introducer])
@@ -521,9 +508,10 @@ def who_knows(
     snapshot = load_snapshot(store, today=today)
     me = _require_me(snapshot)
     graph = snapshot.graph
-    with store.read() as session:
-        org = refs.organization(session, store.owner_id, org_ref)
-        at_org = snapshot.organization == org.id
+    with store.plain() as reader:
+        org_id = refs.organization_id(reader, store.owner_id, org_ref)
+        org_name = lookups.organization_name(reader, org_id) or ""
+        at_org = snapshot.organization == org_id
         known, tie = graph.neighbors(me)
         known = known.astype(np.int64)
         owner, peer, strength = graph.edges_from(known)
@@ -531,7 +519,7 @@ def who_knows(
         owner, peer, strength = owner[hit], peer[hit], strength[hit]
         involved = sorted(set(known[owner].tolist()) | set(known[at_org[known]].tolist()))
         ids = [int(graph.node_ids[n]) for n in involved] + [int(graph.node_ids[p]) for p in peer]
-        names = _names(session, ids)
+        names = _names(reader, ids)
         position = {int(n): i for i, n in enumerate(known)}
         rows = []
         for node in involved:
@@ -554,7 +542,7 @@ def who_knows(
             )
         # Colleagues inside first, then the strongest chain me → contact → someone there.
         rows.sort(key=lambda r: (not r.works_there, -r.tie * max([k[1] for k in r.knows] or [1.0])))
-        return org.name, rows
+        return org_name, rows
 
 
 @dataclass(frozen=True)
@@ -585,6 +573,6 @@ def neighbourhood(
             (int(person_id), int(graph.node_ids[peer]), float(strength))
             for peer, strength in zip(peers[order], strengths[order], strict=True)
         )
-    with store.read() as session:
-        names = _names(session, [*person_ids, *(b for _a, b, _s in ties)])
+    with store.plain() as reader:
+        names = _names(reader, [*person_ids, *(b for _a, b, _s in ties)])
     return Neighbourhood(names, ties)

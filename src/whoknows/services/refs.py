@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from typing import Any, TypeVar
-
-from sqlalchemy import ColumnElement, and_, func, select, union_all
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from whoknows.errors import Ambiguous, Candidate, NotFound, UserError
 from whoknows.services import validate
-from whoknows.storage import schema as s
+from whoknows.storage import plain
+from whoknows.storage.plain import Reader
 
-T = TypeVar("T", s.Person, s.Organization)
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+    from sqlalchemy.orm import Session
+
+    from whoknows.storage import schema as s
+
 MAX_MATCHES = 50  # candidates listed for a choice
 MAX_SCAN = 5_000  # names a part of a name may match before it must say more
 # Letters that do not come apart into a base letter and an accent.
@@ -77,60 +80,119 @@ def is_me(owner_id: int) -> ColumnElement[bool]:
     column alone, which SQLAlchemy writes "people.is_me = 1" on SQLite and "people.is_me" on
     PostgreSQL. SQLite uses a partial index only for the very same term: raw "people.is_me"
     read every person (0.2 s at a million)."""
+    from sqlalchemy import and_
+
+    from whoknows.storage import schema as s
+
     return and_(s.Person.owner_id == owner_id, s.Person.is_me)
 
 
 def me(session: Session, owner_id: int) -> s.Person:
+    from sqlalchemy import select
+
+    from whoknows.storage import schema as s
+
     found = session.scalar(select(s.Person).where(is_me(owner_id)))
     if found is None:
         raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
     return found
 
 
+def reader_of(session: Session) -> Reader:
+    """Plain SQL in SESSION's transaction, what it has not written yet written first."""
+    session.flush()
+    return plain.over(session.connection())
+
+
 def person(session: Session, owner_id: int, ref: str) -> s.Person:
     """The one person REF names: "me", an id, an email, or an unambiguous part of a name."""
+    from whoknows.storage import schema as s
+
+    found = session.get(s.Person, person_id(reader_of(session), owner_id, ref))
+    assert found is not None  # just found in this transaction
+    return found
+
+
+def _me_id(reader: Reader, owner_id: int) -> int | None:
+    return plain.state(reader, owner_id).me_id
+
+
+def person_id(reader: Reader, owner_id: int, ref: str) -> int:
+    """The id of the one person REF names (see person()), read with plain SQL."""
     if not ref.strip():
         raise UserError("empty person reference", hint="give an id, an email or a name")
     if ref.strip().casefold() == "me":
-        return me(session, owner_id)
-    person_id = _as_id(ref, "person")
-    if person_id is not None:
-        found = session.get(s.Person, person_id)
-        if found is None or found.owner_id != owner_id:
-            raise NotFound(f"no person with id {person_id}", hint="see: whoknows person list")
-        return found
+        me_id = _me_id(reader, owner_id)
+        if me_id is None:
+            raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
+        return me_id
+    wanted = _as_id(ref, "person")
+    if wanted is not None:
+        return _existing(reader, "people", owner_id, wanted, "person list")
     if "@" in ref and " " not in ref.strip():
         address = validate.email(ref)
-        found = session.scalar(
-            select(s.Person)
-            .join(s.PersonEmail, s.PersonEmail.person_id == s.Person.id)
-            .where(s.PersonEmail.owner_id == owner_id, s.PersonEmail.email == address)
+        found = reader.scalar(
+            "SELECT person_id FROM person_emails WHERE owner_id = ? AND email = ? "
+            "ORDER BY person_id LIMIT 1",
+            (owner_id, address),
         )
         if found is None:
             raise NotFound(f"no person with email {address}", hint="see: whoknows person find")
-        return found
-    matches = _by_name(session, s.Person, owner_id, ref)
+        return int(found)
+    matches = _by_name(reader, "people", owner_id, ref)
     if not matches:
         raise NotFound(f"nobody matches {ref!r}", hint=f"try: whoknows person find {ref!r}")
-    known = _known_people(session, owner_id, matches) if len(matches) > 1 else {}
+    known = _known_people(reader, owner_id, matches) if len(matches) > 1 else {}
     mine = [pid for pid in matches if pid in known]
     if len(matches) == 1 or len(mine) == 1:
-        found = session.get(s.Person, matches[0] if len(matches) == 1 else mine[0])
-        assert found is not None  # just read in this transaction
-        return found  # the one match, or the one of them I know: the one I mean
+        return matches[0] if len(matches) == 1 else mine[0]  # the one I mean
     first = sorted(matches, key=lambda pid: (-known.get(pid, -1.0), pid))[:MAX_MATCHES]
-    rows = {p.id: p for p in session.scalars(select(s.Person).where(s.Person.id.in_(first)))}
-    ordered = sorted(rows.values(), key=lambda p: (-known.get(p.id, -1.0), p.name_key, p.id))
+    rows = _candidates(reader, first)
+    ordered = sorted(rows, key=lambda p: (-known.get(p.id, -1.0), p.name_key, p.id))
+    labels = [p.label(p.id in known) for p in ordered]
     raise Ambiguous(
         "person",
         ref,
-        [_label(p, p.id in known) for p in ordered],
-        choices=[candidate(p) for p in ordered],
-        message=_ambiguous(
-            "person", ref, len(matches), [_label(p, p.id in known) for p in ordered]
-        ),
+        labels,
+        choices=[p.candidate() for p in ordered],
+        message=_ambiguous("person", ref, len(matches), labels),
         hint="pick one by its id (#ID) or email",
     )
+
+
+def _existing(reader: Reader, table: str, owner_id: int, wanted: int, listing: str) -> int:
+    """WANTED, when TABLE (people or organizations) has that row of the owner's."""
+    if reader.scalar(f"SELECT id FROM {table} WHERE id = ? AND owner_id = ?", (wanted, owner_id)):
+        return wanted
+    what = "person" if table == "people" else "organization"
+    raise NotFound(f"no {what} with id {wanted}", hint=f"see: whoknows {listing}")
+
+
+class _Row:
+    """A candidate person as a choice lists them."""
+
+    def __init__(self, row: tuple[Any, ...]) -> None:
+        self.id, self.name, self.name_key, self.role, self.organization, self.email = row
+
+    def candidate(self) -> Candidate:
+        return Candidate(self.id, self.name, self.organization, self.role)
+
+    def label(self, known: bool = False) -> str:
+        return _label_of(self.id, self.name, self.role, self.organization, self.email, known)
+
+
+def _candidates(reader: Reader, ids: Sequence[int]) -> list[_Row]:
+    marks = ", ".join("?" for _ in ids)
+    return [
+        _Row(row)
+        for row in reader.rows(
+            "SELECT p.id, p.name, p.name_key, p.role, o.name, (SELECT e.email FROM person_emails e"
+            " WHERE e.person_id = p.id ORDER BY e.position, e.id LIMIT 1) "
+            "FROM people p LEFT JOIN organizations o ON o.id = p.organization_id "
+            f"WHERE p.id IN ({marks})",
+            tuple(ids),
+        )
+    ]
 
 
 def _ambiguous(what: str, ref: str, count: int, labels: Sequence[str]) -> str:
@@ -139,35 +201,33 @@ def _ambiguous(what: str, ref: str, count: int, labels: Sequence[str]) -> str:
     return f"{what} {ref!r} is ambiguous, it matches {count}: {shown}{more}"
 
 
-def _by_name(session: Session, table: type[T], owner_id: int, ref: str) -> list[int]:
-    """The ids of TABLE's rows whose name REF names: exactly (case and spacing aside), else
-    exactly with accents aside, else by the start of its words."""
+def _by_name(reader: Reader, table: str, owner_id: int, ref: str) -> list[int]:
+    """The ids of TABLE's rows (people or organizations) whose name REF names: exactly (case
+    and spacing aside), else exactly with accents aside, else by the start of its words."""
     key, folded = name_key(ref), fold(ref)
-    exact = list(
-        session.scalars(
-            select(table.id)
-            .where(table.owner_id == owner_id, table.name_key == key)
-            .order_by(table.id)
-            .limit(MAX_SCAN)
+    exact = [
+        int(row_id)
+        for (row_id,) in reader.rows(
+            f"SELECT id FROM {table} WHERE owner_id = ? AND name_key = ? ORDER BY id LIMIT ?",
+            (owner_id, key, MAX_SCAN),
         )
-    )
+    ]
     if exact or not folded:
         return exact
     # Accents aside: the database narrows by a pattern, fold() decides (a scan, as any
     # search for a part of a name is; the exact lookup above uses the index).
-    found = session.execute(
-        select(table.id, table.name_key)
-        .where(table.owner_id == owner_id)
-        .where(table.name_key.like(_pattern(folded), escape="\\"))
-        .order_by(table.id)
+    found = reader.rows(
+        f"SELECT id, name_key FROM {table} WHERE owner_id = ? AND name_key LIKE ? ESCAPE '\\' "
+        "ORDER BY id",
+        (owner_id, _pattern(folded)),
     )
     same, part = [], []
     for row_id, stored in found:
         name = fold(stored)
         if name == folded:
-            same.append(row_id)
+            same.append(int(row_id))
         elif _starts_words(folded, name):
-            part.append(row_id)
+            part.append(int(row_id))
     if not same and len(part) > MAX_SCAN:
         raise UserError(
             f"{len(part):,} names contain {ref!r}", hint="give more of the name, an email or an id"
@@ -175,23 +235,13 @@ def _by_name(session: Session, table: type[T], owner_id: int, ref: str) -> list[
     return same or part
 
 
-def _my_ties(owner_id: int, me_id: int) -> Any:
-    """My ties as (peer, strength) rows: one indexed lookup per side, never an OR over all."""
-    t = s.Tie
-    strength = func.coalesce(t.strength, 0.0).label("strength")
-    return union_all(
-        select(t.person_b_id.label("peer"), strength).where(
-            t.owner_id == owner_id, t.person_a_id == me_id
-        ),
-        select(t.person_a_id.label("peer"), strength).where(
-            t.owner_id == owner_id, t.person_b_id == me_id
-        ),
-    ).subquery()
-
-
-def _me_id(session: Session, owner_id: int) -> int | None:
-    found: int | None = session.scalar(select(s.Person.id).where(is_me(owner_id)))
-    return found
+# My ties as (peer, strength) rows: one indexed lookup per side, never an OR over all.
+_MY_TIES = (
+    "(SELECT person_b_id AS peer, COALESCE(strength, 0.0) AS strength FROM ties "
+    "WHERE owner_id = ? AND person_a_id = ? "
+    "UNION ALL SELECT person_a_id AS peer, COALESCE(strength, 0.0) AS strength FROM ties "
+    "WHERE owner_id = ? AND person_b_id = ?) mine"
+)
 
 
 def _starts_words(folded: str, name: str) -> bool:
@@ -208,13 +258,16 @@ def _starts_words(folded: str, name: str) -> bool:
     return True
 
 
-def _known_people(session: Session, owner_id: int, ids: Sequence[int]) -> dict[int, float]:
+def _known_people(reader: Reader, owner_id: int, ids: Sequence[int]) -> dict[int, float]:
     """Those of IDS with a tie to me, and its strength (0 when not recorded)."""
-    mine = _me_id(session, owner_id)
+    mine = _me_id(reader, owner_id)
     if mine is None or not ids:
         return {}
-    ties = _my_ties(owner_id, mine)
-    rows = session.execute(select(ties.c.peer, ties.c.strength).where(ties.c.peer.in_(ids)))
+    marks = ", ".join("?" for _ in ids)
+    rows = reader.rows(
+        f"SELECT peer, strength FROM {_MY_TIES} WHERE peer IN ({marks})",
+        (owner_id, mine, owner_id, mine, *ids),
+    )
     return {int(peer): float(st) for peer, st in rows}
 
 
@@ -223,72 +276,86 @@ def candidate(p: s.Person) -> Candidate:
     return Candidate(p.id, p.name, p.organization.name if p.organization else None, p.role)
 
 
-def _label(p: s.Person, known: bool = False) -> str:
+def _label_of(
+    pid: int, name: str, role: str | None, org: str | None, email: str | None, known: bool
+) -> str:
     """ "#12 Dana Jones (Operations Director at Ferro Ltd, dana@ferro.test; you know them)"."""
-    org = p.organization.name if p.organization else None
-    where = " at ".join(x for x in (p.role, org) if x)
-    extra = [x for x in (where, p.emails[0].email if p.emails else None) if x]
+    where = " at ".join(x for x in (role, org) if x)
+    extra = [x for x in (where, email) if x]
     if known:
         extra.append("you know them")
-    return f"#{p.id} {p.name}" + (f" ({', '.join(extra)})" if extra else "")
+    return f"#{pid} {name}" + (f" ({', '.join(extra)})" if extra else "")
 
 
 def organization(session: Session, owner_id: int, ref: str) -> s.Organization:
     """The one organization REF names: an id, the name, or an unambiguous part of it."""
+    from whoknows.storage import schema as s
+
+    found = session.get(s.Organization, organization_id(reader_of(session), owner_id, ref))
+    assert found is not None  # just found in this transaction
+    return found
+
+
+def organization_id(reader: Reader, owner_id: int, ref: str) -> int:
+    """The id of the one organization REF names (see organization()), read with plain SQL."""
     ref = ref.removeprefix("org:")
-    org_id = _as_id(ref, "organization")
-    if org_id is not None:
-        found = session.get(s.Organization, org_id)
-        if found is None or found.owner_id != owner_id:
-            raise NotFound(f"no organization with id {org_id}", hint="see: whoknows org list")
-        return found
-    matches = _by_name(session, s.Organization, owner_id, ref)
+    wanted = _as_id(ref, "organization")
+    if wanted is not None:
+        return _existing(reader, "organizations", owner_id, wanted, "org list")
+    matches = _by_name(reader, "organizations", owner_id, ref)
     if not matches:
         raise NotFound(f"no organization matches {ref!r}", hint="see: whoknows org list")
-    known = _known_at(session, owner_id, matches) if len(matches) > 1 else {}
+    known = _known_at(reader, owner_id, matches) if len(matches) > 1 else {}
     mine = [oid for oid in matches if known.get(oid)]
     if len(matches) == 1 or len(mine) == 1:
-        found = session.get(s.Organization, matches[0] if len(matches) == 1 else mine[0])
-        assert found is not None  # just read in this transaction
-        return found  # the one match, or the one where I know people: the one I mean
+        return matches[0] if len(matches) == 1 else mine[0]  # the one I mean
     first = sorted(matches, key=lambda oid: (-known.get(oid, 0), oid))[:MAX_MATCHES]
-    orgs = session.scalars(select(s.Organization).where(s.Organization.id.in_(first)))
-    ordered = sorted(orgs, key=lambda o: (-known.get(o.id, 0), o.name_key, o.id))
-    labels = [_org_label(o, known.get(o.id, 0)) for o in ordered]
+    marks = ", ".join("?" for _ in first)
+    orgs = reader.rows(
+        f"SELECT id, name, name_key, industry, city FROM organizations WHERE id IN ({marks})",
+        tuple(first),
+    )
+    ordered = sorted(orgs, key=lambda o: (-known.get(o[0], 0), o[2], o[0]))
+    labels = [_org_label(o, known.get(o[0], 0)) for o in ordered]
     raise Ambiguous(
         "organization",
         ref,
         labels,
-        choices=[Candidate(o.id, o.name, None, o.industry) for o in ordered],
+        choices=[Candidate(o[0], o[1], None, o[3]) for o in ordered],
         message=_ambiguous("organization", ref, len(matches), labels),
-        hint=f"pick one by its id, e.g. org:#{ordered[0].id}",
+        hint=f"pick one by its id, e.g. org:#{ordered[0][0]}",
     )
 
 
-def _known_at(session: Session, owner_id: int, ids: Sequence[int]) -> dict[int, int]:
+def _known_at(reader: Reader, owner_id: int, ids: Sequence[int]) -> dict[int, int]:
     """Per organization of IDS, how many people I know (a tie of mine) work there."""
-    mine = _me_id(session, owner_id)
+    mine = _me_id(reader, owner_id)
     if mine is None or not ids:
         return {}
-    p, ties = s.Person, _my_ties(owner_id, mine)
-    rows = session.execute(
-        select(p.organization_id, func.count(p.id))
-        .join(ties, ties.c.peer == p.id)
-        .where(p.owner_id == owner_id, p.organization_id.in_(ids))
-        .group_by(p.organization_id)
+    marks = ", ".join("?" for _ in ids)
+    rows = reader.rows(
+        f"SELECT p.organization_id, COUNT(p.id) FROM people p JOIN {_MY_TIES} "
+        f"ON mine.peer = p.id WHERE p.owner_id = ? AND p.organization_id IN ({marks}) "
+        "GROUP BY p.organization_id",
+        (owner_id, mine, owner_id, mine, owner_id, *ids),
     )
     return {int(org): int(n) for org, n in rows if org is not None}
 
 
-def _org_label(o: s.Organization, known: int) -> str:
-    extra = [x for x in (o.industry, o.city) if x]
+def _org_label(o: tuple[Any, ...], known: int) -> str:
+    oid, name, _key, industry, city = o
+    extra = [x for x in (industry, city) if x]
     if known:
         extra.append(f"you know {known} {'person' if known == 1 else 'people'} there")
-    return f"#{o.id} {o.name}" + (f" ({', '.join(extra)})" if extra else "")
+    return f"#{oid} {name}" + (f" ({', '.join(extra)})" if extra else "")
 
 
 def event(session: Session, owner_id: int, ref: str) -> s.Event:
     """The one event REF names: an id, or an unambiguous part of its name (newest wins ties)."""
+    from sqlalchemy import select
+
+    from whoknows.storage import schema as s
+
     event_id = _as_id(ref, "event")
     if event_id is not None:
         found = session.get(s.Event, event_id)

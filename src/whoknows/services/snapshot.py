@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -22,9 +22,12 @@ from whoknows.core.graph import FORMAT_VERSION as GRAPH_FORMAT
 from whoknows.core.graph import Graph, GraphBuilder
 from whoknows.core.icp import Attributes
 from whoknows.services import snapshot_files
-from whoknows.services import snapshot_rows as rows
 from whoknows.services.store import Store
-from whoknows.storage import changes
+from whoknows.storage import plain
+from whoknows.storage.plain import State
+
+if TYPE_CHECKING:
+    from whoknows.services import snapshot_rows as rows
 
 Progress = Callable[[str], None]
 # Past this many logged changes (plus a share of the ties), one full build beats the overlay.
@@ -69,7 +72,7 @@ def load_snapshot(
 def build_snapshot(store: Store, *, day: dt.date) -> Snapshot:
     """A snapshot built from every row of the store (what an update must always agree with)."""
     with store.read(consistent=True) as session:
-        state = rows.begin(session, store.owner_id)
+        state = plain.state(plain.over(session.connection()), store.owner_id)
         return _build(session, store.owner_id, state, day)[0]
 
 
@@ -78,11 +81,18 @@ def _current(store: Store, day: dt.date, progress: Progress | None) -> Snapshot:
         store.settings.data_dir, store.settings.database_url, store.owner_id
     )
     stored = snapshot_files.read(where)
+    if stored is not None:
+        # The stored snapshot may be the current one: a plain read tells (without SQLAlchemy).
+        with store.plain() as reader:
+            state = plain.state(reader, store.owner_id)
+        old = _usable(stored, state)
+        if old is not None and _current_as_stored(stored.meta, state, day):
+            return old
     with store.read(consistent=True) as session:
-        state = rows.begin(session, store.owner_id)
+        state = plain.state(plain.over(session.connection()), store.owner_id)
         old = _usable(stored, state)
         if old is not None and stored is not None:
-            if stored.meta["counter"] == state.counter and stored.meta["day"] == day.isoformat():
+            if _current_as_stored(stored.meta, state, day):
                 return old
             made = _update(session, store.owner_id, old, stored.meta, state, day)
         else:
@@ -96,7 +106,11 @@ def _current(store: Store, day: dt.date, progress: Progress | None) -> Snapshot:
     return _from_files(written) if written is not None else snapshot
 
 
-def _usable(stored: snapshot_files.Stored | None, state: rows.State) -> Snapshot | None:
+def _current_as_stored(meta: dict[str, Any], state: State, day: dt.date) -> bool:
+    return bool(meta["counter"] == state.counter and meta["day"] == day.isoformat())
+
+
+def _usable(stored: snapshot_files.Stored | None, state: State) -> Snapshot | None:
     """The stored snapshot, when it is of this database and me, at this version or before."""
     if stored is None:
         return None
@@ -111,10 +125,10 @@ def _usable(stored: snapshot_files.Stored | None, state: rows.State) -> Snapshot
 # -- a full build -----------------------------------------------------------------------
 
 
-def _build(
-    session: Any, owner: int, state: rows.State, day: dt.date
-) -> tuple[Snapshot, dict[str, Any]]:
+def _build(session: Any, owner: int, state: State, day: dt.date) -> tuple[Snapshot, dict[str, Any]]:
     """Stream every person and tie into arrays (12 bytes a tie while reading)."""
+    from whoknows.services import snapshot_rows as rows
+
     connection = session.connection()
     vocabularies: dict[str, dict[str, int]] = {}
     everyone = rows.people(connection, owner, vocabularies)
@@ -144,10 +158,13 @@ def _update(
     owner: int,
     old: Snapshot,
     meta: dict[str, Any],
-    state: rows.State,
+    state: State,
     day: dt.date,
 ) -> tuple[Snapshot, dict[str, Any]] | None:
     """The stored snapshot with what changed since it was made; None when a build is better."""
+    from whoknows.services import snapshot_rows as rows
+    from whoknows.storage import changes
+
     if dt.date.fromisoformat(meta["day"]).replace(day=1) != day.replace(day=1):
         return None  # a new month: every tie between others has aged
     connection = session.connection()
@@ -227,6 +244,8 @@ def _overlaid(
     old: Snapshot, graph: Graph, fresh: rows.People, vocabularies: dict[str, dict[str, int]]
 ) -> _Columns:
     """The old columns moved to the new nodes, with the people read again written over them."""
+    from whoknows.services import snapshot_rows as rows
+
     a = old.attributes
     old_ids = old.graph.node_ids
     if not len(fresh.ids) and np.may_share_memory(graph.node_ids, old_ids):
@@ -320,7 +339,7 @@ def _assemble(
     columns: _Columns,
     vocabularies: dict[str, dict[str, int]],
     mine: rows.MyTies,
-    state: rows.State,
+    state: State,
     day: dt.date,
     top_tie_ids: list[int],
 ) -> tuple[Snapshot, dict[str, Any]]:

@@ -38,31 +38,6 @@ _IN = 5_000  # ids per IN (…) list: well under every backend's limit on parame
 TOP_TIES = 256  # tie ids a snapshot remembers, to tell new ties from those it has
 
 
-@dataclass(frozen=True)
-class State:
-    """Which database, which version of it, and who I am, read in the snapshot's transaction."""
-
-    identity: str  # the owner's creation time: a database made again is another database
-    counter: int
-    me_id: int | None
-
-    @property
-    def version(self) -> str:
-        return f"{self.identity}#{self.counter}"
-
-
-def begin(session: Session, owner: int) -> State:
-    """The state the snapshot's read sees (in a `Store.read(consistent=True)` transaction)."""
-    row = session.execute(
-        select(s.Account.created_at, s.Account.data_version).where(s.Account.id == owner)
-    ).first()
-    me_id = session.scalar(select(s.Person.id).where(s.Person.owner_id == owner, s.Person.is_me))
-    if row is None:
-        return State("none", 0, me_id)
-    created = row.created_at.isoformat() if row.created_at is not None else "?"
-    return State(created, int(row.data_version), me_id)
-
-
 @dataclass
 class People:
     """Columns of some people, in id order; strings as codes into growing vocabularies."""

@@ -1,27 +1,36 @@
-"""The Store: an open database and its transactions (one unit of work per use case)."""
+"""The Store: an open database and its transactions (one unit of work per use case).
+
+SQLAlchemy loads only when a command needs it (its first ``read()`` or ``write()``): a SQLite
+database already at the newest schema is opened with sqlite3 alone, and a command answered
+from the graph snapshot reads its few rows through ``plain()`` (storage/plain.py). Loading
+SQLAlchemy and the mapped schema is most of a short command's start-up.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
+from pathlib import Path
 from types import TracebackType
-from typing import Concatenate, ParamSpec, TypeVar
-
-from sqlalchemy import Engine, select, update
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from whoknows.config import Settings
 from whoknows.services.cache import Cache, fresh
-from whoknows.storage import changes, locks, schema
-from whoknows.storage.engine import display, make_engine, migrate
+from whoknows.storage import plain
 from whoknows.storage.errors import translate
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 P = ParamSpec("P")
 T = TypeVar("T")
+DEFAULT_OWNER = 1  # storage/schema.py's (a test says so), without loading the schema
 
 # Versions read in this context (one web request), by store: see Store.one_version.
 _versions: ContextVar[dict[int, str] | None] = ContextVar("whoknows_versions", default=None)
@@ -32,11 +41,71 @@ class Store:
 
     def __init__(self, settings: Settings, *, upgrade: bool = True) -> None:
         self.settings = settings
-        self.owner_id = schema.DEFAULT_OWNER
-        self.engine: Engine = make_engine(settings.database_url)
-        self.where = display(settings.database_url)  # how messages name the database
-        self.upgraded = migrate(self.engine) if upgrade else False
+        self.owner_id = DEFAULT_OWNER
         self.cache = Cache()  # answers kept per data version (snapshot, due list, …)
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+        # A SQLite file at the newest schema is read with sqlite3 until SQLAlchemy is needed:
+        # a connection per thread (the web app's threads read at once), each kept till close().
+        self._sqlite: Path | None = None
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        path = plain.sqlite_path(settings.database_url)
+        self.where = str(path) if path is not None else _display(settings.database_url)
+        self.upgraded = False
+        if path is not None and path.is_file():
+            first = _current_sqlite(path)
+            if first is not None:
+                self._sqlite = path
+                self._local.connection = first
+                self._connections.append(first)
+        if self._sqlite is None:
+            self.upgraded = self._make_engine(upgrade)
+
+    @property
+    def engine(self) -> Engine:
+        """SQLAlchemy's engine, made on first use."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._make_engine(upgrade=False)
+        assert self._engine is not None
+        return self._engine
+
+    def _make_engine(self, upgrade: bool) -> bool:
+        from whoknows.storage.engine import make_engine, migrate
+
+        engine = make_engine(self.settings.database_url)
+        try:
+            upgraded = migrate(engine) if upgrade else False
+        except BaseException:
+            engine.dispose()
+            raise
+        self._engine = engine
+        return upgraded
+
+    @contextmanager
+    def plain(self) -> Iterator[plain.Reader]:
+        """A read-only transaction of plain SQL (storage/plain.py), without SQLAlchemy on
+        SQLite; through the engine's driver connection on PostgreSQL."""
+        if self._sqlite is None:
+            with self.read() as session:
+                yield plain.over(session.connection())
+            return
+        try:
+            connection = getattr(self._local, "connection", None)
+            if connection is None:
+                connection = plain.connect_sqlite(self._sqlite)
+                with self._lock:
+                    self._connections.append(connection)
+                self._local.connection = connection
+            if connection.in_transaction:  # a read inside a read: the same transaction
+                yield plain.Reader(connection)
+                return
+            with plain.read(connection) as reader:
+                yield reader
+        except sqlite3.Error as exc:
+            raise translate(exc, self.where) from exc
 
     def data_version(self) -> str:
         """Which database, in which state: the owner's creation time and change counter.
@@ -47,14 +116,8 @@ class Store:
         known = _versions.get()
         if known is not None and id(self) in known:
             return known[id(self)]
-        with self.read() as session:
-            row = session.execute(
-                select(schema.Account.created_at, schema.Account.data_version).where(
-                    schema.Account.id == self.owner_id
-                )
-            ).first()
-        created = "?" if row is None or row.created_at is None else row.created_at.isoformat()
-        version = "none" if row is None else f"{created}#{row.data_version}"
+        with self.plain() as reader:
+            version = plain.data_version(reader, self.owner_id)
         if known is not None:
             known[id(self)] = version
         return version
@@ -81,6 +144,10 @@ class Store:
         (on PostgreSQL too, as SQLite does anyway), and the change log's triggers stamp this
         transaction's rows with the version it commits (storage/changes.py).
         """
+        from sqlalchemy import update
+
+        from whoknows.storage import changes, locks, schema
+
         known = _versions.get()
         if known is not None:
             known.pop(id(self), None)
@@ -114,6 +181,9 @@ class Store:
     def _session(
         self, *, write: bool, consistent: bool = False, bulk: bool = False
     ) -> Iterator[Session]:
+        from sqlalchemy.exc import DBAPIError
+        from sqlalchemy.orm import Session
+
         try:
             with self.engine.connect() as connection:
                 connection.execution_options(whoknows_write=write, whoknows_bulk=bulk)
@@ -133,7 +203,13 @@ class Store:
 
     def close(self) -> None:
         self.cache.close()
-        self.engine.dispose()
+        with self._lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+        self._local = threading.local()
+        if self._engine is not None:
+            self._engine.dispose()
 
     def __enter__(self) -> Store:
         return self
@@ -145,6 +221,30 @@ class Store:
         _tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _display(url: str) -> str:
+    from whoknows.storage.engine import display
+
+    return display(url)
+
+
+def _current_sqlite(path: Path) -> sqlite3.Connection | None:
+    """A sqlite3 connection to PATH when it is a whoknows database at the newest schema; None
+    otherwise (a new, old or foreign file: SQLAlchemy's route creates, upgrades or says why)."""
+    plain.private_database_file(path)
+    try:
+        connection = plain.connect_sqlite(path)
+    except sqlite3.Error:
+        return None
+    try:
+        with plain.read(connection) as reader:
+            if plain.stamped(reader) == plain.HEAD:
+                return connection
+    except sqlite3.Error:
+        pass
+    connection.close()
+    return None
 
 
 def per_version(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoknows.core import followups, models
-from whoknows.storage import schema as s
+
+if TYPE_CHECKING:
+    from whoknows.storage import schema as s
 
 
 def person(row: s.Person) -> models.Person:

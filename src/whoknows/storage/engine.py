@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,16 +12,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.pool import NullPool, QueuePool
 
-from whoknows import files
 from whoknows.errors import UserError
 from whoknows.storage.errors import translate
+from whoknows.storage.plain import HEAD as HEAD
+from whoknows.storage.plain import private_database_file
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-# The newest migration. Opening an up-to-date database compares with this constant instead of
-# loading Alembic (a tenth of a second on every command); a test checks it is the real head.
-HEAD = "0009"
 
 # How long a writer waits for another writer before giving up (SQLite).
 BUSY_TIMEOUT_MS = 30_000
@@ -85,7 +81,7 @@ def _shown(url: str) -> str:
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
-        _private_database_file(Path(database))
+        private_database_file(Path(database))
     engine = create_engine(
         url,
         # Connections are kept for the next transaction: opening one (and its pragmas) cost
@@ -124,24 +120,6 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
-
-
-def _private_database_file(path: Path) -> None:
-    """The database file readable by its user only, whatever the umask: made 0600 (SQLite gives
-    its -wal and -shm files the database file's mode) in a folder made 0700; an existing
-    file that others could read is closed to them."""
-    files.private_folder(path.parent)
-    try:
-        handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, files.PRIVATE_FILE)
-    except FileExistsError:
-        for found in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            with contextlib.suppress(OSError):  # not ours, or gone: SQLite will say
-                if found.stat().st_mode & 0o077 and found.stat().st_uid == os.getuid():
-                    os.chmod(found, files.PRIVATE_FILE)
-        return
-    except OSError:
-        return  # a read-only folder, say: opening the database will say what is wrong
-    os.close(handle)
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:

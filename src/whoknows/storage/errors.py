@@ -7,7 +7,8 @@ ever shown, and only for errors whose first line names a constraint or a limit.
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+import sys
+from typing import Any
 
 from whoknows.errors import Conflict, DiskFull, Unavailable, UserError, WhoknowsError
 
@@ -41,10 +42,18 @@ _DISK_FULL = ("53100",)
 _BAD_VALUE = ("22",)  # data exceptions: a value the column cannot hold
 
 
+def _sqlalchemy_error(exc: BaseException, name: str = "DBAPIError") -> bool:
+    """Whether EXC is SQLAlchemy's NAME error; never loads SQLAlchemy (a command that read
+    through plain sqlite3 has not loaded it, and then none of its errors can be raised)."""
+    module: Any = sys.modules.get("sqlalchemy.exc")
+    return module is not None and isinstance(exc, getattr(module, name))
+
+
 def translate(exc: Exception, where: str = "the database") -> WhoknowsError:
     """The user's view of a database error (SQLAlchemy's, or the driver's own) about WHERE."""
-    orig = exc.orig if isinstance(exc, DBAPIError) else exc
-    invalidated = isinstance(exc, DBAPIError) and exc.connection_invalidated
+    wrapped = _sqlalchemy_error(exc)
+    orig = getattr(exc, "orig", None) if wrapped else exc
+    invalidated = wrapped and bool(getattr(exc, "connection_invalidated", False))
     message = first_line(orig).casefold()
     state = str(getattr(orig, "sqlstate", None) or "")
     kind = next((k for keys, k in _SQLITE if any(key in message for key in keys)), None)
@@ -67,7 +76,7 @@ def translate(exc: Exception, where: str = "the database") -> WhoknowsError:
         return UserError(
             f"the disk failed while using {where}", hint="check the disk; nothing was written"
         )
-    if isinstance(exc, IntegrityError) or type(orig).__name__ == "IntegrityError":
+    if _sqlalchemy_error(exc, "IntegrityError") or type(orig).__name__ == "IntegrityError":
         return Conflict(f"the change contradicts what is stored: {first_line(orig)}")
     if state.startswith(_BAD_VALUE) or "too large" in message or "out of range" in message:
         return UserError(
@@ -79,7 +88,7 @@ def translate(exc: Exception, where: str = "the database") -> WhoknowsError:
 
 def is_database_error(exc: BaseException) -> bool:
     """An error of SQLAlchemy or of a database driver (sqlite3, psycopg)."""
-    if isinstance(exc, DBAPIError):
+    if _sqlalchemy_error(exc):
         return True
     module = type(exc).__module__
     return module in {"sqlite3", "_sqlite3"} or module.startswith("psycopg")

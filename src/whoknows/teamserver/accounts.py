@@ -31,8 +31,7 @@ SCOPES = ("read", "write")  # GET routes need read; anything that changes data n
 LOGIN_PER_IP = (30, 300)
 LOGIN_FAILURES_PER_ACCOUNT = (10, 900)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Verifying against this when the account does not exist costs the same time as a real one.
-_DUMMY_HASH = HASHER.hash("not a password of anyone")
+_dummies: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -127,6 +126,15 @@ def make_admin(conn: Connection, account_id: int) -> None:
     audit(conn, "account.admin", f"account:{account_id}", space_id=None)
 
 
+def change_password(conn: Connection, account: Account, current: str, new: str) -> None:
+    """Replace the password after checking the current one (BadCredentials when wrong)."""
+    check_password(new)
+    if verify_password(conn, account.email, current) is None:
+        audit(conn, "account.password.refused", f"account:{account.id}", space_id=None)
+        raise BadCredentials()
+    set_password(conn, account.id, new)
+
+
 def set_password(conn: Connection, account_id: int, password: str) -> None:
     conn.execute(
         update(schema.account)
@@ -148,7 +156,7 @@ def verify_password(conn: Connection, email: str, password: str) -> Account | No
             a.c.email == email, a.c.disabled_at.is_(None)
         )
     ).one_or_none()
-    stored = row.password_hash if row is not None and row.password_hash else _DUMMY_HASH
+    stored = row.password_hash if row is not None and row.password_hash else _dummy_hash()
     try:
         HASHER.verify(stored, password[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError):
@@ -158,6 +166,15 @@ def verify_password(conn: Connection, email: str, password: str) -> Account | No
     if HASHER.check_needs_rehash(stored):
         conn.execute(update(a).where(a.c.id == row.id).values(password_hash=HASHER.hash(password)))
     return _account(row)
+
+
+def _dummy_hash() -> str:
+    """A hash at the current parameters: verifying a password against it when the account
+    does not exist costs the same time as for one that does."""
+    params = f"{HASHER.time_cost},{HASHER.memory_cost},{HASHER.parallelism}"
+    if params not in _dummies:
+        _dummies[params] = HASHER.hash("not a password of anyone")
+    return _dummies[params]
 
 
 def login(conn: Connection, email: str, password: str, ip: str) -> Account:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -40,6 +40,13 @@ class NotSignedIn(WhoknowsError):
         super().__init__(
             "sign in first", hint="send Authorization: Bearer TOKEN, or sign in at /login"
         )
+
+
+class Refusal(NotFound):
+    """A caller may not see the space or may not use the route: 404. Raised by the access
+    dependencies only, before a route changes anything, so the request's transaction commits
+    the audit row of the refusal (a second connection per refused request could exhaust a
+    small pool under load)."""
 
 
 class Forbidden(UserError):
@@ -74,7 +81,7 @@ def engine_of(request: Request) -> Engine:
 
 def transaction(request: Request) -> Iterator[Connection]:
     """The request's one transaction, with no tenant yet; commits before the answer."""
-    with tenant(engine_of(request)) as conn:
+    with tenant(engine_of(request), commit_on=(Refusal,)) as conn:
         yield conn
 
 
@@ -160,7 +167,7 @@ def in_space(request: Request, slug: str, who: SignedIn) -> Caller:
     role = spaces.role_of(who.conn, space.id, who.account_id) if space else None
     if space is None or role is None or (who.token and who.token.space_id != space.id):
         refused(request, who, f"space:{slug}")
-        raise NotFound(f"no space {slug!r}", hint="check the name in your list of spaces")
+        raise Refusal(f"no space {slug!r}", hint="check the name in your list of spaces")
     set_tenant(who.conn, space_id=space.id, account_id=who.account_id)
     return dataclasses.replace(who, space=space, role=role)
 
@@ -174,29 +181,30 @@ def role_at_least(needed: str) -> Callable[..., Caller]:
     def check(request: Request, who: Member) -> Caller:
         if not spaces.at_least(who.role, needed):
             refused(request, who, f"space:{who.space_id}", needed=needed)
-            raise NotFound("not found")
+            raise Refusal("not found")
         return who
 
     return check
 
 
 def refused(request: Request, who: Caller, subject: str, **detail: object) -> None:
-    """Audit a failed authorization, in its own transaction (the request's rolls back)."""
-    space_id = who.space.id if who.space else None
-    with tenant(engine_of(request), space_id=space_id, account_id=who.account_id) as conn:
-        audit(
-            conn,
-            "access.refused",
-            subject,
-            {"method": request.method, "path": request.url.path, **detail},
-            space_id=space_id,
-        )
+    """Audit a failed authorization in the request's transaction; the caller then raises
+    Refusal, which commits it."""
+    audit(
+        who.conn,
+        "access.refused",
+        subject,
+        {"method": request.method, "path": request.url.path, **detail},
+        space_id=who.space.id if who.space else None,
+    )
 
 
 def reading(request: Request, who: Caller) -> AbstractContextManager[Connection]:
     """A read-only transaction for a question route, on the replica when the server has one
     (`--read-db`), with the caller's tenant set."""
-    engine: Engine = getattr(request.app.state, "read_engine", None) or engine_of(request)
+    engine: Engine | None = getattr(request.app.state, "read_engine", None)
+    if engine is None:  # the request's own transaction: never a second connection at once
+        return nullcontext(who.conn)
     space_id = who.space.id if who.space else None
     account_id = who.account.id if who.account else None
     return tenant(engine, space_id=space_id, account_id=account_id)

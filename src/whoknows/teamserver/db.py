@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 _MIGRATION_LOCK = 0x7465616D  # "team": one `team init` at a time upgrades a database
 STATEMENT_TIMEOUT_MS = 15_000  # no request holds a connection longer than this
+APPLICATION_NAME = "whoknows-team"  # how the server's connections show in pg_stat_activity
 
 
 def server_url(value: str) -> str:
@@ -53,6 +54,7 @@ def connect(url: str, *, pool_size: int = 5, as_app: bool = True) -> Engine:
         max_overflow=0 if as_app else 5,
         pool_pre_ping=True,
         pool_timeout=10,
+        connect_args={"application_name": APPLICATION_NAME if as_app else "whoknows-team-init"},
     )
 
     @event.listens_for(engine, "connect")
@@ -96,13 +98,27 @@ def is_outage(exc: DBAPIError) -> bool:
 
 @contextmanager
 def tenant(
-    engine: Engine, *, space_id: int | None = None, account_id: int | None = None
+    engine: Engine,
+    *,
+    space_id: int | None = None,
+    account_id: int | None = None,
+    commit_on: tuple[type[BaseException], ...] = (),
 ) -> Iterator[Connection]:
-    """One transaction, its tenant set transaction-locally; commits when the block ends."""
+    """One transaction, its tenant set transaction-locally; commits when the block ends, and
+    also when it raises one of COMMIT_ON (a refusal that must keep its audit row)."""
     try:
-        with engine.begin() as conn:
-            set_tenant(conn, space_id=space_id, account_id=account_id)
-            yield conn
+        with engine.connect() as conn:
+            transaction = conn.begin()
+            try:
+                set_tenant(conn, space_id=space_id, account_id=account_id)
+                yield conn
+            except commit_on:
+                transaction.commit()
+                raise
+            except BaseException:
+                transaction.rollback()
+                raise
+            transaction.commit()
     except DBAPIError as exc:
         if is_outage(exc):
             raise unavailable(exc) from exc

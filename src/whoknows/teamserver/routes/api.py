@@ -20,6 +20,7 @@ from whoknows.teamserver.auth import (
     Anyone,
     Caller,
     Member,
+    Refusal,
     SignedIn,
     refused,
     role_at_least,
@@ -52,6 +53,11 @@ class AcceptIn(BaseModel):
     name: str = Field(default="", max_length=200)
 
 
+class PasswordIn(BaseModel):
+    current: str = Field(max_length=accounts.MAX_PASSWORD)
+    new: str = Field(max_length=accounts.MAX_PASSWORD)
+
+
 class TokenIn(BaseModel):
     name: str = Field(default="", max_length=100)
     scopes: list[str] = Field(default_factory=lambda: ["read", "write"], max_length=10)
@@ -80,6 +86,15 @@ def me(who: SignedIn) -> dict[str, object]:
     }
 
 
+@router.post("/me/password", status_code=204)
+def change_password(body: PasswordIn, who: SignedIn) -> Response:
+    assert who.account is not None
+    if who.token is not None:  # a leaked token must not be enough to take the account
+        raise Refusal("not found")
+    accounts.change_password(who.conn, who.account, body.current, body.new)
+    return Response(status_code=204)
+
+
 @router.get("/spaces")
 def my_spaces(who: SignedIn) -> list[dict[str, object]]:
     found = spaces.spaces_of(who.conn, who.account_id)
@@ -92,7 +107,7 @@ def my_spaces(who: SignedIn) -> list[dict[str, object]]:
 def create_space(request: Request, body: SpaceIn, who: SignedIn) -> Response:
     if who.account is None or not who.account.is_admin or who.token is not None:
         refused(request, who, "spaces", needed="server admin")
-        raise NotFound("not found")  # the route exists for server admins only
+        raise Refusal("not found")  # the route exists for server admins only
     return answer_once(
         request,
         who.conn,

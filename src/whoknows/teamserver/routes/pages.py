@@ -103,6 +103,26 @@ def logout_everywhere(who: SignedIn) -> Response:
     return response
 
 
+@router.get("/account/password", response_class=HTMLResponse)
+def password_page(request: Request, who: SignedIn) -> Response:
+    return page(request, who, "password.html", error=None, done=False)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def change_password(
+    request: Request,
+    who: SignedIn,
+    current: Annotated[str, Form(max_length=accounts.MAX_PASSWORD)],
+    new: Annotated[str, Form(max_length=accounts.MAX_PASSWORD)],
+) -> Response:
+    assert who.account is not None
+    try:
+        accounts.change_password(who.conn, who.account, current, new)
+    except WhoknowsError as exc:  # answered, not raised: the refusal's audit row is kept
+        return page(request, who, "password.html", 400, error=str(exc), done=False)
+    return page(request, who, "password.html", error=None, done=True)
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, who: SignedIn) -> Response:
     return page(request, who, "home.html", spaces=spaces.spaces_of(who.conn, who.account_id))

@@ -1,0 +1,105 @@
+"""Small reads by id in plain SQL (storage/plain.py): names, what people do, one tie, whom
+they serve; what answers drawn from the graph snapshot add to its arrays."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from whoknows.storage.plain import Reader
+
+_IN = 5_000  # ids per IN (…) list: well under every backend's limit on parameters
+
+
+def _chunks(ids: Collection[int]) -> Iterator[tuple[str, tuple[int, ...]]]:
+    ordered = sorted(set(ids))
+    for at in range(0, len(ordered), _IN):
+        chunk = tuple(ordered[at : at + _IN])
+        yield ", ".join("?" for _ in chunk), chunk
+
+
+def names(reader: Reader, ids: Collection[int]) -> dict[int, str]:
+    """Each person's name, by id."""
+    found: dict[int, str] = {}
+    for marks, chunk in _chunks(ids):
+        found.update(reader.rows(f"SELECT id, name FROM people WHERE id IN ({marks})", chunk))
+    return found
+
+
+def described(reader: Reader, ids: Collection[int]) -> dict[int, str]:
+    """What these people do: "Plant Manager at Ferro Ltd" ("" when nothing is known)."""
+    found: dict[int, str] = {}
+    for marks, chunk in _chunks(ids):
+        rows = reader.rows(
+            "SELECT p.id, p.role, o.name FROM people p "
+            "LEFT JOIN organizations o ON o.id = p.organization_id "
+            f"WHERE p.id IN ({marks})",
+            chunk,
+        )
+        found.update((pid, " at ".join(x for x in (role, org) if x)) for pid, role, org in rows)
+    return found
+
+
+def serves(reader: Reader, ids: Collection[int]) -> dict[int, str]:
+    """Whom these people serve, for those who said."""
+    found: dict[int, str] = {}
+    for marks, chunk in _chunks(ids):
+        rows = reader.rows(
+            f"SELECT id, serves FROM people WHERE id IN ({marks}) AND serves IS NOT NULL", chunk
+        )
+        found.update((pid, text) for pid, text in rows if text)
+    return found
+
+
+@dataclass(frozen=True)
+class Target:
+    """A person as a path's target names them."""
+
+    id: int
+    name: str
+    organization: str | None
+    role: str | None
+
+
+def target(reader: Reader, person_id: int) -> Target:
+    row = reader.one(
+        "SELECT p.id, p.name, o.name, p.role FROM people p "
+        "LEFT JOIN organizations o ON o.id = p.organization_id WHERE p.id = ?",
+        (person_id,),
+    )
+    assert row is not None, "a person just found"
+    return Target(*row)
+
+
+def organization_name(reader: Reader, org_id: int) -> str | None:
+    found = reader.scalar("SELECT name FROM organizations WHERE id = ?", (org_id,))
+    return None if found is None else str(found)
+
+
+@dataclass(frozen=True)
+class TieSeen:
+    """How a tie between two people came to be known, and when."""
+
+    source: str
+    since: dt.date | None
+    last_seen: dt.date | None
+
+
+def _date(value: Any) -> dt.date | None:
+    """A date read raw: a date on PostgreSQL, ISO text on SQLite."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def tie(reader: Reader, owner: int, a: int, b: int) -> TieSeen | None:
+    """The tie between people A and B, if there is one."""
+    low, high = sorted((a, b))
+    row = reader.one(
+        "SELECT source, since, last_seen FROM ties "
+        "WHERE owner_id = ? AND person_a_id = ? AND person_b_id = ?",
+        (owner, low, high),
+    )
+    return None if row is None else TieSeen(row[0], _date(row[1]), _date(row[2]))
