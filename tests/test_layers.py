@@ -271,7 +271,6 @@ LONG_FOR_NOW = frozenset(
     {
         "core/paths.py",
         "core/tiestrength.py",
-        "demo/generator.py",
         "services/introductions.py",
         "services/reach.py",
         "services/referrals.py",

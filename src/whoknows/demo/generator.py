@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from whoknows.demo import details, history, vocab
+from whoknows.demo import details, draws, history, vocab
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -118,17 +118,6 @@ class Network:
         return int(np.count_nonzero(beyond[np.unique(ends)]))
 
 
-def zipf(rng: np.random.Generator, n: int, count: int, exponent: float = 1.0) -> Ints:
-    """Ranks 0..n-1 drawn with probability ∝ 1 / (rank + 1) ** exponent."""
-    p = 1.0 / np.arange(1, n + 1) ** exponent
-    return rng.choice(n, size=count, p=p / p.sum()).astype(np.int64)
-
-
-def skewed(rng: np.random.Generator, lengths: Ints) -> Ints:
-    """A skewed rank below each length: the first entries of a list are the most common."""
-    return np.minimum((rng.random(len(lengths)) ** 2 * lengths).astype(np.int64), lengths - 1)
-
-
 def generate(size: Size, seed: int, today: dt.date, progress: Progress | None = None) -> Network:
     """The whole demo network; the same size, seed and today always give the same arrays.
 
@@ -151,14 +140,14 @@ def generate(size: Size, seed: int, today: dt.date, progress: Progress | None = 
 
 def _world(rng: np.random.Generator, size: Size) -> World:
     n_orgs, n = size.organizations, size.people
-    org_industry = zipf(rng, N_INDUSTRIES, n_orgs, 0.9)
-    org_city = zipf(rng, N_CITIES, n_orgs, 1.0)
+    org_industry = draws.zipf(rng, N_INDUSTRIES, n_orgs, 0.9)
+    org_city = draws.zipf(rng, N_CITIES, n_orgs, 1.0)
     org_size = np.clip(np.rint(rng.lognormal(3.2, 1.5, n_orgs)), 1, 20_000).astype(np.int64)
     # Organization 0 is my own small consulting firm.
     org_industry[0], org_city[0], org_size[0] = INDUSTRY[vocab.ME.industry], CITY[vocab.ME.city], 4
     n_bases = len(vocab.ORG_BASES) + len(vocab.NAME_POOLS[0].last)
     words = np.array([len(vocab.INDUSTRIES[i].org_words) for i in range(N_INDUSTRIES)])
-    org_word = skewed(rng, words[org_industry])
+    org_word = draws.skewed(rng, words[org_industry])
     org_suffix = rng.integers(0, 8, n_orgs)
     org_base = rng.integers(0, n_bases, n_orgs)
 
@@ -171,18 +160,18 @@ def _world(rng: np.random.Generator, size: Size) -> World:
     organization[0] = 0
     providers = np.flatnonzero(PROVIDER)
     industry = np.where(
-        independent, providers[zipf(rng, len(providers), n, 0.8)], org_industry[organization]
+        independent, providers[draws.zipf(rng, len(providers), n, 0.8)], org_industry[organization]
     )
-    city = np.where(independent, zipf(rng, N_CITIES, n, 1.0), org_city[organization])
+    city = np.where(independent, draws.zipf(rng, N_CITIES, n, 1.0), org_city[organization])
 
     lengths = np.array([len(r) for r in _BY_INDUSTRY])
     own = np.concatenate(_BY_INDUSTRY)[
-        np.cumsum(np.r_[0, lengths[:-1]])[industry] + skewed(rng, lengths[industry])
+        np.cumsum(np.r_[0, lengths[:-1]])[industry] + draws.skewed(rng, lengths[industry])
     ]
-    general = _GENERAL[skewed(rng, np.full(n, len(_GENERAL)))]
+    general = _GENERAL[draws.skewed(rng, np.full(n, len(_GENERAL)))]
     role = np.where(rng.random(n) < 0.75, own, general)
 
-    client = zipf(rng, N_INDUSTRIES, n, 0.9)
+    client = draws.zipf(rng, N_INDUSTRIES, n, 0.9)
     client = np.where(client == industry, 0, client)  # most often then: manufacturers
 
     pool = rng.choice(len(_POOL_SHARE), size=n, p=_POOL_SHARE / _POOL_SHARE.sum())
@@ -191,7 +180,7 @@ def _world(rng: np.random.Generator, size: Size) -> World:
     first = FIRST_OFFSET[pool] + np.minimum(
         (rng.random(n) * first_len).astype(np.int64), first_len - 1
     )
-    last = LAST_OFFSET[pool] + skewed(rng, last_len)
+    last = LAST_OFFSET[pool] + draws.skewed(rng, last_len)
 
     # Pareto sociability, capped: a power-law degree tail without absurd hubs.
     weight = np.minimum(1.0 + rng.pareto(1.8, n), n / 40 + 2.0)
@@ -234,21 +223,6 @@ def _history_input(world: World) -> history.People:
     )
 
 
-def pick_in_groups(
-    rng: np.random.Generator, pool_keys: Ints, pool_weights: Floats, query_keys: Ints
-) -> Ints:
-    """For each query, a pool member with the same key, chosen ∝ weight (-1 when there is none)."""
-    order = np.argsort(pool_keys, kind="stable")
-    keys = pool_keys[order]
-    cum = np.concatenate(([0.0], np.cumsum(pool_weights[order])))
-    lo = np.searchsorted(keys, query_keys, "left")
-    hi = np.searchsorted(keys, query_keys, "right")
-    found = (hi > lo) & (cum[hi] > cum[lo])
-    target = cum[lo] + rng.random(len(query_keys)) * (cum[hi] - cum[lo])
-    at = np.clip(np.searchsorted(cum, target, "right") - 1, lo, np.maximum(hi - 1, lo))
-    return np.where(found, order[np.minimum(at, len(order) - 1)], -1)
-
-
 def _queries(rng: np.random.Generator, weight: Floats, budget: float) -> Ints:
     """Who reaches out, how often: about `budget` queries, ∝ sociability."""
     counts = rng.poisson(budget * weight / weight.sum())
@@ -283,7 +257,7 @@ def _edges(rng: np.random.Generator, size: Size, world: World, past: history.His
     mode = rng.random(len(anchored))
     for keys, use in ((community, mode < 0.55), (world.city, mode < 0.8), (np.zeros(n, int), True)):
         todo = (anchor < 0) & use
-        anchor[todo] = pick_in_groups(rng, keys, pull, keys[anchored[todo]])
+        anchor[todo] = draws.pick_in_groups(rng, keys, pull, keys[anchored[todo]])
     add(anchored, anchor, _mix(rng, len(anchored), linkedin=4, email=2, told=1.5, calendar=1.5))
 
     # Colleagues: a chain through each organization in random order closes triangles.
@@ -305,13 +279,13 @@ def _edges(rng: np.random.Generator, size: Size, world: World, past: history.His
     ]
     for keys, share, mix in modes:
         q = _queries(rng, w, budget * share)
-        add(q, pick_in_groups(rng, keys, w, keys[q]), _mix(rng, len(q), **mix))
+        add(q, draws.pick_in_groups(rng, keys, w, keys[q]), _mix(rng, len(q), **mix))
     # Suppliers know their clients: an accountant serving manufacturers knows manufacturers.
     q = _queries(rng, w * PROVIDER[world.industry], budget * 0.1)
     clients = world.client_industry[q] * N_CITIES + world.city[q]
     add(
         q,
-        pick_in_groups(rng, community, w, clients),
+        draws.pick_in_groups(rng, community, w, clients),
         _mix(rng, len(q), email=3, told=2, calendar=2),
     )
     packed = _unique_pairs(np.concatenate(parts))
@@ -372,7 +346,9 @@ def _ties(
     # The mechanisms overshoot on purpose; top up in the rare case duplicates ate too much.
     while len(packed) < size.ties:
         q = _queries(rng, world.weight, size.ties * 0.05 + 100)
-        other = pick_in_groups(rng, np.zeros(n, np.int64), world.weight, np.zeros(len(q), np.int64))
+        other = draws.pick_in_groups(
+            rng, np.zeros(n, np.int64), world.weight, np.zeros(len(q), np.int64)
+        )
         ok = (q != other) & (other > 0)
         more = (np.minimum(q, other)[ok] * n + np.maximum(q, other)[ok]) * 8 + _S["linkedin"]
         packed = _unique_pairs(np.concatenate([packed, more]))
