@@ -150,3 +150,27 @@ def test_the_clients_failures_are_one_clear_line(local: Store, joined) -> None: 
         assert "\n" not in str(caught.value)
     with pytest.raises(UserError, match="not a URL"):
         link.join(local, "team.example.com", "t")
+
+
+def test_the_cli_joins_previews_and_pushes(  # type: ignore[no-untyped-def]
+    local: Store,
+    world: World,
+    transport: httpx.BaseTransport,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    owner_engine: Engine,
+) -> None:
+    from whoknows.cli.main import main
+
+    monkeypatch.setattr(client, "DEFAULT_TRANSPORT", transport)
+    space = world.space()
+    token = world.token(space, world.member(space))
+    url = local.settings.database_url
+    assert main(["team", "join", "http://testserver", "--token", token, "--db", url]) == 0
+    assert space.slug in capsys.readouterr().out
+    assert main(["team", "push", "--json", "--db", url]) == 0
+    pushed = json.loads(capsys.readouterr().out)
+    assert (pushed["added"], pushed["total"], pushed["complete"]) == (6, 6, True)
+    assert main(["team", "push", "--db", url]) == 0
+    assert "0 added, 0 changed, 0 removed; 6 shared in all" in capsys.readouterr().out
+    assert len(shared(owner_engine, space.id)) == 6

@@ -80,7 +80,7 @@ def contact_key(salt: str, kind: KeyKind, value: str) -> str:
     """HMAC-SHA256(space salt, "kind:normalized value") in hex: one per person per space,
     the same on every member's machine, and no use outside the space."""
     message = f"{kind.value}:{normalized(kind, value)}".encode()
-    return hmac.new(salt.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.digest(salt.encode(), message, "sha256").hex()
 
 
 @dataclass(frozen=True)
