@@ -1,15 +1,15 @@
-"""Helpers of the firm-wide question tests: what members shared, written behind the app's back
-(as a push leaves it: shared_contact, org_reach, member_push and a new graph version)."""
+"""Helpers of the firm-wide question tests: what members shared, pushed as a member's machine
+pushes it (pool.push), and names put behind the server's back."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from whoknows.core.identity import org_key
-from whoknows.core.sharing import KeyKind, contact_key
-from whoknows.teamserver import pool
+from whoknows.core.sharing import KeyKind, Level, contact_key
+from whoknows.teamserver import db, pool
 from whoknows.teamserver.accounts import Account
 from whoknows.teamserver.spaces import Space
 
@@ -41,51 +41,41 @@ def key_of(engine: Engine, space: Space, email: str) -> str:
 def share(
     engine: Engine, space: Space, member: Account, known: list[Known], level: str = "who"
 ) -> int:
-    """Replace MEMBER's pooled contacts with KNOWN at LEVEL; the space's new graph version."""
+    """MEMBER pushes KNOWN (everything they share) at LEVEL; the space's new graph version."""
     salt = salt_of(engine, space)
+    contacts = [
+        pool.Contact(
+            contact_key(salt, KeyKind.EMAIL, k.email), k.band, k.name, k.role, k.org, org_key(k.org)
+        )
+        for k in known
+    ]
+    with db.tenant(engine, space_id=space.id, account_id=member.id) as conn:
+        pool.push(
+            conn,
+            space.id,
+            member.id,
+            base=None,
+            level=Level(level),
+            upsert=contacts,
+            remove=[],
+            complete=True,
+        )
+        return version_of(conn, space)
+
+
+def version_of(conn: Connection, space: Space) -> int:
+    return int(
+        conn.execute(
+            text("SELECT version FROM graph_version WHERE space_id = :s"), {"s": space.id}
+        ).scalar_one()
+    )
+
+
+def names_behind_the_level(engine: Engine, space: Space, member: Account, name: str) -> None:
+    """Put a name in each of MEMBER's rows, as if a level-who push had carried one: the
+    server must still not show it."""
     with engine.begin() as conn:
         conn.execute(
-            text(
-                "UPDATE membership SET sharing_level = :l WHERE space_id = :s AND account_id = :a"
-            ),
-            {"l": level, "s": space.id, "a": member.id},
+            text("UPDATE shared_contact SET name = :n WHERE space_id = :s AND account_id = :a"),
+            {"n": name, "s": space.id, "a": member.id},
         )
-        for table in ("shared_contact", "org_reach"):
-            conn.execute(
-                text(f"DELETE FROM {table} WHERE space_id = :s AND account_id = :a"),
-                {"s": space.id, "a": member.id},
-            )
-        for k in known:
-            conn.execute(
-                text(
-                    "INSERT INTO shared_contact "
-                    "(space_id, account_id, key, name, role, org, org_key, band) "
-                    "VALUES (:s, :a, :k, :n, :r, :o, :ok, :b)"
-                ),
-                {
-                    "s": space.id,
-                    "a": member.id,
-                    "k": contact_key(salt, KeyKind.EMAIL, k.email),
-                    "n": k.name,
-                    "r": k.role,
-                    "o": k.org,
-                    "ok": org_key(k.org),
-                    "b": k.band,
-                },
-            )
-        conn.execute(
-            text(
-                """
-                INSERT INTO org_reach (space_id, org_key, org, account_id, best_band, n_contacts)
-                SELECT space_id, org_key, min(org), account_id,
-                       (ARRAY['weak', 'good', 'strong'])[
-                         max(array_position(ARRAY['weak', 'good', 'strong'], band))],
-                       count(*)
-                FROM shared_contact WHERE space_id = :s AND account_id = :a
-                  AND org_key IS NOT NULL
-                GROUP BY space_id, org_key, account_id
-                """
-            ),
-            {"s": space.id, "a": member.id},
-        )
-        return pool.bump_version(conn, space.id)

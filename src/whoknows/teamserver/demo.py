@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None, *, out: Callable[[str], None] = print) -
         help="drop and create the database first (only an empty one or an earlier demo)",
     )
     args = parser.parse_args(argv)
+    engine = None
     try:
         if args.fresh:
             fresh_database(db.server_url(args.db))
@@ -98,6 +99,9 @@ def main(argv: list[str] | None = None, *, out: Callable[[str], None] = print) -
         first = (str(exc.orig or exc).strip().splitlines() or ["?"])[0]
         print(f"error: the team demo could not be written: {first}", file=sys.stderr)
         return 1
+    finally:
+        if engine is not None:
+            engine.dispose()
     out(f"team demo ({args.size}) ready in {time.perf_counter() - started:.1f} s")
     out(f"serve it: whoknows team serve --db {args.db} --workers 4, then open {args.url}")
     out(f"logins (password {PASSWORD}):")
