@@ -54,12 +54,16 @@ def organization(value: str) -> str:
     return found
 
 
-def who_knows(conn: Connection, space_id: int, account_id: int, org: str) -> dict[str, Any]:
+def who_knows(
+    conn: Connection, space_id: int, account_id: int, org: str, read: Connection | None = None
+) -> dict[str, Any]:
     """The colleagues who know someone at ORG: best band, how many, and a few contacts as
-    their member's level allows. The asker's own row is marked ``you``."""
+    their member's level allows. The asker's own row is marked ``you``. The question is
+    counted and audited on CONN; the answer is read on READ (a replica's, with `--read-db`)."""
     key = organization(org)
     ask(conn, space_id, account_id, "question.who_knows", f"org:{key}")
-    rows = conn.execute(
+    read = read if read is not None else conn
+    rows = read.execute(
         text(
             f"""
             WITH reach AS (
@@ -84,7 +88,7 @@ def who_knows(conn: Connection, space_id: int, account_id: int, org: str) -> dic
         ),
         {"s": space_id, "k": key, "colleagues": COLLEAGUES_SHOWN, "per": CONTACTS_SHOWN},
     ).all()
-    totals = conn.execute(
+    totals = read.execute(
         text(
             f"""
             SELECT count(*) AS colleagues, coalesce(sum(r.n_contacts), 0) AS contacts,

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from whoknows.errors import UserError
 from whoknows.teamserver import db, intros, reach
 from whoknows.teamserver import snapshots as snapshots_
-from whoknows.teamserver.auth import Caller, role_at_least
+from whoknows.teamserver.auth import Caller, reading, role_at_least
 from whoknows.teamserver.idempotency import answer_once
 from whoknows.teamserver.limits import RateLimited
 from whoknows.teamserver.routes.pages import page
@@ -67,9 +67,18 @@ def _path(request: Request, who: Caller, to: str) -> dict[str, Any]:
 # --- API -----------------------------------------------------------------------------------
 
 
+def _who_knows(request: Request, who: Caller, org: str) -> dict[str, Any]:
+    """Counted and audited in the request's transaction; answered from the replica when the
+    server has one (`--read-db`)."""
+    with reading(request, who) as read:
+        return reach.who_knows(who.conn, who.space_id, who.account_id, org, read=read)
+
+
 @api.get("/who-knows")
-def who_knows_api(who: Asker, org: Annotated[str, Query(max_length=200)] = "") -> dict[str, Any]:
-    return reach.who_knows(who.conn, who.space_id, who.account_id, org)
+def who_knows_api(
+    request: Request, who: Asker, org: Annotated[str, Query(max_length=200)] = ""
+) -> dict[str, Any]:
+    return _who_knows(request, who, org)
 
 
 @api.get("/path")
@@ -142,7 +151,7 @@ def who_knows_page(
     answer, error = None, None
     if org.strip():
         try:
-            answer = reach.who_knows(who.conn, who.space_id, who.account_id, org)
+            answer = _who_knows(request, who, org)
         except RateLimited:
             raise
         except UserError as exc:
