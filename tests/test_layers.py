@@ -230,7 +230,6 @@ SQL_IN_SERVICES_FOR_NOW = frozenset(
         "people.py",
         "plan.py",
         "prep.py",
-        "reach.py",
         "referrals.py",
         "refs.py",
         "reputation.py",

@@ -194,9 +194,9 @@ def test_the_review_queue_loads_neither_the_graph_nor_the_import_machinery(
     assert offenders(modules, banned) == []  # … without numpy and the importers
 
 
-def test_paths_from_a_current_snapshot_load_no_sqlalchemy(tmp_path: Path) -> None:
-    """`path` to a person (by id, email or name), an organization or the ideal clients reads
-    the snapshot's files and a few rows with plain SQL (storage/plain.py)."""
+def test_paths_and_advocates_from_a_current_snapshot_load_no_sqlalchemy(tmp_path: Path) -> None:
+    """`path` to a person (by id, email or name), an organization or the ideal clients, and
+    `advocates`, read the snapshot's files and a few rows with plain SQL (storage/plain.py)."""
     from whoknows.core.icp import Profile
     from whoknows.services import icp, network, people
     from whoknows.services.people import PersonInput
@@ -220,6 +220,10 @@ def test_paths_from_a_current_snapshot_load_no_sqlalchemy(tmp_path: Path) -> Non
         found = json.loads(out)["paths"]
         assert [p["name"] for p in found[0]["people"]][-1] in {"Bob Berg", "Ann Ames"}, target
         assert offenders(modules, NOT_FOR_SNAPSHOT_ANSWERS) == [], target
+    code, out, modules = run("advocates", "--json", "--db", url)
+    assert code == 0
+    assert [a["name"] for a in json.loads(out)] == ["Ann Ames"]
+    assert offenders(modules, NOT_FOR_SNAPSHOT_ANSWERS) == []
     # A reference that names nobody is the same one-line error, still without SQLAlchemy.
     code, out, modules = run("path", "Zed Nobody", "--db", url)
     assert code == 2

@@ -20,6 +20,7 @@ from whoknows import files
 from whoknows.errors import UserError
 from whoknows.services import drafts, refs, validate
 from whoknows.services.store import Store
+from whoknows.storage import lookups
 from whoknows.storage import schema as s
 
 # The sections in order: field name, heading.
@@ -102,15 +103,7 @@ def current_version(session: Session, owner_id: int) -> int | None:
 
 def briefed_people(session: Session, owner_id: int) -> set[int]:
     """The people holding the CURRENT version of my brief (the advocate ranking's 'briefed')."""
-    version = current_version(session, owner_id)
-    if version is None:
-        return set()
-    rows = session.scalars(
-        select(s.BriefCopy.person_id).where(
-            s.BriefCopy.owner_id == owner_id, s.BriefCopy.version == version
-        )
-    )
-    return set(rows)
+    return lookups.briefed(refs.reader_of(session), owner_id)
 
 
 def _view(session: Session, owner_id: int, row: s.Brief) -> BriefView:

@@ -15,6 +15,7 @@ from whoknows.errors import UserError
 from whoknows.services import refs, validate
 from whoknows.services.money import money
 from whoknows.services.store import Store, per_version
+from whoknows.storage import lookups
 from whoknows.storage import schema as s
 
 KINDS = (
@@ -231,19 +232,14 @@ def _my_exchanges(
 
 
 def _entry(row: s.Exchange, me_id: int) -> core_ledger.Entry:
-    given = row.giver_id == me_id
-    return core_ledger.Entry(
-        person=row.receiver_id if given else row.giver_id,
-        given=given,
-        kind=row.kind,
-        date=row.date,
-        thanked=given or row.thanked_on is not None,
+    return lookups.ledger_entry(
+        row.giver_id, row.receiver_id, row.kind, row.date, row.thanked_on, me_id
     )
 
 
 def entries(session: Session, owner_id: int, me_id: int) -> list[core_ledger.Entry]:
     """My whole ledger as core entries (what I gave and what I received)."""
-    return [_entry(row, me_id) for row in _my_exchanges(session, owner_id, me_id)]
+    return lookups.ledger(refs.reader_of(session), owner_id, me_id)
 
 
 def _wanted(session: Session, owner_id: int) -> str | None:

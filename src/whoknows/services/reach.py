@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +18,7 @@ from whoknows.core.advocates import (
     rank_advocates,
 )
 from whoknows.core.icp import Profile, match_mask
+from whoknows.core.ledger import give_get_scores
 from whoknows.core.text import TfIdf, shared_terms
 from whoknows.core.tiestrength import band
 from whoknows.errors import UserError
@@ -29,11 +29,8 @@ from whoknows.storage import icp as icp_rows
 from whoknows.storage import lookups
 from whoknows.storage.plain import Reader
 
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-# Paths are answered from the snapshot with plain SQL for names (storage/plain.py): a path
-# command loads no SQLAlchemy. The advocates read the ledger and the brief through the ORM.
+# Answered from the snapshot, with plain SQL for names, the ledger and the brief
+# (storage/plain.py, storage/lookups.py): path and advocates load no SQLAlchemy.
 
 
 @dataclass(frozen=True)
@@ -353,22 +350,21 @@ def _profile_view(store: Store, snapshot: Snapshot, profile: Profile) -> _Profil
     return store.cache.get("icp-reach", key, snapshot.data_version, build)
 
 
-def _signals(store: Store, session: Session, snapshot: Snapshot) -> tuple[Profile, Signals]:
-    from whoknows.services import brief, ledger
-
-    profile = icp_rows.load(session, store.owner_id)
+def _signals(store: Store, reader: Reader, snapshot: Snapshot) -> tuple[Profile, Signals]:
+    profile = icp_rows.read(reader, store.owner_id)
     n = snapshot.graph.num_nodes
     view = _profile_view(store, snapshot, profile)
     give_get = np.zeros(n)
     if snapshot.me is not None:
         me_id = int(snapshot.graph.node_ids[snapshot.me])
-        scores = ledger.give_get_scores(session, store.owner_id, me_id, snapshot.day)
+        entries = lookups.ledger(reader, store.owner_id, me_id)
+        scores = give_get_scores(entries, snapshot.day)
         if scores:
             nodes = snapshot.graph.index_of(np.fromiter(scores, dtype=np.int64), strict=False)
             values = np.fromiter(scores.values(), dtype=np.float64)
             give_get[nodes[nodes >= 0]] = values[nodes >= 0]
     briefed = np.zeros(n, dtype=np.bool_)
-    holders = brief.briefed_people(session, store.owner_id)
+    holders = lookups.briefed(reader, store.owner_id)
     if holders:
         nodes = snapshot.graph.index_of(np.fromiter(holders, dtype=np.int64), strict=False)
         briefed[nodes[nodes >= 0]] = True
@@ -404,8 +400,8 @@ def advocate_scores(store: Store, *, today: dt.date | None = None) -> dict[int, 
     me = snapshot.me
 
     def scores() -> dict[int, float]:
-        with store.read() as session:
-            _, signals = _signals(store, session, snapshot)
+        with store.plain() as reader:
+            _, signals = _signals(store, reader, snapshot)
         ids = snapshot.graph.node_ids
         return {int(ids[a.node]): a.score for a in rank_advocates(snapshot.graph, me, signals)}
 
@@ -418,11 +414,10 @@ def advocate_scores(store: Store, *, today: dt.date | None = None) -> dict[int, 
 def _advocates(
     store: Store, snapshot: Snapshot, me: int, top: int
 ) -> tuple[Profile, list[AdvocateView]]:
-    with store.read() as session:
-        profile, signals = _signals(store, session, snapshot)
+    with store.plain() as reader:
+        profile, signals = _signals(store, reader, snapshot)
         ranked = rank_advocates(snapshot.graph, me, signals, top=top)
         ids = [int(snapshot.graph.node_ids[a.node]) for a in ranked]
-        reader = refs.reader_of(session)
         names = _names(reader, ids)
         serves = lookups.serves(reader, ids)
         views = []
@@ -467,13 +462,13 @@ def potential(
     """People I do not know yet who would be strong advocates, and who can introduce me."""
     snapshot = load_snapshot(store, today=today)
     me = _require_me(snapshot)
-    with store.read() as session:
-        profile, signals = _signals(store, session, snapshot)
+    with store.plain() as reader:
+        profile, signals = _signals(store, reader, snapshot)
         found = potential_advocates(snapshot.graph, me, signals, top=top)
         graph = snapshot.graph
         ids = [int(graph.node_ids[p.node]) for p in found]
         ids += [int(graph.node_ids[p.introducer]) for p in found]
-        names = _names(refs.reader_of(session), ids)
+        names = _names(reader, ids)
         views = []
         for p in found:
             pid, iid = int(graph.node_ids[p.node]), int(graph.node_ids[p.introducer])

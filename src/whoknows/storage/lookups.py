@@ -1,5 +1,5 @@
-"""Small reads by id in plain SQL (storage/plain.py): names, what people do, one tie, whom
-they serve; what answers drawn from the graph snapshot add to its arrays."""
+"""Small reads in plain SQL (storage/plain.py): names, what people do, one tie, whom they serve,
+my ledger, who holds my brief; what answers drawn from the graph snapshot add to its arrays."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from whoknows.core import ledger as core_ledger
 from whoknows.storage.plain import Reader
 
 _IN = 5_000  # ids per IN (…) list: well under every backend's limit on parameters
@@ -103,3 +104,39 @@ def tie(reader: Reader, owner: int, a: int, b: int) -> TieSeen | None:
         (owner, low, high),
     )
     return None if row is None else TieSeen(row[0], _date(row[1]), _date(row[2]))
+
+
+def ledger_entry(
+    giver: int, receiver: int, kind: str, date: dt.date, thanked_on: dt.date | None, me_id: int
+) -> core_ledger.Entry:
+    """One exchange of my ledger as the core reads it: whom with, and which way it went."""
+    given = giver == me_id
+    return core_ledger.Entry(
+        person=receiver if given else giver,
+        given=given,
+        kind=kind,
+        date=date,
+        thanked=given or thanked_on is not None,
+    )
+
+
+def ledger(reader: Reader, owner: int, me_id: int) -> list[core_ledger.Entry]:
+    """My whole ledger (what I gave and what I received), oldest first."""
+    rows = reader.rows(
+        "SELECT giver_id, receiver_id, kind, date, thanked_on FROM exchanges "
+        "WHERE owner_id = ? AND (giver_id = ? OR receiver_id = ?) ORDER BY date, id",
+        (owner, me_id, me_id),
+    )
+    return [
+        ledger_entry(g, r, k, _date(d) or dt.date.min, _date(t), me_id) for g, r, k, d, t in rows
+    ]
+
+
+def briefed(reader: Reader, owner: int) -> set[int]:
+    """The people holding the current version of my brief."""
+    rows = reader.rows(
+        "SELECT person_id FROM brief_copies WHERE owner_id = ? AND version = "
+        "(SELECT MAX(version) FROM briefs WHERE owner_id = ?)",
+        (owner, owner),
+    )
+    return {int(pid) for (pid,) in rows}
