@@ -115,12 +115,24 @@ def _routes(app: FastAPI) -> None:
         reach,
         reports,
         settings,
+        team,
     )
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_api_route("/docs", api_docs, include_in_schema=False, response_class=HTMLResponse)
     guarded = [Depends(check_csrf)]
-    for module in (dashboard, people, prep, events, reach, pipeline, reports, settings, imports):
+    for module in (
+        dashboard,
+        people,
+        prep,
+        events,
+        reach,
+        pipeline,
+        reports,
+        settings,
+        team,
+        imports,
+    ):
         app.include_router(module.router, dependencies=guarded)
     json_only = [Depends(require_json)]
     for api in (api_network, api_ledger, api_reach):
