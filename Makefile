@@ -41,7 +41,7 @@ team-demo: $(STAMP)  ## PostgreSQL as CI starts it, then a firm of 200 (1M peopl
 	$(BIN)/python -m whoknows.teamserver.demo --fresh --db $(TEAM_DEMO_DB) --size $(TEAM_DEMO_SIZE)
 
 team-bench: $(STAMP)  ## team server benchmark on the team demo (run make team-demo first); bench-results/team.json
-	$(BIN)/python benchmarks/team_bench.py --db $(TEAM_DEMO_DB) --out bench-results/team.json
+	$(BIN)/python benchmarks/team_bench.py --db $(TEAM_DEMO_DB) --users 100 --workers 4 --duration 30 --out bench-results/team.json
 
 team-load: $(STAMP)  ## bounded load run on the team demo (100 users, 4 workers); fails past its thresholds
 	$(BIN)/python benchmarks/team_load.py --db $(TEAM_DEMO_DB) --users 100 --workers 4 --duration 60

@@ -109,7 +109,9 @@ def _no_hidden(raw: bytes) -> None:
         assert word.encode() not in raw, word
 
 
-def test_who_knows_names_only_what_the_level_shares(client: TestClient, firm: Firm) -> None:
+def test_who_knows_names_only_what_the_level_shares(
+    client: TestClient, firm: Firm, owner_engine: Engine
+) -> None:
     answer = client.get(
         f"/api/v1/spaces/{firm.space.slug}/who-knows",
         params={"org": "acme inc"},
@@ -122,8 +124,14 @@ def test_who_knows_names_only_what_the_level_shares(client: TestClient, firm: Fi
     by_name = {c["name"]: c for c in found["colleagues"]}
     assert set(by_name) == {"Alice", "Bob", "Erin"}  # Carol left
     assert by_name["Alice"]["band"] == "strong"
+    jane = key_of(owner_engine, firm.space, "jane@acme.test")
     assert by_name["Alice"]["contacts"] == [
-        {"description": "Jane Doe, VP Sales at Acme, Inc.", "band": "strong", "name": "Jane Doe"}
+        {
+            "key": jane,
+            "description": "Jane Doe, VP Sales at Acme, Inc.",
+            "band": "strong",
+            "name": "Jane Doe",
+        }
     ]
     assert by_name["Bob"]["count"] == 2
     assert {c["description"] for c in by_name["Bob"]["contacts"]} == {
@@ -166,13 +174,16 @@ def test_path_goes_through_the_colleague_who_is_the_way_in(
     assert alice["strength"] == pytest.approx(0.62 * 0.88, rel=1e-3)
     # Erin and Bob both know Pat (shared as "who"): the way to Bob goes through Pat, unnamed.
     assert [s["kind"] for s in bob["steps"]] == ["you", "contact", "colleague", "contact"]
+    pat = key_of(owner_engine, firm.space, "pat@elsewhere.test")
     assert bob["steps"][1] == {
         "kind": "contact",
+        "key": pat,
         "description": "a Buyer at Elsewhere",
         "band": "good",
     }
     assert bob["steps"][3] == {
         "kind": "contact",
+        "key": jane,
         "description": "a VP Sales at Acme",
         "band": "weak",
     }

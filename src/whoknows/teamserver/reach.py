@@ -46,6 +46,13 @@ def ask(conn: Connection, space_id: int, account_id: int, action: str, subject: 
     audit(conn, action, subject)
 
 
+def only_asking(conn: Connection) -> None:
+    """A question changes nothing but its count and its audit row, so its transaction commits
+    without waiting for the disk (synchronous_commit off): a PostgreSQL crash may lose the
+    last fraction of a second of them, never anything a member changed."""
+    conn.execute(text("SET LOCAL synchronous_commit = off"))
+
+
 def organization(value: str) -> str:
     """An organization as asked about, matched as core matches them; UserError when blank."""
     found = org_key(value.strip()) if value else None
@@ -61,6 +68,7 @@ def who_knows(
     their member's level allows. The asker's own row is marked ``you``. The question is
     counted and audited on CONN; the answer is read on READ (a replica's, with `--read-db`)."""
     key = organization(org)
+    only_asking(conn)
     ask(conn, space_id, account_id, "question.who_knows", f"org:{key}")
     read = read if read is not None else conn
     rows = read.execute(
@@ -77,9 +85,9 @@ def who_knows(
                        r.account_id
               LIMIT :colleagues
             )
-            SELECT reach.*, c.name, c.role, c.org AS contact_org, c.band
+            SELECT reach.*, c.key, c.name, c.role, c.org AS contact_org, c.band
             FROM reach LEFT JOIN LATERAL (
-              SELECT sc.name, sc.role, sc.org, sc.band FROM shared_contact sc
+              SELECT sc.key, sc.name, sc.role, sc.org, sc.band FROM shared_contact sc
               WHERE sc.space_id = :s AND sc.org_key = :k AND sc.account_id = reach.account_id
               ORDER BY {BAND_RANK.format("sc.band")} DESC, sc.key
               LIMIT :per
@@ -116,7 +124,7 @@ def who_knows(
         )
         if row.band is not None:
             entry["contacts"].append(
-                _contact(row.name, row.role, row.contact_org, row.band, row.sharing_level)
+                _contact(row.key, row.name, row.role, row.contact_org, row.band, row.sharing_level)
             )
     return {
         "org": totals.org or org.strip(),
@@ -128,10 +136,12 @@ def who_knows(
 
 
 def _contact(
-    name: str | None, role: str | None, org: str | None, band: str, level: str
+    key: str, name: str | None, role: str | None, org: str | None, band: str, level: str
 ) -> dict[str, Any]:
+    """A contact as the asker may see it; the key (an HMAC, as `path?to=` and `intros` take
+    it) lets them ask for an introduction, and tells nothing a path question would not."""
     shown = name if level == "name" else None
-    found: dict[str, Any] = {"description": seen_as(shown, role, org), "band": band}
+    found: dict[str, Any] = {"key": key, "description": seen_as(shown, role, org), "band": band}
     if shown:
         found["name"] = shown
     return found
@@ -163,6 +173,7 @@ def paths(
     """Warm paths of at most four hops from the asker to a person or anyone at an
     organization, each naming the colleague who is the way in, contacts redacted."""
     kind, value = target(to)
+    only_asking(conn)
     ask(conn, space_id, account_id, "question.path", f"{kind}:{value}")
     if kind == "key":
         wanted = pooled.nodes_of_keys([snapshot.key_id(value)])
@@ -275,7 +286,7 @@ class _Describer:
         found = self.conn.execute(
             text(
                 f"""
-                SELECT sc.account_id, {snapshot.key_id_sql("sc.key")} AS key_id, sc.name,
+                SELECT sc.account_id, {snapshot.key_id_sql("sc.key")} AS key_id, sc.key, sc.name,
                        sc.role, sc.org, m.sharing_level
                 FROM unnest(CAST(:accounts AS bigint[]), CAST(:prefixes AS text[]))
                      AS p(account_id, prefix)
@@ -309,6 +320,8 @@ class _Describer:
         first = seen[0] if seen else None
         role, org = (first.role, first.org) if first is not None else (None, None)
         found: dict[str, Any] = {"description": seen_as(named, role, org)}
+        if first is not None:
+            found["key"] = first.key
         if named:
             found["name"] = named
         return found

@@ -1,0 +1,204 @@
+"""Team server benchmark on the team demo: questions under load, a push, a snapshot refresh.
+
+Not a test (`make team-bench`, after `make team-demo`). Against `whoknows team serve
+--workers 4` on loopback, it measures (targets from issue 17):
+
+- the first path question, which builds the firm's snapshot (and then every worker's first
+  one, which loads it from the cache folder);
+- who-knows and path p50/p95/p99 with --users members asking at once (≤ 50 ms and ≤ 100 ms);
+- a push of 5,000 contacts by a new member, as the client sends it (≤ 5 s);
+- the refresh: from the push's answer until --confirm path answers in a row, each on a new
+  connection (so spread over the workers), report the new graph version (≤ 2 s);
+- and checks a sample of the answers against the database (team_load.check).
+
+The machine is shared: the one-minute load average is written beside every number. Results
+go to --out (JSON); docs/benchmarks.md quotes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import secrets
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine, text
+from team_load import (
+    Firm,
+    check,
+    free_port,
+    load_average,
+    prepare,
+    run_load,
+    serve,
+    wait_until_up,
+)
+
+from whoknows.core.identity import org_key
+from whoknows.teamserver import accounts, db, pool
+
+
+def first_paths(base: str, firm: Firm, workers: int) -> dict[str, float]:
+    """The first path question (the build), then one per connection for the workers' loads."""
+    url = f"{base}/api/v1/spaces/{firm.slug}/path"
+    started = time.perf_counter()
+    answer = httpx.get(
+        url,
+        params={"to": firm.keys[0]},
+        headers={"Authorization": f"Bearer {firm.tokens[0]}"},
+        timeout=300,
+    )
+    answer.raise_for_status()
+    build = time.perf_counter() - started
+    loads = []
+    for n in range(4 * workers):
+        started = time.perf_counter()
+        httpx.get(
+            url,
+            params={"to": firm.keys[n % len(firm.keys)]},
+            headers={"Authorization": f"Bearer {firm.tokens[n % len(firm.tokens)]}"},
+            timeout=300,
+        ).raise_for_status()
+        loads.append(time.perf_counter() - started)
+    return {
+        "build_s": round(build, 2),
+        "slowest_first_answer_per_connection_s": round(max(loads), 2),
+        "load_average": load_average(),
+    }
+
+
+def new_member(owner: Engine, firm: Firm) -> tuple[int, str]:
+    """A member made for the push (removed again at the end), and their write token."""
+    with owner.begin() as conn:
+        account = accounts.create(
+            conn, f"bench-{secrets.token_hex(4)}@harbourpartners.test", None, name="Bench Member"
+        )
+        conn.execute(
+            text(
+                "INSERT INTO membership (space_id, account_id, role, sharing_level) "
+                "VALUES (:s, :a, 'member', 'who')"
+            ),
+            {"s": firm.space_id, "a": account.id},
+        )
+        db.set_tenant(conn, space_id=firm.space_id, account_id=account.id)
+        token = accounts.create_token(conn, firm.space_id, account.id, "bench", ("read", "write"))
+    return account.id, token[1]
+
+
+def push_and_refresh(
+    base: str, owner: Engine, firm: Firm, contacts: int, confirm: int
+) -> dict[str, float | int]:
+    account, token = new_member(owner, firm)
+    upsert = [
+        {
+            "key": secrets.token_hex(32),
+            "role": "Director",
+            "org": org,
+            "org_key": org_key(org),
+            "band": ("weak", "good", "strong")[n % 3],
+        }
+        for n, org in enumerate(firm.orgs[i % len(firm.orgs)] for i in range(contacts))
+    ]
+    body = {"base": None, "level": "who", "upsert": upsert, "remove": [], "complete": True}
+    load = load_average()
+    started = time.perf_counter()
+    answer = httpx.post(
+        f"{base}/api/v1/spaces/{firm.slug}/push",
+        json=body,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": secrets.token_hex(8)},
+        timeout=120,
+    )
+    pushed = time.perf_counter() - started
+    answer.raise_for_status()
+    with owner.begin() as conn:
+        version = conn.execute(
+            text("SELECT version FROM graph_version WHERE space_id = :s"), {"s": firm.space_id}
+        ).scalar_one()
+    # From the push's answer until CONFIRM answers in a row, each on a new connection, are at
+    # the new version (a worker that answers an older one starts the count again).
+    started = time.perf_counter()
+    row, asked = 0, 0
+    url = f"{base}/api/v1/spaces/{firm.slug}/path"
+    while row < confirm and time.perf_counter() - started < 120:
+        asked += 1
+        seen = httpx.get(
+            url,
+            params={"to": upsert[0]["key"]},
+            headers={"Authorization": f"Bearer {firm.tokens[asked % len(firm.tokens)]}"},
+            timeout=120,
+        ).json()
+        row = row + 1 if seen.get("version", 0) >= version else 0
+    refresh = time.perf_counter() - started
+    with owner.begin() as conn:  # the bench member leaves: the demo is as it was
+        db.set_tenant(conn, space_id=firm.space_id, account_id=account)
+        pool.drop_member(conn, firm.space_id, account)
+        conn.execute(
+            text("DELETE FROM membership WHERE space_id = :s AND account_id = :a"),
+            {"s": firm.space_id, "a": account},
+        )
+    return {
+        "contacts": contacts,
+        "push_s": round(pushed, 2),
+        "push_load_average": load,
+        "refresh_s": round(refresh, 2),
+        "refresh_questions": asked,
+        "refresh_load_average": load_average(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="the team demo's database URL")
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--duration", type=float, default=30.0)
+    parser.add_argument("--push", type=int, default=5000, help="contacts in the push")
+    parser.add_argument("--confirm", type=int, default=12, help="answers in a row, new version")
+    parser.add_argument("--out", type=Path, default=Path("bench-results/team.json"))
+    args = parser.parse_args(argv)
+    owner = db.connect(args.db, as_app=False)
+    with owner.begin() as conn:
+        size = conn.execute(
+            text(
+                "SELECT count(*), count(DISTINCT key) FROM shared_contact WHERE space_id = "
+                "(SELECT id FROM space WHERE slug = 'demo-firm')"
+            )
+        ).one()
+    firm = prepare(owner, args.users)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    results: dict[str, object] = {
+        "ties": size[0],
+        "people": size[1],
+        "users": args.users,
+        "workers": args.workers,
+    }
+    with tempfile.TemporaryDirectory(prefix="team-bench-") as cache:
+        server = serve(args.db, port, args.workers, Path(cache))
+        try:
+            wait_until_up(base, server)
+            results["snapshot"] = first_paths(base, firm, args.workers)
+            measured, tally = asyncio.run(run_load(base, firm, args.users, args.duration))
+            results["questions"] = asdict(measured)
+            results["push"] = push_and_refresh(base, owner, firm, args.push, args.confirm)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    wrong = check(owner, firm, tally)
+    results["checked"] = len(tally.samples)
+    results["wrong"] = wrong[:10]
+    owner.dispose()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=2))
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

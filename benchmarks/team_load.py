@@ -1,0 +1,328 @@
+"""Load the team server on loopback with firm-wide questions, and fail when it does not hold.
+
+Not a test: a bounded run (`make team-load`) against `whoknows team serve --workers N` in its
+own processes, on the team demo's database (`make team-demo`). USERS simulated members, each
+with their own API token (asyncio tasks over httpx), ask one question after another for
+DURATION seconds: half who-knows (70% a random organization someone knows, 30% one of the
+hundred biggest), half path (to a random shared contact's key, or to org:NAME). Then a sample
+of the answers is checked against the database: who-knows counts against a direct count, and
+every hop of a path is a tie a member shared.
+
+The run fails (exit 1) when a p95 is over its bound (--p95-who-knows-ms, --p95-path-ms), more
+than --max-error-rate of the requests failed, or a checked answer is wrong. The bounds are
+loose on purpose (a busy shared machine); benchmarks/team_bench.py measures the targets.
+
+team_bench.py reuses this module's pieces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, text
+
+from whoknows.teamserver import accounts, db, demo_world
+
+QUESTIONS_PER_MINUTE = "1000000"  # the load is the point here, not the per-member limit
+
+
+@dataclass
+class Firm:
+    """What the load needs of the demo firm: its space, askers' tokens, things to ask about."""
+
+    space_id: int
+    slug: str
+    tokens: list[str]
+    askers: list[int]
+    orgs: list[str]
+    big_orgs: list[str]
+    keys: list[str]
+
+
+@dataclass
+class Tally:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    samples: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+
+    def add(self, kind: str, ms: float) -> None:
+        self.latencies.setdefault(kind, []).append(ms)
+
+    def fail(self, kind: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+
+@dataclass
+class Measured:
+    requests: int
+    errors: int
+    per_second: float
+    p50_ms: dict[str, float]
+    p95_ms: dict[str, float]
+    p99_ms: dict[str, float]
+    load_before: float
+    load_after: float
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def prepare(owner: Engine, users: int, seed: int = 17) -> Firm:
+    """Tokens for USERS distinct members of the demo firm, and what to ask about."""
+    rng = random.Random(seed)
+    with owner.begin() as conn:
+        row = conn.execute(
+            text("SELECT id, slug FROM space WHERE slug = :s"), {"s": demo_world.FIRM_SLUG}
+        ).one_or_none()
+        if row is None:
+            raise SystemExit("no team demo in this database: run make team-demo first")
+        space_id, slug = row
+        askers = list(
+            conn.execute(
+                text(
+                    "SELECT account_id FROM membership WHERE space_id = :s AND role <> 'owner' "
+                    "AND left_at IS NULL ORDER BY account_id LIMIT :n"
+                ),
+                {"s": space_id, "n": users},
+            ).scalars()
+        )
+        orgs = list(
+            conn.execute(
+                text(
+                    "SELECT org FROM (SELECT DISTINCT ON (org_key) org FROM org_reach "
+                    "WHERE space_id = :s) o ORDER BY random() LIMIT 2000"
+                ),
+                {"s": space_id},
+            ).scalars()
+        )
+        big = list(
+            conn.execute(
+                text(
+                    "SELECT min(org) FROM org_reach WHERE space_id = :s GROUP BY org_key "
+                    "ORDER BY sum(n_contacts) DESC LIMIT 100"
+                ),
+                {"s": space_id},
+            ).scalars()
+        )
+        keys = list(
+            conn.execute(
+                text(
+                    "SELECT key FROM shared_contact TABLESAMPLE SYSTEM (1) "
+                    "WHERE space_id = :s LIMIT 2000"
+                ),
+                {"s": space_id},
+            ).scalars()
+        )
+        tokens = []
+        for account in askers:
+            db.set_tenant(conn, space_id=space_id, account_id=account)
+            tokens.append(accounts.create_token(conn, space_id, account, "load", ("read",))[1])
+    rng.shuffle(orgs)
+    if len(askers) < users:
+        raise SystemExit(f"the demo firm has {len(askers)} members, fewer than {users} users")
+    return Firm(space_id, slug, tokens, askers, orgs, big, keys)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(url: str, port: int, workers: int, cache: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "WHOKNOWS_TEAM_CACHE": str(cache),
+        "WHOKNOWS_TEAM_QUESTIONS_PER_MINUTE": QUESTIONS_PER_MINUTE,
+    }
+    command = [sys.executable, "-m", "whoknows", "team", "serve", "--db", url]
+    command += ["--port", str(port), "--workers", str(workers), "--pool", "8"]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+
+
+def wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.perf_counter() + 120
+    while time.perf_counter() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the team server stopped (exit {server.returncode})")
+        try:
+            if httpx.get(f"{base}/login").status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("the team server did not answer within 120 s")
+
+
+def question(firm: Firm, rng: random.Random) -> tuple[str, str, dict[str, str]]:
+    """(kind, path, params) of one random question."""
+    base = f"/api/v1/spaces/{firm.slug}"
+    if rng.random() < 0.5:
+        pool = firm.big_orgs if rng.random() < 0.3 else firm.orgs
+        return "who-knows", f"{base}/who-knows", {"org": rng.choice(pool)}
+    if rng.random() < 0.5:
+        return "path-key", f"{base}/path", {"to": rng.choice(firm.keys)}
+    return "path-org", f"{base}/path", {"to": f"org:{rng.choice(firm.orgs)}"}
+
+
+async def run_load(
+    base: str, firm: Firm, users: int, duration: float, seed: int = 17, keep: int = 60
+) -> tuple[Measured, Tally]:
+    """USERS members asking for DURATION seconds; KEEP answers of each kind kept to check."""
+    tally = Tally()
+    stop = time.perf_counter() + duration
+    before = load_average()
+    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+
+        async def user(number: int) -> None:
+            rng = random.Random(seed * 1000 + number)
+            headers = {"Authorization": f"Bearer {firm.tokens[number]}"}
+            while time.perf_counter() < stop:
+                kind, path, params = question(firm, rng)
+                started = time.perf_counter()
+                try:
+                    answer = await client.get(path, params=params, headers=headers)
+                except httpx.HTTPError:
+                    tally.fail(kind)
+                    continue
+                took = (time.perf_counter() - started) * 1000
+                if answer.status_code != 200:
+                    tally.fail(kind)
+                    continue
+                tally.add(kind, took)
+                if sum(1 for k, _, _ in tally.samples if k == kind) < keep:
+                    tally.samples.append((kind, firm.askers[number], answer.json()))
+
+        started = time.perf_counter()
+        await asyncio.gather(*(user(n) for n in range(users)))
+        elapsed = time.perf_counter() - started
+    everything = [ms for values in tally.latencies.values() for ms in values]
+    kinds = {
+        **tally.latencies,
+        "path": tally.latencies.get("path-key", []) + tally.latencies.get("path-org", []),
+    }
+    return (
+        Measured(
+            requests=len(everything) + sum(tally.errors.values()),
+            errors=sum(tally.errors.values()),
+            per_second=round(len(everything) / elapsed, 1),
+            p50_ms={k: round(statistics.median(v), 1) for k, v in kinds.items() if v},
+            p95_ms={k: round(percentile(v, 0.95), 1) for k, v in kinds.items() if v},
+            p99_ms={k: round(percentile(v, 0.99), 1) for k, v in kinds.items() if v},
+            load_before=before,
+            load_after=load_average(),
+        ),
+        tally,
+    )
+
+
+def check(owner: Engine, firm: Firm, tally: Tally) -> list[str]:
+    """What is wrong with the kept answers, checked against the database directly."""
+    wrong: list[str] = []
+    counted = (
+        "SELECT count(*) FROM shared_contact c JOIN membership m USING (space_id, account_id) "
+        "WHERE c.space_id = :s AND c.org_key = :k AND m.left_at IS NULL AND m.visible "
+        "AND m.sharing_level <> 'nothing'"
+    )
+    with owner.begin() as conn:
+        for kind, _asker, answer in tally.samples:
+            if kind == "who-knows":
+                direct = conn.execute(
+                    text(counted), {"s": firm.space_id, "k": answer["org_key"]}
+                ).scalar_one()
+                if direct != answer["total_contacts"]:
+                    wrong.append(
+                        f"who-knows {answer['org']}: {answer['total_contacts']} != {direct}"
+                    )
+                continue
+            for path in answer["paths"]:
+                steps = path["steps"]
+                for a, b in itertools.pairwise(steps):
+                    member, contact = (a, b) if "id" in a else (b, a)
+                    if "key" not in contact:  # a member beside a member: they know each other
+                        continue
+                    tie = conn.execute(
+                        text(
+                            "SELECT 1 FROM shared_contact WHERE space_id = :s "
+                            "AND account_id = :a AND key = :k"
+                        ),
+                        {"s": firm.space_id, "a": member["id"], "k": contact["key"]},
+                    ).first()
+                    if tie is None:
+                        wrong.append(f"{kind}: no tie {member['id']}–{contact['key'][:8]}")
+    return wrong
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="the team demo's database URL")
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--p95-who-knows-ms", type=float, default=250.0)
+    parser.add_argument("--p95-path-ms", type=float, default=500.0)
+    parser.add_argument("--max-error-rate", type=float, default=0.001)
+    parser.add_argument("--out", type=Path, default=Path("bench-results/team-load.json"))
+    args = parser.parse_args(argv)
+    owner = db.connect(args.db, as_app=False)
+    firm = prepare(owner, args.users)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory(prefix="team-load-") as cache:
+        server = serve(args.db, port, args.workers, Path(cache))
+        try:
+            wait_until_up(base, server)
+            asyncio.run(run_load(base, firm, args.users, 5.0))  # warm every worker
+            measured, tally = asyncio.run(run_load(base, firm, args.users, args.duration))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    wrong = check(owner, firm, tally)
+    owner.dispose()
+    failures = list(wrong[:5])
+    p95 = measured.p95_ms
+    if p95.get("who-knows", 0) > args.p95_who_knows_ms:
+        failures.append(f"who-knows p95 {p95['who-knows']} ms > {args.p95_who_knows_ms} ms")
+    if p95.get("path", 0) > args.p95_path_ms:
+        failures.append(f"path p95 {p95['path']} ms > {args.p95_path_ms} ms")
+    if measured.errors > args.max_error_rate * max(1, measured.requests):
+        failures.append(f"{measured.errors} of {measured.requests} requests failed")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps({**asdict(measured), "failures": failures}, indent=2) + "\n", encoding="utf-8"
+    )
+    print(
+        f"{measured.requests} requests, {measured.per_second}/s, {measured.errors} errors; "
+        f"p95 {p95} ms; load average {measured.load_before} → {measured.load_after}"
+    )
+    for failure in failures:
+        print(f"FAIL: {failure}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
