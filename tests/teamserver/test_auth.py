@@ -297,3 +297,25 @@ def test_changing_the_password_needs_the_current_one_and_a_session(
     team_client.cookies.clear()
     assert sign_in(team_client, alice.email).status_code == 401
     assert sign_in(team_client, alice.email, "a new one!").status_code == 303
+
+
+def test_an_admin_makes_an_invitation_link_on_the_space_page(world: World, team_client) -> None:
+    firm = world.space()
+    admin = world.member(firm, "admin")
+    cookie, csrf = world.session(admin)
+    team_client.cookies.set(SESSION_COOKIE, cookie)
+    made = team_client.post(
+        f"/s/{firm.slug}/invitations",
+        data={"email": "page@example.com", "role": "leader", "csrf_token": csrf},
+    )
+    assert made.status_code == 200
+    link = re.search(r"<code>http://testserver/invite/([^<]+)</code>", made.text)
+    assert link is not None
+    assert "page@example.com as leader" in made.text
+    assert team_client.get(f"/api/v1/invitations/{link.group(1)}").json()["role"] == "leader"
+    owner = team_client.post(
+        f"/s/{firm.slug}/invitations",
+        data={"email": "o@example.com", "role": "owner", "csrf_token": csrf},
+    )
+    assert owner.status_code == 400
+    assert "cannot invite someone as owner" in owner.text

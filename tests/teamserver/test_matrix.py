@@ -102,6 +102,7 @@ POLICY: dict[tuple[str, str], Need] = {
     ("POST", "/logout-everywhere"): Need(SIGNED_IN, form=True),
     ("GET", "/"): Need(SIGNED_IN),
     ("GET", "/s/{slug}"): Need("guest"),
+    ("POST", "/s/{slug}/invitations"): Need("admin", {"email": "n@example.com"}, form=True),
     ("GET", "/invite/{token}"): Need(LINK),
     ("POST", "/invite/{token}"): Need(LINK, {"answer": "decline"}, form=True),
     ("GET", "/s/{slug}/tokens"): Need("guest"),

@@ -205,7 +205,7 @@ def invite(
     """A single-use invitation into the space: its id and the signed token of its link."""
     email = accounts.normalize_email(email)
     if not _may_grant(actor_role, check_role(role)):
-        raise Refused(f"a {actor_role} cannot invite a {role}", hint="ask an owner")
+        raise Refused(f"a {actor_role} cannot invite someone as {role}", hint="ask an owner")
     i = schema.invitation
     new_id = conn.execute(
         insert(i)

@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from whoknows.errors import WhoknowsError
-from whoknows.teamserver import accounts, limits, spaces
+from whoknows.teamserver import accounts, limits, schema, spaces
 from whoknows.teamserver.audit import audit
 from whoknows.teamserver.auth import SESSION_COOKIE, Anyone, Caller, Member, SignedIn
-from whoknows.teamserver.routes.api import _invitation, accept_invitation
+from whoknows.teamserver.routes.api import Admin, _invitation, accept_invitation
 
 router = APIRouter(include_in_schema=False)
 
@@ -130,16 +130,45 @@ def home(request: Request, who: SignedIn) -> Response:
 
 @router.get("/s/{slug}", response_class=HTMLResponse)
 def space_home(request: Request, who: Member) -> Response:
+    return _space_page(request, who)
+
+
+def _space_page(
+    request: Request, who: Caller, status: int = 200, link: str | None = None, error: str = ""
+) -> Response:
+    admin = spaces.at_least(who.role, "admin")
     listed = spaces.members(who.conn, who.space_id) if spaces.at_least(who.role, "member") else []
     return page(
         request,
         who,
         "space.html",
+        status,
         space=who.space,
         role=who.role,
         members=listed,
-        admin=spaces.at_least(who.role, "admin"),
+        admin=admin,
+        invitations=spaces.invitations(who.conn, who.space_id) if admin else [],
+        roles=[r for r in schema.ROLES if who.role == "owner" or spaces.RANK[r] > 1],
+        link=link,
+        error=error,
     )
+
+
+@router.post("/s/{slug}/invitations", response_class=HTMLResponse)
+def invite(
+    request: Request,
+    who: Admin,
+    email: Annotated[str, Form(max_length=320)],
+    role: Annotated[str, Form(max_length=20)] = "member",
+) -> Response:
+    try:
+        _, token = spaces.invite(
+            who.conn, who.space_id, who.account_id, who.role or "", email, role
+        )
+    except WhoknowsError as exc:
+        return _space_page(request, who, 400, error=str(exc))
+    link = f"{str(request.base_url).rstrip('/')}/invite/{token}"
+    return _space_page(request, who, link=link)
 
 
 @router.get("/invite/{token}", response_class=HTMLResponse)
