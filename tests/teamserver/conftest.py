@@ -52,6 +52,8 @@ def team_db_url() -> Iterator[str]:
         admin.dispose()
         _unavailable(f"cannot create a database at {PG_URL}: {exc}")
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:  # a test database need not wait for its disk
+        connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     owner = db.connect(url, pool_size=1, as_app=False)
     db.upgrade(owner)
     owner.dispose()

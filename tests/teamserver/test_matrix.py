@@ -292,7 +292,8 @@ def test_route_answers_each_caller_as_its_policy_says(
         client.cookies.set(SESSION_COOKIE, cookie)
         headers["X-CSRF-Token"] = csrf
     url = _path(path, scene, app_engine, caller)
-    before = _space_state(owner_engine, scene.a.id)
+    unsafe = method not in ("GET", "HEAD")
+    before = _space_state(owner_engine, scene.a.id) if unsafe else ()
     kwargs: dict[str, object] = {"headers": headers, "follow_redirects": False}
     if method in ("POST", "PUT", "PATCH"):
         kwargs["data" if need.form else "json"] = _body(need, scene)
@@ -311,23 +312,19 @@ def test_route_answers_each_caller_as_its_policy_says(
             assert answer.headers["location"].startswith("/login")
     else:
         assert status == 404, f"{caller} got {status} from {method} {path}"
-    assert _space_state(owner_engine, scene.a.id) == before, "a refused call changed the space"
+    if unsafe:
+        assert _space_state(owner_engine, scene.a.id) == before, "a refused call changed A"
 
 
 def _space_state(engine: Engine, space_id: int) -> tuple[object, ...]:
     """What a caller could change in a space (besides the audit log of the refusal)."""
+    digests = ", ".join(
+        f"(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) "
+        f"FROM {table} t WHERE space_id = :s)"
+        for table in ("membership", "invitation", "api_token", "intro_request", "shared_contact")
+    )
     with engine.connect() as conn:
-        return tuple(
-            conn.execute(
-                text(
-                    f"SELECT (SELECT count(*) FROM {table} WHERE space_id = :s), "
-                    f"(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) "
-                    f"FROM {table} t WHERE space_id = :s)"
-                ),
-                {"s": space_id},
-            ).one()
-            for table in ("membership", "invitation", "api_token")
-        )
+        return tuple(conn.execute(text(f"SELECT {digests}"), {"s": space_id}).one())
 
 
 def test_ids_of_another_space_answer_404_to_its_own_admins(

@@ -25,6 +25,8 @@ HASHER = PasswordHasher()
 MIN_PASSWORD = 8  # ASVS 6.2.1; no composition rules
 MAX_PASSWORD = 1024  # accepts long passphrases; bounds the hashing work
 SESSION_DAYS = 14
+# last_seen_at and last_used_at are touched at most this often: a read is not a write.
+TOUCH_EVERY = dt.timedelta(seconds=60)
 TOKEN_PREFIX = "wkt"
 SCOPES = ("read", "write")  # GET routes need read; anything that changes data needs write
 # Sign-in limits (ASVS 6.3.1): attempts per IP, failures per account, per window.
@@ -241,17 +243,15 @@ def session_for(conn: Connection, token: str | None) -> Session | None:
         return None
     s, a = schema.web_session, schema.account
     row = conn.execute(
-        update(s)
-        .where(
-            s.c.id == digest(token),
-            s.c.expires_at > func.now(),
-            s.c.account_id == a.c.id,
-            a.c.disabled_at.is_(None),
-        )
-        .values(last_seen_at=func.now())
-        .returning(s.c.id, s.c.account_id, s.c.csrf)
+        select(s.c.id, s.c.account_id, s.c.csrf, s.c.last_seen_at < func.now() - TOUCH_EVERY)
+        .join(a, a.c.id == s.c.account_id)
+        .where(s.c.id == digest(token), s.c.expires_at > func.now(), a.c.disabled_at.is_(None))
     ).one_or_none()
-    return Session(row.id, row.account_id, row.csrf) if row else None
+    if row is None:
+        return None
+    if row[3]:
+        conn.execute(update(s).where(s.c.id == row.id).values(last_seen_at=func.now()))
+    return Session(row.id, row.account_id, row.csrf)
 
 
 def end_session(conn: Connection, session_id: str) -> None:
@@ -317,17 +317,21 @@ def use_token(conn: Connection, token: str) -> TokenUse | None:
     transaction's tenant must already be that space."""
     t, a = schema.api_token, schema.account
     row = conn.execute(
-        update(t)
-        .where(
-            t.c.token_hash == digest(token),
-            t.c.revoked_at.is_(None),
-            t.c.account_id == a.c.id,
-            a.c.disabled_at.is_(None),
+        select(
+            t.c.id,
+            t.c.space_id,
+            t.c.account_id,
+            t.c.scopes,
+            t.c.last_used_at.is_(None) | (t.c.last_used_at < func.now() - TOUCH_EVERY),
         )
-        .values(last_used_at=func.now())
-        .returning(t.c.id, t.c.space_id, t.c.account_id, t.c.scopes)
+        .join(a, a.c.id == t.c.account_id)
+        .where(t.c.token_hash == digest(token), t.c.revoked_at.is_(None), a.c.disabled_at.is_(None))
     ).one_or_none()
-    return TokenUse(row.id, row.space_id, row.account_id, tuple(row.scopes)) if row else None
+    if row is None:
+        return None
+    if row[4]:
+        conn.execute(update(t).where(t.c.id == row.id).values(last_used_at=func.now()))
+    return TokenUse(row.id, row.space_id, row.account_id, tuple(row.scopes))
 
 
 def tokens_of(conn: Connection, account_id: int) -> list[dict[str, object]]:
