@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     owner = db.connect(args.db, as_app=False)
     with owner.begin() as conn:
+        conn.execute(text("SET LOCAL statement_timeout = 0"))
         size = conn.execute(
             text(
                 "SELECT count(*), count(DISTINCT key) FROM shared_contact WHERE space_id = "

@@ -94,6 +94,7 @@ def prepare(owner: Engine, users: int, seed: int = 17) -> Firm:
     """Tokens for USERS distinct members of the demo firm, and what to ask about."""
     rng = random.Random(seed)
     with owner.begin() as conn:
+        conn.execute(text("SET LOCAL statement_timeout = 0"))
         row = conn.execute(
             text("SELECT id, slug FROM space WHERE slug = :s"), {"s": demo_world.FIRM_SLUG}
         ).one_or_none()
@@ -249,6 +250,7 @@ def check(owner: Engine, firm: Firm, tally: Tally) -> list[str]:
         "AND m.sharing_level <> 'nothing'"
     )
     with owner.begin() as conn:
+        conn.execute(text("SET LOCAL statement_timeout = 0"))
         for kind, _asker, answer in tally.samples:
             if kind == "who-knows":
                 direct = conn.execute(

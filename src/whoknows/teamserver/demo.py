@@ -110,6 +110,9 @@ def main(argv: list[str] | None = None, *, out: Callable[[str], None] = print) -
     return 0
 
 
+REBUILD_INDEXES_FROM = 200_000  # ties in one space
+
+
 def fresh_database(url: str) -> None:
     """Drop and create URL's database, unless it holds anything but an earlier team demo."""
     target = make_url(url)
@@ -284,14 +287,19 @@ def _write_space(
                 copy.write(block)
         cur.execute("ANALYZE demo_person; ANALYZE demo_tie")
     bands = "ARRAY[" + ", ".join(f"'{b}'" for b in BANDS) + "]"
-    # Millions of rows go in faster with the secondary indexes built once afterwards.
-    indexes = conn.execute(
-        text(
-            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
-            "JOIN pg_class i ON i.oid = x.indexrelid "
-            "WHERE x.indrelid = 'shared_contact'::regclass AND NOT x.indisprimary"
-        )
-    ).all()
+    # Millions of rows go in faster with the secondary indexes built once afterwards (not
+    # worth it for a few thousand: rebuilding them would read every space's rows).
+    indexes = (
+        []
+        if len(space.tie_person) < REBUILD_INDEXES_FROM
+        else conn.execute(
+            text(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+                "JOIN pg_class i ON i.oid = x.indexrelid "
+                "WHERE x.indrelid = 'shared_contact'::regclass AND NOT x.indisprimary"
+            )
+        ).all()
+    )
     for index_name, _ in indexes:
         conn.execute(text(f'DROP INDEX "{index_name}"'))
     conn.execute(

@@ -166,7 +166,7 @@ shared_contact = Table(
     PrimaryKeyConstraint("space_id", "account_id", "key"),
     CheckConstraint(_in("band", BANDS), name="band"),
     Index("ix_shared_contact_space_id_key", "space_id", "key"),
-    Index("ix_shared_contact_space_id_org_key", "space_id", "org_key"),
+    Index("ix_shared_contact_space_id_org_key_account", "space_id", "org_key", "account_id"),
 )
 
 org_reach = Table(

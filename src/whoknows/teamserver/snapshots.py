@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, text
 from whoknows.core.sharing import KeyKind, contact_key
 from whoknows.teamserver import db, reach, schema, snapshot
 
+BUILD_TIMEOUT_MS = 300_000
 _SNAPSHOT_LOCK = 0x736E6170  # "snap": with the space id, one builder per space at a time
 
 
@@ -71,6 +72,8 @@ class Snapshots:
             self.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
             conn.begin(),
         ):
+            # Streaming ten million ties may take longer than a request may.
+            conn.execute(text(f"SET LOCAL statement_timeout = {BUILD_TIMEOUT_MS}"))
             conn.execute(
                 text("SELECT pg_advisory_xact_lock(:a, :b)"),
                 {"a": _SNAPSHOT_LOCK, "b": space_id},
