@@ -346,7 +346,9 @@ def _assemble(
     people = columns.people
     serves_ids = sorted(people.serves)
     me = int(graph.index_of([state.me_id])[0]) if state.me_id is not None else None
-    my_ties = {int(graph.index_of([pid])[0]): text for pid, text in mine.explanations.items()}
+    explained = list(mine.explanations)  # one index_of for all (one call each was seconds)
+    nodes = graph.index_of(np.asarray(explained, np.int64)).tolist() if explained else []
+    my_ties = dict(zip(nodes, mine.explanations.values(), strict=True))
     snapshot = Snapshot(
         graph=graph,
         me=me,

@@ -27,6 +27,7 @@ from whoknows.core.tiestrength import (
     aged,
     default_strength,
     described,
+    months_since,
     score_tie,
     unheard_strength,
 )
@@ -302,8 +303,14 @@ def my_ties(session: Session, owner: int, me_id: int | None, day: dt.date) -> My
     ):
         for rows_ in raw_rows(session.connection(), sql, params):
             met.update((pid, _day(on)) for pid, on in rows_)
-    others, strengths = [], []
+    others: list[int] = []
+    strengths: list[float] = []
     explanations: dict[int, str] = {}
+    # Ties with nothing logged are aged all at once (one numpy call, not one per tie: at 20,000
+    # such ties the calls one by one took most of a build), and explained after.
+    unheard: list[tuple[int, str, dt.date | None]] = []  # (position, source, heard)
+    bases: list[float] = []
+    months: list[int] = []
     for low, high, recorded, source, since, last_seen in ties:
         other = high if low == me_id else low
         history = contacts.get(other, [])
@@ -321,10 +328,21 @@ def my_ties(session: Session, owner: int, me_id: int | None, day: dt.date) -> My
             explanations[other] = score.explanation
         else:
             heard = last_seen or since
-            strength = unheard_strength(TieSource(source), recorded, heard, day)
-            explanations[other] = f"{described(strength)}: {source}, nothing logged yet" + (
-                f", last seen {heard.year}" if heard and heard.year < day.year else ""
-            )
+            unheard.append((len(others), source, heard))
+            bases.append(default_strength(TieSource(source), recorded))
+            months.append(months_since(heard, day))
+            strength = float("nan")  # aged below
         others.append(other)
         strengths.append(strength)
-    return MyTies(np.asarray(others, np.int64), np.asarray(strengths, np.float64), explanations)
+    found = np.asarray(strengths, np.float64)
+    if unheard:
+        positions = np.asarray([u[0] for u in unheard], np.int64)
+        found[positions] = aged(np.asarray(bases), np.asarray(months))
+        for (position, source, heard), strength in zip(
+            unheard, found[positions].tolist(), strict=True
+        ):
+            explanations[others[position]] = (
+                f"{described(strength)}: {source}, nothing logged yet"
+                + (f", last seen {heard.year}" if heard and heard.year < day.year else "")
+            )
+    return MyTies(np.asarray(others, np.int64), found, explanations)
