@@ -31,6 +31,7 @@ app.command("private")(team_member.private)
 app.command("block")(team_member.block)
 app.command("preview")(team_member.preview)
 app.command("push")(team_member.push)
+app.command("pull")(team_member.pull)
 
 # The firm-wide questions (docs/team.md, "Asking the firm").
 app.command("who-knows")(team_reach.who_knows)

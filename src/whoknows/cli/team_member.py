@@ -237,3 +237,23 @@ def push(db: DbOption = None, json: JsonOption = False) -> None:
         f"Pushed to {done.space} ({sent}): {done.added:,} added, {done.changed:,} changed, "
         f"{done.removed:,} removed; {done.total:,} shared in all (version {done.version})."
     )
+
+
+def pull(db: DbOption = None, json: JsonOption = False) -> None:
+    """Bring accepted introduction requests into your ledger (once each), as introductions
+    to ask, make and report like any other."""
+    from whoknows.services.team import pull as pulling
+
+    with store(db) as opened:
+        done = pulling.pull(opened)
+    if json:
+        print_json(done.as_json())
+        return
+    for item in done.recorded:
+        say(f"Recorded introduction #{item['introduction']}: ", Text(item["what"]))
+    for reason in done.skipped:
+        say(Text(f"Not recorded: {reason}", style="dim"))
+    say(
+        f"{len(done.recorded)} recorded; {done.waiting} still waiting for an answer; "
+        f"{done.declined} declined or withdrawn. See them with: whoknows intro list"
+    )

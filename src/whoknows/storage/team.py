@@ -3,6 +3,7 @@ and the one query the shareable projection reads (all in the caller's transactio
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -171,14 +172,11 @@ class Row:
     private: bool
 
 
-def tied_people(session: Session, owner: int, me_id: int) -> Iterator[Row]:
-    """Everyone I have a tie with, with their first email, LinkedIn profile and phone, their
-    organization and whether they are private: one query, streamed."""
+def tied_people(session: Session, owner: int, me_id: int | None) -> Iterator[Row]:
+    """Everyone I have a tie with (everyone, when ME_ID is None), with their first email,
+    LinkedIn profile and phone, their organization and whether they are private: one query,
+    streamed."""
     p, o = s.Person, s.Organization
-    mine = union_all(
-        select(s.Tie.person_b_id).where(s.Tie.owner_id == owner, s.Tie.person_a_id == me_id),
-        select(s.Tie.person_a_id).where(s.Tie.owner_id == owner, s.Tie.person_b_id == me_id),
-    )
     email = (
         select(s.PersonEmail.email)
         .where(s.PersonEmail.person_id == p.id)
@@ -204,9 +202,15 @@ def tied_people(session: Session, owner: int, me_id: int) -> Iterator[Row]:
     query = (
         select(p.id, p.name, p.role, o.name, email, profile, phone, flagged)
         .outerjoin(o, o.id == p.organization_id)
-        .where(p.owner_id == owner, p.id.in_(mine))
+        .where(p.owner_id == owner)
         .order_by(p.id)
     )
+    if me_id is not None:
+        mine = union_all(
+            select(s.Tie.person_b_id).where(s.Tie.owner_id == owner, s.Tie.person_a_id == me_id),
+            select(s.Tie.person_a_id).where(s.Tie.owner_id == owner, s.Tie.person_b_id == me_id),
+        )
+        query = query.where(p.id.in_(mine))
     for row in session.execute(query.execution_options(yield_per=_BATCH)):
         pid, name, role, org, email, profile, phone, flagged_ = row
         yield Row(pid, name, role, org, email, profile, phone, bool(flagged_))
@@ -225,3 +229,21 @@ def set_pushed(session: Session, owner: int, version: int, level: str) -> None:
     if row is not None:
         row.version = version
         row.pushed_level = level
+
+
+PULLED = "team_pulled"  # the settings row: server request id → local introduction id
+
+
+def pulled(session: Session, owner: int) -> dict[str, int | None]:
+    row = session.get(s.Setting, (owner, PULLED))
+    found = json.loads(row.value) if row is not None else {}
+    return found if isinstance(found, dict) else {}
+
+
+def set_pulled(session: Session, owner: int, value: Mapping[str, int | None]) -> None:
+    text = json.dumps(dict(value), sort_keys=True)
+    row = session.get(s.Setting, (owner, PULLED))
+    if row is None:
+        session.add(s.Setting(owner_id=owner, key=PULLED, value=text))
+    else:
+        row.value = text
