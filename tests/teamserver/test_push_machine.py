@@ -1,6 +1,7 @@
 """A Hypothesis state machine: a member adds and removes contacts, flags people private,
 blocks organizations, changes level and pushes; after every step, what a colleague can read
-of the member in the space equals a simple model of what the member chose to share."""
+of the member in the space (the rows row security lets them read, and the who-knows answer
+for each organization) equals a simple model of what the member chose to share."""
 
 from __future__ import annotations
 
@@ -40,6 +41,19 @@ class Model:
         self.blocked: set[str] = set()
         self.level = Level.WHO
 
+    def reach(self) -> dict[str, tuple[int, str]]:
+        """Who-knows per organization key: (how many, best band), as of now."""
+        found: dict[str, tuple[int, str]] = {}
+        if self.level is Level.NOTHING:
+            return found
+        order = ("weak", "good", "strong")
+        for name, (org, _role, strength) in self.contacts.items():
+            if name in self.private or org.lower() in self.blocked:
+                continue
+            n, best = found.get(org.lower(), (0, "weak"))
+            found[org.lower()] = (n + 1, max(best, band(strength).value, key=order.index))
+        return found
+
     def seen(self) -> set[tuple[str, str]]:
         """What a colleague sees after a push: (description, band) per shared contact."""
         if self.level is Level.NOTHING:
@@ -66,6 +80,12 @@ class Pushing(RuleBasedStateMachine):
         self.space_id = space.id
         self.account = self.world.member(space)
         self.colleague = self.world.member(space)
+        self.asking = httpx.Client(
+            transport=self.transport,
+            base_url="http://testserver",
+            headers={"Authorization": f"Bearer {self.world.token(space, self.colleague)}"},
+        )
+        self.slug = space.slug
         link.join(
             self.store,
             "http://testserver",
@@ -74,9 +94,12 @@ class Pushing(RuleBasedStateMachine):
         )
         self.model = Model()
         self.shown: set[tuple[str, str]] = set()  # what the model said at the last push
+        self.reached: dict[str, tuple[int, str]] = {}  # and who-knows, per organization
+        self.model_level_at_push = Level.WHO
         self.serial = 0
 
     def teardown(self) -> None:
+        self.asking.close()
         self.store.close()
         self.folder.cleanup()
 
@@ -123,6 +146,8 @@ class Pushing(RuleBasedStateMachine):
     def push(self) -> None:
         push.push(self.store, transport=self.transport)
         self.shown = self.model.seen()
+        self.reached = self.model.reach()
+        self.model_level_at_push = self.model.level
 
     @rule()
     def lose_track(self) -> None:
@@ -142,6 +167,20 @@ class Pushing(RuleBasedStateMachine):
         seen = {(seen_as(r.name, r.role, r.org), r.band) for r in rows}
         assert len(rows) == len(self.shown)
         assert seen == self.shown
+
+    @invariant()
+    def who_knows_answers_as_the_member_shared(self) -> None:
+        if not hasattr(self, "model"):
+            return
+        for org in ORGS:
+            answer = self.asking.get(f"/api/v1/spaces/{self.slug}/who-knows", params={"org": org})
+            assert answer.status_code == 200, answer.text
+            found = [c for c in answer.json()["colleagues"] if c["id"] == self.account.id]
+            expected = self.reached.get(org.lower())
+            assert [(c["count"], c["band"]) for c in found] == ([expected] if expected else [])
+            for contact in found[0]["contacts"] if found else []:
+                named = self.model_level_at_push is Level.NAME
+                assert ("name" in contact) == named
 
 
 def test_what_a_colleague_sees_follows_the_members_choices(  # type: ignore[no-untyped-def]
