@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import tomllib
 from dataclasses import dataclass
@@ -63,13 +64,28 @@ def read_config(settings: Settings) -> dict[str, object]:
     return _read_config_file(settings.config_dir / "config.toml")
 
 
+# The parsed file per path, with the (size, mtime) it was parsed at: read once per process,
+# and again only when the file changes (a running server sees an edit at its next request).
+_parsed: dict[Path, tuple[tuple[int, int], dict[str, object]]] = {}
+
+
 def _read_config_file(path: Path) -> dict[str, object]:
+    try:
+        found = path.stat()
+    except OSError:
+        return {}
     if not path.is_file():
         return {}
+    stamp = (found.st_size, found.st_mtime_ns)
+    cached = _parsed.get(path)
+    if cached is not None and cached[0] == stamp:
+        return copy.deepcopy(cached[1])  # a caller's change never reaches the next one
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: not valid TOML ({exc})", hint="fix or remove the file") from exc
+    _parsed[path] = (stamp, values)
+    return copy.deepcopy(values)
 
 
 def _str_or_none(value: object) -> str | None:
