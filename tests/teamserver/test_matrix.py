@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pytest
@@ -229,12 +230,6 @@ def _path(template: str, scene: Scene, engine: Engine, caller: str) -> str:
     return template.format(**values)
 
 
-# One scene per route, shared by its callers: a refused call changes nothing (each case
-# checks it), and each allowed one acts on what is the caller's own (their session, their
-# token, their membership) or fresh (an invitation link, a guest to remove).
-_SCENES: dict[tuple[str, str], Scene] = {}
-
-
 def _intro(engine: Engine, scene: Scene, caller: accounts.Account | None) -> int:
     """An open introduction request in A, the caller both its asker and its colleague (so it
     may accept, decline or withdraw it); the co-owner's for a caller not in A."""
@@ -260,21 +255,49 @@ def _body(need: Need, scene: Scene) -> dict[str, object]:
     return {k: fill.get(v, v) if isinstance(v, str) else v for k, v in need.body.items()}
 
 
-CASES = [(method, path, caller) for (method, path) in POLICY for caller in CALLERS]
-
-
 @pytest.fixture(scope="module")
-def matrix_client(team_app_settings: TeamSettings) -> Iterator[TestClient]:
-    """One app for the whole matrix (a fresh one per case would cost its connections)."""
-    with TestClient(create_app(team_app_settings)) as client:
+def matrix_client(team_db_url: str) -> Iterator[TestClient]:
+    """One app for the whole matrix (a fresh one per case would cost its connections). The
+    callers of a route call at once, each with its own cookie header (the jar stays empty:
+    no route of the matrix signs anyone in)."""
+    with TestClient(create_app(TeamSettings(database_url=team_db_url, pool_size=4))) as client:
         yield client
 
 
-@pytest.mark.parametrize(("method", "path", "caller"), CASES)
+def _call(client: TestClient, scene: Scene, need: Need, method: str, url: str, caller: str):  # type: ignore[no-untyped-def]
+    headers: dict[str, str] = {}
+    if caller in scene.sessions:
+        cookie, csrf = scene.sessions[caller]
+        headers = {"Cookie": f"{SESSION_COOKIE}={cookie}", "X-CSRF-Token": csrf}
+    kwargs: dict[str, object] = {"headers": headers, "follow_redirects": False}
+    if method in ("POST", "PUT", "PATCH"):
+        kwargs["data" if need.form else "json"] = _body(need, scene)
+    return client.request(method, url + (f"?{need.query}" if need.query else ""), **kwargs)
+
+
+def _wrong(need: Need, method: str, path: str, caller: str, answer) -> str | None:  # type: ignore[no-untyped-def]
+    """What is wrong with CALLER's answer from the route, or None."""
+    status = answer.status_code
+    said = f"{caller}: {method} {path} answered {status}"
+    if status >= 500:
+        return f"{said}: {answer.text[:200]}"
+    if status == 403:
+        return f"{said}: hide it with 404"
+    if _allowed(need, caller):
+        expected = need.answers or {200, 201, 204, 303}
+        return None if status in expected else f"{said}, refused: {answer.text[:200]}"
+    if caller == "anonymous":
+        if path.startswith("/api/"):
+            return None if status == 401 else said
+        redirect = status == 303 and answer.headers["location"].startswith("/login")
+        return None if redirect else said
+    return None if status == 404 else said
+
+
+@pytest.mark.parametrize(("method", "path"), list(POLICY))
 def test_route_answers_each_caller_as_its_policy_says(
     method: str,
     path: str,
-    caller: str,
     app_engine: Engine,
     matrix_client,
     owner_engine: Engine,
@@ -283,37 +306,26 @@ def test_route_answers_each_caller_as_its_policy_says(
 ) -> None:
     monkeypatch.setenv("WHOKNOWS_TEAM_CACHE", str(tmp_path_factory.getbasetemp() / "snapshots"))
     need = POLICY[(method, path)]
-    scene = _SCENES.get((method, path)) or _SCENES.setdefault((method, path), _scene(app_engine))
-    client = matrix_client
-    client.cookies.clear()
-    headers: dict[str, str] = {}
-    if caller in scene.sessions:
-        cookie, csrf = scene.sessions[caller]
-        client.cookies.set(SESSION_COOKIE, cookie)
-        headers["X-CSRF-Token"] = csrf
-    url = _path(path, scene, app_engine, caller)
+    # One scene per route, shared by its callers: the refused calls change nothing (checked),
+    # and each allowed one acts on what is the caller's own (their session, token,
+    # membership) or fresh (an invitation link, a guest to remove, a request to answer).
+    scene = _scene(app_engine)
+    urls = {caller: _path(path, scene, app_engine, caller) for caller in CALLERS}
+    refused = [c for c in CALLERS if not _allowed(need, c)]
+    allowed = [c for c in CALLERS if _allowed(need, c)]
+
+    def call(caller: str) -> str | None:
+        answer = _call(matrix_client, scene, need, method, urls[caller], caller)
+        return _wrong(need, method, path, caller, answer)
+
     unsafe = method not in ("GET", "HEAD")
     before = _space_state(owner_engine, scene.a.id) if unsafe else ()
-    kwargs: dict[str, object] = {"headers": headers, "follow_redirects": False}
-    if method in ("POST", "PUT", "PATCH"):
-        kwargs["data" if need.form else "json"] = _body(need, scene)
-    answer = client.request(method, url + (f"?{need.query}" if need.query else ""), **kwargs)
-    status = answer.status_code
-    page = not path.startswith("/api/")
-    assert status < 500, answer.text
-    assert status != 403, f"{caller} got 403 from {method} {path}: hide it with 404"
-    if _allowed(need, caller):
-        expected = need.answers or {200, 201, 204, 303}
-        assert status in expected, f"{caller}: {method} {path} answered {status}: {answer.text}"
-        return
-    if caller == "anonymous":
-        assert status == (303 if page else 401)
-        if page:
-            assert answer.headers["location"].startswith("/login")
-    else:
-        assert status == 404, f"{caller} got {status} from {method} {path}"
-    if unsafe:
-        assert _space_state(owner_engine, scene.a.id) == before, "a refused call changed A"
+    with ThreadPoolExecutor(max_workers=len(CALLERS)) as pool:
+        wrong = [w for w in pool.map(call, refused) if w]
+        if unsafe:  # the refused calls, all at once, changed nothing
+            assert _space_state(owner_engine, scene.a.id) == before, "a refused call changed A"
+        wrong += [w for w in pool.map(call, allowed) if w]
+    assert not wrong, "\n".join(wrong)
 
 
 def _space_state(engine: Engine, space_id: int) -> tuple[object, ...]:
