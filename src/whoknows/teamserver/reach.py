@@ -31,7 +31,7 @@ QUESTION_LIMIT = (int(os.environ.get("WHOKNOWS_TEAM_QUESTIONS_PER_MINUTE", "120"
 rebuilds a colleague's network, so nobody may ask without end."""
 COLLEAGUES_SHOWN = 25
 PATHS_SHOWN = 5
-PATHS_SEARCHED = 20  # strongest per first hop; several may go through one colleague
+PATHS_SEARCHED = 8  # to an organization: strongest per first hop, then one per colleague
 CONTACTS_SHOWN = 3  # per colleague in who-knows
 BAND_RANK = "array_position(ARRAY['weak', 'good', 'strong'], {})"
 
@@ -197,30 +197,31 @@ def paths(
         # People there the asker knows already are no news: the paths go to the others.
         mine = np.isin(wanted, pooled.graph.neighbors(me)[0])
         own, wanted = int(mine.sum()), wanted[~mine]
-    chains = _one_per_colleague(
-        pooled, account_id, pooled.paths(account_id, wanted, k=PATHS_SEARCHED)
-    )
+    searched = PATHS_SHOWN if len(wanted) == 1 else PATHS_SEARCHED
+    chains = _one_per_colleague(pooled, account_id, pooled.paths(account_id, wanted, k=searched))
     described = _Describer(conn, space_id, account_id, pooled)
     found = [described.chain(chain) for chain in chains[:PATHS_SHOWN]]
     return {"to": to.strip(), "version": pooled.version, "known_directly": own, "paths": found}
 
 
+def way_in(pooled: snapshot.Pooled, account_id: int, chain: Any) -> int | None:
+    """The colleague who is the way in: the last member before the end of the path (the one
+    who knows the person); None when the path is the asker's own tie."""
+    for node in reversed(chain.nodes[1:-1]):
+        member = pooled.account_at(node)
+        if member is not None and member != account_id:
+            return member
+    return None
+
+
 def _one_per_colleague(pooled: snapshot.Pooled, account_id: int, chains: list[Any]) -> list[Any]:
-    """The strongest path through each colleague who is a way in (the first member after the
-    asker; the asker's own tie counts as one), strongest first."""
+    """The strongest path through each colleague who is a way in, strongest first."""
     seen: set[int | None] = set()
     kept = []
-    for chain in chains:
-        way_in = next(
-            (
-                member
-                for member in map(pooled.account_at, chain.nodes[1:])
-                if member is not None and member != account_id
-            ),
-            None,
-        )
-        if way_in not in seen:
-            seen.add(way_in)
+    for chain in sorted(chains, key=lambda c: -c.strength):
+        colleague = way_in(pooled, account_id, chain)
+        if colleague not in seen:
+            seen.add(colleague)
             kept.append(chain)
     return kept
 
@@ -239,7 +240,7 @@ class _Describer:
         names = self._member_names([a for a in members if a is not None])
         rows = self._contact_rows(nodes, members)
         steps: list[dict[str, Any]] = []
-        way_in: dict[str, Any] | None = None
+        colleague = way_in(self.pooled, self.account_id, chain)
         for at, (node, member) in enumerate(zip(nodes, members, strict=True)):
             band = None
             step: dict[str, Any]
@@ -248,8 +249,6 @@ class _Describer:
             if member is not None:
                 step = {"kind": "you" if member == self.account_id else "colleague"}
                 step |= {"id": member, "name": names.get(member, "a colleague")}
-                if way_in is None and member != self.account_id:
-                    way_in = {"id": member, "name": step["name"]}
             else:
                 step = {"kind": "contact"} | self._contact_seen(node, nodes, members, at, rows)
             if band is not None:
@@ -258,7 +257,11 @@ class _Describer:
         return {
             "strength": round(float(chain.strength), 4),
             "hops": chain.hops,
-            "colleague": way_in,  # None: the asker's own tie
+            "colleague": (  # None: the asker's own tie
+                None
+                if colleague is None
+                else {"id": colleague, "name": names.get(colleague, "a colleague")}
+            ),
             "steps": steps,
         }
 

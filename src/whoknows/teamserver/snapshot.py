@@ -89,13 +89,23 @@ class Pooled:
     def paths(
         self, account_id: int, targets: npt.ArrayLike, *, k: int = DEFAULT_PATHS
     ) -> list[Chain]:
-        """The strongest paths of at most four hops from a member to any of the target nodes,
-        one per first hop (core.paths.top_paths); none when the member has no node."""
+        """The strongest paths of at most four hops from a member to any of the target nodes
+        (core.paths.top_paths); none when the member has no node.
+
+        To one target the search runs from the target back to the member, and each path is
+        turned round: its distinct first hops are then the people who know the target, so the
+        k paths come through k different colleagues, and the search starts from a node with a
+        few ties rather than from the member's thousands. To several, it runs from the member,
+        one path per first hop.
+        """
         source = self.node_of_account(account_id)
         wanted = np.asarray(targets, dtype=np.int64).ravel()
         wanted = wanted[wanted != source] if source is not None else wanted
         if source is None or not len(wanted):
             return []
+        if len(wanted) == 1:
+            back = top_paths(self.graph, int(wanted[0]), np.array([source]), max_hops=MAX_HOPS, k=k)
+            return [Chain(tuple(reversed(c.nodes)), c.strength) for c in back]
         return top_paths(self.graph, source, wanted, max_hops=MAX_HOPS, k=k)
 
 
