@@ -319,3 +319,31 @@ def test_an_admin_makes_an_invitation_link_on_the_space_page(world: World, team_
     )
     assert owner.status_code == 400
     assert "cannot invite someone as owner" in owner.text
+
+
+def test_behind_https_the_session_is_a_host_only_secure_cookie(
+    world: World, team_app_settings
+) -> None:
+    import dataclasses
+    import warnings
+
+    from whoknows.teamserver.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*httpx2.*")
+        from fastapi.testclient import TestClient
+
+    alice = world.account()
+    secure = dataclasses.replace(team_app_settings, secure_cookies=True)
+    with TestClient(create_app(secure), base_url="https://team.example.com") as client:
+        answer = sign_in(client, alice.email)
+        cookie = answer.headers["set-cookie"]
+        assert cookie.startswith("__Host-wk_team_session=")
+        for part in ("Secure", "HttpOnly", "Path=/", "SameSite=lax"):
+            assert part in cookie
+        assert "Domain" not in cookie
+        assert client.get("/api/v1/me").json()["email"] == alice.email
+        csrf = csrf_of(client)
+        out = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+        assert out.headers["set-cookie"].startswith('__Host-wk_team_session=""')
+        assert client.get("/api/v1/me").status_code == 401

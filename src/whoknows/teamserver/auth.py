@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from sqlalchemy import Connection, Engine
 
 from whoknows.errors import NotFound, UserError, WhoknowsError
@@ -26,6 +26,9 @@ from whoknows.teamserver.db import set_tenant, tenant
 from whoknows.teamserver.spaces import Space
 
 SESSION_COOKIE = "wk_team_session"
+# Behind HTTPS (--secure-cookies) the cookie is a __Host- one: Secure, Path=/, no Domain, so
+# no other host or path can set or shadow it.
+SECURE_SESSION_COOKIE = "__Host-" + SESSION_COOKIE
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -100,6 +103,23 @@ async def sent_csrf(request: Request) -> str | None:
     return sent
 
 
+def session_cookie(request: Request) -> str:
+    """The session cookie's name on this server."""
+    secure: bool = request.app.state.settings.secure_cookies
+    return SECURE_SESSION_COOKIE if secure else SESSION_COOKIE
+
+
+def end_cookie(request: Request, response: Response) -> None:
+    """Tell the browser to forget its session cookie."""
+    response.delete_cookie(
+        session_cookie(request),
+        path="/",
+        secure=request.app.state.settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
+    )
+
+
 def bearer(request: Request) -> str | None:
     value = request.headers.get("authorization", "")
     scheme, _, token = value.partition(" ")
@@ -117,7 +137,7 @@ def caller(
     token = bearer(request)
     if token is not None:
         return _by_token(request, conn, token)
-    session = accounts.session_for(conn, request.cookies.get(SESSION_COOKIE))
+    session = accounts.session_for(conn, request.cookies.get(session_cookie(request)))
     if session is None:
         return Caller(conn)
     if unsafe and csrf != session.csrf:

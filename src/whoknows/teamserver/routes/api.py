@@ -16,12 +16,12 @@ from whoknows.errors import Conflict, NotFound, UserError
 from whoknows.teamserver import accounts, schema, spaces
 from whoknows.teamserver.audit import audit
 from whoknows.teamserver.auth import (
-    SESSION_COOKIE,
     Anyone,
     Caller,
     Member,
     Refusal,
     SignedIn,
+    end_cookie,
     refused,
     role_at_least,
 )
@@ -282,12 +282,12 @@ def audit_log(who: Admin, limit: int = 100) -> list[dict[str, object]]:
 
 
 @router.post("/sign-out", status_code=204)
-def sign_out(who: SignedIn) -> Response:
+def sign_out(request: Request, who: SignedIn) -> Response:
     if who.session is not None:
         accounts.end_session(who.conn, who.session.id)
         audit(who.conn, "logout", f"account:{who.account_id}", space_id=None)
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    end_cookie(request, response)
     return response
 
 

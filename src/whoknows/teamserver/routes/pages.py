@@ -13,7 +13,14 @@ from fastapi.templating import Jinja2Templates
 from whoknows.errors import WhoknowsError
 from whoknows.teamserver import accounts, limits, schema, spaces
 from whoknows.teamserver.audit import audit
-from whoknows.teamserver.auth import SESSION_COOKIE, Anyone, Caller, Member, SignedIn
+from whoknows.teamserver.auth import (
+    Anyone,
+    Caller,
+    Member,
+    SignedIn,
+    end_cookie,
+    session_cookie,
+)
 from whoknows.teamserver.routes.api import Admin, _invitation, accept_invitation
 
 router = APIRouter(include_in_schema=False)
@@ -46,7 +53,7 @@ def sign_in(request: Request, who: Caller, account_id: int, to: str) -> Response
     token, _ = accounts.start_session(who.conn, account_id)
     response = RedirectResponse(_safe_next(to), status_code=303)
     response.set_cookie(
-        SESSION_COOKIE,
+        session_cookie(request),
         token,
         max_age=accounts.SESSION_DAYS * 86400,
         httponly=True,
@@ -85,21 +92,21 @@ def login(
 
 
 @router.post("/logout")
-def logout(who: SignedIn) -> Response:
+def logout(request: Request, who: SignedIn) -> Response:
     if who.session is not None:
         accounts.end_session(who.conn, who.session.id)
         audit(who.conn, "logout", f"account:{who.account_id}", space_id=None)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    end_cookie(request, response)
     return response
 
 
 @router.post("/logout-everywhere")
-def logout_everywhere(who: SignedIn) -> Response:
+def logout_everywhere(request: Request, who: SignedIn) -> Response:
     ended = accounts.end_all_sessions(who.conn, who.account_id)
     audit(who.conn, "logout.everywhere", f"account:{who.account_id}", {"n": ended}, space_id=None)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    end_cookie(request, response)
     return response
 
 
