@@ -347,3 +347,32 @@ def test_behind_https_the_session_is_a_host_only_secure_cookie(
         out = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
         assert out.headers["set-cookie"].startswith('__Host-wk_team_session=""')
         assert client.get("/api/v1/me").status_code == 401
+
+
+def test_the_audit_log_records_sign_ins_and_changes_but_no_secret(
+    world: World, team_client, owner_engine: Engine
+) -> None:
+    from whoknows.teamserver.audit import audit
+
+    alice = world.account()
+    firm = world.space(alice)
+    token = world.token(firm, alice)
+    made = team_client.post(
+        f"/api/v1/spaces/{firm.slug}/tokens", json={"name": "cli"}, headers=bearer(token)
+    ).json()["token"]
+    assert sign_in(team_client, alice.email).status_code == 303
+    with owner_engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT action, subject, detail::text FROM audit_event "
+                "WHERE account_id = :a OR subject = :s"
+            ),
+            {"a": alice.id, "s": f"account:{alice.id}"},
+        ).all()
+    actions = {r.action for r in rows}
+    assert {"account.create", "space.create", "token.create", "login"} <= actions
+    logged = " ".join(f"{r.subject} {r[2]}" for r in rows)
+    for secret in (token, made, PASSWORD, token.rsplit("_", 1)[1]):
+        assert secret not in logged
+    with pytest.raises(ValueError, match="credential"), db.tenant(world.engine) as conn:
+        audit(conn, "oops", "", {"new_password": "x"}, space_id=None)
