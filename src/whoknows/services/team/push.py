@@ -95,7 +95,7 @@ def push(
     """Send what changed since the last push (everything the first time, after a level
     change, or when the server asks for it) and remember what the server now holds."""
     with links.connect(store, transport=transport) as (link, client):
-        made = projection.project(store, salt=link.salt, today=today)
+        made = projection.project(store, salt=link.salt, today=today, ordered=False)
         current = {item.shared.key: item.shared for item in made.items}
         with store.read() as session:
             sent = rows.manifest(session, store.owner_id)
