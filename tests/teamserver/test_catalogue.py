@@ -116,3 +116,17 @@ def test_the_server_refuses_sqlite_in_one_line() -> None:
     assert "\n" not in str(caught.value)
     with pytest.raises(UserError, match="needs PostgreSQL"):
         db.server_url("/tmp/team.db")
+
+
+def test_the_migrated_database_matches_the_tables_in_schema_py(owner_engine: Engine) -> None:
+    """schema.py and the migrations cannot drift: a later change needs its migration."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with owner_engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "version_table": schema.VERSION_TABLE}
+        )
+        assert compare_metadata(context, schema.metadata) == []
+        stamped = conn.execute(text(f"SELECT version_num FROM {schema.VERSION_TABLE}")).scalar()
+    assert stamped is not None
