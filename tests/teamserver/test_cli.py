@@ -6,7 +6,7 @@ import re
 import uuid
 
 import pytest
-from team_world import World
+from team_world import World, bearer
 
 from whoknows.cli.main import main
 
@@ -77,3 +77,55 @@ def test_the_server_commands_refuse_sqlite_in_one_line(
     assert code == 2
     assert err.count("\n") == 1
     assert "the team server needs PostgreSQL" in err
+
+
+@pytest.mark.slow
+def test_serve_runs_several_workers_that_answer_as_the_application_role(
+    team_db_url: str, world: World, tmp_path
+) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    firm = world.space()
+    owner = world.account()
+    world.member(firm, "member", owner)
+    token = world.token(firm, owner)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "whoknows", "team", "serve", "--db", team_db_url,
+         "--port", str(port), "--workers", "2", "--pool", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "WHOKNOWS_TEAM_CACHE": str(tmp_path)},
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{url}/api/v1/me", timeout=2).status_code == 401:
+                    break
+            except httpx.TransportError:
+                pass
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.3)
+        with httpx.Client(base_url=url, headers=bearer(token), timeout=10) as client:
+            answers = [client.get(f"/api/v1/spaces/{firm.slug}") for _ in range(6)]
+        assert {a.status_code for a in answers} == {200}
+        assert answers[0].json()["role"] == "member"
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            out, _ = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            out, _ = server.communicate()
+    assert f"whoknows team server at http://127.0.0.1:{port}/ (2 workers)" in out
