@@ -130,3 +130,49 @@ def test_the_migrated_database_matches_the_tables_in_schema_py(owner_engine: Eng
         assert compare_metadata(context, schema.metadata) == []
         stamped = conn.execute(text(f"SELECT version_num FROM {schema.VERSION_TABLE}")).scalar()
     assert stamped is not None
+
+
+def test_init_and_serve_with_an_owner_that_is_no_superuser(team_db_url: str) -> None:
+    """The usual deployment: a database owned by a role that may create roles. The tables
+    are that role's; the server, given the owner's URL, still acts as whoknows_app and obeys
+    the policies (forced row security binds the owner too)."""
+    import uuid
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from whoknows.teamserver import accounts, spaces
+
+    name = f"tserver_owner_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(team_db_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE ROLE {name} LOGIN CREATEROLE"))
+        conn.execute(text(f'CREATE DATABASE "{name}" OWNER {name}'))
+    url = make_url(team_db_url).set(username=name, database=name)
+    owner_url = url.render_as_string(hide_password=False)
+    try:
+        owner = db.connect(owner_url, pool_size=1, as_app=False)
+        db.upgrade(owner)
+        server = db.connect(owner_url, pool_size=1)
+        try:
+            with db.tenant(server) as conn:
+                assert conn.execute(text("SELECT current_user")).scalar() == schema.APP_ROLE
+                boss = accounts.create(conn, "boss@example.com", "a password!")
+                firm = spaces.create(conn, "Firm", "firm", boss.id)
+            with owner.connect() as conn:  # the owner itself, without SET ROLE
+                assert conn.execute(text("SELECT current_user")).scalar() == name
+                assert conn.execute(text("SELECT count(*) FROM membership")).scalar() == 0
+                tables = conn.execute(
+                    text("SELECT count(*) FROM pg_tables WHERE tableowner = :n"), {"n": name}
+                ).scalar()
+                assert tables == len(schema.metadata.tables) + 1  # and the version table
+            with db.tenant(server, space_id=firm.id) as conn:
+                assert conn.execute(text("SELECT count(*) FROM membership")).scalar() == 1
+        finally:
+            server.dispose()
+            owner.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f"DROP ROLE IF EXISTS {name}"))
+        admin.dispose()
