@@ -80,7 +80,9 @@ def test_a_second_push_sends_nothing_and_changes_nothing(  # type: ignore[no-unt
     first = pushing.push(local, today=TODAY, transport=transport)
     assert (first.added, first.total, first.complete) == (6, 6, True)
     before = shared(owner_engine, space.id)
+    version = local.data_version()
     second = pushing.push(local, today=TODAY, transport=transport)
+    assert local.data_version() == version  # bookkeeping: the snapshot and caches stay valid
     assert (second.sent, second.added, second.changed, second.removed) == (0, 0, 0, 0)
     assert second.version == first.version
     assert shared(owner_engine, space.id) == before
