@@ -30,7 +30,6 @@ from whoknows.core.tiestrength import (
     described,
     months_since,
     score_tie,
-    unheard_strength,
 )
 from whoknows.services import ledger
 from whoknows.storage import schema as s
