@@ -9,6 +9,7 @@ route's answer; and nothing of the space changes at the hands of someone who may
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 import warnings
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import Connection, Engine, insert, text
 from team_world import PASSWORD, World, bearer
 
-from whoknows.teamserver import accounts, db, schema, spaces
+from whoknows.teamserver import accounts, chapters, db, schema, spaces
 from whoknows.teamserver.app import TeamSettings, create_app
 from whoknows.teamserver.auth import SESSION_COOKIE
 
@@ -44,6 +45,7 @@ class Need:
     form: bool = False
     answers: frozenset[int] = frozenset()  # what an allowed caller gets, when not a success
     query: str = ""
+    kind: str = "firm"  # of space A: chapter routes live in a group
 
 
 POLICY: dict[tuple[str, str], Need] = {
@@ -95,6 +97,39 @@ POLICY: dict[tuple[str, str], Need] = {
     ("GET", "/s/{slug}/path"): Need("member", query="to=org:Acme"),
     ("GET", "/s/{slug}/intros"): Need("member"),
     ("POST", "/s/{slug}/intros/{intro_id}/{decision}"): Need("member", form=True),
+    # A chapter (routes/chapter.py), space A a group. "{slip_id}": a slip the caller both gave
+    # and received in the open week; "{week_id}": a closed week with its report. A second
+    # close by a leader above finds every begun week closed: 409.
+    ("GET", "/api/v1/spaces/{slug}/chapter/weeks"): Need("member", kind="group"),
+    ("POST", "/api/v1/spaces/{slug}/chapter/weeks/close"): Need(
+        "leader", answers=frozenset({200, 409}), kind="group"
+    ),
+    ("GET", "/api/v1/spaces/{slug}/chapter/weeks/{week_id}/report"): Need("member", kind="group"),
+    ("GET", "/api/v1/spaces/{slug}/chapter/weeks/{week_id}/report.csv"): Need(
+        "member", kind="group"
+    ),
+    ("POST", "/api/v1/spaces/{slug}/chapter/attendance"): Need(
+        "leader", {"member": "{colleague}", "status": "present"}, kind="group"
+    ),
+    ("GET", "/api/v1/spaces/{slug}/chapter/slips"): Need("member", kind="group"),
+    ("POST", "/api/v1/spaces/{slug}/chapter/slips"): Need(
+        "member",
+        {"client_id": "m1", "to": "{colleague}", "about": "Dana <d@acme.test> @Acme", "hot": 3},
+        kind="group",
+    ),
+    ("POST", "/api/v1/spaces/{slug}/chapter/slips/{slip_id}/edit"): Need(
+        "member", {"note": "edited"}, kind="group"
+    ),
+    ("POST", "/api/v1/spaces/{slug}/chapter/slips/{slip_id}/withdraw"): Need(
+        "member", kind="group"
+    ),
+    ("POST", "/api/v1/spaces/{slug}/chapter/slips/{slip_id}/status"): Need(
+        "member", {"status": "accepted"}, kind="group"
+    ),
+    ("GET", "/api/v1/spaces/{slug}/chapter/thanks"): Need("member", kind="group"),
+    ("POST", "/api/v1/spaces/{slug}/chapter/thanks"): Need(
+        "member", {"client_id": "t1", "to": "{colleague}", "amount": "EUR 100"}, kind="group"
+    ),
     ("GET", "/login"): Need(PUBLIC),
     ("POST", "/login"): Need(
         PUBLIC, {"email": "n@example.com", "password": "wrong"}, True, frozenset({401})
@@ -150,7 +185,7 @@ class Scene:
     token_ids: dict[int, int]  # account id → its token's id in A (or B for the other space)
 
 
-def _scene(engine: Engine) -> Scene:
+def _scene(engine: Engine, kind: str = "firm") -> Scene:
     """Made in one transaction: the matrix has hundreds of cases."""
 
     def person(conn: Connection, admin: bool = False) -> accounts.Account:
@@ -161,7 +196,7 @@ def _scene(engine: Engine) -> Scene:
         people = {role: person(conn) for role in (*spaces.RANK, "former", "other-space")}
         people["server-admin"] = person(conn, admin=True)
         target = person(conn)
-        a = spaces.create(conn, f"A {uuid.uuid4().hex[:10]}", "firm", people["owner"].id)
+        a = spaces.create(conn, f"A {uuid.uuid4().hex[:10]}", kind, people["owner"].id)
         second_owner = person(conn)
         joined = [(second_owner, "owner"), (target, "guest"), (people["former"], "member")]
         joined += [(people[r], r) for r in ("admin", "leader", "member", "guest")]
@@ -223,6 +258,10 @@ def _path(template: str, scene: Scene, engine: Engine, caller: str) -> str:
     if "{intro_id}" in template:
         values["intro_id"] = _intro(engine, scene, mine if caller in spaces.RANK else None)
         values["decision"] = "accept"
+    if "{slip_id}" in template:
+        values["slip_id"] = _slip(engine, scene, mine if caller in spaces.RANK else None)
+    if "{week_id}" in template:
+        values["week_id"] = _closed_week(engine, scene)
     if "{token}" in template:
         with db.tenant(engine, space_id=scene.a.id) as conn:
             email = f"i{uuid.uuid4().hex[:8]}@example.com"
@@ -248,6 +287,46 @@ def _intro(engine: Engine, scene: Scene, caller: accounts.Account | None) -> int
                 .returning(schema.intro_request.c.id)
             ).scalar_one()
         )
+
+
+def _slip(engine: Engine, scene: Scene, caller: accounts.Account | None) -> int:
+    """A slip in A's open week, the caller both its giver and its receiver (so they may edit,
+    withdraw and move it); the co-owner's for a caller not in A."""
+    who = caller.id if caller is not None else scene.co_owner.id
+    with db.tenant(engine, space_id=scene.a.id) as conn:
+        week = chapters.entry_week(conn, scene.a.id)
+        return int(
+            conn.execute(
+                insert(schema.chapter_slip)
+                .values(
+                    space_id=scene.a.id,
+                    client_id=uuid.uuid4().hex,
+                    giver_id=who,
+                    receiver_id=who,
+                    week_id=week["id"],
+                    about="Dana",
+                    hot=3,
+                )
+                .returning(schema.chapter_slip.c.id)
+            ).scalar_one()
+        )
+
+
+def _closed_week(engine: Engine, scene: Scene) -> int:
+    """A's closed week of the first Monday of 2026, with its report."""
+    monday = dt.date(2026, 1, 5)
+    with db.tenant(engine, space_id=scene.a.id, account_id=scene.co_owner.id) as conn:
+        found = conn.execute(
+            text("SELECT id FROM chapter_week WHERE space_id = :s AND starts_on = :d"),
+            {"s": scene.a.id, "d": monday},
+        ).scalar()
+        if found is None:
+            chapters.close(conn, scene.a.id, scene.co_owner.id, monday)
+            found = conn.execute(
+                text("SELECT id FROM chapter_week WHERE space_id = :s AND starts_on = :d"),
+                {"s": scene.a.id, "d": monday},
+            ).scalar_one()
+    return int(found)
 
 
 def _body(need: Need, scene: Scene) -> dict[str, object]:
@@ -309,7 +388,7 @@ def test_route_answers_each_caller_as_its_policy_says(
     # One scene per route, shared by its callers: the refused calls change nothing (checked),
     # and each allowed one acts on what is the caller's own (their session, token,
     # membership) or fresh (an invitation link, a guest to remove, a request to answer).
-    scene = _scene(app_engine)
+    scene = _scene(app_engine, need.kind)
     urls = {caller: _path(path, scene, app_engine, caller) for caller in CALLERS}
     refused = [c for c in CALLERS if not _allowed(need, c)]
     allowed = [c for c in CALLERS if _allowed(need, c)]
@@ -333,7 +412,17 @@ def _space_state(engine: Engine, space_id: int) -> tuple[object, ...]:
     digests = ", ".join(
         f"(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) "
         f"FROM {table} t WHERE space_id = :s)"
-        for table in ("membership", "invitation", "api_token", "intro_request", "shared_contact")
+        for table in (
+            "membership",
+            "invitation",
+            "api_token",
+            "intro_request",
+            "shared_contact",
+            "chapter_week",
+            "chapter_slip",
+            "chapter_thanks",
+            "chapter_attendance",
+        )
     )
     with engine.connect() as conn:
         return tuple(conn.execute(text(f"SELECT {digests}"), {"s": space_id}).one())

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from whoknows.api.common import ERRORS, PAGED, Limit, Offset, paged
 from whoknows.api.schemas import (
+    AttendedOut,
     InteractionIn,
+    InteractionLineOut,
     InteractionOut,
     OrganizationDetailOut,
     OrganizationIn,
@@ -19,10 +21,11 @@ from whoknows.api.schemas import (
     PersonOut,
     PersonPatch,
     TieIn,
+    TieLineOut,
     TieOut,
 )
 from whoknows.http import store_of, today_of
-from whoknows.services import detail, network, organizations, paging, people, views
+from whoknows.services import detail, network, organizations, paging, people
 from whoknows.services.people import PersonInput
 
 router = APIRouter(responses=ERRORS)
@@ -63,7 +66,13 @@ def add_person(request: Request, body: PersonIn) -> PersonOut:
 def get_person(request: Request, person_id: Id) -> PersonDetailOut:
     """Everything known about a person: ties (strongest first), interactions, events."""
     found = detail.person_detail(store_of(request), str(person_id))
-    return PersonDetailOut.model_validate(views.person_detail(found))
+    return PersonDetailOut(
+        person=PersonOut.of(found.person),
+        ties=[TieLineOut.of(t) for t in found.ties],
+        ties_total=found.ties_total,
+        interactions=[InteractionLineOut.of(i) for i in found.interactions],
+        events=[AttendedOut(id=i, name=n, date=d, gets_it=g) for i, n, d, g in found.events],
+    )
 
 
 @router.patch("/people/{person_id}", tags=["people"])
@@ -90,7 +99,8 @@ def list_organizations(
     time (the total in X-Total-Count)."""
     page = organizations.orgs_page(store_of(request), paging.Window(limit, offset))
     return [
-        OrganizationRowOut.model_validate(views.org_row(r)) for r in paged(request, response, page)
+        OrganizationRowOut(organization=OrganizationOut.of(r.organization), people=r.people)
+        for r in paged(request, response, page)
     ]
 
 
@@ -105,7 +115,10 @@ def add_organization(request: Request, body: OrganizationIn) -> OrganizationOut:
 def get_organization(request: Request, org_id: Id) -> OrganizationDetailOut:
     """An organization and its people."""
     found = organizations.show_org(store_of(request), str(org_id))
-    return OrganizationDetailOut.model_validate(views.org_detail(found))
+    return OrganizationDetailOut(
+        organization=OrganizationOut.of(found.organization),
+        people=[PersonOut.of(p) for p in found.people],
+    )
 
 
 @router.post("/ties", status_code=201, tags=["ties"])

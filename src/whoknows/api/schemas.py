@@ -108,13 +108,10 @@ class TieOut(Out):
     last_seen: dt.date | None = None
 
 
-class TieLineOut(TieOut):
-    """A tie of a person's, flat: the other person's id and name, the tie, and where a tie
-    of mine has its evidence from."""
-
-    id: int
-    name: str
-    sources: list[str] = []
+class TieLineOut(Out):
+    other_id: int
+    other_name: str
+    tie: TieOut
 
 
 class InteractionLineOut(Out):
@@ -132,7 +129,8 @@ class AttendedOut(BaseModel):
     gets_it: bool
 
 
-class PersonDetailOut(PersonOut):
+class PersonDetailOut(BaseModel):
+    person: PersonOut
     ties: list[TieLineOut]
     ties_total: int
     interactions: list[InteractionLineOut]
@@ -148,11 +146,13 @@ class OrganizationOut(Out):
     city: str | None = None
 
 
-class OrganizationRowOut(OrganizationOut):
+class OrganizationRowOut(BaseModel):
+    organization: OrganizationOut
     people: int
 
 
-class OrganizationDetailOut(OrganizationOut):
+class OrganizationDetailOut(BaseModel):
+    organization: OrganizationOut
     people: list[PersonOut]
 
 

@@ -65,7 +65,9 @@ def show(
     with store(db) as opened:
         found = organizations.show_org(opened, ref)
     if json:
-        print_json(views.org_detail(found))
+        payload = views.as_json(found.organization)
+        payload["people"] = views.as_json(found.people)
+        print_json(payload)
         return
     org = found.organization
     facts = [f"#{org.id}"] + [x for x in (org.domain, org.industry, org.city) if x]
@@ -95,7 +97,7 @@ def list_(
             paging.json_pages(
                 fetch,
                 wanted,
-                views.org_row,
+                lambda r: {**views.as_json(r.organization), "people": r.people},
                 "organizations",
             )
             return

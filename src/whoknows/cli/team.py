@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from whoknows.cli import team_member, team_reach, team_server
+from whoknows.cli import team_chapter, team_member, team_reach, team_server
 
 app = typer.Typer(
     help="Team mode: pool who-knows-whom with a firm or a group, sharing only what you choose.",
@@ -41,3 +41,8 @@ app.command("intros")(team_reach.intros)
 app.command("accept")(team_reach.accept)
 app.command("decline")(team_reach.decline)
 app.command("withdraw")(team_reach.withdraw)
+
+# A chapter's weekly business (docs/team.md, "Chapters").
+app.add_typer(team_chapter.slip, name="slip")
+app.add_typer(team_chapter.thanks, name="thanks")
+app.add_typer(team_chapter.week, name="week")

@@ -178,23 +178,6 @@ class Graph:
         their new strength; the strongest of duplicates). Costs one pass over the arrays at
         most, and only a copy of ``strength`` when the same ties just change strength.
         """
-        return self.patched_columns(node_ids, drop=drop, put=put)[0]
-
-    def patched_columns(
-        self,
-        node_ids: npt.ArrayLike,
-        *,
-        drop: tuple[npt.ArrayLike, npt.ArrayLike] = ((), ()),
-        put: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike] = ((), (), ()),
-        columns: tuple[npt.NDArray[np.float32], ...] = (),
-        put_columns: tuple[npt.ArrayLike, ...] = (),
-    ) -> tuple[Graph, list[npt.NDArray[np.float32]]]:
-        """`patched`, carrying COLUMNS (arrays beside ``strength``, one value per entry) along:
-        the ties put get their values from PUT_COLUMNS (one per tie put). A column whose values
-        do not change stays the same array (a file of it need not be written again)."""
-        if len(put_columns) != len(columns):
-            raise ValueError("a value per column for the ties put")
-        values = csr.tie_columns(put[0], put[1], put_columns)
         ids = csr.sorted_ids(node_ids)
         if np.array_equal(ids, self.node_ids):
             ids = self.node_ids  # the same nodes: the same array (a file need not be written)
@@ -223,14 +206,7 @@ class Graph:
             where, _ = csr.locate(self.indptr, self.indices, np.r_[pa, pb], np.r_[pb, pa])
             strength[where] = 0
             np.maximum.at(strength, where, np.r_[ps, ps])
-            kept = []
-            for column, value in zip(columns, values, strict=True):
-                changed = np.array(column)
-                changed[where] = np.nan
-                np.fmax.at(changed, where, np.r_[value, value])  # the highest of duplicates
-                same = np.array_equal(changed[where], column[where], equal_nan=True)
-                kept.append(column if same else changed)
-            return Graph(self.indptr, self.indices, strength, ids), kept
+            return Graph(self.indptr, self.indices, strength, ids)
         # Every entry that goes: dropped and re-put pairs, and all ties of the nodes that left.
         gone = np.flatnonzero(~stays)
         if len(gone):
@@ -249,25 +225,19 @@ class Graph:
         counts[moved[stays]] = left[stays]
         indices = np.delete(self.indices, remove)
         strength = np.delete(self.strength, remove)
-        moved_columns = [np.delete(c, remove) for c in columns]
         if not np.array_equal(moved, np.arange(self.num_nodes)):
             indices = moved.astype(np.int32)[indices]
         indptr = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
         if len(pa):
             # The ties put, in (row, column) order, each inserted before the first larger entry.
-            builder = GraphBuilder(np.arange(len(ids)))
-            builder.add(pa, pb, ps, tuple(values))
-            extra, extra_columns = builder.build_columns()
+            extra = Graph.from_edges(pa, pb, ps, node_ids=np.arange(len(ids)))
             rows = np.repeat(np.arange(len(ids), dtype=np.int64), extra.degree)
             before, _ = csr.locate(indptr, indices, rows, extra.indices)
             indices = np.insert(indices, before, extra.indices)
             strength = np.insert(strength, before, extra.strength)
-            moved_columns = [
-                np.insert(c, before, e) for c, e in zip(moved_columns, extra_columns, strict=True)
-            ]
             indptr[1:] += np.cumsum(extra.degree)
-        return Graph(indptr, indices, strength, ids), moved_columns
+        return Graph(indptr, indices, strength, ids)
 
     def _entries(self, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Positions of the stored entries of ties (a, b) between dense nodes, both directions."""
@@ -332,17 +302,9 @@ class GraphBuilder:
         self._a: list[npt.NDArray[np.int64] | npt.NDArray[np.int32]] = []
         self._b: list[npt.NDArray[np.int64] | npt.NDArray[np.int32]] = []
         self._s: list[npt.NDArray[np.float32]] = []
-        self._columns: list[list[npt.NDArray[np.float32]]] = []
 
-    def add(
-        self,
-        a_ids: npt.ArrayLike,
-        b_ids: npt.ArrayLike,
-        strengths: npt.ArrayLike,
-        columns: tuple[npt.ArrayLike, ...] = (),
-    ) -> None:
-        """Add one chunk of ties as parallel arrays; COLUMNS: more values per tie (float32),
-        the same number in every chunk, returned per entry by `build_columns`."""
+    def add(self, a_ids: npt.ArrayLike, b_ids: npt.ArrayLike, strengths: npt.ArrayLike) -> None:
+        """Add one chunk of ties as parallel arrays."""
         a, b, s = csr.tie_arrays(a_ids, b_ids, strengths)
         if self._lookup is not None:
             self._a.append(self._lookup(a))
@@ -351,24 +313,9 @@ class GraphBuilder:
             self._a.append(a)
             self._b.append(b)
         self._s.append(s)
-        if columns or self._columns:
-            if len(self._columns) != len(self._s) - 1 or (
-                self._columns and len(self._columns[0]) != len(columns)
-            ):
-                raise ValueError("every chunk of ties needs the same columns")
-            self._columns.append(csr.tie_columns(a_ids, b_ids, columns))
 
     def build(self) -> Graph:
         """The graph of every tie added so far (the builder is empty afterwards)."""
-        return self.build_columns()[0]
-
-    def build_columns(self) -> tuple[Graph, list[npt.NDArray[np.float32]]]:
-        """The graph, and the columns given with the ties as arrays beside its ``strength``
-        (each tie's values in both of its entries)."""
-        chunks, self._columns = self._columns, []
-        count = len(chunks[0]) if chunks else 0
-        columns = [_joined([c[i] for c in chunks], np.float32) for i in range(count)]
-        del chunks
         wide = self._lookup is None
         ends = [
             _joined(self._a, np.int64 if wide else np.int32),
@@ -384,8 +331,8 @@ class GraphBuilder:
             ids = self._node_ids
         if len(ids) >= 2**31 or 2 * len(strengths) >= 2**31:
             raise ValueError("graph too large for 32-bit indices")
-        indptr, indices, strength, entries = csr.rows_of(len(ids), ends, strengths, columns)
-        return Graph(indptr, indices, strength, ids), [_frozen(e, np.float32) for e in entries]
+        indptr, indices, strength = csr.rows_of(len(ids), ends, strengths)
+        return Graph(indptr, indices, strength, ids)
 
 
 def _joined(parts: list[Any], dtype: type[np.generic]) -> npt.NDArray[Any]:

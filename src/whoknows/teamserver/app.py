@@ -51,7 +51,7 @@ class TeamSettings:
 
 def create_app(settings: TeamSettings) -> FastAPI:
     """The app; it connects lazily (nothing happens at import or here but engine set-up)."""
-    from whoknows.teamserver.routes import api, pages, push, reach
+    from whoknows.teamserver.routes import api, chapter, pages, push, reach
 
     app = FastAPI(title="whoknows team server", docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
@@ -71,6 +71,7 @@ def create_app(settings: TeamSettings) -> FastAPI:
     app.include_router(push.router)
     app.include_router(reach.api)
     app.include_router(reach.pages)
+    app.include_router(chapter.api)
     _error_handlers(app)
 
     @app.middleware("http")

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Identity,
@@ -20,8 +21,10 @@ from sqlalchemy import (
     Integer,
     MetaData,
     PrimaryKeyConstraint,
+    SmallInteger,
     Table,
     Text,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -37,6 +40,9 @@ KINDS = ("firm", "group")
 LEVELS = ("nothing", "who", "name")
 BANDS = ("weak", "good", "strong")
 INTRO_STATUSES = ("asked", "accepted", "declined", "withdrawn")
+WEEK_STATUSES = ("open", "closed")
+SLIP_STATUSES = ("given", "accepted", "contacted", "won", "no_sale", "withdrawn")
+ATTENDANCE = ("present", "absent", "late", "substitute", "medical")
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_name)s",
@@ -262,6 +268,89 @@ server_secret = Table(
     Column("value", Text, nullable=False),
 )
 
+# Chapters (a space of kind group; teamserver/chapters.py): weeks, referral slips, thanks for
+# closed business, attendance, and the report written once at each week's close.
+chapter_week = Table(
+    "chapter_week",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    _space(),
+    Column("starts_on", Date, nullable=False),  # the Monday of the week (UTC)
+    Column("status", Text, nullable=False, server_default="open"),
+    _when("closed_at"),
+    Column("closed_by", ForeignKey("account.id", ondelete="SET NULL")),
+    CheckConstraint(_in("status", WEEK_STATUSES), name="status"),
+    UniqueConstraint("space_id", "starts_on", name="uq_chapter_week_space_id_starts_on"),
+)
+
+chapter_slip = Table(
+    "chapter_slip",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    _space(),
+    Column("client_id", Text, nullable=False),  # made by the giver's client: one slip per id
+    _account("giver_id"),
+    _account("receiver_id"),
+    Column("week_id", ForeignKey("chapter_week.id", ondelete="CASCADE"), nullable=False),
+    Column("about", Text, nullable=False),  # as typed: "Name <email> @Org / Role"
+    Column("about_name", Text, nullable=False, server_default=""),
+    Column("about_email", Text),
+    Column("about_org", Text),
+    Column("about_role", Text),
+    Column("hot", SmallInteger, nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("status", Text, nullable=False, server_default="given"),
+    _now("created_at"),
+    _now("updated_at"),
+    CheckConstraint("hot BETWEEN 1 AND 5", name="hot"),
+    CheckConstraint(_in("status", SLIP_STATUSES), name="status"),
+    UniqueConstraint("space_id", "giver_id", "client_id", name="uq_chapter_slip_client_id"),
+    Index("ix_chapter_slip_space_id_receiver", "space_id", "receiver_id"),
+    Index("ix_chapter_slip_space_id_week", "space_id", "week_id"),
+)
+
+chapter_thanks = Table(
+    "chapter_thanks",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    _space(),
+    Column("client_id", Text, nullable=False),
+    _account("thanker_id"),
+    _account("credited_id"),  # the member who referred the business
+    Column("slip_id", ForeignKey("chapter_slip.id", ondelete="SET NULL")),
+    Column("week_id", ForeignKey("chapter_week.id", ondelete="CASCADE"), nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("currency", Text, nullable=False),
+    _now("created_at"),
+    CheckConstraint("amount_cents >= 0", name="amount_cents"),
+    UniqueConstraint("space_id", "thanker_id", "client_id", name="uq_chapter_thanks_client_id"),
+    Index("ix_chapter_thanks_space_id_week", "space_id", "week_id"),
+)
+
+chapter_attendance = Table(
+    "chapter_attendance",
+    metadata,
+    _space(),
+    Column("week_id", ForeignKey("chapter_week.id", ondelete="CASCADE"), nullable=False),
+    _account(),
+    Column("status", Text, nullable=False),
+    Column("recorded_by", ForeignKey("account.id", ondelete="SET NULL")),
+    _now("recorded_at"),
+    PrimaryKeyConstraint("space_id", "week_id", "account_id"),
+    CheckConstraint(_in("status", ATTENDANCE), name="status"),
+)
+
+chapter_report = Table(
+    "chapter_report",
+    metadata,
+    _space(),
+    Column("week_id", ForeignKey("chapter_week.id", ondelete="CASCADE"), nullable=False),
+    Column("body", JSONB, nullable=False),
+    Column("csv", Text, nullable=False),
+    _now("created_at"),
+    PrimaryKeyConstraint("space_id", "week_id"),
+)
+
 # The row-security policy of each table with space_id: USING (who may see and change a row)
 # and WITH CHECK (what a written row must satisfy). SPACE/ACCOUNT are the settings db.tenant()
 # puts in the transaction, read once per statement (the sub-select), null when unset.
@@ -286,6 +375,11 @@ POLICIES: dict[str, tuple[str, str]] = {
     "member_push": (IN_SPACE, IN_SPACE),
     "graph_version": (IN_SPACE, IN_SPACE),
     "intro_request": (IN_SPACE, IN_SPACE),
+    "chapter_week": (IN_SPACE, IN_SPACE),
+    "chapter_slip": (IN_SPACE, IN_SPACE),
+    "chapter_thanks": (IN_SPACE, IN_SPACE),
+    "chapter_attendance": (IN_SPACE, IN_SPACE),
+    "chapter_report": (IN_SPACE, IN_SPACE),
     # Keys of requests outside a space (accepting an invitation) belong to their account.
     "idempotency_key": (
         f"{IN_SPACE} OR (space_id IS NULL AND account_id = {ACCOUNT})",
@@ -298,4 +392,6 @@ POLICIES: dict[str, tuple[str, str]] = {
     ),
 }
 TENANT_TABLES = tuple(POLICIES)
-APPEND_ONLY = ("audit_event",)  # the application role may INSERT and SELECT, nothing else
+# The application role may INSERT and SELECT these, nothing else: the audit log, and each
+# week's report, written once at its close.
+APPEND_ONLY = ("audit_event", "chapter_report")

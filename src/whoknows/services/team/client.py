@@ -86,18 +86,18 @@ class Client:
     def get(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         return self._send("GET", path, params=params)
 
+    def get_text(self, path: str) -> str:
+        """A text answer (a CSV export), with the same failures as get."""
+        found: str = self._send("GET", path, as_text=True, headers={"Accept": "text/*"})
+        return found
+
     def post(self, path: str, body: Any, *, key: str | None = None) -> Any:
         """POST BODY; KEY is the Idempotency-Key (a new one per request unless given: pass the
         same one to retry a request that may have been applied)."""
         headers = {"Idempotency-Key": key or str(uuid.uuid4())}
-        try:
-            return self._send("POST", path, json=body, headers=headers)
-        except Unreachable:
-            # Once more with the same key: if the first one was applied (its answer was lost),
-            # the server answers it again instead of applying it twice.
-            return self._send("POST", path, json=body, headers=headers)
+        return self._send("POST", path, json=body, headers=headers)
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> Any:
+    def _send(self, method: str, path: str, *, as_text: bool = False, **kwargs: Any) -> Any:
         try:
             answer = self._http.request(
                 method, path if path.startswith("/") else f"/{path}", **kwargs
@@ -112,9 +112,9 @@ class Client:
                 f"the team server at {self.url} cannot be reached ({_reason(exc)})",
                 hint="check the address and your network, then try again",
             ) from exc
-        return self._answer(answer)
+        return self._answer(answer, as_text)
 
-    def _answer(self, answer: httpx.Response) -> Any:
+    def _answer(self, answer: httpx.Response, as_text: bool = False) -> Any:
         status = answer.status_code
         detail = _detail(answer)
         if status == 401:
@@ -143,6 +143,8 @@ class Client:
             )
         if status >= 400:
             raise UserError(f"the team server refused the request (HTTP {status}: {detail})")
+        if as_text:
+            return answer.text
         if status == 204 or not answer.content:
             return None
         try:

@@ -67,7 +67,7 @@ def path(
     return answer
 
 
-def _colleague(members: list[dict[str, Any]], ref: str) -> dict[str, Any]:
+def find_colleague(members: list[dict[str, Any]], ref: str) -> dict[str, Any]:
     ref = ref.strip()
     if ref.isdigit():
         found = [m for m in members if str(m.get("account_id")) == ref]
@@ -103,7 +103,7 @@ def ask(
     """Ask a colleague to introduce me to ABOUT (a local person); KEY retries one request."""
     with link.connect(store, transport=transport) as (joined, client):
         members = client.get(client.space_path(joined.space, "members"))
-        chosen = _colleague(members, colleague)
+        chosen = find_colleague(members, colleague)
         body = {
             "colleague": int(chosen["account_id"]),
             "about": person_key(store, about, joined.salt),

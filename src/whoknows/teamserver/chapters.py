@@ -1,0 +1,308 @@
+"""Chapters: a space of kind `group` that meets weekly (BNI-style), with referral slips between
+members, thanks for closed business, attendance, and a report written once at each close.
+
+docs/team-design.md ("Chapters") is the contract. Every function runs in the request's
+transaction, its tenant set to the chapter, so row security keeps each chapter's rows apart.
+
+- A week is Monday to Sunday (UTC), `open` until a leader closes it. Whatever is entered
+  (a slip, a thanks, attendance) counts in the first open week from today's: after the
+  close, in the next one.
+- Slips are in chapter_slips.py, thanks for closed business in chapter_thanks.py; this
+  module has the weeks, attendance and the report written at the close.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from whoknows.core.money import format_money, from_cents
+from whoknows.errors import Conflict, NotFound, UserError
+from whoknows.teamserver import schema, spaces
+from whoknows.teamserver.audit import audit
+
+CLIENT_ID_MAX = 100
+
+
+def today() -> dt.date:
+    """Today in UTC (tests replace it to move through weeks)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def check_chapter(kind: str) -> None:
+    """Chapter routes exist only in a space of kind group (a firm answers 404)."""
+    if kind != "group":
+        raise NotFound("this space is not a chapter", hint="chapters are spaces of kind group")
+
+
+def check_client_id(value: str) -> str:
+    value = (value or "").strip()
+    if not value or len(value) > CLIENT_ID_MAX or not value.isprintable():
+        raise UserError(
+            f"a client id must be 1 to {CLIENT_ID_MAX} printable characters",
+            hint="send a fresh random value (a UUID) per slip, and the same one to retry it",
+        )
+    return value
+
+
+def current_member(conn: Connection, space_id: int, account_id: int, what: str) -> None:
+    role = spaces.role_of(conn, space_id, account_id)
+    if role is None or not spaces.at_least(role, "member"):
+        raise NotFound(f"no member {account_id} in this chapter to {what}")
+
+
+# --- weeks ---------------------------------------------------------------------------------
+
+
+def entry_week(conn: Connection, space_id: int) -> dict[str, Any]:
+    """The week what is entered now counts in: this week, or the first open one after it.
+    Its row is locked FOR SHARE, so a close waits until the entry commits."""
+    day = monday(today())
+    while True:
+        conn.execute(
+            text(
+                "INSERT INTO chapter_week (space_id, starts_on) VALUES (:s, :d) "
+                "ON CONFLICT (space_id, starts_on) DO NOTHING"
+            ),
+            {"s": space_id, "d": day},
+        )
+        row = conn.execute(
+            text(
+                "SELECT id, starts_on, status FROM chapter_week "
+                "WHERE space_id = :s AND starts_on = :d FOR SHARE"
+            ),
+            {"s": space_id, "d": day},
+        ).one()
+        if row.status == "open":
+            return {"id": row.id, "starts_on": row.starts_on, "status": row.status}
+        day += dt.timedelta(days=7)
+
+
+def open_week_of(conn: Connection, space_id: int, week_id: int) -> None:
+    """Refuse a change to something of a closed week (its row locked FOR SHARE)."""
+    row = conn.execute(
+        text(
+            "SELECT starts_on, status FROM chapter_week WHERE space_id = :s AND id = :w FOR SHARE"
+        ),
+        {"s": space_id, "w": week_id},
+    ).one()
+    if row.status != "open":
+        raise Conflict(
+            f"the week of {row.starts_on} is closed: its slips can no longer change",
+            hint="give a new slip: it counts in the next week",
+        )
+
+
+def weeks(conn: Connection, space_id: int) -> dict[str, Any]:
+    """Every week of the chapter, newest first, with its counts (totals only)."""
+    rows = conn.execute(
+        text(
+            """
+            SELECT w.id, w.starts_on, w.status, w.closed_at,
+                   (SELECT count(*) FROM chapter_slip s WHERE s.space_id = w.space_id
+                      AND s.week_id = w.id AND s.status <> 'withdrawn') AS slips,
+                   EXISTS (SELECT 1 FROM chapter_report r WHERE r.space_id = w.space_id
+                      AND r.week_id = w.id) AS reported
+            FROM chapter_week w WHERE w.space_id = :s
+            ORDER BY w.starts_on DESC LIMIT 520
+            """
+        ),
+        {"s": space_id},
+    ).all()
+    return {
+        "weeks": [
+            {
+                "id": r.id,
+                "starts_on": r.starts_on.isoformat(),
+                "status": r.status,
+                "closed_at": r.closed_at.isoformat() if r.closed_at else None,
+                "slips": int(r.slips),
+                "report": bool(r.reported),
+            }
+            for r in rows
+        ]
+    }
+
+
+def close(
+    conn: Connection, space_id: int, account_id: int, starts_on: dt.date | None = None
+) -> dict[str, Any]:
+    """Close a week (the earliest open one that has begun, unless STARTS_ON names one) and
+    write its report, once."""
+    this_week = monday(today())
+    if starts_on is not None:
+        starts_on = monday(starts_on)
+        if starts_on > this_week:
+            raise UserError(
+                f"the week of {starts_on} has not begun", hint="close it on or after that Monday"
+            )
+        conn.execute(
+            text(
+                "INSERT INTO chapter_week (space_id, starts_on) VALUES (:s, :d) "
+                "ON CONFLICT (space_id, starts_on) DO NOTHING"
+            ),
+            {"s": space_id, "d": starts_on},
+        )
+    else:
+        entry_week(conn, space_id)  # so this week exists
+    row = conn.execute(
+        text(
+            """
+            SELECT id, starts_on, status FROM chapter_week
+            WHERE space_id = :s AND starts_on <= :t
+              AND (CAST(:d AS date) IS NULL AND status = 'open' OR starts_on = :d)
+            ORDER BY starts_on LIMIT 1 FOR UPDATE
+            """
+        ),
+        {"s": space_id, "t": this_week, "d": starts_on},
+    ).one_or_none()
+    if row is None:
+        raise Conflict("every week that has begun is closed already", hint="close it next week")
+    if row.status == "closed":
+        raise Conflict(f"the week of {row.starts_on} is closed already")
+    conn.execute(
+        text(
+            "UPDATE chapter_week SET status = 'closed', closed_at = now(), closed_by = :a "
+            "WHERE space_id = :s AND id = :w"
+        ),
+        {"a": account_id, "s": space_id, "w": row.id},
+    )
+    body = _report(conn, space_id, row.id)
+    conn.execute(
+        text(
+            "INSERT INTO chapter_report (space_id, week_id, body, csv) "
+            "VALUES (:s, :w, CAST(:b AS jsonb), :c)"
+        ),
+        {"s": space_id, "w": row.id, "b": json.dumps(body), "c": report_csv(body)},
+    )
+    audit(conn, "week.close", f"week:{row.id}", {"starts_on": row.starts_on.isoformat()})
+    return body
+
+
+# --- attendance and the report -------------------------------------------------------------
+
+
+def attend(
+    conn: Connection, space_id: int, recorder_id: int, account_id: int, status: str
+) -> dict[str, Any]:
+    """Record a member's attendance in the open week (a leader, at the meeting)."""
+    if status not in schema.ATTENDANCE:
+        raise UserError(
+            f"unknown attendance {status!r}", hint=f"one of: {', '.join(schema.ATTENDANCE)}"
+        )
+    current_member(conn, space_id, account_id, "record")
+    week = entry_week(conn, space_id)
+    conn.execute(
+        text(
+            """
+            INSERT INTO chapter_attendance (space_id, week_id, account_id, status, recorded_by)
+            VALUES (:s, :w, :a, :st, :r)
+            ON CONFLICT (space_id, week_id, account_id)
+            DO UPDATE SET status = :st, recorded_by = :r, recorded_at = now()
+            """
+        ),
+        {"s": space_id, "w": week["id"], "a": account_id, "st": status, "r": recorder_id},
+    )
+    audit(conn, "week.attend", f"account:{account_id}", {"status": status})
+    return {"week": week["starts_on"].isoformat(), "member": account_id, "status": status}
+
+
+def _report(conn: Connection, space_id: int, week_id: int) -> dict[str, Any]:
+    """The week's PALMS-like report: attendance, slips given and received per member, and
+    thanks for closed business as totals per member credited (never per thanks)."""
+    week = conn.execute(
+        text("SELECT starts_on, closed_at FROM chapter_week WHERE space_id = :s AND id = :w"),
+        {"s": space_id, "w": week_id},
+    ).one()
+    members = conn.execute(
+        text(
+            """
+            SELECT a.id, a.name, at.status AS attendance,
+              (SELECT count(*) FROM chapter_slip s WHERE s.space_id = m.space_id
+                 AND s.week_id = :w AND s.giver_id = a.id AND s.status <> 'withdrawn') AS given,
+              (SELECT count(*) FROM chapter_slip s WHERE s.space_id = m.space_id
+                 AND s.week_id = :w AND s.receiver_id = a.id AND s.status <> 'withdrawn')
+                 AS received
+            FROM membership m JOIN account a ON a.id = m.account_id
+            LEFT JOIN chapter_attendance at ON at.space_id = m.space_id AND at.week_id = :w
+                 AND at.account_id = a.id
+            WHERE m.space_id = :s AND m.left_at IS NULL AND m.role <> 'guest'
+            ORDER BY a.name, a.id
+            """
+        ),
+        {"s": space_id, "w": week_id},
+    ).all()
+    thanked: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in conn.execute(
+        text(
+            "SELECT credited_id, currency, sum(amount_cents) AS cents FROM chapter_thanks "
+            "WHERE space_id = :s AND week_id = :w GROUP BY credited_id, currency"
+        ),
+        {"s": space_id, "w": week_id},
+    ):
+        thanked[row.credited_id][row.currency] = int(row.cents)
+    totals: dict[str, int] = defaultdict(int)
+    for per in thanked.values():
+        for currency, cents in per.items():
+            totals[currency] += cents
+    rows = [
+        {
+            "member": {"id": m.id, "name": m.name},
+            "attendance": m.attendance or "not recorded",
+            "slips_given": int(m.given),
+            "slips_received": int(m.received),
+            "thanks_received": {c: str(from_cents(v)) for c, v in sorted(thanked[m.id].items())},
+        }
+        for m in members
+    ]
+    return {
+        "week": week.starts_on.isoformat(),
+        "closed_at": week.closed_at.isoformat() if week.closed_at else None,
+        "members": rows,
+        "totals": {
+            "present": sum(r["attendance"] in ("present", "late", "substitute") for r in rows),
+            "slips": sum(r["slips_given"] for r in rows),
+            "thanks": {c: str(from_cents(v)) for c, v in sorted(totals.items())},
+        },
+    }
+
+
+def report_csv(body: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["week", "member", "attendance", "slips given", "slips received", "tyfcb"])
+    for row in body["members"]:
+        money = "; ".join(format_money(Decimal(v), c) for c, v in row["thanks_received"].items())
+        writer.writerow(
+            [
+                body["week"],
+                row["member"]["name"],
+                row["attendance"],
+                row["slips_given"],
+                row["slips_received"],
+                money,
+            ]
+        )
+    return out.getvalue()
+
+
+def report(conn: Connection, space_id: int, week_id: int) -> dict[str, Any]:
+    """The report written at the week's close (404 while the week is open)."""
+    row = conn.execute(
+        text("SELECT body, csv FROM chapter_report WHERE space_id = :s AND week_id = :w"),
+        {"s": space_id, "w": week_id},
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"no report for week {week_id}", hint="a report is written at the close")
+    return {"body": row.body, "csv": row.csv}

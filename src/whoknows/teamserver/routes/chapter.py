@@ -1,0 +1,209 @@
+"""A chapter over HTTP: weeks, referral slips, thanks for closed business, attendance and the
+weekly report (API). Thin over teamserver/chapters.py; every POST honours Idempotency-Key.
+
+Who may: members give, edit (their own, while the week is open), move (received ones) and
+thank; leaders and up (vice-president, committee: docs/team.md, "Chapters") record attendance
+and close the week. A space that is not a group answers 404 to all of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import PlainTextResponse, Response
+from pydantic import BaseModel, Field
+
+from whoknows.teamserver import chapter_slips, chapter_thanks, chapters
+from whoknows.teamserver.auth import Caller, role_at_least
+from whoknows.teamserver.idempotency import answer_once
+
+api = APIRouter(prefix="/api/v1/spaces/{slug}/chapter")
+
+
+def _in_chapter(needed: str) -> Callable[..., Caller]:
+    check = role_at_least(needed)
+
+    def chapter(who: Caller = Depends(check)) -> Caller:  # Annotated would not resolve here
+        assert who.space is not None
+        chapters.check_chapter(who.space.kind)
+        return who
+
+    return chapter
+
+
+ChapterMember = Annotated[Caller, Depends(_in_chapter("member"))]
+ChapterLeader = Annotated[Caller, Depends(_in_chapter("leader"))]
+
+
+class SlipIn(BaseModel):
+    client_id: str = Field(max_length=chapters.CLIENT_ID_MAX)
+    to: int
+    about: str = Field(max_length=chapter_slips.ABOUT_MAX)
+    hot: int = Field(ge=1, le=5)
+    note: str | None = Field(default=None, max_length=chapter_slips.NOTE_MAX)
+
+
+class SlipEdit(BaseModel):
+    about: str | None = Field(default=None, max_length=chapter_slips.ABOUT_MAX)
+    hot: int | None = Field(default=None, ge=1, le=5)
+    note: str | None = Field(default=None, max_length=chapter_slips.NOTE_MAX)
+
+
+class StatusIn(BaseModel):
+    status: str = Field(max_length=20)
+
+
+class ThanksIn(BaseModel):
+    client_id: str = Field(max_length=chapters.CLIENT_ID_MAX)
+    to: int | None = None
+    slip: int | None = None
+    amount: str = Field(max_length=40)
+
+
+class AttendIn(BaseModel):
+    member: int
+    status: str = Field(max_length=20)
+
+
+class CloseIn(BaseModel):
+    week: dt.date | None = None
+
+
+def _once(
+    request: Request,
+    who: Caller,
+    body: BaseModel | dict[str, Any],
+    status: int,
+    work: Callable[[], object],
+) -> Response:
+    payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    return answer_once(request, who.conn, who.space_id, who.account_id, payload, status, work)
+
+
+@api.get("/weeks")
+def weeks(who: ChapterMember) -> dict[str, Any]:
+    return chapters.weeks(who.conn, who.space_id)
+
+
+@api.post("/weeks/close")
+def close(request: Request, body: CloseIn, who: ChapterLeader) -> Response:
+    return _once(
+        request,
+        who,
+        body,
+        200,
+        lambda: chapters.close(who.conn, who.space_id, who.account_id, body.week),
+    )
+
+
+@api.get("/weeks/{week_id}/report")
+def report(week_id: int, who: ChapterMember) -> Any:
+    return chapters.report(who.conn, who.space_id, week_id)["body"]
+
+
+@api.get("/weeks/{week_id}/report.csv")
+def report_csv(week_id: int, who: ChapterMember) -> Response:
+    found = chapters.report(who.conn, who.space_id, week_id)
+    return PlainTextResponse(
+        found["csv"],
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="week-{week_id}.csv"'},
+    )
+
+
+@api.post("/attendance")
+def attend(request: Request, body: AttendIn, who: ChapterLeader) -> Response:
+    return _once(
+        request,
+        who,
+        body,
+        200,
+        lambda: chapters.attend(who.conn, who.space_id, who.account_id, body.member, body.status),
+    )
+
+
+@api.get("/slips")
+def slips(who: ChapterMember) -> dict[str, Any]:
+    return chapter_slips.slips(who.conn, who.space_id, who.account_id)
+
+
+@api.post("/slips", status_code=201)
+def give(request: Request, body: SlipIn, who: ChapterMember) -> Response:
+    return _once(
+        request,
+        who,
+        body,
+        201,
+        lambda: chapter_slips.give(
+            who.conn,
+            who.space_id,
+            who.account_id,
+            body.to,
+            body.about,
+            body.hot,
+            body.note,
+            body.client_id,
+        ),
+    )
+
+
+@api.post("/slips/{slip_id}/edit")
+def edit(request: Request, slip_id: int, body: SlipEdit, who: ChapterMember) -> Response:
+    return _once(
+        request,
+        who,
+        {"id": slip_id, **body.model_dump(mode="json")},
+        200,
+        lambda: chapter_slips.edit(
+            who.conn,
+            who.space_id,
+            who.account_id,
+            slip_id,
+            about=body.about,
+            hot=body.hot,
+            note=body.note,
+        ),
+    )
+
+
+@api.post("/slips/{slip_id}/withdraw")
+def withdraw(request: Request, slip_id: int, who: ChapterMember) -> Response:
+    return _once(
+        request,
+        who,
+        {"id": slip_id},
+        200,
+        lambda: chapter_slips.withdraw(who.conn, who.space_id, who.account_id, slip_id),
+    )
+
+
+@api.post("/slips/{slip_id}/status")
+def move(request: Request, slip_id: int, body: StatusIn, who: ChapterMember) -> Response:
+    return _once(
+        request,
+        who,
+        {"id": slip_id, "status": body.status},
+        200,
+        lambda: chapter_slips.move(who.conn, who.space_id, who.account_id, slip_id, body.status),
+    )
+
+
+@api.get("/thanks")
+def thanks(who: ChapterMember) -> dict[str, Any]:
+    return chapter_thanks.thanks(who.conn, who.space_id, who.account_id)
+
+
+@api.post("/thanks", status_code=201)
+def thank(request: Request, body: ThanksIn, who: ChapterMember) -> Response:
+    return _once(
+        request,
+        who,
+        body,
+        201,
+        lambda: chapter_thanks.thank(
+            who.conn, who.space_id, who.account_id, body.to, body.amount, body.client_id, body.slip
+        ),
+    )
