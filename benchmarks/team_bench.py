@@ -160,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--push", type=int, default=5000, help="contacts in the push")
     parser.add_argument("--confirm", type=int, default=12, help="answers in a row, new version")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="the server's snapshot folder, kept between runs"
+    )
     parser.add_argument("--out", type=Path, default=Path("bench-results/team.json"))
     args = parser.parse_args(argv)
     owner = db.connect(args.db, as_app=False)
@@ -180,8 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         "users": args.users,
         "workers": args.workers,
     }
-    with tempfile.TemporaryDirectory(prefix="team-bench-") as cache:
-        server = serve(args.db, port, args.workers, Path(cache))
+    with tempfile.TemporaryDirectory(prefix="team-bench-") as temporary:
+        server = serve(args.db, port, args.workers, args.cache or Path(temporary))
         try:
             wait_until_up(base, server)
             results["snapshot"] = first_paths(base, firm, args.workers)

@@ -295,8 +295,14 @@ class _Describer:
                        sc.role, sc.org, m.sharing_level
                 FROM unnest(CAST(:accounts AS bigint[]), CAST(:prefixes AS text[]))
                      AS p(account_id, prefix)
+                -- the key from its first digits, through the (space_id, key) index
+                CROSS JOIN LATERAL (
+                  SELECT c.key FROM shared_contact c
+                  WHERE c.space_id = :s AND c.key >= p.prefix AND c.key < p.prefix || 'g'
+                  ORDER BY c.key LIMIT 1
+                ) k
                 JOIN shared_contact sc ON sc.space_id = :s AND sc.account_id = p.account_id
-                     AND sc.key >= p.prefix AND sc.key < p.prefix || 'g'
+                     AND sc.key = k.key
                 JOIN membership m ON m.space_id = sc.space_id AND m.account_id = sc.account_id
                 """
             ),
