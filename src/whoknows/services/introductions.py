@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from whoknows.core import guard
@@ -471,10 +471,13 @@ def outcome(
 
 
 @per_version()
-def list_introductions(store: Store, *, state: str | None = None) -> list[IntroView]:
-    """Introductions, newest first; STATE keeps one state only."""
+def list_introductions(
+    store: Store, *, state: str | None = None, person: int | None = None
+) -> list[IntroView]:
+    """Introductions, newest first; STATE keeps one state only, PERSON (an id) those they are
+    introduced in or made (the ones I made are not listed as made by me)."""
     with store.read() as session:
-        rows = session.scalars(_listing(store, state)).all()
+        rows = session.scalars(_listing(store, state, person)).all()
         names = _names(session, rows)
         return [_view(session, row, names) for row in rows]
 
@@ -491,12 +494,17 @@ def introductions_page(
         return paging.Page(views, total, window.offset, window.limit)
 
 
-def _listing(store: Store, state: str | None) -> Select[s.Introduction]:
+def _listing(store: Store, state: str | None, person: int | None = None) -> Select[s.Introduction]:
     if state is not None and state.strip().lower() not in STATES:
         raise UserError(f"state {state!r} is not known", hint=f"use one of: {', '.join(STATES)}")
-    query = select(s.Introduction).where(s.Introduction.owner_id == store.owner_id)
+    i = s.Introduction
+    query = select(i).where(i.owner_id == store.owner_id)
     if state is not None:
-        query = query.where(s.Introduction.state == state.strip().lower())
+        query = query.where(i.state == state.strip().lower())
+    if person is not None:
+        mine = select(s.Person.id).where(s.Person.owner_id == store.owner_id, s.Person.is_me)
+        made = and_(i.introducer_id == person, i.introducer_id.not_in(mine))
+        query = query.where(or_(i.a_id == person, i.b_id == person, made))
     return query.order_by(s.Introduction.id.desc())
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from whoknows.core.acquaintance import OPEN, PIPELINE, STATUSES
@@ -312,10 +312,13 @@ def get(store: Store, referral_id: int) -> ReferralView:
 
 
 @per_version()
-def list_referrals(store: Store, status: str | None = None) -> list[ReferralView]:
-    """Every referral, newest first (only those at STATUS when given; "open" = not closed)."""
+def list_referrals(
+    store: Store, status: str | None = None, *, person: int | None = None
+) -> list[ReferralView]:
+    """Every referral, newest first (only those at STATUS when given; "open" = not closed;
+    only those PERSON, an id, gave, received or is about when given)."""
     with store.read() as session:
-        rows = session.scalars(_listing(store, status)).all()
+        rows = session.scalars(_listing(store, status, person)).all()
         names = _Names(session, rows)
         return [_view(session, row, names) for row in rows]
 
@@ -332,13 +335,16 @@ def referrals_page(
         return paging.Page(views, total, window.offset, window.limit)
 
 
-def _listing(store: Store, status: str | None) -> Select[s.Referral]:
-    query = select(s.Referral).where(s.Referral.owner_id == store.owner_id)
+def _listing(store: Store, status: str | None, person: int | None = None) -> Select[s.Referral]:
+    r = s.Referral
+    query = select(r).where(r.owner_id == store.owner_id)
     if status is not None and status.strip().lower() == "open":
-        query = query.where(s.Referral.status.in_(sorted(OPEN)))
+        query = query.where(r.status.in_(sorted(OPEN)))
     elif status is not None:
-        query = query.where(s.Referral.status == check_status(status))
-    return query.order_by(s.Referral.date.desc(), s.Referral.id.desc())
+        query = query.where(r.status == check_status(status))
+    if person is not None:
+        query = query.where(or_(r.from_id == person, r.to_id == person, r.about_id == person))
+    return query.order_by(r.date.desc(), r.id.desc())
 
 
 _CHUNK = 500  # ids per IN (...) list: well under every backend's limit on bound values

@@ -148,16 +148,8 @@ def person_page(request: Request, person_id: PersonId) -> HTMLResponse:
             balance = ledger.balance(store, str(person_id), today=day)
         except UserError:
             balance = None
-    intros = [
-        i
-        for i in introductions.list_introductions(store)
-        if person_id in (i.a.id, i.b.id) or (i.introducer and i.introducer.id == person_id)
-    ]
-    leads = [
-        r
-        for r in referrals.list_referrals(store)
-        if person_id in (r.from_.id, r.to.id) or (r.about and r.about.id == person_id)
-    ]
+    intros = introductions.list_introductions(store, person=person_id)
+    leads = referrals.list_referrals(store, person=person_id)
     stage = person.stage or models.Stage.MET
     cadence = plan.rules(store.settings).for_stage(stage)
     return render(
