@@ -31,6 +31,7 @@ QUESTION_LIMIT = (int(os.environ.get("WHOKNOWS_TEAM_QUESTIONS_PER_MINUTE", "120"
 rebuilds a colleague's network, so nobody may ask without end."""
 COLLEAGUES_SHOWN = 25
 PATHS_SHOWN = 5
+PATH_TARGETS = 10  # per colleague, to an organization
 PATHS_SEARCHED = 8  # to an organization: strongest per first hop, then one per colleague
 CONTACTS_SHOWN = 3  # per colleague in who-knows
 BAND_RANK = "array_position(ARRAY['weak', 'good', 'strong'], {})"
@@ -63,19 +64,9 @@ def organization(value: str) -> str:
     return found
 
 
-def who_knows(
-    conn: Connection, space_id: int, account_id: int, org: str, read: Connection | None = None
-) -> dict[str, Any]:
-    """The colleagues who know someone at ORG: best band, how many, and a few contacts as
-    their member's level allows. The asker's own row is marked ``you``. The question is
-    counted and audited on CONN; the answer is read on READ (a replica's, with `--read-db`)."""
-    key = organization(org)
-    only_asking(conn)
-    ask(conn, space_id, account_id, "question.who_knows", f"org:{key}")
-    read = read if read is not None else conn
-    rows = read.execute(
-        text(
-            f"""
+# The colleagues who count and know someone at an organization (best band first), each with
+# their strongest few contacts there: index lookups in org_reach and (space, org, member).
+_AT_ORG = f"""
             WITH reach AS (
               SELECT r.account_id, r.org, r.best_band, r.n_contacts, m.sharing_level,
                      a.name AS member_name
@@ -95,7 +86,20 @@ def who_knows(
               LIMIT :per
             ) c ON true
             """
-        ),
+
+
+def who_knows(
+    conn: Connection, space_id: int, account_id: int, org: str, read: Connection | None = None
+) -> dict[str, Any]:
+    """The colleagues who know someone at ORG: best band, how many, and a few contacts as
+    their member's level allows. The asker's own row is marked ``you``. The question is
+    counted and audited on CONN; the answer is read on READ (a replica's, with `--read-db`)."""
+    key = organization(org)
+    only_asking(conn)
+    ask(conn, space_id, account_id, "question.who_knows", f"org:{key}")
+    read = read if read is not None else conn
+    rows = read.execute(
+        text(_AT_ORG),
         {"s": space_id, "k": key, "colleagues": COLLEAGUES_SHOWN, "per": CONTACTS_SHOWN},
     ).all()
     totals = read.execute(
@@ -177,26 +181,25 @@ def paths(
     kind, value = target(to)
     only_asking(conn)
     ask(conn, space_id, account_id, "question.path", f"{kind}:{value}")
+    mine_there = 0
     if kind == "key":
         wanted = pooled.nodes_of_keys([snapshot.key_id(value)])
     else:
-        keys = conn.execute(
-            text(
-                f"""
-                SELECT DISTINCT {snapshot.key_id_sql("sc.key")} FROM shared_contact sc
-                JOIN membership m ON m.space_id = sc.space_id AND m.account_id = sc.account_id
-                WHERE sc.space_id = :s AND sc.org_key = :k AND {COUNTED}
-                """
-            ),
-            {"s": space_id, "k": value},
-        ).scalars()
+        # The strongest few contacts of each colleague who knows someone there (not everyone
+        # there: at a big organization that is a quarter of a million rows to read).
+        rows = conn.execute(
+            text(_AT_ORG),
+            {"s": space_id, "k": value, "colleagues": COLLEAGUES_SHOWN, "per": PATH_TARGETS},
+        ).all()
+        keys = [snapshot.key_id(row.key) for row in rows if row.key is not None]
+        mine_there = next((r.n_contacts for r in rows if r.account_id == account_id), 0)
         wanted = pooled.nodes_of_keys(np.fromiter(keys, dtype=np.int64))
     own = 0
     me = pooled.node_of_account(account_id)
     if kind == "org" and me is not None:
         # People there the asker knows already are no news: the paths go to the others.
-        mine = np.isin(wanted, pooled.graph.neighbors(me)[0])
-        own, wanted = int(mine.sum()), wanted[~mine]
+        wanted = wanted[~np.isin(wanted, pooled.graph.neighbors(me)[0])]
+        own = int(mine_there)
     searched = PATHS_SHOWN if len(wanted) == 1 else PATHS_SEARCHED
     chains = _one_per_colleague(pooled, account_id, pooled.paths(account_id, wanted, k=searched))
     described = _Describer(conn, space_id, account_id, pooled)
