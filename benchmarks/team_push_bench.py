@@ -119,9 +119,15 @@ def _server(pg: str) -> tuple[str, str, Any]:
     return f"http://127.0.0.1:{port}", token, stop
 
 
-def _timed(work: Any) -> tuple[float, Any]:
-    start = time.perf_counter()
+CPU: dict[str, float] = {}  # step → CPU seconds of this process (the client and uvicorn)
+
+
+def _timed(work: Any, step: str = "") -> tuple[float, Any]:
+    """Wall seconds of WORK (and its CPU seconds in CPU[step]: on a shared, loaded machine the
+    wall time mostly says how busy the machine was; PostgreSQL's CPU is not counted)."""
+    start, cpu = time.perf_counter(), time.process_time()
     result = work()
+    CPU[step] = round(time.process_time() - cpu, 3)
     return round(time.perf_counter() - start, 3), result
 
 
@@ -137,11 +143,11 @@ def bench(n: int, pg: str) -> dict[str, Any]:
             store = _local_store(Path(folder), n)
             link.join(store, url, token)
             found: dict[str, Any] = {"contacts": n}
-            found["projection_s"], made = _timed(lambda: projection.project(store))
+            found["projection_s"], made = _timed(lambda: projection.project(store), "projection")
             assert made.counts["shared"] == n, made.counts
-            found["first_push_s"], first = _timed(lambda: push.push(store))
+            found["first_push_s"], first = _timed(lambda: push.push(store), "first_push")
             assert first.added == n
-            found["same_push_s"], same = _timed(lambda: push.push(store))
+            found["same_push_s"], same = _timed(lambda: push.push(store), "same_push")
             assert same.sent == 0
             changed = max(1, n // 100)
             with store.write() as session:
@@ -156,9 +162,11 @@ def bench(n: int, pg: str) -> dict[str, Any]:
                 people.remove_person(
                     store, f"c{n - 1 - i}@org{(n - 1 - i) % max(1, n // 10)}.example"
                 )
-            found["incremental_push_s"], step = _timed(lambda: push.push(store))
+            found["incremental_push_s"], step = _timed(lambda: push.push(store), "incremental_push")
             assert (step.changed, step.removed) == (changed, changed), step
             found["incremental"] = {"changed": step.changed, "removed": step.removed}
+            found["cpu_s"] = dict(CPU)
+            found["load_average"] = os.getloadavg()[0]
             store.close()
         return found
     finally:
