@@ -192,7 +192,7 @@ def test_what_a_colleague_sees_follows_the_members_choices(  # type: ignore[no-u
     runner = Pushing.TestCase
     runner.settings = settings(
         max_examples=5,
-        stateful_step_count=10,
+        stateful_step_count=8,
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )

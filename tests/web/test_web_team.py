@@ -23,6 +23,7 @@ def test_the_page_shows_the_level_the_preview_and_how_to_join(client: TestClient
     assert "What colleagues will see" in page.text
     assert 'id="team-counts"' in page.text
     assert "/settings/team" in client.get("/settings").text
+    assert "keep private" in page.text  # a button beside each contact colleagues would see
 
 
 def test_the_live_preview_names_people_only_at_level_name(client: TestClient, demo_db: str) -> None:
