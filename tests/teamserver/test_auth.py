@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 import pytest
 from argon2 import PasswordHasher
@@ -376,3 +377,31 @@ def test_the_audit_log_records_sign_ins_and_changes_but_no_secret(
         assert secret not in logged
     with pytest.raises(ValueError, match="credential"), db.tenant(world.engine) as conn:
         audit(conn, "oops", "", {"new_password": "x"}, space_id=None)
+
+
+def test_windows_of_buckets_long_gone_are_dropped_when_a_window_opens(
+    owner_engine: Engine,
+) -> None:
+    """A bucket per address or email would otherwise leave a row behind for good."""
+    from whoknows.teamserver import limits
+
+    stale = f"login-ip:stale-{uuid.uuid4().hex[:8]}"
+    recent = f"login-ip:recent-{uuid.uuid4().hex[:8]}"
+    with owner_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO rate_window (bucket, window_start, hits) VALUES "
+                "(:stale, now() - interval '2 days', 3), (:recent, now() - interval '1 hour', 3)"
+            ),
+            {"stale": stale, "recent": recent},
+        )
+    with owner_engine.begin() as conn:
+        limits.hit(conn, f"login-ip:new-{uuid.uuid4().hex[:8]}", 10, 60)
+    with owner_engine.connect() as conn:
+        left = set(
+            conn.execute(
+                text("SELECT bucket FROM rate_window WHERE bucket IN (:s, :r)"),
+                {"s": stale, "r": recent},
+            ).scalars()
+        )
+    assert left == {recent}

@@ -96,3 +96,29 @@ def test_a_database_that_went_away_answers_503_with_retry_after() -> None:
     assert answer.headers["Retry-After"] == "5"
     assert set(answer.json()) == {"error", "hint"}
     assert "unavailable" in answer.json()["error"]
+
+
+def test_a_statement_the_database_gave_up_on_answers_503_not_500(
+    team_app_settings: TeamSettings,
+) -> None:
+    """statement_timeout (and a deadlock or serialization failure) may well pass if sent
+    again: the caller is told to retry, not that the server broke."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*httpx2.*")
+        from fastapi.testclient import TestClient
+    app = create_app(team_app_settings)
+
+    @app.get("/api/v1/test-only/slow")
+    def slow() -> dict[str, str]:
+        with db.tenant(app.state.engine) as conn:
+            conn.execute(text("SET LOCAL statement_timeout = 50"))
+            conn.execute(text("SELECT pg_sleep(2)"))
+        return {"done": "never"}
+
+    with TestClient(app) as client:
+        answer = client.get("/api/v1/test-only/slow")
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["Retry-After"]
+    assert "busy" in answer.json()["error"]

@@ -170,6 +170,8 @@ def _error_handlers(app: FastAPI) -> None:
     async def database_error(request: Request, exc: DBAPIError) -> Response:
         if db.is_outage(exc):
             return await whoknows_error(request, db.unavailable(exc))
+        if db.is_busy(exc):
+            return await whoknows_error(request, db.busy(exc))
         log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
         return error_response(request, 500, "the server could not do that (a database error)")
 

@@ -88,6 +88,21 @@ def unavailable(exc: DBAPIError) -> Unavailable:
     return Unavailable(f"the team server's database is unavailable ({_first_line(exc)})")
 
 
+# A statement that may well succeed if sent again: cancelled by statement_timeout, a
+# serialization failure, a deadlock, a lock not available.
+TRY_AGAIN = frozenset({"57014", "40001", "40P01", "55P03"})
+
+
+def is_busy(exc: DBAPIError) -> bool:
+    """True when the database refused this statement for now (a timeout, a conflict)."""
+    return getattr(exc.orig, "sqlstate", None) in TRY_AGAIN
+
+
+def busy(exc: DBAPIError) -> Unavailable:
+    """What a statement the database gave up on for now means to a caller."""
+    return Unavailable(f"the team server is busy ({_first_line(exc)}); try again")
+
+
 def is_outage(exc: DBAPIError) -> bool:
     """True for a lost or refused connection, false for an error in a statement."""
     if exc.connection_invalidated:

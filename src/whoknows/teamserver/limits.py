@@ -12,6 +12,10 @@ from sqlalchemy import Connection, text
 
 from whoknows.errors import UserError
 
+# No limit counts over a longer window than this: older windows of any bucket are dropped (a
+# bucket per address or email would otherwise leave a row behind for good).
+KEPT_SECONDS = 24 * 3600
+
 
 class RateLimited(UserError):
     """Too many attempts in a window: try again after RETRY_AFTER seconds."""
@@ -42,13 +46,14 @@ def hit(conn: Connection, bucket: str, limit: int, per: int, *, what: str = "req
         ),
         {"bucket": bucket, "per": per},
     ).one()
-    if row.hits == 1:  # a new window: forget this bucket's old ones
+    if row.hits == 1:  # a new window: forget this bucket's old ones, and anyone's long gone
         conn.execute(
             text(
-                "DELETE FROM rate_window WHERE bucket = :bucket "
-                "AND window_start < now() - make_interval(secs => :per)"
+                "DELETE FROM rate_window WHERE (bucket = :bucket "
+                "AND window_start < now() - make_interval(secs => :per)) "
+                "OR window_start < now() - make_interval(secs => :kept)"
             ),
-            {"bucket": bucket, "per": per},
+            {"bucket": bucket, "per": per, "kept": KEPT_SECONDS},
         )
     if row.hits > limit:
         raise RateLimited(what, int(row.left_s))
