@@ -100,3 +100,54 @@ def test_a_week_of_a_chapter_from_the_command_line(  # type: ignore[no-untyped-d
     code = main(["team", "slip", "give", "Nobody", "--about", "X", "--db", dbs["ana"]])
     assert code != 0
     assert "no colleague" in capsys.readouterr().err
+
+
+def test_a_pulled_slip_is_a_referral_from_its_member_in_the_local_report(  # type: ignore[no-untyped-def]
+    tmp_path: Path, world: World, transport: httpx.BaseTransport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whoknows.services import ledger, referrals, report_view
+    from whoknows.services import report as reports
+    from whoknows.services.team import chapter, link
+    from whoknows.services.team import pull as pulling
+
+    monkeypatch.setattr(chapters, "today", lambda: dt.date(2026, 12, 2))
+    space = world.space(kind="group")
+    stores = {}
+    for name in ("Ana Member", "Ben Member"):
+        account = world.member(space, account=world.account(name=name))
+        opened = Store(load_settings(f"sqlite:///{tmp_path / name.split()[0]}.db"))
+        people.set_me(opened, PersonInput(name=name, emails=[account.email]))
+        link.join(opened, "http://testserver", world.token(space, account), transport=transport)
+        stores[name.split()[0].lower()] = opened
+    ana, ben = stores["ana"], stores["ben"]
+    about = "Dana Doe <dana@acme.test> @Acme / CFO"
+    made = chapter.give(ana, "Ben", about, 5, "needs a quote", transport=transport)
+    withdrawn = chapter.give(ana, "Ben", "Eve Gone <eve@gone.test>", 2, transport=transport)
+    chapter.withdraw(ana, withdrawn["id"], transport=transport)
+
+    today = dt.date(2026, 12, 3)
+    pulled = pulling.pull(ben, today=today, transport=transport)
+    assert [s["slip"] for s in pulled.slips] == [made["id"]]  # the withdrawn one never
+    assert pulling.pull(ben, today=today, transport=transport).slips == []  # once
+    [received] = referrals.list_referrals(ben)
+    assert (received.direction, received.from_.name, received.about.name) == (
+        "received",
+        "Ana Member",
+        "Dana Doe",
+    )
+    assert received.note == "chapter slip, hot 5: needs a quote"
+    report = report_view.as_json(reports.build(ben, today=today))
+    advocates = {a["name"]: a["referrals"] for a in report["advocates"]}
+    assert advocates == {"Ana Member": 1}
+    # The giver's pull records the give: a referral given, and the ledger's give to Ben.
+    assert [s["what"] for s in pulling.pull(ana, today=today, transport=transport).slips] == [
+        "you referred Dana Doe to Ben Member"
+    ]
+    [given] = referrals.list_referrals(ana)
+    assert (given.direction, given.to.name) == ("given", "Ben Member")
+    rows = {r.name: (r.given, r.received) for r in ledger.balance(ana, today=today).people}
+    assert rows == {"Ben Member": (1, 0)}
+    rows = {r.name: (r.given, r.received) for r in ledger.balance(ben, today=today).people}
+    assert rows["Ana Member"] == (0, 1)
+    for opened in stores.values():
+        opened.close()

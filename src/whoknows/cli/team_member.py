@@ -241,7 +241,8 @@ def push(db: DbOption = None, json: JsonOption = False) -> None:
 
 def pull(db: DbOption = None, json: JsonOption = False) -> None:
     """Bring accepted introduction requests into your ledger (once each), as introductions
-    to ask, make and report like any other."""
+    to ask, make and report like any other; in a chapter, the slips you received and gave
+    too, as referrals from (or to) their member."""
     from whoknows.services.team import pull as pulling
 
     with store(db) as opened:
@@ -251,6 +252,8 @@ def pull(db: DbOption = None, json: JsonOption = False) -> None:
         return
     for item in done.recorded:
         say(f"Recorded introduction #{item['introduction']}: ", Text(item["what"]))
+    for item in done.slips:
+        say(f"Recorded referral #{item['referral']} from a slip: ", Text(item["what"]))
     for reason in done.skipped:
         say(Text(f"Not recorded: {reason}", style="dim"))
     say(

@@ -7,6 +7,7 @@ other (services/introductions.py), once per request (the server's id is remember
   (then ask, make and report it as any other).
 The colleague becomes a person here when nobody has their email yet. Declined and withdrawn
 requests, and open ones, record nothing. Nothing about a contact is sent anywhere.
+In a chapter, the slips I received and gave become referrals too (pull_slips.py).
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ import httpx
 
 from whoknows.core import sharing
 from whoknows.errors import UserError
-from whoknows.services import introductions, people
-from whoknows.services.people import PersonInput
+from whoknows.services import introductions
 from whoknows.services.store import Store
-from whoknows.services.team import link
+from whoknows.services.team import link, pull_slips
+from whoknows.services.team.colleagues import colleague_person
 from whoknows.storage import team as rows
 
 
@@ -34,6 +35,7 @@ class Pulled:
     waiting: int = 0
     declined: int = 0
     skipped: list[str] = field(default_factory=list)  # why a request could not be recorded
+    slips: list[dict[str, Any]] = field(default_factory=list)  # chapter slips (pull_slips.py)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -41,6 +43,7 @@ class Pulled:
             "waiting": self.waiting,
             "declined": self.declined,
             "skipped": self.skipped,
+            "slips": self.slips,
         }
 
 
@@ -79,6 +82,9 @@ def pull(
     if found.recorded:
         with store.write() as session:
             rows.set_pulled(session, store.owner_id, done)
+    slips, skipped = pull_slips.pull(store, today=today, transport=transport)  # in a chapter
+    found.slips += slips
+    found.skipped += skipped
     return found
 
 
@@ -103,18 +109,6 @@ def _local_keys(store: Store, salt: str) -> dict[str, int]:
     return found
 
 
-def _person(store: Store, member: dict[str, Any]) -> int | None:
-    """The colleague as a person here: found by their email, else added."""
-    email = str(member.get("email") or "").strip()
-    if not email:
-        return None
-    try:
-        return people.get_person(store, email).id
-    except UserError:
-        name = str(member.get("name") or "").strip() or email
-        return people.add_person(store, PersonInput(name=name, emails=[email])).id
-
-
 def _record(
     store: Store, request: dict[str, Any], keys: dict[str, int], today: dt.date | None
 ) -> introductions.IntroView | str:
@@ -123,7 +117,7 @@ def _record(
     if target is None:
         return "the person it is about is not in this database (any more)"
     mine = request.get("role") == "colleague"
-    other = _person(store, request["requester"] if mine else request["colleague"])
+    other = colleague_person(store, request["requester"] if mine else request["colleague"])
     if other is None:
         return "the colleague's email is not known yet"
     why = str(request.get("why") or "") or None
