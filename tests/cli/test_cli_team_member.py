@@ -36,7 +36,9 @@ def test_the_preview_shows_what_colleagues_see_and_counts_the_rest(cli: Cli) -> 
     assert "a CFO at Acme" in shown.out
     assert "1 shared; 1 no tie; 1 private; 1 blocked" in shown.out
     assert "Jane" not in shown.out
-    preview = json.loads(cli("team", "preview", "--json").out)
+    printed = cli("team", "preview", "--json").out
+    assert "Jane" not in printed  # level who: no name in the bytes
+    preview = json.loads(printed)
     assert preview["counts"]["shared"] == 1
     assert [c["seen_as"] for c in preview["contacts"]] == ["a CFO at Acme"]
     named = json.loads(cli("team", "preview", "--json", "--level", "name").out)
