@@ -136,3 +136,46 @@ def test_key_ids_match_the_sql_expression_text() -> None:
     assert "left(sc.key, 15)" in snapshot.key_id_sql("sc.key")
     with pytest.raises(ValueError, match="hexadecimal"):
         snapshot.key_id("xyz")
+
+
+def _edges(pooled: snapshot.Pooled) -> set[tuple[int, int, float]]:
+    g = pooled.graph
+    owner = np.repeat(np.arange(g.num_nodes), g.degree)
+    return {
+        (int(g.node_ids[a]), int(g.node_ids[b]), round(float(s), 5))
+        for a, b, s in zip(owner, g.indices, g.strength, strict=True)
+    }
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_patched_snapshot_has_the_ties_of_a_full_build(seed: int) -> None:
+    rng = random.Random(seed)
+    pooled, members, raw = _pooled(seed)
+    accounts = list(members)
+    # One member pushes other ties, one leaves, one joins knowing a member and a contact.
+    changer, leaver = rng.sample(accounts, 2)
+    raw = {(a, k): c for (a, k), c in raw.items() if a not in (changer, leaver)}
+    contacts = sorted({k for _, k in raw} - set(members.values())) or [1500]
+    for key in [*rng.sample(contacts, min(4, len(contacts))), members[accounts[0]]]:
+        raw[(changer, key)] = rng.randint(1, 3)
+    now = {a: k for a, k in members.items() if a != leaver} | {999: 5000}
+    raw[(999, members[changer])] = 3
+    raw[(999, 1999)] = 2
+    ties = (
+        [a for a, _ in raw],
+        [k for _, k in raw],
+        list(raw.values()),
+    )
+    member_arrays = (list(now), list(now.values()))
+    full = snapshot.build(1, 8, member_arrays, ties)
+    changed = [changer, leaver, 999]
+    keys = {members[changer], members[leaver], 5000}
+    touching = [i for i, (a, k) in enumerate(raw) if a in changed or k in keys]
+    some = tuple([column[i] for i in touching] for column in ties)
+    patched = snapshot.patched(pooled, 8, member_arrays, {}, changed, some)
+    assert _edges(patched) == _edges(full)
+    for account in now:
+        node = patched.node_of_account(account)
+        assert node is not None
+        assert patched.account_at(node) == account
+    assert patched.node_of_account(leaver) is None

@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 from reach_world import Known, key_of, names_behind_the_level, share
 from sqlalchemy import Engine, text
 from team_world import World, bearer
 
-from whoknows.teamserver import reach
+from whoknows.teamserver import db, reach, snapshot, snapshots
 from whoknows.teamserver.accounts import Account
 from whoknows.teamserver.app import TeamSettings, create_app
 from whoknows.teamserver.auth import SESSION_COOKIE
@@ -218,8 +219,17 @@ def test_bad_questions_get_one_clear_line(client: TestClient, firm: Firm) -> Non
         assert answer.json()["error"]
 
 
+def _edges(pooled: snapshot.Pooled) -> set[tuple[int, int, float]]:
+    g = pooled.graph
+    owner = np.repeat(np.arange(g.num_nodes), g.degree)
+    return {
+        (int(g.node_ids[a]), int(g.node_ids[b]), round(float(s), 5))
+        for a, b, s in zip(owner, g.indices, g.strength, strict=True)
+    }
+
+
 def test_a_new_push_is_seen_by_every_worker(
-    team_app_settings: TeamSettings, firm: Firm, owner_engine: Engine, cache: Path
+    team_app_settings: TeamSettings, firm: Firm, owner_engine: Engine, cache: Path, tmp_path: Path
 ) -> None:
     """Two apps stand for two workers: after a change each answers from the new version, the
     second from the snapshot the first saved."""
@@ -248,6 +258,14 @@ def test_a_new_push_is_seen_by_every_worker(
         assert (cache / f"space-{firm.space.id}-v{version}").is_dir()
         second = two.get(url, params={"to": target}, headers=bearer(firm.token)).json()
         assert second == first
+    # The first worker patched what it held; a build from every tie has the same ties.
+    patched = snapshot.load(cache, firm.space.id, version)
+    assert patched is not None
+    engine = db.connect(team_app_settings.database_url, pool_size=1)
+    full = snapshots.Snapshots(engine, tmp_path / "elsewhere")
+    rebuilt = full.build(firm.space.id, firm.erin.id)
+    assert rebuilt.version == version
+    assert _edges(patched) == _edges(rebuilt)
 
 
 def test_questions_are_limited_and_audited(

@@ -40,7 +40,7 @@ KEY_ID_DIGITS = 15
 MAX_HOPS = 4
 DEFAULT_PATHS = 5
 _FORMAT = 1
-_ARRAYS = ("indptr", "indices", "strength", "node_ids", "accounts", "account_nodes")
+_ARRAYS = ("indptr", "indices", "strength", "node_ids", "accounts", "account_nodes", "pushes")
 _STALE_SECONDS = 300  # an older version's folder is removed this long after a newer one exists
 
 
@@ -66,6 +66,9 @@ class Pooled:
     accounts: npt.NDArray[np.int64]
     """The members' account ids, in the order of ``account_nodes`` (increasing node)."""
     account_nodes: npt.NDArray[np.int64]
+    pushes: npt.NDArray[np.int64] | None = None
+    """Each member's push version (member_push) when built, beside ``accounts``: a refresh
+    re-reads only the members whose version moved (`patched`)."""
 
     def node_of_account(self, account_id: int) -> int | None:
         at = np.flatnonzero(self.accounts == account_id)
@@ -114,6 +117,7 @@ def build(
     version: int,
     members: tuple[npt.ArrayLike, npt.ArrayLike],
     ties: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike],
+    pushes: dict[int, int] | None = None,
 ) -> Pooled:
     """The pooled graph from arrays: ``members`` = (account ids, key ids of their emails),
     ``ties`` = (account id, contact key id, band code 1..3) for each shared contact.
@@ -134,14 +138,72 @@ def build(
     at = np.minimum(np.searchsorted(member_accounts, tie_accounts), max(len(order) - 1, 0))
     known = member_accounts[at] == tie_accounts if len(order) else np.zeros(len(at), dtype=np.bool_)
     known &= (codes >= 1) & (codes <= len(BANDS))
-    strengths = np.array([0.0, *(BAND_STRENGTH[b] for b in BANDS)], dtype=np.float32)
     node_ids = np.unique(np.concatenate([member_keys, tie_keys[known]]))
     graph = Graph.from_edges(
-        member_keys[at[known]], tie_keys[known], strengths[codes[known]], node_ids
+        member_keys[at[known]], tie_keys[known], _strengths(codes[known]), node_ids
     )
-    nodes = graph.index_of(member_keys)
+    return _with_members(space_id, version, graph, member_accounts, member_keys, pushes)
+
+
+def _with_members(
+    space_id: int,
+    version: int,
+    graph: Graph,
+    accounts: npt.NDArray[np.int64],
+    keys: npt.NDArray[np.int64],
+    pushes: dict[int, int] | None,
+) -> Pooled:
+    nodes = graph.index_of(keys)
     by_node = np.argsort(nodes, kind="stable")
-    return Pooled(space_id, version, graph, member_accounts[by_node], nodes[by_node])
+    accounts = accounts[by_node]
+    versions = (
+        None
+        if pushes is None
+        else np.array([pushes.get(int(a), 0) for a in accounts], dtype=np.int64)
+    )
+    return Pooled(space_id, version, graph, accounts, nodes[by_node], versions)
+
+
+def _strengths(codes: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+    table = np.array([0.0, *(BAND_STRENGTH[b] for b in BANDS)], dtype=np.float32)
+    return table[codes]
+
+
+def patched(
+    previous: Pooled,
+    version: int,
+    members: tuple[npt.ArrayLike, npt.ArrayLike],
+    pushes: dict[int, int],
+    changed: npt.ArrayLike,
+    ties: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike],
+) -> Pooled:
+    """PREVIOUS after the members CHANGED pushed, joined, left or changed level, without
+    reading every tie again.
+
+    TIES are every tie that touches a changed member now: their own rows, and other members'
+    rows whose contact is a changed member's node. The changed members' old ties all go (a
+    tie between two members is the same tie from either side), then TIES are put back.
+    """
+    graph = previous.graph
+    member_accounts = np.asarray(members[0], dtype=np.int64).ravel()
+    member_keys = np.asarray(members[1], dtype=np.int64).ravel()
+    changed = np.unique(np.asarray(changed, dtype=np.int64))
+    old = [previous.node_of_account(int(a)) for a in changed]
+    old_nodes = np.array([n for n in old if n is not None], dtype=np.int64)
+    owner, neighbour, _ = graph.edges_from(old_nodes)
+    drop = (graph.node_ids[old_nodes][owner], graph.node_ids[neighbour])
+    tie_accounts = np.asarray(ties[0], dtype=np.int64).ravel()
+    tie_keys = np.asarray(ties[1], dtype=np.int64).ravel()
+    codes = np.asarray(ties[2], dtype=np.int64).ravel()
+    order = np.argsort(member_accounts)
+    sorted_accounts, sorted_keys = member_accounts[order], member_keys[order]
+    at = np.minimum(np.searchsorted(sorted_accounts, tie_accounts), max(len(order) - 1, 0))
+    known = sorted_accounts[at] == tie_accounts if len(order) else np.zeros(len(at), dtype=np.bool_)
+    known &= (codes >= 1) & (codes <= len(BANDS))
+    put = (sorted_keys[at[known]], tie_keys[known], _strengths(codes[known]))
+    node_ids = np.union1d(graph.node_ids, np.concatenate([member_keys, tie_keys[known]]))
+    fresh = graph.patched(node_ids, drop=drop, put=put)
+    return _with_members(previous.space_id, version, fresh, member_accounts, member_keys, pushes)
 
 
 def folder(cache_dir: Path, space_id: int, version: int) -> Path:
@@ -165,6 +227,7 @@ def save(pooled: Pooled, cache_dir: Path) -> Path:
         "node_ids": graph.node_ids,
         "accounts": pooled.accounts,
         "account_nodes": pooled.account_nodes,
+        "pushes": np.zeros(0, np.int64) if pooled.pushes is None else pooled.pushes,
         "max_strength": graph.max_strength,
     }
     for name, value in values.items():
@@ -197,7 +260,21 @@ def load(cache_dir: Path, space_id: int, version: int) -> Pooled | None:
         arrays["node_ids"],
         arrays["max_strength"],
     )
-    return Pooled(space_id, version, graph, arrays["accounts"], arrays["account_nodes"])
+    pushes = arrays["pushes"] if len(arrays["pushes"]) == len(arrays["accounts"]) else None
+    return Pooled(space_id, version, graph, arrays["accounts"], arrays["account_nodes"], pushes)
+
+
+def latest(cache_dir: Path, space_id: int, below: int) -> Pooled | None:
+    """The newest saved snapshot of the space older than version BELOW (to patch), if any."""
+    versions = []
+    for found in cache_dir.glob(f"space-{space_id}-v*"):
+        with contextlib.suppress(ValueError):
+            versions.append(int(found.name.rsplit("-v", 1)[1]))
+    for version in sorted((v for v in versions if v < below), reverse=True):
+        pooled = load(cache_dir, space_id, version)
+        if pooled is not None:
+            return pooled
+    return None
 
 
 def _remove_old(cache_dir: Path, space_id: int, version: int) -> None:

@@ -1,11 +1,14 @@
 """Each worker's snapshots of the pooled graph: kept per space at its graph_version.
 
 Every question reads the space's graph_version row in its own transaction; a worker whose
-snapshot is older loads the newer one from the cache folder when another worker built it,
-and otherwise builds it under a PostgreSQL advisory lock (one builder per space at a time),
-streaming the ties in binary COPY straight into arrays (teamserver/snapshot.py builds and
-saves them). The version row is the signal; the NOTIFY that pool.bump_version sends is not
-needed by a worker that checks the row per question.
+snapshot is older loads the newer one from the cache folder when another worker built it, and
+otherwise builds it under a PostgreSQL advisory lock (one builder per space at a time). A build
+patches the last snapshot it has (held, or the newest in the cache folder) when at most
+PATCH_AT_MOST members changed since (member_push versions, memberships): it streams only the
+ties that touch them. Otherwise it streams every tie. Either way the rows come in binary COPY
+straight into arrays (teamserver/snapshot.py builds and saves them). The version row is the
+signal; the NOTIFY that pool.bump_version sends is not needed by a worker that checks the row
+per question.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from whoknows.core.sharing import KeyKind, contact_key
 from whoknows.teamserver import db, reach, schema, snapshot
 
 BUILD_TIMEOUT_MS = 300_000
+PATCH_AT_MOST = 20  # members changed since the snapshot this worker holds: patch, not rebuild
 _SNAPSHOT_LOCK = 0x736E6170  # "snap": with the space id, one builder per space at a time
 
 
@@ -78,32 +82,73 @@ class Snapshots:
                 text("SELECT pg_advisory_xact_lock(:a, :b)"),
                 {"a": _SNAPSHOT_LOCK, "b": space_id},
             )
-            # The snapshot (taken after the lock) shows the version and the ties together.
+            # One snapshot of the database shows the version and the ties together.
             db.set_tenant(conn, space_id=space_id, account_id=account_id)
             version = self.version(conn, space_id)
             pooled = snapshot.load(self.cache_dir, space_id, version)
             if pooled is not None:
                 return pooled
-            pooled = snapshot.build(space_id, version, _members(conn, space_id), _ties(conn))
+            members = _members(conn, space_id)
+            pushes = _pushes(conn, space_id)
+            previous = self._held.get(space_id) or snapshot.latest(
+                self.cache_dir, space_id, version
+            )
+            changed = (
+                _changed(previous, members, pushes)
+                if previous is not None and previous.pushes is not None
+                else None
+            )
+            if previous is not None and changed is not None and len(changed) <= PATCH_AT_MOST:
+                keys = list(_keys(conn, space_id, changed).values())
+                ties = _ties(conn, changed, keys)
+                pooled = snapshot.patched(previous, version, members, pushes, changed, ties)
+            else:
+                pooled = snapshot.build(space_id, version, members, _ties(conn), pushes)
             snapshot.save(pooled, self.cache_dir)
             return pooled
 
 
 def _members(conn: Connection, space_id: int) -> tuple[list[int], list[int]]:
+    """The counted members: (account ids, key ids of their emails)."""
+    keys = _keys(conn, space_id, None)
+    return list(keys), [snapshot.key_id(k) for k in keys.values()]
+
+
+def _keys(conn: Connection, space_id: int, accounts: list[int] | None) -> dict[int, str]:
+    """Account → key of their email in the space: the counted members, or ACCOUNTS."""
     salt = conn.execute(
         text("SELECT key_salt FROM space WHERE id = :s"), {"s": space_id}
     ).scalar_one()
-    rows = conn.execute(
-        text(
-            f"""
-            SELECT m.account_id, a.email FROM membership m JOIN account a ON a.id = m.account_id
-            WHERE m.space_id = :s AND {reach.COUNTED}
+    if accounts is None:
+        query = f"""
+            SELECT m.account_id AS id, a.email FROM membership m
+            JOIN account a ON a.id = m.account_id WHERE m.space_id = :s AND {reach.COUNTED}
             """
-        ),
-        {"s": space_id},
+    else:
+        query = "SELECT id, email FROM account WHERE id = ANY(CAST(:accounts AS bigint[]))"
+    rows = conn.execute(text(query), {"s": space_id, "accounts": accounts or []}).all()
+    return {row.id: contact_key(salt, KeyKind.EMAIL, row.email) for row in rows}
+
+
+def _pushes(conn: Connection, space_id: int) -> dict[int, int]:
+    rows = conn.execute(
+        text("SELECT account_id, version FROM member_push WHERE space_id = :s"), {"s": space_id}
     ).all()
-    keys = [snapshot.key_id(contact_key(salt, KeyKind.EMAIL, row.email)) for row in rows]
-    return [row.account_id for row in rows], keys
+    return {row.account_id: row.version for row in rows}
+
+
+def _changed(
+    previous: snapshot.Pooled, members: tuple[list[int], list[int]], pushes: dict[int, int]
+) -> list[int]:
+    """The members whose ties may differ from PREVIOUS: pushed since, joined, left, stopped
+    sharing, hid themselves, or whose key is another."""
+    assert previous.pushes is not None
+    before = {
+        int(a): (int(previous.graph.node_ids[n]), int(v))
+        for a, n, v in zip(previous.accounts, previous.account_nodes, previous.pushes, strict=True)
+    }
+    now = {a: (k, pushes.get(a, 0)) for a, k in zip(*members, strict=True)}
+    return sorted(a for a in before.keys() | now.keys() if before.get(a) != now.get(a))
 
 
 _ROW = np.dtype(
@@ -120,22 +165,32 @@ _ROW = np.dtype(
 _HEADER = 19  # "PGCOPY\n\377\r\n\0", flags, header extension length
 
 
-def _ties(conn: Connection) -> tuple[Any, Any, Any]:
-    """Every counted tie of the tenant's space as three arrays, streamed in binary."""
-    query = f"""
-        COPY (
+def _ties(
+    conn: Connection, accounts: list[int] | None = None, keys: list[str] | None = None
+) -> tuple[Any, Any, Any]:
+    """The counted ties of the tenant's space as three arrays, streamed in binary: all of
+    them, or those of ACCOUNTS' rows and of the rows whose contact is one of KEYS."""
+    select = f"""
           SELECT sc.account_id, {snapshot.key_id_sql("sc.key")},
                  {reach.BAND_RANK.format("sc.band")}::smallint
           FROM shared_contact sc
           JOIN membership m ON m.space_id = sc.space_id AND m.account_id = sc.account_id
           WHERE sc.space_id = nullif(current_setting('{schema.SPACE_SETTING}', true), '')::bigint
-            AND {reach.COUNTED}
-        ) TO STDOUT (FORMAT binary)
-    """
+            AND {reach.COUNTED}"""
+    params: tuple[object, ...] = ()
+    if accounts is not None:
+        select = (
+            f"{select} AND sc.account_id = ANY(%s::bigint[])"
+            f" UNION ALL {select} AND sc.key = ANY(%s::text[])"
+        )
+        params = (accounts, keys or [])
     raw = conn.connection.driver_connection
     assert raw is not None
     data = bytearray()
-    with raw.cursor() as cur, cur.copy(query) as copy:
+    with (
+        raw.cursor() as cur,
+        cur.copy(f"COPY ({select}) TO STDOUT (FORMAT binary)", params) as copy,
+    ):
         for block in copy:
             data += block
     return _parse_ties(data)
