@@ -150,3 +150,32 @@ def test_a_merged_private_person_stays_private(store: Store) -> None:
     _person(store, "Priv Ate Two", emails=["priv2@acme.com"])
     merge_people(store, "Priv Ate Two", "Priv Ate")
     assert [name for _pid, name in settings.sharing(store).private] == ["Priv Ate Two"]
+
+
+def test_private_flags_blocks_and_level_survive_a_backup_but_the_link_does_not(
+    store: Store, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from whoknows.config import load_settings
+    from whoknows.services import backup
+    from whoknows.storage import team as rows
+
+    _network(store)
+    settings.set_level(store, Level.NAME)
+    with store.write() as session:
+        rows.save_link(
+            session,
+            store.owner_id,
+            url="http://t",
+            space="s",
+            space_name="S",
+            account="a",
+            token="secret-token",
+            salt="x",
+        )
+    backup.backup(store, tmp_path / "b.json")
+    assert "secret-token" not in (tmp_path / "b.json").read_text(encoding="utf-8")
+    with Store(load_settings(f"sqlite:///{tmp_path / 'restored.db'}")) as restored:
+        backup.restore(restored, tmp_path / "b.json")
+        assert settings.sharing(restored).as_json() == settings.sharing(store).as_json()
+        with restored.read() as session:
+            assert rows.link(session, restored.owner_id) is None
