@@ -72,6 +72,11 @@ class Store:
         assert self._engine is not None
         return self._engine
 
+    @engine.setter
+    def engine(self, engine: Engine) -> None:
+        """Another engine for what goes through SQLAlchemy (tests replace it to fail it)."""
+        self._engine = engine
+
     def _make_engine(self, upgrade: bool) -> bool:
         from whoknows.storage.engine import make_engine, migrate
 

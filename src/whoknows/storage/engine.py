@@ -14,6 +14,7 @@ from sqlalchemy.pool import NullPool, QueuePool
 
 from whoknows.errors import UserError
 from whoknows.storage.errors import translate
+from whoknows.storage.plain import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
 from whoknows.storage.plain import HEAD as HEAD
 from whoknows.storage.plain import private_database_file
 
@@ -21,8 +22,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 
-# How long a writer waits for another writer before giving up (SQLite).
-BUSY_TIMEOUT_MS = 30_000
+# How long a writer waits for another writer before giving up (SQLite); plain reads wait as long.
 CHECKPOINT_PAGES = 1000  # SQLite's default
 BULK_CHECKPOINT_PAGES = 20_000  # 80 MB of WAL before a long import's checkpoint
 # SQLite connections kept open (the web app's threads share them; a CLI command uses one).

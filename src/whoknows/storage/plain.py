@@ -24,7 +24,9 @@ from whoknows import files
 # The newest migration. Opening an up-to-date database compares with this constant instead of
 # loading Alembic (a tenth of a second on every command); a test checks it is the real head.
 HEAD = "0009"
-BUSY_TIMEOUT_MS = 30_000  # as storage/engine.py: a reader waits for a checkpoint, not fails
+# How long a writer waits for another writer before giving up (storage/engine.py's), and a
+# reader for a checkpoint.
+BUSY_TIMEOUT_MS = 30_000
 
 
 def sqlite_path(url: str) -> Path | None:
