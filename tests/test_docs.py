@@ -43,3 +43,34 @@ def test_the_readme_quick_start_has_exactly_the_two_commands() -> None:
         line.split("#")[0].strip() for line in quick.splitlines() if line.startswith("make")
     ]
     assert commands == ["make demo", "make test"]
+
+
+def test_every_command_a_hint_names_exists() -> None:
+    """A hint that says "run: whoknows X Y" names a command whoknows has (a wrong one sends the
+    user to an error): every `whoknows WORD [WORD]` in a `hint=` of the source."""
+    import ast
+    import re
+
+    import whoknows
+
+    leaves = [name.split()[1:] for name, _ in reference.commands()]
+    paths = {" ".join(leaf[:n]) for leaf in leaves for n in range(1, len(leaf) + 1)}
+    single = {leaf[0] for leaf in leaves if len(leaf) == 1}  # a second word is an argument
+    # "whoknows X" as a command, not in prose ("the whoknows version", "a whoknows server")
+    named = re.compile(r"(?<!the )(?<!a )\bwhoknows ([a-z][a-z-]+)(?: ([a-z][a-z-]+))?")
+    wrong = []
+    for path in Path(whoknows.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.keyword) and node.arg == "hint"):
+                continue
+            texts = [c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant)]
+            for text in texts:
+                if not isinstance(text, str):
+                    continue
+                for first, second in named.findall(text):
+                    ok = first in single or (
+                        f"{first} {second}" in paths if second else first in paths
+                    )
+                    if not ok:
+                        wrong.append(f"{path.name}:{node.value.lineno}: whoknows {first} {second}")
+    assert wrong == []

@@ -49,7 +49,7 @@ def person_key(store: Store, ref: str, salt: str) -> str:
     if key is None:
         raise UserError(
             f"{person.name} has no email or phone here to look them up by",
-            hint=f"add one (whoknows edit {person.id} --email …), or ask about org:NAME",
+            hint=f"add one (whoknows person edit {person.id} --email …), or ask about org:NAME",
         )
     return key
 
