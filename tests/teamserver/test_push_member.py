@@ -80,7 +80,9 @@ def test_a_second_push_sends_nothing_and_changes_nothing(  # type: ignore[no-unt
     first = pushing.push(local, today=TODAY, transport=transport)
     assert (first.added, first.total, first.complete) == (6, 6, True)
     before = shared(owner_engine, space.id)
+    version = local.data_version()
     second = pushing.push(local, today=TODAY, transport=transport)
+    assert local.data_version() == version  # bookkeeping: the snapshot and caches stay valid
     assert (second.sent, second.added, second.changed, second.removed) == (0, 0, 0, 0)
     assert second.version == first.version
     assert shared(owner_engine, space.id) == before
@@ -174,3 +176,32 @@ def test_the_cli_joins_previews_and_pushes(  # type: ignore[no-untyped-def]
     assert main(["team", "push", "--db", url]) == 0
     assert "0 added, 0 changed, 0 removed; 6 shared in all" in capsys.readouterr().out
     assert len(shared(owner_engine, space.id)) == 6
+
+
+def test_join_refuses_a_server_that_is_not_a_team_server(local: Store) -> None:
+    def other(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v1/me":
+            return httpx.Response(200, json={"email": "x@y.z"})
+        if request.url.path == "/api/v1/spaces":
+            return httpx.Response(200, json=[{"slug": "acme", "name": "Acme"}])
+        return httpx.Response(200, json={"something": "else"})
+
+    with pytest.raises(client.ServerFailed, match="no space key"):
+        link.join(local, "http://elsewhere", "t", transport=httpx.MockTransport(other))
+    with pytest.raises(UserError, match="has not joined"):
+        link.linked(local)  # nothing was stored
+
+
+def test_a_post_whose_answer_was_lost_is_sent_again_with_the_same_key() -> None:
+    keys: list[str] = []
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        keys.append(request.headers["Idempotency-Key"])
+        if len(keys) == 1:
+            raise httpx.ReadTimeout("the answer never came", request=request)
+        return httpx.Response(200, json={"ok": True})
+
+    with client.Client("http://team.test", "t", httpx.MockTransport(flaky)) as c:
+        assert c.post("/api/v1/x", {"a": 1}) == {"ok": True}
+    assert len(keys) == 2
+    assert keys[0] == keys[1]

@@ -139,11 +139,12 @@ class Store:
             _versions.reset(token)
 
     @contextmanager
-    def write(self, *, bulk: bool = False) -> Iterator[Session]:
+    def write(self, *, bulk: bool = False, counted: bool = True) -> Iterator[Session]:
         """One all-or-nothing write transaction; bumps the owner's data version.
 
         BULK: one of many large transactions in a row (an import); SQLite checkpoints its WAL
-        less often for them.
+        less often for them. COUNTED false: bookkeeping no cached answer reads (what a team
+        push sent): the data version stays, so the graph snapshot and the caches stay valid.
 
         The bump comes first: it locks the owner's row, so writers of one owner take turns
         (on PostgreSQL too, as SQLite does anyway), and the change log's triggers stamp this
@@ -157,12 +158,16 @@ class Store:
         if known is not None:
             known.pop(id(self), None)
         with locks.writer_turn(self.engine), self._session(write=True, bulk=bulk) as session:
-            version = session.execute(
-                update(schema.Account)
-                .where(schema.Account.id == self.owner_id)
-                .values(data_version=schema.Account.data_version + 1)
-                .returning(schema.Account.data_version)
-            ).scalar()
+            version = (
+                session.execute(
+                    update(schema.Account)
+                    .where(schema.Account.id == self.owner_id)
+                    .values(data_version=schema.Account.data_version + 1)
+                    .returning(schema.Account.data_version)
+                ).scalar()
+                if counted
+                else None
+            )
             if version is not None:
                 changes.prune(session.connection(), self.owner_id, version)
             try:

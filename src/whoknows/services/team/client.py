@@ -95,7 +95,12 @@ class Client:
         """POST BODY; KEY is the Idempotency-Key (a new one per request unless given: pass the
         same one to retry a request that may have been applied)."""
         headers = {"Idempotency-Key": key or str(uuid.uuid4())}
-        return self._send("POST", path, json=body, headers=headers)
+        try:
+            return self._send("POST", path, json=body, headers=headers)
+        except Unreachable:
+            # Once more with the same key: if the first one was applied (its answer was lost),
+            # the server answers it again instead of applying it twice.
+            return self._send("POST", path, json=body, headers=headers)
 
     def _send(self, method: str, path: str, *, as_text: bool = False, **kwargs: Any) -> Any:
         try:

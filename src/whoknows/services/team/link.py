@@ -60,8 +60,13 @@ def join(
                 f"the token names {len(spaces)} spaces on {client.url}, not one",
                 hint="make a token in the space you want to share with, on the server's page",
             )
-        slug = str(spaces[0]["slug"])
-        sharing = client.get(client.space_path(slug, "sharing"))
+        slug = str(spaces[0].get("slug") or "") if isinstance(spaces[0], dict) else ""
+        sharing = client.get(client.space_path(slug, "sharing")) if slug else None
+        if not isinstance(sharing, dict) or not isinstance(sharing.get("key_salt"), str):
+            raise ServerFailed(
+                f"the team server at {client.url} gave no space key for sharing",
+                hint="is it a whoknows team server of this version?",
+            )
         values = {
             "url": client.url,
             "space": slug,
