@@ -265,7 +265,7 @@ def test_no_new_service_writes_its_own_queries() -> None:
 # No module over 400 lines (issue 16) besides data tables and migrations. These are still
 # longer; the list only shrinks: take a module off it when it is split.
 LINES = 400
-DATA_TABLES = frozenset({"storage/schema.py", "demo/vocab.py"})
+DATA_TABLES = frozenset({"storage/schema.py", "teamserver/schema.py", "demo/vocab.py"})
 LONG_FOR_NOW = frozenset(
     {
         "core/paths.py",

@@ -97,6 +97,13 @@ def test_a_week_of_a_chapter_from_the_command_line(  # type: ignore[no-untyped-d
     assert '2026-12-07,Ana Member,not recorded,0,0,"EUR 2,500.00"' in csv.splitlines()
     first_week = run("ana", "week", "report", "--week", "2026-12-01", "--csv")
     assert "2026-11-30,Ana Member,present,2,0," in first_week.splitlines()
+    # The traffic lights: leaders set a part's thresholds, a member reads them in words.
+    assert "amber 1, green 2" in run(
+        "vic", "lights", "set", "referrals", "--amber", "1", "--green", "2"
+    )
+    shown = run("ana", "lights", "show")
+    assert "Referrals given: 2 in 6 months; amber from 1, green from 2" in shown
+    assert "Ben Member" not in shown  # a member sees their own light only
     code = main(["team", "slip", "give", "Nobody", "--about", "X", "--db", dbs["ana"]])
     assert code != 0
     assert "no colleague" in capsys.readouterr().err

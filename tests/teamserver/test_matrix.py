@@ -130,6 +130,10 @@ POLICY: dict[tuple[str, str], Need] = {
     ("POST", "/api/v1/spaces/{slug}/chapter/thanks"): Need(
         "member", {"client_id": "t1", "to": "{colleague}", "amount": "EUR 100"}, kind="group"
     ),
+    ("GET", "/api/v1/spaces/{slug}/chapter/lights"): Need("member", kind="group"),
+    ("POST", "/api/v1/spaces/{slug}/chapter/lights/rules/{part}"): Need(
+        "leader", {"amber": 4, "green": 8}, kind="group"
+    ),
     ("GET", "/login"): Need(PUBLIC),
     ("POST", "/login"): Need(
         PUBLIC, {"email": "n@example.com", "password": "wrong"}, True, frozenset({401})
@@ -260,6 +264,7 @@ def _path(template: str, scene: Scene, engine: Engine, caller: str) -> str:
         values["decision"] = "accept"
     if "{slip_id}" in template:
         values["slip_id"] = _slip(engine, scene, mine if caller in spaces.RANK else None)
+    values["part"] = "referrals"
     if "{week_id}" in template:
         values["week_id"] = _closed_week(engine, scene)
     if "{token}" in template:
@@ -422,6 +427,7 @@ def _space_state(engine: Engine, space_id: int) -> tuple[object, ...]:
             "chapter_slip",
             "chapter_thanks",
             "chapter_attendance",
+            "chapter_light_rule",
         )
     )
     with engine.connect() as conn:

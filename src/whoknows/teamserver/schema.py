@@ -351,6 +351,18 @@ chapter_report = Table(
     PrimaryKeyConstraint("space_id", "week_id"),
 )
 
+chapter_light_rule = Table(
+    "chapter_light_rule",
+    metadata,
+    _space(),
+    Column("part", Text, nullable=False),  # core.lights.PARTS
+    Column("amber", Integer, nullable=False),
+    Column("green", Integer, nullable=False),
+    Column("updated_by", ForeignKey("account.id", ondelete="SET NULL")),
+    _now("updated_at"),
+    PrimaryKeyConstraint("space_id", "part"),
+)
+
 # The row-security policy of each table with space_id: USING (who may see and change a row)
 # and WITH CHECK (what a written row must satisfy). SPACE/ACCOUNT are the settings db.tenant()
 # puts in the transaction, read once per statement (the sub-select), null when unset.
@@ -380,6 +392,7 @@ POLICIES: dict[str, tuple[str, str]] = {
     "chapter_thanks": (IN_SPACE, IN_SPACE),
     "chapter_attendance": (IN_SPACE, IN_SPACE),
     "chapter_report": (IN_SPACE, IN_SPACE),
+    "chapter_light_rule": (IN_SPACE, IN_SPACE),
     # Keys of requests outside a space (accepting an invitation) belong to their account.
     "idempotency_key": (
         f"{IN_SPACE} OR (space_id IS NULL AND account_id = {ACCOUNT})",

@@ -172,3 +172,21 @@ def report(
             )
         where = _path(joined, client, "weeks", str(closed[0]["id"]), "report")
         return client.get_text(where + ".csv") if as_csv else client.get(where)
+
+
+def lights(store: Store, *, transport: httpx.BaseTransport | None = None) -> dict[str, Any]:
+    """The traffic lights: mine, or every member's for a leader, each with its reasons."""
+    return _get(store, "lights", transport=transport)
+
+
+def set_rule(
+    store: Store,
+    part: str,
+    amber: int,
+    green: int,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> dict[str, Any]:
+    """Set a part's thresholds (leaders)."""
+    body = {"amber": amber, "green": green}
+    return _post(store, body, "lights", "rules", part.strip().lower(), transport=transport)

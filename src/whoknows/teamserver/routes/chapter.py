@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
-from whoknows.teamserver import chapter_slips, chapter_thanks, chapters
+from whoknows.teamserver import chapter_lights, chapter_slips, chapter_thanks, chapters
 from whoknows.teamserver.auth import Caller, role_at_least
 from whoknows.teamserver.idempotency import answer_once
 
@@ -66,6 +66,11 @@ class ThanksIn(BaseModel):
 class AttendIn(BaseModel):
     member: int
     status: str = Field(max_length=20)
+
+
+class RuleIn(BaseModel):
+    amber: int = Field(ge=0, le=10_000)
+    green: int = Field(ge=0, le=10_000)
 
 
 class CloseIn(BaseModel):
@@ -205,5 +210,24 @@ def thank(request: Request, body: ThanksIn, who: ChapterMember) -> Response:
         201,
         lambda: chapter_thanks.thank(
             who.conn, who.space_id, who.account_id, body.to, body.amount, body.client_id, body.slip
+        ),
+    )
+
+
+@api.get("/lights")
+def lights(who: ChapterMember) -> dict[str, Any]:
+    assert who.role is not None
+    return chapter_lights.board(who.conn, who.space_id, who.account_id, who.role)
+
+
+@api.post("/lights/rules/{part}")
+def set_rule(request: Request, part: str, body: RuleIn, who: ChapterLeader) -> Response:
+    return _once(
+        request,
+        who,
+        {"part": part, **body.model_dump()},
+        200,
+        lambda: chapter_lights.set_rule(
+            who.conn, who.space_id, who.account_id, part, body.amber, body.green
         ),
     )

@@ -1,0 +1,126 @@
+"""A chapter's explained traffic lights: counts over the last six months of closed weeks,
+judged by thresholds its leaders set (core.lights has the parts, defaults and words).
+
+Only closed weeks count, so a thanks shows in a light no sooner than in the member's totals.
+A member sees their own light; leaders and up see every member's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from whoknows.core import lights
+from whoknows.errors import UserError
+from whoknows.teamserver import spaces
+from whoknows.teamserver.audit import audit
+
+
+def rules(conn: Connection, space_id: int) -> list[lights.Rule]:
+    """The chapter's rules: the defaults, with the thresholds its leaders set."""
+    found = {
+        row.part: (row.amber, row.green)
+        for row in conn.execute(
+            text("SELECT part, amber, green FROM chapter_light_rule WHERE space_id = :s"),
+            {"s": space_id},
+        )
+    }
+    return [
+        lights.with_thresholds(r.part, *found[r.part]) if r.part in found else r
+        for r in lights.DEFAULT_RULES
+    ]
+
+
+def set_rule(
+    conn: Connection, space_id: int, account_id: int, part: str, amber: int, green: int
+) -> dict[str, Any]:
+    """A leader sets PART's thresholds."""
+    try:
+        rule = lights.with_thresholds(part, amber, green)
+    except ValueError as exc:
+        raise UserError(str(exc), hint="whoknows team lights set PART --amber N --green N") from exc
+    conn.execute(
+        text(
+            """
+            INSERT INTO chapter_light_rule (space_id, part, amber, green, updated_by)
+            VALUES (:s, :p, :a, :g, :by)
+            ON CONFLICT (space_id, part)
+            DO UPDATE SET amber = :a, green = :g, updated_by = :by, updated_at = now()
+            """
+        ),
+        {"s": space_id, "p": part, "a": amber, "g": green, "by": account_id},
+    )
+    audit(conn, "lights.rule", f"part:{part}", {"amber": amber, "green": green})
+    return {"rules": [_rule(r) for r in rules(conn, space_id)], "set": _rule(rule)}
+
+
+def _rule(rule: lights.Rule) -> dict[str, Any]:
+    return {
+        "part": rule.part,
+        "label": rule.label,
+        "better": rule.better,
+        "amber": rule.amber,
+        "green": rule.green,
+    }
+
+
+def board(conn: Connection, space_id: int, account_id: int, role: str) -> dict[str, Any]:
+    """The lights: every member's for a leader, one's own for a member."""
+    last = conn.execute(
+        text("SELECT max(starts_on) FROM chapter_week WHERE space_id = :s AND status = 'closed'"),
+        {"s": space_id},
+    ).scalar()
+    since = (last - dt.timedelta(weeks=lights.WINDOW_WEEKS - 1)) if last else None
+    everyone = spaces.at_least(role, "leader")
+    rows = conn.execute(
+        text(
+            """
+            WITH win AS (
+              SELECT id, starts_on FROM chapter_week
+              WHERE space_id = :s AND status = 'closed' AND starts_on >= :since
+            )
+            SELECT a.id, a.name,
+              (SELECT count(*) FROM win w WHERE w.starts_on
+                 >= date_trunc('week', m.joined_at AT TIME ZONE 'UTC')::date) AS weeks,
+              (SELECT count(*) FROM chapter_slip sl JOIN win w ON w.id = sl.week_id
+                 WHERE sl.space_id = :s AND sl.giver_id = a.id AND sl.status <> 'withdrawn')
+                 AS referrals,
+              (SELECT count(*) FROM chapter_attendance at JOIN win w ON w.id = at.week_id
+                 WHERE at.space_id = :s AND at.account_id = a.id AND at.status = 'absent')
+                 AS absences,
+              (SELECT count(*) FROM chapter_thanks t JOIN win w ON w.id = t.week_id
+                 WHERE t.space_id = :s AND t.credited_id = a.id) AS thanks
+            FROM membership m JOIN account a ON a.id = m.account_id
+            WHERE m.space_id = :s AND m.left_at IS NULL AND m.role <> 'guest'
+              AND (CAST(:all AS boolean) OR a.id = :a)
+            ORDER BY a.name, a.id
+            """
+        ),
+        {"s": space_id, "since": since or dt.date.max, "all": everyone, "a": account_id},
+    ).all()
+    chosen = rules(conn, space_id)
+    return {
+        "window": {
+            "from": since.isoformat() if since else None,
+            "to": last.isoformat() if last else None,
+            "weeks": lights.WINDOW_WEEKS,
+        },
+        "rules": [_rule(r) for r in chosen],
+        "lights": [_light(row, chosen) for row in rows],
+    }
+
+
+def _light(row: Any, chosen: list[lights.Rule]) -> dict[str, Any]:
+    values = {"referrals": row.referrals, "absences": row.absences, "thanks": row.thanks}
+    found = lights.light({k: int(v) for k, v in values.items()}, chosen, int(row.weeks))
+    return {
+        "member": {"id": row.id, "name": row.name},
+        "color": found.color,
+        "reason": found.reason,
+        "parts": [
+            {"part": p.part, "value": p.value, "color": p.color, "words": p.words}
+            for p in found.parts
+        ],
+    }
