@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 from team_world import World, bearer
 
 from whoknows.teamserver.app import TeamSettings, create_app
+from whoknows.teamserver.auth import SESSION_COOKIE
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*httpx2.*")
@@ -145,3 +146,26 @@ def test_bad_requests_are_refused_in_one_line(
         answer = client.post(base, json=body, headers=asker)
         assert answer.status_code == status, body
         assert answer.json()["error"]
+
+
+def test_the_colleague_accepts_on_the_intros_page(
+    client: TestClient, world: World, owner_engine: Engine
+) -> None:
+    firm = _firm(world, owner_engine, "who")
+    space = firm["space"]
+    base = f"/api/v1/spaces/{space.slug}/intros"  # type: ignore[attr-defined]
+    body = {"colleague": firm["colleague"].id, "about": firm["jane"], "why": "on the page"}  # type: ignore[attr-defined]
+    made = client.post(base, json=body, headers=firm["tokens"]["asker"]).json()  # type: ignore[index]
+    cookie, csrf = world.session(firm["colleague"])  # type: ignore[arg-type]
+    client.cookies.set(SESSION_COOKIE, cookie)
+    page = client.get(f"/s/{space.slug}/intros")  # type: ignore[attr-defined]
+    assert page.status_code == 200
+    assert "on the page" in page.text
+    action = f"/s/{space.slug}/intros/{made['id']}/accept"  # type: ignore[attr-defined]
+    assert action in page.text
+    refused = client.post(action, data={}, follow_redirects=False)  # no CSRF token
+    assert refused.status_code == 403
+    done = client.post(action, data={"csrf_token": csrf}, follow_redirects=False)
+    assert done.status_code == 303
+    mine = client.get(base, headers=firm["tokens"]["asker"]).json()["intros"][0]  # type: ignore[index]
+    assert mine["status"] == "accepted"
