@@ -184,16 +184,22 @@ def _everything_seen_by(team_client, chapter: Chapter, who: str) -> dict[str, st
     seen = {}
     space = f"/api/v1/spaces/{chapter.space.slug}"
     urls = [chapter.url("slips"), chapter.url("thanks"), chapter.url("weeks")]
-    for url in (*urls, f"{space}/members", space, f"{space}/intros", "/api/v1/me"):
+    pages = (f"/s/{chapter.space.slug}/chapter", f"/s/{chapter.space.slug}")
+    for url in (*urls, f"{space}/members", space, f"{space}/intros", "/api/v1/me", *pages):
         answer = team_client.get(url, headers=headers)
         assert answer.status_code == 200, url
         seen[url] = answer.text
     for week in team_client.get(chapter.url("weeks"), headers=headers).json()["weeks"]:
-        for suffix in ("report", "report.csv"):
-            url = chapter.url("weeks", str(week["id"]), suffix)
+        page = f"/s/{chapter.space.slug}/chapter/weeks/{week['id']}"
+        for url in (
+            chapter.url("weeks", str(week["id"]), suffix) for suffix in ("report", "report.csv")
+        ):
             answer = team_client.get(url, headers=headers)
             assert answer.status_code == (200 if week["report"] else 404)
             seen[url] = answer.text
+        answer = team_client.get(page, headers=headers | {"Accept": "text/html"})
+        assert answer.status_code == (200 if week["report"] else 404)
+        seen[page + "#report"] = answer.text
     assert team_client.get(f"{space}/audit", headers=headers).status_code == 404  # not an admin
     return seen
 
@@ -245,7 +251,14 @@ def test_the_thanked_member_sees_only_their_totals_after_the_close(  # type: ign
         "received": [],  # nothing before the close
     }
     # Cy has nothing to do with Ana but the thanks: Cy shows only where every member does.
-    everyone = ("/members", f"/spaces/{chapter.space.slug}", "/report", "/report.csv")
+    everyone = (
+        "/members",
+        f"/spaces/{chapter.space.slug}",
+        f"/s/{chapter.space.slug}",
+        "/report",
+        "/report.csv",
+        "#report",
+    )
     mine = {url: found for url, found in before.items() if not url.endswith(everyone)}
     assert _leaks(mine, ("Cy Member", f'"id":{chapter.ids["cy"]},')) == []
     team_client.post(chapter.url("weeks", "close"), json={}, headers=bearer(chapter.tokens["vp"]))
@@ -254,6 +267,7 @@ def test_the_thanked_member_sees_only_their_totals_after_the_close(  # type: ign
     assert team_client.get(chapter.url("thanks"), headers=ana).json()["received"] == [
         {"week": "2026-11-30", "currency": "EUR", "amount": "1500.75"}
     ]
+    assert "you were thanked EUR 1500.75 in all" in after[f"/s/{chapter.space.slug}/chapter"]
     mine = {url: found for url, found in after.items() if not url.endswith(everyone)}
     assert _leaks(mine, ("Cy Member", f'"id":{chapter.ids["cy"]},')) == []
     week_id = team_client.get(chapter.url("weeks"), headers=ana).json()["weeks"][0]["id"]

@@ -134,6 +134,8 @@ POLICY: dict[tuple[str, str], Need] = {
     ("POST", "/api/v1/spaces/{slug}/chapter/lights/rules/{part}"): Need(
         "leader", {"amber": 4, "green": 8}, kind="group"
     ),
+    ("GET", "/s/{slug}/chapter"): Need("member", kind="group"),
+    ("GET", "/s/{slug}/chapter/weeks/{week_id}"): Need("member", kind="group"),
     ("GET", "/login"): Need(PUBLIC),
     ("POST", "/login"): Need(
         PUBLIC, {"email": "n@example.com", "password": "wrong"}, True, frozenset({401})

@@ -72,6 +72,7 @@ def create_app(settings: TeamSettings) -> FastAPI:
     app.include_router(reach.api)
     app.include_router(reach.pages)
     app.include_router(chapter.api)
+    app.include_router(chapter.pages)
     _error_handlers(app)
 
     @app.middleware("http")

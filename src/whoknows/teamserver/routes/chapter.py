@@ -13,14 +13,16 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 from whoknows.teamserver import chapter_lights, chapter_slips, chapter_thanks, chapters
 from whoknows.teamserver.auth import Caller, role_at_least
 from whoknows.teamserver.idempotency import answer_once
+from whoknows.teamserver.routes.pages import page
 
 api = APIRouter(prefix="/api/v1/spaces/{slug}/chapter")
+pages = APIRouter(prefix="/s/{slug}/chapter", include_in_schema=False)
 
 
 def _in_chapter(needed: str) -> Callable[..., Caller]:
@@ -231,3 +233,27 @@ def set_rule(request: Request, part: str, body: RuleIn, who: ChapterLeader) -> R
             who.conn, who.space_id, who.account_id, part, body.amber, body.green
         ),
     )
+
+
+# --- pages (read-only: slips are given from the member's own whoknows) --------------------
+
+
+@pages.get("", response_class=HTMLResponse)
+def chapter_page(request: Request, who: ChapterMember) -> Response:
+    assert who.role is not None
+    return page(
+        request,
+        who,
+        "chapter.html",
+        space=who.space,
+        slips=chapter_slips.slips(who.conn, who.space_id, who.account_id)["slips"],
+        thanks=chapter_thanks.thanks(who.conn, who.space_id, who.account_id),
+        lights=chapter_lights.board(who.conn, who.space_id, who.account_id, who.role),
+        weeks=chapters.weeks(who.conn, who.space_id)["weeks"],
+    )
+
+
+@pages.get("/weeks/{week_id}", response_class=HTMLResponse)
+def report_page(request: Request, week_id: int, who: ChapterMember) -> Response:
+    found = chapters.report(who.conn, who.space_id, week_id)["body"]
+    return page(request, who, "chapter_report.html", space=who.space, report=found, week_id=week_id)
