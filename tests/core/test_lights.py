@@ -28,8 +28,14 @@ def test_the_weakest_part_colours_the_light_and_newcomers_are_grey() -> None:
         "red",
         "weakest part: Absences: 3 in 6 months; green up to 1, amber up to 2, red above",
     )
-    assert lights.light({"referrals": 12, "thanks": 3}, rules, weeks=10).color == "green"
-    assert lights.light({"referrals": 12, "thanks": 3}, rules, weeks=3).color == "grey"
+    assert (
+        lights.light({"referrals": 12, "thanks": 3, "one_to_ones": 12}, rules, weeks=10).color
+        == "green"
+    )
+    assert (
+        lights.light({"referrals": 12, "thanks": 3, "one_to_ones": 12}, rules, weeks=3).color
+        == "grey"
+    )
 
 
 @pytest.mark.parametrize(

@@ -278,6 +278,7 @@ def test_the_thanked_member_sees_only_their_totals_after_the_close(  # type: ign
             "attendance",
             "slips_given",
             "slips_received",
+            "one_to_ones",
             "thanks_received",
         }
     assert {r["member"]["name"]: r["thanks_received"] for r in report["members"]}["Ana Member"] == {
@@ -314,7 +315,12 @@ def test_the_close_writes_the_report_once_and_it_cannot_be_changed(  # type: ign
     assert (rows["Ben Member"]["attendance"], rows["Ben Member"]["slips_received"]) == ("late", 2)
     assert rows["Ana Member"]["thanks_received"] == {"USD": "99.99"}
     assert rows["Vic VP"]["attendance"] == "not recorded"
-    assert body["totals"] == {"present": 2, "slips": 2, "thanks": {"USD": "99.99"}}
+    assert body["totals"] == {
+        "present": 2,
+        "slips": 2,
+        "one_to_ones": 0,
+        "thanks": {"USD": "99.99"},
+    }
     week_id = team_client.get(chapter.url("weeks"), headers=vp).json()["weeks"][0]["id"]
     stored = team_client.get(
         chapter.url("weeks", str(week_id), "report"), headers=bearer(chapter.tokens["cy"])
@@ -322,7 +328,7 @@ def test_the_close_writes_the_report_once_and_it_cannot_be_changed(  # type: ign
     assert stored.json() == body
     csv = team_client.get(chapter.url("weeks", str(week_id), "report.csv"), headers=vp)
     assert csv.headers["content-type"].startswith("text/csv")
-    assert "2026-11-30,Ana Member,present,1,0,USD 99.99" in csv.text.splitlines()
+    assert "2026-11-30,Ana Member,present,1,0,0,USD 99.99" in csv.text.splitlines()
     # Attendance after the close counts in the next week; the report stays as written.
     again = team_client.post(
         chapter.url("attendance"),

@@ -112,6 +112,13 @@ def test_lights_follow_the_thresholds_leaders_set(  # type: ignore[no-untyped-de
         ).status_code
         == 400
     )
+    none_needed = {"amber": 0, "green": 0}
+    assert (
+        team_client.post(
+            f"{url}/lights/rules/one_to_ones", json=none_needed, headers=tokens[vp.id]
+        ).status_code
+        == 200
+    )
     mine = team_client.get(f"{url}/lights", headers=tokens[ana.id]).json()
     [only] = mine["lights"]  # a member sees their own light only
     assert only["member"]["id"] == ana.id

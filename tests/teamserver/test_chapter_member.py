@@ -94,9 +94,9 @@ def test_a_week_of_a_chapter_from_the_command_line(  # type: ignore[no-untyped-d
     run("vic", "week", "close")
     assert "you were thanked EUR 2500.00 in all" in run("ana", "thanks", "list")
     csv = run("ana", "week", "report", "--csv")
-    assert '2026-12-07,Ana Member,not recorded,0,0,"EUR 2,500.00"' in csv.splitlines()
+    assert '2026-12-07,Ana Member,not recorded,0,0,0,"EUR 2,500.00"' in csv.splitlines()
     first_week = run("ana", "week", "report", "--week", "2026-12-01", "--csv")
-    assert "2026-11-30,Ana Member,present,2,0," in first_week.splitlines()
+    assert "2026-11-30,Ana Member,present,2,0,0," in first_week.splitlines()
     # The traffic lights: leaders set a part's thresholds, a member reads them in words.
     assert "amber 1, green 2" in run(
         "vic", "lights", "set", "referrals", "--amber", "1", "--green", "2"

@@ -136,6 +136,14 @@ POLICY: dict[tuple[str, str], Need] = {
     ),
     ("GET", "/s/{slug}/chapter"): Need("member", kind="group"),
     ("GET", "/s/{slug}/chapter/weeks/{week_id}"): Need("member", kind="group"),
+    ("GET", "/api/v1/spaces/{slug}/chapter/one-to-ones"): Need("member", kind="group"),
+    ("POST", "/api/v1/spaces/{slug}/chapter/one-to-ones"): Need(
+        "member", {"client_id": "o1", "to": "{colleague}", "met_on": "2026-01-05"}, kind="group"
+    ),
+    # "{meeting_id}": a 1-to-1 the caller logged with themselves (so they may confirm it).
+    ("POST", "/api/v1/spaces/{slug}/chapter/one-to-ones/{meeting_id}/confirm"): Need(
+        "member", kind="group"
+    ),
     ("GET", "/login"): Need(PUBLIC),
     ("POST", "/login"): Need(
         PUBLIC, {"email": "n@example.com", "password": "wrong"}, True, frozenset({401})
@@ -267,6 +275,8 @@ def _path(template: str, scene: Scene, engine: Engine, caller: str) -> str:
     if "{slip_id}" in template:
         values["slip_id"] = _slip(engine, scene, mine if caller in spaces.RANK else None)
     values["part"] = "referrals"
+    if "{meeting_id}" in template:
+        values["meeting_id"] = _one_to_one(engine, scene, mine if caller in spaces.RANK else None)
     if "{week_id}" in template:
         values["week_id"] = _closed_week(engine, scene)
     if "{token}" in template:
@@ -315,6 +325,27 @@ def _slip(engine: Engine, scene: Scene, caller: accounts.Account | None) -> int:
                     hot=3,
                 )
                 .returning(schema.chapter_slip.c.id)
+            ).scalar_one()
+        )
+
+
+def _one_to_one(engine: Engine, scene: Scene, caller: accounts.Account | None) -> int:
+    """A 1-to-1 in A's open week, the caller both its logger and the one to confirm it."""
+    who = caller.id if caller is not None else scene.co_owner.id
+    with db.tenant(engine, space_id=scene.a.id) as conn:
+        week = chapters.entry_week(conn, scene.a.id)
+        return int(
+            conn.execute(
+                insert(schema.chapter_one_to_one)
+                .values(
+                    space_id=scene.a.id,
+                    client_id=uuid.uuid4().hex,
+                    logger_id=who,
+                    other_id=who,
+                    met_on=dt.date(2026, 1, 5),
+                    week_id=week["id"],
+                )
+                .returning(schema.chapter_one_to_one.c.id)
             ).scalar_one()
         )
 
@@ -430,6 +461,7 @@ def _space_state(engine: Engine, space_id: int) -> tuple[object, ...]:
             "chapter_thanks",
             "chapter_attendance",
             "chapter_light_rule",
+            "chapter_one_to_one",
         )
     )
     with engine.connect() as conn:

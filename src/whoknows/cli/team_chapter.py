@@ -16,10 +16,6 @@ from whoknows.cli.tables import NAME, Column
 
 slip = typer.Typer(help="Referral slips between chapter members.", no_args_is_help=True)
 thanks = typer.Typer(help="Thanks for closed business (TYFCB).", no_args_is_help=True)
-lights = typer.Typer(
-    help="The members' traffic lights over six months, each with its reasons.",
-    no_args_is_help=True,
-)
 week = typer.Typer(
     help="The chapter's weeks: attendance, the close, the report.", no_args_is_help=True
 )
@@ -299,49 +295,4 @@ def report(
             for r in found["members"]
         ),
         title=f"Week of {found['week']}",
-    )
-
-
-@lights.command("show")
-def lights_show(db: DbOption = None, json: JsonOption = False) -> None:
-    """Your light (every member's, for leaders): its parts and thresholds in words."""
-    from whoknows.services.team import chapter
-
-    with store(db) as opened:
-        answer = chapter.lights(opened)
-    if json:
-        print_json(answer)
-        return
-    window = answer["window"]
-    if window["to"] is None:
-        say("No closed week yet: lights count closed weeks only.")
-    for found in answer["lights"]:
-        say(
-            Text(f"{found['member']['name']}: {found['color']}", style="bold"),
-            f" ({found['reason']})",
-        )
-        for part in found["parts"]:
-            say(f"  {part['color']:>5}  {part['words']}")
-
-
-@lights.command("set")
-def lights_set(
-    part: Annotated[str, typer.Argument(help="referrals, absences or thanks.")],
-    amber: Annotated[int, typer.Option("--amber", min=0, help="Where amber begins.")],
-    green: Annotated[int, typer.Option("--green", min=0, help="Where green begins.")],
-    db: DbOption = None,
-    json: JsonOption = False,
-) -> None:
-    """Set a part's thresholds (leaders): e.g. referrals --amber 6 --green 12."""
-    from whoknows.services.team import chapter
-
-    with store(db) as opened:
-        answer = chapter.set_rule(opened, part, amber, green)
-    if json:
-        print_json(answer)
-        return
-    rule = answer["set"]
-    say(
-        f"{rule['label']}: amber {rule['amber']}, green {rule['green']} "
-        f"({rule['better']} is better)."
     )

@@ -242,7 +242,7 @@ def push(db: DbOption = None, json: JsonOption = False) -> None:
 def pull(db: DbOption = None, json: JsonOption = False) -> None:
     """Bring accepted introduction requests into your ledger (once each), as introductions
     to ask, make and report like any other; in a chapter, the slips you received and gave
-    too, as referrals from (or to) their member."""
+    too, as referrals from (or to) their member, and confirmed 1-to-1s as interactions."""
     from whoknows.services.team import pull as pulling
 
     with store(db) as opened:
@@ -254,6 +254,8 @@ def pull(db: DbOption = None, json: JsonOption = False) -> None:
         say(f"Recorded introduction #{item['introduction']}: ", Text(item["what"]))
     for item in done.slips:
         say(f"Recorded referral #{item['referral']} from a slip: ", Text(item["what"]))
+    for item in done.one_to_ones:
+        say(f"Recorded interaction #{item['interaction']}: a 1-to-1 with ", Text(item["with"]))
     for reason in done.skipped:
         say(Text(f"Not recorded: {reason}", style="dim"))
     say(

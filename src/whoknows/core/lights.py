@@ -1,9 +1,9 @@
 """Explained traffic lights of a chapter's members (pure).
 
-Each part (referrals given, absences, thanks received) is counted over the last six months of
-closed weeks and gets red, amber or green by the chapter's thresholds; the member's light is
-their weakest part's, or grey while they have too few closed weeks to judge. Every light says
-its parts and thresholds in words, so a colour never stands without its reasons.
+Each part (referrals given, absences, thanks received, confirmed 1-to-1s) is counted over the
+last six months of closed weeks and gets red, amber or green by the chapter's thresholds; the
+member's light is their weakest part's, or grey while they have too few closed weeks to judge.
+Every light says its parts and thresholds in words, so a colour never stands without reasons.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ DEFAULT_RULES = (
     Rule("referrals", "Referrals given", "more", 6, 12),
     Rule("absences", "Absences", "less", 2, 1),
     Rule("thanks", "Thanks for closed business received", "more", 1, 3),
+    Rule("one_to_ones", "1-to-1s", "more", 6, 12),
 )
 PARTS = {rule.part: rule for rule in DEFAULT_RULES}
 

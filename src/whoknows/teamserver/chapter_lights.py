@@ -91,7 +91,10 @@ def board(conn: Connection, space_id: int, account_id: int, role: str) -> dict[s
                  WHERE at.space_id = :s AND at.account_id = a.id AND at.status = 'absent')
                  AS absences,
               (SELECT count(*) FROM chapter_thanks t JOIN win w ON w.id = t.week_id
-                 WHERE t.space_id = :s AND t.credited_id = a.id) AS thanks
+                 WHERE t.space_id = :s AND t.credited_id = a.id) AS thanks,
+              (SELECT count(*) FROM chapter_one_to_one o JOIN win w ON w.id = o.week_id
+                 WHERE o.space_id = :s AND o.confirmed_at IS NOT NULL
+                   AND (o.logger_id = a.id OR o.other_id = a.id)) AS one_to_ones
             FROM membership m JOIN account a ON a.id = m.account_id
             WHERE m.space_id = :s AND m.left_at IS NULL AND m.role <> 'guest'
               AND (CAST(:all AS boolean) OR a.id = :a)
@@ -113,7 +116,12 @@ def board(conn: Connection, space_id: int, account_id: int, role: str) -> dict[s
 
 
 def _light(row: Any, chosen: list[lights.Rule]) -> dict[str, Any]:
-    values = {"referrals": row.referrals, "absences": row.absences, "thanks": row.thanks}
+    values = {
+        "referrals": row.referrals,
+        "absences": row.absences,
+        "thanks": row.thanks,
+        "one_to_ones": row.one_to_ones,
+    }
     found = lights.light({k: int(v) for k, v in values.items()}, chosen, int(row.weeks))
     return {
         "member": {"id": row.id, "name": row.name},

@@ -233,7 +233,10 @@ def _report(conn: Connection, space_id: int, week_id: int) -> dict[str, Any]:
                  AND s.week_id = :w AND s.giver_id = a.id AND s.status <> 'withdrawn') AS given,
               (SELECT count(*) FROM chapter_slip s WHERE s.space_id = m.space_id
                  AND s.week_id = :w AND s.receiver_id = a.id AND s.status <> 'withdrawn')
-                 AS received
+                 AS received,
+              (SELECT count(*) FROM chapter_one_to_one o WHERE o.space_id = m.space_id
+                 AND o.week_id = :w AND o.confirmed_at IS NOT NULL
+                 AND (o.logger_id = a.id OR o.other_id = a.id)) AS one_to_ones
             FROM membership m JOIN account a ON a.id = m.account_id
             LEFT JOIN chapter_attendance at ON at.space_id = m.space_id AND at.week_id = :w
                  AND at.account_id = a.id
@@ -256,12 +259,13 @@ def _report(conn: Connection, space_id: int, week_id: int) -> dict[str, Any]:
     for per in thanked.values():
         for currency, cents in per.items():
             totals[currency] += cents
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "member": {"id": m.id, "name": m.name},
             "attendance": m.attendance or "not recorded",
             "slips_given": int(m.given),
             "slips_received": int(m.received),
+            "one_to_ones": int(m.one_to_ones),
             "thanks_received": {c: str(from_cents(v)) for c, v in sorted(thanked[m.id].items())},
         }
         for m in members
@@ -273,6 +277,15 @@ def _report(conn: Connection, space_id: int, week_id: int) -> dict[str, Any]:
         "totals": {
             "present": sum(r["attendance"] in ("present", "late", "substitute") for r in rows),
             "slips": sum(r["slips_given"] for r in rows),
+            "one_to_ones": int(
+                conn.execute(
+                    text(
+                        "SELECT count(*) FROM chapter_one_to_one WHERE space_id = :s "
+                        "AND week_id = :w AND confirmed_at IS NOT NULL"
+                    ),
+                    {"s": space_id, "w": week_id},
+                ).scalar_one()
+            ),
             "thanks": {c: str(from_cents(v)) for c, v in sorted(totals.items())},
         },
     }
@@ -281,7 +294,9 @@ def _report(conn: Connection, space_id: int, week_id: int) -> dict[str, Any]:
 def report_csv(body: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["week", "member", "attendance", "slips given", "slips received", "tyfcb"])
+    writer.writerow(
+        ["week", "member", "attendance", "slips given", "slips received", "1-to-1s", "tyfcb"]
+    )
     for row in body["members"]:
         money = "; ".join(format_money(Decimal(v), c) for c, v in row["thanks_received"].items())
         writer.writerow(
@@ -291,6 +306,7 @@ def report_csv(body: dict[str, Any]) -> str:
                 row["attendance"],
                 row["slips_given"],
                 row["slips_received"],
+                row["one_to_ones"],
                 money,
             ]
         )

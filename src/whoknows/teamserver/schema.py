@@ -363,6 +363,23 @@ chapter_light_rule = Table(
     PrimaryKeyConstraint("space_id", "part"),
 )
 
+chapter_one_to_one = Table(
+    "chapter_one_to_one",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    _space(),
+    Column("client_id", Text, nullable=False),
+    _account("logger_id"),
+    _account("other_id"),  # confirms it
+    Column("met_on", Date, nullable=False),
+    Column("week_id", ForeignKey("chapter_week.id", ondelete="CASCADE"), nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+    _now("created_at"),
+    _when("confirmed_at"),
+    UniqueConstraint("space_id", "logger_id", "client_id", name="uq_chapter_one_to_one_client_id"),
+    Index("ix_chapter_one_to_one_space_id_other", "space_id", "other_id"),
+)
+
 # The row-security policy of each table with space_id: USING (who may see and change a row)
 # and WITH CHECK (what a written row must satisfy). SPACE/ACCOUNT are the settings db.tenant()
 # puts in the transaction, read once per statement (the sub-select), null when unset.
@@ -393,6 +410,7 @@ POLICIES: dict[str, tuple[str, str]] = {
     "chapter_attendance": (IN_SPACE, IN_SPACE),
     "chapter_report": (IN_SPACE, IN_SPACE),
     "chapter_light_rule": (IN_SPACE, IN_SPACE),
+    "chapter_one_to_one": (IN_SPACE, IN_SPACE),
     # Keys of requests outside a space (accepting an invitation) belong to their account.
     "idempotency_key": (
         f"{IN_SPACE} OR (space_id IS NULL AND account_id = {ACCOUNT})",

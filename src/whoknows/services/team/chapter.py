@@ -190,3 +190,35 @@ def set_rule(
     """Set a part's thresholds (leaders)."""
     body = {"amber": amber, "green": green}
     return _post(store, body, "lights", "rules", part.strip().lower(), transport=transport)
+
+
+def log_one_to_one(
+    store: Store,
+    member: str,
+    met_on: dt.date,
+    note: str | None = None,
+    *,
+    client_id: str | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> dict[str, Any]:
+    """Log a 1-to-1 with MEMBER; they confirm it."""
+    with link.connect(store, transport=transport) as (joined, client):
+        body = {
+            "client_id": client_id or str(uuid.uuid4()),
+            "to": _member_id(joined, client, member),
+            "met_on": met_on.isoformat(),
+            "note": note,
+        }
+        answer: dict[str, Any] = client.post(_path(joined, client, "one-to-ones"), body)
+    return answer
+
+
+def confirm_one_to_one(
+    store: Store, meeting_id: int, *, transport: httpx.BaseTransport | None = None
+) -> dict[str, Any]:
+    return _post(store, {}, "one-to-ones", str(meeting_id), "confirm", transport=transport)
+
+
+def one_to_ones(store: Store, *, transport: httpx.BaseTransport | None = None) -> dict[str, Any]:
+    """My 1-to-1s, logged by me or with me."""
+    return _get(store, "one-to-ones", transport=transport)

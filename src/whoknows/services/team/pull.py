@@ -7,7 +7,8 @@ other (services/introductions.py), once per request (the server's id is remember
   (then ask, make and report it as any other).
 The colleague becomes a person here when nobody has their email yet. Declined and withdrawn
 requests, and open ones, record nothing. Nothing about a contact is sent anywhere.
-In a chapter, the slips I received and gave become referrals too (pull_slips.py).
+In a chapter, the slips I received and gave become referrals too (pull_slips.py), and
+confirmed 1-to-1s interactions (pull_meetings.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from whoknows.core import sharing
 from whoknows.errors import UserError
 from whoknows.services import introductions
 from whoknows.services.store import Store
-from whoknows.services.team import link, pull_slips
+from whoknows.services.team import link, pull_meetings, pull_slips
 from whoknows.services.team.colleagues import colleague_person
 from whoknows.storage import team as rows
 
@@ -36,6 +37,7 @@ class Pulled:
     declined: int = 0
     skipped: list[str] = field(default_factory=list)  # why a request could not be recorded
     slips: list[dict[str, Any]] = field(default_factory=list)  # chapter slips (pull_slips.py)
+    one_to_ones: list[dict[str, Any]] = field(default_factory=list)  # (pull_meetings.py)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -44,6 +46,7 @@ class Pulled:
             "declined": self.declined,
             "skipped": self.skipped,
             "slips": self.slips,
+            "one_to_ones": self.one_to_ones,
         }
 
 
@@ -84,6 +87,9 @@ def pull(
             rows.set_pulled(session, store.owner_id, done)
     slips, skipped = pull_slips.pull(store, today=today, transport=transport)  # in a chapter
     found.slips += slips
+    found.skipped += skipped
+    meetings, skipped = pull_meetings.pull(store, transport=transport)
+    found.one_to_ones += meetings
     found.skipped += skipped
     return found
 

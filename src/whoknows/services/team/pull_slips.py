@@ -33,14 +33,9 @@ def pull(
     recorded, why some could not be)."""
     recorded: list[dict[str, Any]] = []
     skipped: list[str] = []
-    with link.connect(store, transport=transport) as (joined, client):
-        space = client.get(client.space_path(joined.space))
-        if not isinstance(space, dict) or space.get("kind") != "group":
-            return recorded, skipped
-        answer = client.get(client.space_path(joined.space, "chapter", "slips"))
-    slips = answer.get("slips") if isinstance(answer, dict) else None
-    if not isinstance(slips, list):
-        raise UserError("the team server's list of slips is not understood")
+    slips = chapter_items(store, "slips", "slips", transport)
+    if slips is None:
+        return recorded, skipped
     with store.read() as session:
         done = rows.pulled(session, store.owner_id)
     for slip in sorted(slips, key=lambda x: int(x["id"])):
@@ -57,6 +52,21 @@ def pull(
         with store.write() as session:
             rows.set_pulled(session, store.owner_id, done)
     return recorded, skipped
+
+
+def chapter_items(
+    store: Store, path: str, field: str, transport: httpx.BaseTransport | None
+) -> list[dict[str, Any]] | None:
+    """The list FIELD of GET …/chapter/PATH, or None when the joined space is no chapter."""
+    with link.connect(store, transport=transport) as (joined, client):
+        space = client.get(client.space_path(joined.space))
+        if not isinstance(space, dict) or space.get("kind") != "group":
+            return None
+        answer = client.get(client.space_path(joined.space, "chapter", path))
+    found = answer.get(field) if isinstance(answer, dict) else None
+    if not isinstance(found, list):
+        raise UserError(f"the team server's list of {path} is not understood")
+    return found
 
 
 def _record(

@@ -16,7 +16,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
-from whoknows.teamserver import chapter_lights, chapter_slips, chapter_thanks, chapters
+from whoknows.teamserver import (
+    chapter_lights,
+    chapter_meetings,
+    chapter_slips,
+    chapter_thanks,
+    chapters,
+)
 from whoknows.teamserver.auth import Caller, role_at_least
 from whoknows.teamserver.idempotency import answer_once
 from whoknows.teamserver.routes.pages import page
@@ -68,6 +74,13 @@ class ThanksIn(BaseModel):
 class AttendIn(BaseModel):
     member: int
     status: str = Field(max_length=20)
+
+
+class OneToOneIn(BaseModel):
+    client_id: str = Field(max_length=chapters.CLIENT_ID_MAX)
+    to: int
+    met_on: dt.date
+    note: str | None = Field(default=None, max_length=chapter_meetings.NOTE_MAX)
 
 
 class RuleIn(BaseModel):
@@ -232,6 +245,41 @@ def set_rule(request: Request, part: str, body: RuleIn, who: ChapterLeader) -> R
         lambda: chapter_lights.set_rule(
             who.conn, who.space_id, who.account_id, part, body.amber, body.green
         ),
+    )
+
+
+@api.get("/one-to-ones")
+def one_to_ones(who: ChapterMember) -> dict[str, Any]:
+    return chapter_meetings.listing(who.conn, who.space_id, who.account_id)
+
+
+@api.post("/one-to-ones", status_code=201)
+def log_one_to_one(request: Request, body: OneToOneIn, who: ChapterMember) -> Response:
+    return _once(
+        request,
+        who,
+        body,
+        201,
+        lambda: chapter_meetings.log(
+            who.conn,
+            who.space_id,
+            who.account_id,
+            body.to,
+            body.met_on,
+            body.note,
+            body.client_id,
+        ),
+    )
+
+
+@api.post("/one-to-ones/{meeting_id}/confirm")
+def confirm_one_to_one(request: Request, meeting_id: int, who: ChapterMember) -> Response:
+    return _once(
+        request,
+        who,
+        {"id": meeting_id},
+        200,
+        lambda: chapter_meetings.confirm(who.conn, who.space_id, who.account_id, meeting_id),
     )
 
 
