@@ -215,11 +215,11 @@ _SLIPS = """
 """
 
 
-def slips(conn: Connection, space_id: int, account_id: int) -> dict[str, Any]:
-    """The slips I gave and received, newest first (at most 500)."""
+def slips(conn: Connection, space_id: int, account_id: int, limit: int = 500) -> dict[str, Any]:
+    """The slips I gave and received, newest first (at most LIMIT)."""
     rows = conn.execute(
-        text(_SLIPS + " ORDER BY sl.created_at DESC, sl.id DESC LIMIT 500"),
-        {"s": space_id, "a": account_id},
+        text(_SLIPS + " ORDER BY sl.created_at DESC, sl.id DESC LIMIT :n"),
+        {"s": space_id, "a": account_id, "n": limit},
     ).all()
     return {"slips": [_shown(r, account_id) for r in rows]}
 

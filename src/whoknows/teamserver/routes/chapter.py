@@ -29,6 +29,7 @@ from whoknows.teamserver.routes.pages import page
 
 api = APIRouter(prefix="/api/v1/spaces/{slug}/chapter")
 pages = APIRouter(prefix="/s/{slug}/chapter", include_in_schema=False)
+PAGE_SLIPS = 30  # the newest on the page; `whoknows team slip list` has them all
 
 
 def _in_chapter(needed: str) -> Callable[..., Caller]:
@@ -294,7 +295,7 @@ def chapter_page(request: Request, who: ChapterMember) -> Response:
         who,
         "chapter.html",
         space=who.space,
-        slips=chapter_slips.slips(who.conn, who.space_id, who.account_id)["slips"],
+        slips=chapter_slips.slips(who.conn, who.space_id, who.account_id, PAGE_SLIPS)["slips"],
         thanks=chapter_thanks.thanks(who.conn, who.space_id, who.account_id),
         lights=chapter_lights.board(who.conn, who.space_id, who.account_id, who.role),
         weeks=chapters.weeks(who.conn, who.space_id)["weeks"],
