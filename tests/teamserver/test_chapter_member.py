@@ -95,6 +95,20 @@ def test_a_week_of_a_chapter_from_the_command_line(  # type: ignore[no-untyped-d
     assert "you were thanked EUR 2500.00 in all" in run("ana", "thanks", "list")
     csv = run("ana", "week", "report", "--csv")
     assert '2026-12-07,Ana Member,not recorded,0,0,0,"EUR 2,500.00"' in csv.splitlines()
+    # The week against the ones before it: Ana's two slips and her presence, a week earlier.
+    shown = run("ana", "week", "report")
+    assert (
+        "Against the 1 closed week(s) before it, a week held on average 1.0 present, "
+        "2.0 slip(s), 0.0 1-to-1(s)." in " ".join(shown.split())
+    )
+    latest = json.loads(run("ana", "week", "report", "--json"))
+    assert latest["six_months"] == {
+        "weeks": 1,
+        "present_per_week": 1.0,
+        "slips_per_week": 2.0,
+        "one_to_ones_per_week": 0.0,
+        "thanks_per_week": {},
+    }
     first_week = run("ana", "week", "report", "--week", "2026-12-01", "--csv")
     assert "2026-11-30,Ana Member,present,2,0,0," in first_week.splitlines()
     # The traffic lights: leaders set a part's thresholds, a member reads them in words.

@@ -296,3 +296,11 @@ def report(
         ),
         title=f"Week of {found['week']}",
     )
+    six = found.get("six_months") or {}
+    if six.get("weeks"):
+        money = "".join(f", thanks {c} {v}" for c, v in six["thanks_per_week"].items())
+        say(
+            f"Against the {six['weeks']} closed week(s) before it, a week held on average "
+            f"{six['present_per_week']} present, {six['slips_per_week']} slip(s), "
+            f"{six['one_to_ones_per_week']} 1-to-1(s){money}."
+        )

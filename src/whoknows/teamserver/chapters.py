@@ -288,6 +288,54 @@ def _report(conn: Connection, space_id: int, week_id: int) -> dict[str, Any]:
             ),
             "thanks": {c: str(from_cents(v)) for c, v in sorted(totals.items())},
         },
+        "six_months": _six_months(conn, space_id, week.starts_on),
+    }
+
+
+def _six_months(conn: Connection, space_id: int, starts_on: dt.date) -> dict[str, Any]:
+    """What a week of the 26 closed ones before this one held on average, to set it against."""
+    since = starts_on - dt.timedelta(weeks=26)
+    found = conn.execute(
+        text(
+            """
+            WITH win AS (
+              SELECT id FROM chapter_week WHERE space_id = :s AND status = 'closed'
+                AND starts_on >= :since AND starts_on < :d
+            )
+            SELECT (SELECT count(*) FROM win) AS weeks,
+              (SELECT count(*) FROM chapter_slip sl JOIN win ON win.id = sl.week_id
+                 WHERE sl.space_id = :s AND sl.status <> 'withdrawn') AS slips,
+              (SELECT count(*) FROM chapter_attendance at JOIN win ON win.id = at.week_id
+                 WHERE at.space_id = :s AND at.status IN ('present', 'late', 'substitute'))
+                 AS present,
+              (SELECT count(*) FROM chapter_one_to_one o JOIN win ON win.id = o.week_id
+                 WHERE o.space_id = :s AND o.confirmed_at IS NOT NULL) AS one_to_ones
+            """
+        ),
+        {"s": space_id, "since": since, "d": starts_on},
+    ).one()
+    weeks = int(found.weeks)
+    money = conn.execute(
+        text(
+            "SELECT t.currency, sum(t.amount_cents) AS cents FROM chapter_thanks t "
+            "JOIN chapter_week w ON w.id = t.week_id WHERE t.space_id = :s "
+            "AND w.status = 'closed' AND w.starts_on >= :since AND w.starts_on < :d "
+            "GROUP BY t.currency ORDER BY t.currency"
+        ),
+        {"s": space_id, "since": since, "d": starts_on},
+    ).all()
+
+    def per_week(count: int) -> float | None:
+        return round(count / weeks, 1) if weeks else None
+
+    return {
+        "weeks": weeks,
+        "present_per_week": per_week(int(found.present)),
+        "slips_per_week": per_week(int(found.slips)),
+        "one_to_ones_per_week": per_week(int(found.one_to_ones)),
+        "thanks_per_week": {
+            r.currency: str(from_cents(round(int(r.cents) / weeks))) for r in money if weeks
+        },
     }
 
 
