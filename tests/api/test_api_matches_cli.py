@@ -68,6 +68,10 @@ def _cli(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:
         (["referral", "list", "--status", "won"], "/api/v1/referrals?status=won"),
         (["due", "--within", "30", "--limit", "40"], "/api/v1/due?within=30&limit=40"),
         (["due", "--reconnect", "--limit", "10"], "/api/v1/due?reconnect=true&limit=10"),
+        (["person", "show", "#1"], "/api/v1/people/1"),
+        (["person", "show", "#5"], "/api/v1/people/5"),
+        (["org", "list", "--limit", "30"], "/api/v1/organizations?limit=30"),
+        (["org", "show", "#3"], "/api/v1/organizations/3"),
     ],
 )
 def test_the_cli_and_the_api_answer_with_the_same_json(

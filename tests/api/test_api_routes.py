@@ -54,7 +54,7 @@ def test_people_are_listed_searched_added_shown_edited_and_removed(api: TestClie
     assert ines["emails"] == ["ines@duarte.test"]
     assert ines["tags"] == ["food"]
     shown = api.get(f"/api/v1/people/{ines['id']}").json()
-    assert shown["person"]["name"] == "Ines Duarte"
+    assert shown["name"] == "Ines Duarte"
     assert shown["ties"] == []
     patched = api.patch(f"/api/v1/people/{ines['id']}", json={"role": "COO", "drop_tags": ["food"]})
     assert patched.json()["role"] == "COO"
@@ -73,9 +73,9 @@ def test_a_duplicate_email_is_a_409(api: TestClient) -> None:
 
 def test_organizations_ties_and_interactions(api: TestClient) -> None:
     org = api.post("/api/v1/organizations", json={"name": "Quay Foods", "size": 120}).json()
-    assert api.get(f"/api/v1/organizations/{org['id']}").json()["organization"]["size"] == 120
+    assert api.get(f"/api/v1/organizations/{org['id']}").json()["size"] == 120
     assert any(
-        r["organization"]["id"] == org["id"]
+        r["id"] == org["id"]
         for r in api.get("/api/v1/organizations", params={"limit": 1000}).json()
     )
     a = api.post("/api/v1/people", json={"name": "Tie Alpha"}).json()

@@ -277,6 +277,51 @@ def test_a_patched_graph_equals_the_graph_built_from_the_changed_ties(
     assert np.array_equal(patched.indptr, again.indptr)
 
 
+@FAST
+@given(ties, changes)
+def test_columns_carried_through_a_build_and_a_patch_stay_beside_their_entries(
+    edges: list[tuple[int, int, float]], change: dict[str, Any]
+) -> None:
+    """A column holding each tie's strength (and one holding its double) is still, entry by
+    entry, the strength after the ties are built and patched: nothing moved apart."""
+    a, b, s = zip(*edges, strict=True) if edges else ((), (), ())
+    builder = GraphBuilder(np.arange(13))
+    builder.add(a, b, s, (np.asarray(s, np.float32), 2 * np.asarray(s, np.float32)))
+    graph, columns = builder.build_columns()
+    assert np.array_equal(columns[0], graph.strength)
+    assert np.array_equal(columns[1], 2 * graph.strength)
+    nodes = (set(range(13)) - change["gone"]) | change["new"]
+    put = [(x, y, v) for x, y, v in change["put"] if x in nodes and y in nodes]
+    pa, pb, ps = zip(*put, strict=True) if put else ((), (), ())
+    drop_a, drop_b = zip(*change["drop"], strict=True) if change["drop"] else ((), ())
+    values = np.asarray(ps, np.float32)
+    patched, moved = graph.patched_columns(
+        sorted(nodes),
+        drop=(drop_a, drop_b),
+        put=(pa, pb, ps),
+        columns=tuple(columns),
+        put_columns=(values, 2 * values),
+    )
+    assert np.array_equal(moved[0], patched.strength)
+    assert np.array_equal(moved[1], 2 * patched.strength)
+
+
+def test_a_column_whose_values_do_not_change_stays_the_same_array() -> None:
+    builder = GraphBuilder([1, 2, 3])
+    builder.add([1, 2], [2, 3], [0.5, 0.7], (np.array([5.0, 7.0]),))
+    graph, (column,) = builder.build_columns()
+    same, (kept,) = graph.patched_columns(
+        graph.node_ids, put=([1], [2], [0.9]), columns=(column,), put_columns=([5.0],)
+    )
+    assert kept is column
+    assert as_dict(same)[1, 2] == pytest.approx(0.9)
+    _, (changed,) = graph.patched_columns(
+        graph.node_ids, put=([1], [2], [0.9]), columns=(column,), put_columns=([6.0],)
+    )
+    assert changed is not column
+    assert sorted(changed.tolist()) == [6.0, 6.0, 7.0, 7.0]
+
+
 def test_patching_only_strengths_keeps_the_structure_and_the_original() -> None:
     graph = build([(1, 2, 0.5), (2, 3, 0.7), (1, 3, 0.2)])
     patched = graph.patched(graph.node_ids, put=([1, 3], [2, 2], [0.9, 0.1]))
@@ -305,3 +350,17 @@ def test_check_finds_rows_out_of_order(indices: list[int], message: str) -> None
     with pytest.raises(ValueError, match=message):
         graph.check(rows=[0])
     graph.check(rows=[1, 2])  # those rows are fine
+
+
+def test_remap_and_row_entries_against_plain_loops() -> None:
+    from whoknows.core import csr
+
+    old, new = np.array([2, 4, 6, 8]), np.array([1, 4, 8, 9])
+    stays, moved, back = csr.remap(old, new)
+    assert stays.tolist() == [False, True, False, True]
+    assert moved.tolist() == [-1, 1, -1, 2]
+    assert back.tolist() == [-1, 1, 3, -1]
+    indptr, degree = np.array([0, 2, 2, 5, 6]), np.array([2, 0, 3, 1])
+    rows = np.array([3, 0, 2])
+    expected = [p for r in rows for p in range(indptr[r], indptr[r] + degree[r])]
+    assert csr.row_entries(indptr, degree, rows).tolist() == expected

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -212,13 +213,13 @@ def test_random_writes_then_path_give_what_a_full_build_gives(
         store.cache.clear()
         updated = picture(snapshot.load_snapshot(store, today=day))
         via_update = answers(store, day)
-        # The first; every later snapshot was an update, unless a new month aged every tie.
-        new_month = day.month != TODAY.month
-        assert len(builds) == 1 + new_month
+        # The first; every later snapshot was an update, a new month's too (ties aged from
+        # the stored arrays: no build).
+        assert len(builds) == 1
         shutil.rmtree(folder(store))
         store.cache.clear()
         assert picture(snapshot.load_snapshot(store, today=day)) == updated
-        assert len(builds) == 2 + new_month
+        assert len(builds) == 2
         assert answers(store, day) == via_update
 
 
@@ -305,7 +306,7 @@ def test_ties_between_others_age_by_the_month_and_the_snapshot_follows(store: St
     this_month = snapshot.load_snapshot(store, today=TODAY)
     g = this_month.graph
     assert g.strength_of(*g.index_of([2, 3])) == pytest.approx(0.3)  # 0.6, halved in 2 years
-    # Still November: the same; in December, a build (not an update) that has aged it further.
+    # Still November: the same; in December, aged further, as a build would age it.
     end = snapshot.load_snapshot(store, today=dt.date(2026, 11, 30))
     assert end.graph.strength_of(*end.graph.index_of([2, 3])) == pytest.approx(0.3)
     december = dt.date(2026, 12, 1)
@@ -313,6 +314,40 @@ def test_ties_between_others_age_by_the_month_and_the_snapshot_follows(store: St
     aged = snapshot.load_snapshot(store, today=december)
     assert aged.graph.strength_of(*aged.graph.index_of([2, 3])) < 0.3
     assert picture(aged) == picture(snapshot.build_snapshot(store, day=december))
+
+
+@pytest.mark.parametrize("months", [1, 2, 11, 25, 120])
+def test_a_new_month_ages_the_stored_snapshot_from_its_arrays_as_a_build_would(
+    monkeypatch: pytest.MonkeyPatch, months: int
+) -> None:
+    """The first graph command of a month ages the ties between others from the arrays the
+    snapshot keeps (their strength before ageing, the month last heard of) instead of
+    building it again: the same strengths, bit for bit, as a build on that day."""
+    with fresh_store() as store:
+        seed(store)
+        with store.write() as session:  # ties last heard of in many months, one never
+            for n, (a, b) in enumerate(
+                session.execute(select(s.Tie.person_a_id, s.Tie.person_b_id))
+            ):
+                seen = None if n % 5 == 4 else dt.date(2014 + n % 13, 1 + n % 12, 1 + n % 27)
+                session.execute(
+                    update(s.Tie)
+                    .where(s.Tie.person_a_id == a, s.Tie.person_b_id == b)
+                    .values(since=seen, last_seen=seen)
+                )
+        first = snapshot.load_snapshot(store, today=TODAY)
+        builds: list[int] = []
+        real = snapshot._build
+        monkeypatch.setattr(snapshot, "_build", lambda *a: builds.append(1) or real(*a))
+        day = dt.date(
+            TODAY.year + (TODAY.month - 1 + months) // 12, (TODAY.month - 1 + months) % 12 + 1, 3
+        )
+        store.cache.clear()
+        later = snapshot.load_snapshot(store, today=day)
+        assert builds == []  # aged from the arrays
+        assert later.day == day
+        assert not np.array_equal(later.graph.strength, first.graph.strength)  # it did age
+        assert picture(later) == picture(snapshot.build_snapshot(store, day=day))
 
 
 def test_hearing_of_an_old_tie_again_renews_it_in_the_updated_snapshot(store: Store) -> None:

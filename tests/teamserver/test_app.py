@@ -57,3 +57,31 @@ def test_an_unknown_or_revoked_token_is_refused(team_client, world: World) -> No
     )
     assert gone.status_code == 204
     assert team_client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_a_read_only_token_reads_but_changes_nothing(team_client, world: World) -> None:
+    alice = world.account()
+    firm = world.space(alice)
+    token = world.token(firm, alice, scopes=("read",))
+    base = f"/api/v1/spaces/{firm.slug}"
+    assert team_client.get(f"{base}/members", headers=bearer(token)).status_code == 200
+    refused = team_client.post(f"{base}/tokens", json={"name": "more"}, headers=bearer(token))
+    assert refused.status_code == 403
+    assert "lacks the 'write' scope" in refused.json()["error"]
+    listed = team_client.get(f"{base}/tokens", headers=bearer(token)).json()
+    assert [t["scopes"] for t in listed] == [["read"]]
+
+
+def test_a_bad_body_is_one_line_naming_the_field(team_client, world: World) -> None:
+    alice = world.account()
+    firm = world.space(alice)
+    answer = team_client.post(
+        f"/api/v1/spaces/{firm.slug}/invitations",
+        json={"email": 5, "role": ["x"]},
+        headers=bearer(world.token(firm, alice)),
+    )
+    assert answer.status_code == 422
+    body = answer.json()
+    assert set(body) == {"error", "hint"}
+    assert "email" in body["error"]
+    assert "\n" not in body["error"]

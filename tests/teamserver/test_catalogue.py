@@ -72,9 +72,10 @@ def test_a_transaction_with_no_tenant_sees_no_rows(world, app_engine: Engine) ->
     owner = world.account()
     space = world.space(owner)
     world.member(space)
-    with db.tenant(app_engine) as conn:
-        for table in schema.TENANT_TABLES:
-            assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0, table
+    for begin in (app_engine.begin, lambda: db.tenant(app_engine)):  # bare, and named nobody
+        with begin() as conn:
+            for table in schema.TENANT_TABLES:
+                assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0, table
     with db.tenant(app_engine, space_id=space.id) as conn:
         assert conn.execute(text("SELECT count(*) FROM membership")).scalar() == 2
 

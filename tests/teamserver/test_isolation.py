@@ -5,15 +5,16 @@ a pool of two connections."""
 from __future__ import annotations
 
 import random
+import uuid
 import warnings
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import Engine, insert, text
-from team_world import World, bearer
+from sqlalchemy import Connection, Engine, insert, text
+from team_world import bearer
 
-from whoknows.teamserver import db, schema
+from whoknows.teamserver import accounts, db, schema, spaces
 from whoknows.teamserver.app import TeamSettings, create_app
 
 with warnings.catch_warnings():
@@ -31,29 +32,47 @@ def narrow_client(team_db_url: str) -> Iterator[TestClient]:
         yield client
 
 
-def _firms(world: World, owner_engine: Engine) -> list[tuple[object, str, set[int], set[str]]]:
-    """SPACES firms, each with its members, a token and a few shared contacts of its own."""
+Firm = tuple[object, str, set[int], set[str]]
+
+
+@pytest.fixture(scope="module")
+def firms(app_engine: Engine) -> list[Firm]:
+    """SPACES firms, each with its members, a token and a few shared contacts of its own
+    (read, never changed, by the tests of this module); made in one transaction."""
+
+    def person(conn: Connection) -> int:
+        return accounts.create(conn, f"p{uuid.uuid4().hex[:10]}@example.com", None).id
+
     firms = []
-    for n in range(SPACES):
-        owner = world.account()
-        firm = world.space(owner)
-        members = {owner.id} | {world.member(firm).id for _ in range(n % 3)}
-        keys = {f"{firm.id}-k{i}" for i in range(3)}
-        with owner_engine.begin() as conn:
-            for key in keys:
+    with db.tenant(app_engine) as conn:
+        for n in range(SPACES):
+            owner = person(conn)
+            firm = spaces.create(conn, f"Iso {uuid.uuid4().hex[:10]}", "firm", owner)
+            members = {owner}
+            for _ in range(n % 3):
+                new = person(conn)
+                members.add(new)
                 conn.execute(
-                    insert(schema.shared_contact).values(
-                        space_id=firm.id, account_id=owner.id, key=key, org="Acme", band="good"
+                    insert(schema.membership).values(
+                        space_id=firm.id, account_id=new, role="member"
                     )
                 )
-        firms.append((firm, world.token(firm, owner), members, keys))
+            keys = {f"{firm.id}-k{i}" for i in range(3)}
+            conn.execute(
+                insert(schema.shared_contact),
+                [
+                    {"space_id": firm.id, "account_id": owner, "key": k, "band": "good"}
+                    for k in keys
+                ],
+            )
+            token = accounts.create_token(conn, firm.id, owner, "iso", ("read",))[1]
+            firms.append((firm, token, members, keys))
     return firms
 
 
 def test_concurrent_requests_of_many_spaces_see_only_their_own_rows(
-    world: World, owner_engine: Engine, narrow_client
+    firms: list[Firm], narrow_client
 ) -> None:
-    firms = _firms(world, owner_engine)
     calls = []
     for firm, token, members, _ in firms:
         calls += [("members", firm, token, members)] * 4
@@ -76,14 +95,13 @@ def test_concurrent_requests_of_many_spaces_see_only_their_own_rows(
 
 
 def test_a_pooled_connection_forgets_its_tenant_at_the_end_of_each_transaction(
-    world: World, owner_engine: Engine
+    firms: list[Firm], team_db_url: str
 ) -> None:
-    firms = _firms(world, owner_engine)
-    engine = db.connect(world.engine.url.render_as_string(hide_password=False), pool_size=2)
+    engine = db.connect(team_db_url, pool_size=2)
 
     def read(item: tuple[object, str, set[int], set[str]] | None) -> str | None:
-        if item is None:  # no tenant: nothing at all
-            with db.tenant(engine) as conn:
+        if item is None:  # a bare transaction, setting nothing: sees nothing at all
+            with engine.begin() as conn:
                 n = conn.execute(text("SELECT count(*) FROM shared_contact")).scalar()
                 setting = conn.execute(text("SELECT current_setting('whoknows.space_id', true)"))
                 left = setting.scalar()

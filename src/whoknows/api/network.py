@@ -8,9 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from whoknows.api.common import ERRORS, PAGED, Limit, Offset, paged
 from whoknows.api.schemas import (
-    AttendedOut,
     InteractionIn,
-    InteractionLineOut,
     InteractionOut,
     OrganizationDetailOut,
     OrganizationIn,
@@ -21,11 +19,10 @@ from whoknows.api.schemas import (
     PersonOut,
     PersonPatch,
     TieIn,
-    TieLineOut,
     TieOut,
 )
 from whoknows.http import store_of, today_of
-from whoknows.services import detail, network, organizations, paging, people
+from whoknows.services import detail, network, organizations, paging, people, views
 from whoknows.services.people import PersonInput
 
 router = APIRouter(responses=ERRORS)
@@ -66,13 +63,7 @@ def add_person(request: Request, body: PersonIn) -> PersonOut:
 def get_person(request: Request, person_id: Id) -> PersonDetailOut:
     """Everything known about a person: ties (strongest first), interactions, events."""
     found = detail.person_detail(store_of(request), str(person_id))
-    return PersonDetailOut(
-        person=PersonOut.of(found.person),
-        ties=[TieLineOut.of(t) for t in found.ties],
-        ties_total=found.ties_total,
-        interactions=[InteractionLineOut.of(i) for i in found.interactions],
-        events=[AttendedOut(id=i, name=n, date=d, gets_it=g) for i, n, d, g in found.events],
-    )
+    return PersonDetailOut.model_validate(views.person_detail(found))
 
 
 @router.patch("/people/{person_id}", tags=["people"])
@@ -99,8 +90,7 @@ def list_organizations(
     time (the total in X-Total-Count)."""
     page = organizations.orgs_page(store_of(request), paging.Window(limit, offset))
     return [
-        OrganizationRowOut(organization=OrganizationOut.of(r.organization), people=r.people)
-        for r in paged(request, response, page)
+        OrganizationRowOut.model_validate(views.org_row(r)) for r in paged(request, response, page)
     ]
 
 
@@ -115,10 +105,7 @@ def add_organization(request: Request, body: OrganizationIn) -> OrganizationOut:
 def get_organization(request: Request, org_id: Id) -> OrganizationDetailOut:
     """An organization and its people."""
     found = organizations.show_org(store_of(request), str(org_id))
-    return OrganizationDetailOut(
-        organization=OrganizationOut.of(found.organization),
-        people=[PersonOut.of(p) for p in found.people],
-    )
+    return OrganizationDetailOut.model_validate(views.org_detail(found))
 
 
 @router.post("/ties", status_code=201, tags=["ties"])

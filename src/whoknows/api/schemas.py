@@ -108,10 +108,13 @@ class TieOut(Out):
     last_seen: dt.date | None = None
 
 
-class TieLineOut(Out):
-    other_id: int
-    other_name: str
-    tie: TieOut
+class TieLineOut(TieOut):
+    """A tie of a person's, flat: the other person's id and name, the tie, and where a tie
+    of mine has its evidence from."""
+
+    id: int
+    name: str
+    sources: list[str] = []
 
 
 class InteractionLineOut(Out):
@@ -129,8 +132,7 @@ class AttendedOut(BaseModel):
     gets_it: bool
 
 
-class PersonDetailOut(BaseModel):
-    person: PersonOut
+class PersonDetailOut(PersonOut):
     ties: list[TieLineOut]
     ties_total: int
     interactions: list[InteractionLineOut]
@@ -146,13 +148,11 @@ class OrganizationOut(Out):
     city: str | None = None
 
 
-class OrganizationRowOut(BaseModel):
-    organization: OrganizationOut
+class OrganizationRowOut(OrganizationOut):
     people: int
 
 
-class OrganizationDetailOut(BaseModel):
-    organization: OrganizationOut
+class OrganizationDetailOut(OrganizationOut):
     people: list[PersonOut]
 
 

@@ -65,9 +65,7 @@ def show(
     with store(db) as opened:
         found = organizations.show_org(opened, ref)
     if json:
-        payload = views.as_json(found.organization)
-        payload["people"] = views.as_json(found.people)
-        print_json(payload)
+        print_json(views.org_detail(found))
         return
     org = found.organization
     facts = [f"#{org.id}"] + [x for x in (org.domain, org.industry, org.city) if x]
@@ -97,7 +95,7 @@ def list_(
             paging.json_pages(
                 fetch,
                 wanted,
-                lambda r: {**views.as_json(r.organization), "people": r.people},
+                views.org_row,
                 "organizations",
             )
             return

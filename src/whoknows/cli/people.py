@@ -169,21 +169,7 @@ def show(
     with store(db) as opened:
         found = detail.person_detail(opened, ref)
     if json:
-        payload = views.as_json(found.person)
-        payload["ties"] = [
-            {
-                "id": t.other_id,
-                "name": t.other_name,
-                **views.as_json(t.tie),
-                **({"sources": list(t.sources)} if t.sources else {}),
-            }
-            for t in found.ties
-        ]
-        payload["ties_total"] = found.ties_total
-        payload["interactions"] = views.as_json(found.interactions)
-        payload["events"] = [
-            {"id": i, "name": n, "date": d.isoformat(), "gets_it": g} for i, n, d, g in found.events
-        ]
+        payload = views.person_detail(found)
         print_json(payload)
         return
     p = found.person

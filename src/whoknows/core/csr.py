@@ -5,6 +5,8 @@ Only `core/graph.py` uses this module; it knows nothing of people, just dense in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 
@@ -28,6 +30,18 @@ def tie_arrays(
         raise ValueError("tie strengths must lie in (0, 1]")
     keep = a != b
     return a[keep], b[keep], s[keep]
+
+
+def tie_columns(
+    a_ids: npt.ArrayLike, b_ids: npt.ArrayLike, columns: Sequence[npt.ArrayLike]
+) -> list[npt.NDArray[np.float32]]:
+    """More values per tie (float32), each the length of the ties, without the self-ties
+    `tie_arrays` leaves out: they stay beside the ties that remain."""
+    keep = np.asarray(a_ids, dtype=np.int64).ravel() != np.asarray(b_ids, dtype=np.int64).ravel()
+    found = [np.asarray(c, dtype=np.float32).ravel() for c in columns]
+    if any(len(c) != len(keep) for c in found):
+        raise ValueError("a column's values differ in number from the ties")
+    return [c[keep] for c in found]
 
 
 def sorted_ids(node_ids: npt.ArrayLike) -> npt.NDArray[np.int64]:
@@ -76,9 +90,20 @@ def dense_ends(ids: npt.NDArray[np.int64], people: npt.NDArray[np.int64]) -> npt
 
 
 def rows_of(
-    n: int, ends: list[npt.NDArray[np.integer]], s: npt.NDArray[np.float32]
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+    n: int,
+    ends: list[npt.NDArray[np.integer]],
+    s: npt.NDArray[np.float32],
+    extra: Sequence[npt.NDArray[np.float32]] = (),
+) -> tuple[
+    npt.NDArray[np.int64],
+    npt.NDArray[np.int32],
+    npt.NDArray[np.float32],
+    list[npt.NDArray[np.float32]],
+]:
     """CSR arrays of undirected ties between dense nodes (a != b), the strongest duplicate kept.
+
+    EXTRA are more columns of the ties (e.g. what ageing a tie needs), returned as entries
+    beside the strengths; of duplicates, each column keeps its highest value.
 
     The ties are put in (low end, high end) order with one sort; each row then holds the ties
     where it is the high end (their low ends, in order) followed by those where it is the low
@@ -92,14 +117,19 @@ def rows_of(
     key <<= 32
     key |= np.maximum(a, b)
     del a, b
+    columns = list(extra)
     if len(key) > 1 and not np.all(key[1:] > key[:-1]):
-        s = s[np.argsort(key)]
+        order = np.argsort(key)
+        s = s[order]
+        columns = [c[order] for c in columns]
+        del order
         key.sort()  # the same order in place (equal keys are interchangeable)
         first = np.ones(len(key), dtype=np.bool_)
         first[1:] = key[1:] != key[:-1]
         if not first.all():
             starts = np.flatnonzero(first)
             s = np.maximum.reduceat(s, starts)
+            columns = [np.fmax.reduceat(c, starts) for c in columns]
             key = key[starts]
     low = (key >> 32).astype(np.int32)
     high = (key & _LOW32).astype(np.int32)
@@ -111,6 +141,7 @@ def rows_of(
     np.cumsum(as_low + as_high, out=indptr[1:])
     indices = np.empty(2 * m, dtype=np.int32)
     strength = np.empty(2 * m, dtype=np.float32)
+    entries = [np.empty(2 * m, dtype=np.float32) for _ in columns]
     # Each tie in its high end's row: a stable pass by high end keeps the low ends in order.
     packed = high.astype(np.int64)
     packed <<= 32
@@ -128,13 +159,17 @@ def rows_of(
         at += indptr[rows] - high_start[rows]
         indices[at] = low[order]
         strength[at] = s[order]
+        for column, out in zip(columns, entries, strict=True):
+            out[at] = column[order]
         # … then in its low end's row, after the ties where that row is the high end.
         rows = low[start : start + _SLICE]
         at = np.arange(start, start + len(rows), dtype=np.int64)
         at += indptr[rows] + as_high[rows] - low_start[rows]
         indices[at] = high[start : start + _SLICE]
         strength[at] = s[start : start + _SLICE]
-    return indptr, indices, strength
+        for column, out in zip(columns, entries, strict=True):
+            out[at] = column[start : start + _SLICE]
+    return indptr, indices, strength, entries
 
 
 def valid_strengths(s: npt.NDArray[np.floating]) -> bool:
@@ -170,3 +205,26 @@ def locate(
     found = lo < end
     found[found] = indices[lo[found]] == cols[found]
     return lo, found
+
+
+def remap(
+    old: npt.NDArray[np.int64], new: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Between two sorted id arrays: which old nodes stay, the new index of each old node (-1:
+    gone) and the old index of each new node (-1: new)."""
+    at_new = np.searchsorted(new, old)
+    stays = at_new < len(new)
+    stays[stays] = new[at_new[stays]] == old[stays]
+    moved = np.where(stays, at_new, -1).astype(np.int64)
+    back = np.full(len(new), -1, dtype=np.int64)
+    back[moved[stays]] = np.flatnonzero(stays)
+    return stays, moved, back
+
+
+def row_entries(
+    indptr: npt.NDArray[np.int64], degree: npt.NDArray[np.int64], rows: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """The positions of every stored entry of ROWS, row after row."""
+    found = np.repeat(indptr[rows], degree[rows])
+    found += np.arange(len(found)) - np.repeat(np.cumsum(degree[rows]) - degree[rows], degree[rows])
+    return found

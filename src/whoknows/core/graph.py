@@ -178,19 +178,30 @@ class Graph:
         their new strength; the strongest of duplicates). Costs one pass over the arrays at
         most, and only a copy of ``strength`` when the same ties just change strength.
         """
+        return self.patched_columns(node_ids, drop=drop, put=put)[0]
+
+    def patched_columns(
+        self,
+        node_ids: npt.ArrayLike,
+        *,
+        drop: tuple[npt.ArrayLike, npt.ArrayLike] = ((), ()),
+        put: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike] = ((), (), ()),
+        columns: tuple[npt.NDArray[np.float32], ...] = (),
+        put_columns: tuple[npt.ArrayLike, ...] = (),
+    ) -> tuple[Graph, list[npt.NDArray[np.float32]]]:
+        """`patched`, carrying COLUMNS (arrays beside ``strength``, one value per entry) along:
+        the ties put get their values from PUT_COLUMNS (one per tie put). A column whose values
+        do not change stays the same array (a file of it need not be written again)."""
+        if len(put_columns) != len(columns):
+            raise ValueError("a value per column for the ties put")
+        values = csr.tie_columns(put[0], put[1], put_columns)
         ids = csr.sorted_ids(node_ids)
         if np.array_equal(ids, self.node_ids):
             ids = self.node_ids  # the same nodes: the same array (a file need not be written)
         lookup = csr.IdLookup(ids)
         put_a, put_b, ps = csr.tie_arrays(*put)
         pa, pb = lookup(put_a), lookup(put_b)
-        # Old dense index of each new node (-1: new), and new index of each old node (-1: gone).
-        at_new = np.searchsorted(ids, self.node_ids)
-        stays = at_new < len(ids)
-        stays[stays] = ids[at_new[stays]] == self.node_ids[stays]
-        moved = np.where(stays, at_new, -1).astype(np.int64)
-        back = np.full(len(ids), -1, dtype=np.int64)
-        back[moved[stays]] = np.flatnonzero(stays)
+        stays, moved, back = csr.remap(self.node_ids, ids)
         da = self.index_of(np.asarray(drop[0], dtype=np.int64).ravel(), strict=False)
         db = self.index_of(np.asarray(drop[1], dtype=np.int64).ravel(), strict=False)
         drop_at = self._entries(da, db)
@@ -206,16 +217,20 @@ class Graph:
             where, _ = csr.locate(self.indptr, self.indices, np.r_[pa, pb], np.r_[pb, pa])
             strength[where] = 0
             np.maximum.at(strength, where, np.r_[ps, ps])
-            return Graph(self.indptr, self.indices, strength, ids)
+            kept = []
+            for column, value in zip(columns, values, strict=True):
+                changed = np.array(column)
+                changed[where] = np.nan
+                np.fmax.at(changed, where, np.r_[value, value])  # the highest of duplicates
+                same = np.array_equal(changed[where], column[where], equal_nan=True)
+                kept.append(column if same else changed)
+            return Graph(self.indptr, self.indices, strength, ids), kept
         # Every entry that goes: dropped and re-put pairs, and all ties of the nodes that left.
         gone = np.flatnonzero(~stays)
         if len(gone):
             own, peer, _ = self.edges_from(gone)
             mirrored = self._entries(peer.astype(np.int64), gone[own])
-            rows_gone = np.repeat(self.indptr[gone], self.degree[gone])
-            rows_gone += np.arange(len(rows_gone)) - np.repeat(
-                np.cumsum(self.degree[gone]) - self.degree[gone], self.degree[gone]
-            )
+            rows_gone = csr.row_entries(self.indptr, self.degree, gone)
             remove = np.unique(np.concatenate((drop_at, put_at, mirrored, rows_gone)))
         else:
             remove = np.union1d(drop_at, put_at)
@@ -225,19 +240,25 @@ class Graph:
         counts[moved[stays]] = left[stays]
         indices = np.delete(self.indices, remove)
         strength = np.delete(self.strength, remove)
+        moved_columns = [np.delete(c, remove) for c in columns]
         if not np.array_equal(moved, np.arange(self.num_nodes)):
             indices = moved.astype(np.int32)[indices]
         indptr = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
         if len(pa):
             # The ties put, in (row, column) order, each inserted before the first larger entry.
-            extra = Graph.from_edges(pa, pb, ps, node_ids=np.arange(len(ids)))
+            builder = GraphBuilder(np.arange(len(ids)))
+            builder.add(pa, pb, ps, tuple(values))
+            extra, extra_columns = builder.build_columns()
             rows = np.repeat(np.arange(len(ids), dtype=np.int64), extra.degree)
             before, _ = csr.locate(indptr, indices, rows, extra.indices)
             indices = np.insert(indices, before, extra.indices)
             strength = np.insert(strength, before, extra.strength)
+            moved_columns = [
+                np.insert(c, before, e) for c, e in zip(moved_columns, extra_columns, strict=True)
+            ]
             indptr[1:] += np.cumsum(extra.degree)
-        return Graph(indptr, indices, strength, ids)
+        return Graph(indptr, indices, strength, ids), moved_columns
 
     def _entries(self, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Positions of the stored entries of ties (a, b) between dense nodes, both directions."""
@@ -302,9 +323,17 @@ class GraphBuilder:
         self._a: list[npt.NDArray[np.int64] | npt.NDArray[np.int32]] = []
         self._b: list[npt.NDArray[np.int64] | npt.NDArray[np.int32]] = []
         self._s: list[npt.NDArray[np.float32]] = []
+        self._columns: list[list[npt.NDArray[np.float32]]] = []
 
-    def add(self, a_ids: npt.ArrayLike, b_ids: npt.ArrayLike, strengths: npt.ArrayLike) -> None:
-        """Add one chunk of ties as parallel arrays."""
+    def add(
+        self,
+        a_ids: npt.ArrayLike,
+        b_ids: npt.ArrayLike,
+        strengths: npt.ArrayLike,
+        columns: tuple[npt.ArrayLike, ...] = (),
+    ) -> None:
+        """Add one chunk of ties as parallel arrays; COLUMNS: more values per tie (float32),
+        the same number in every chunk, returned per entry by `build_columns`."""
         a, b, s = csr.tie_arrays(a_ids, b_ids, strengths)
         if self._lookup is not None:
             self._a.append(self._lookup(a))
@@ -313,9 +342,24 @@ class GraphBuilder:
             self._a.append(a)
             self._b.append(b)
         self._s.append(s)
+        if columns or self._columns:
+            if len(self._columns) != len(self._s) - 1 or (
+                self._columns and len(self._columns[0]) != len(columns)
+            ):
+                raise ValueError("every chunk of ties needs the same columns")
+            self._columns.append(csr.tie_columns(a_ids, b_ids, columns))
 
     def build(self) -> Graph:
         """The graph of every tie added so far (the builder is empty afterwards)."""
+        return self.build_columns()[0]
+
+    def build_columns(self) -> tuple[Graph, list[npt.NDArray[np.float32]]]:
+        """The graph, and the columns given with the ties as arrays beside its ``strength``
+        (each tie's values in both of its entries)."""
+        chunks, self._columns = self._columns, []
+        count = len(chunks[0]) if chunks else 0
+        columns = [_joined([c[i] for c in chunks], np.float32) for i in range(count)]
+        del chunks
         wide = self._lookup is None
         ends = [
             _joined(self._a, np.int64 if wide else np.int32),
@@ -331,8 +375,8 @@ class GraphBuilder:
             ids = self._node_ids
         if len(ids) >= 2**31 or 2 * len(strengths) >= 2**31:
             raise ValueError("graph too large for 32-bit indices")
-        indptr, indices, strength = csr.rows_of(len(ids), ends, strengths)
-        return Graph(indptr, indices, strength, ids)
+        indptr, indices, strength, entries = csr.rows_of(len(ids), ends, strengths, columns)
+        return Graph(indptr, indices, strength, ids), [_frozen(e, np.float32) for e in entries]
 
 
 def _joined(parts: list[Any], dtype: type[np.generic]) -> npt.NDArray[Any]:

@@ -4,8 +4,10 @@ My own ties depend on the day and on what I log; they are scored again whenever 
 data version or the day changes. The rest (people, their attributes, the ties between them)
 is kept on disk (snapshot_files.py) and updated with just the rows the change log names
 (storage/changes.py) and the rows added since. A full build, which streams the store into
-arrays, happens for a new database, after a change to who I am, when much has changed, or
-in a new month (the ties between others age by the month: core/tiestrength.py).
+arrays, happens for a new database, after a change to who I am, or when much has changed.
+The ties between others age by the month (core/tiestrength.py): beside each strength the
+snapshot keeps what ageing needs (the strength before ageing, the month last heard of), so
+that a new month ages them from the arrays, as a build would, before the update.
 """
 
 from __future__ import annotations
@@ -49,6 +51,11 @@ class Snapshot:
     my_ties: dict[int, str]  # node → plain explanation of my tie to them
     data_version: str  # see Store.data_version: which database, and which state of it
     day: dt.date
+    # Beside graph.strength, per entry: what ageing the ties between others needs (the
+    # strength before ageing and the month last heard of; NaN for mine), so that a new month
+    # ages them from the arrays instead of a build (snapshot_rows.Ageing).
+    base: npt.NDArray[np.float32]
+    heard: npt.NDArray[np.float32]
 
 
 def data_version(store: Store) -> str:
@@ -133,12 +140,14 @@ def _build(session: Any, owner: int, state: State, day: dt.date) -> tuple[Snapsh
     vocabularies: dict[str, dict[str, int]] = {}
     everyone = rows.people(connection, owner, vocabularies)
     builder = GraphBuilder(everyone.ids)
-    for a, b, strength in rows.others_ties(connection, owner, state.me_id, day):
-        builder.add(a, b, strength)
+    for a, b, ageing in rows.others_ties(connection, owner, state.me_id):
+        builder.add(a, b, ageing.strengths(day), (ageing.base, ageing.heard))
     mine = rows.my_ties(session, owner, state.me_id, day)
     if state.me_id is not None:
-        builder.add(np.full(len(mine.others), state.me_id), mine.others, mine.strengths)
-    graph = builder.build()
+        none = rows.Ageing.none(len(mine.others))
+        me = np.full(len(mine.others), state.me_id)
+        builder.add(me, mine.others, mine.strengths, (none.base, none.heard))
+    graph, (base, heard) = builder.build_columns()
     graph.check()  # checked once, here, so that reading the files need not
     tags = vocabularies.setdefault("tags", {})
     columns = _Columns(
@@ -147,7 +156,7 @@ def _build(session: Any, owner: int, state: State, day: dt.date) -> tuple[Snapsh
         tag_codes=_codes(tags, [tag for _pid, tag in everyone.tags]),
     )
     top = rows.top_tie_ids(session, owner)
-    return _assemble(graph, columns, vocabularies, mine, state, day, top)
+    return _assemble(graph, rows.Ageing(base, heard), columns, vocabularies, mine, state, day, top)
 
 
 # -- an update --------------------------------------------------------------------------
@@ -165,8 +174,6 @@ def _update(
     from whoknows.services import snapshot_rows as rows
     from whoknows.storage import changes
 
-    if dt.date.fromisoformat(meta["day"]).replace(day=1) != day.replace(day=1):
-        return None  # a new month: every tie between others has aged
     connection = session.connection()
     since = int(meta["counter"])
     if not changes.complete_since(state.counter, since):
@@ -177,6 +184,8 @@ def _update(
         return None
     log = changes.since(connection, owner, since)
     graph = old.graph
+    if dt.date.fromisoformat(meta["day"]).replace(day=1) != day.replace(day=1):
+        graph = _aged(graph, rows.Ageing(old.base, old.heard), day)  # a new month
     # New people have an id above every person that was there and is untouched since.
     untouched = next((int(pid) for pid in graph.node_ids[::-1] if int(pid) not in log.people), 0)
     vocabularies = _vocabularies(old.attributes)
@@ -196,38 +205,74 @@ def _update(
     tops = [i for i in meta["top_tie_ids"] if i not in log.tie_ids]
     if not tops and len(meta["top_tie_ids"]) >= rows.TOP_TIES:
         return None
-    put_a, put_b, put_s = [], [], []
-    for a, b, strength in rows.others_ties(
-        connection, owner, state.me_id, day, above=tops[0] if tops else 0
+    put_a: list[npt.NDArray[Any]] = []
+    put_b: list[npt.NDArray[Any]] = []
+    put_s: list[npt.NDArray[Any]] = []
+    put_base: list[npt.NDArray[np.float32]] = []
+    put_heard: list[npt.NDArray[np.float32]] = []
+    for a, b, ageing in rows.others_ties(
+        connection, owner, state.me_id, above=tops[0] if tops else 0
     ):
         put_a.append(a)
         put_b.append(b)
-        put_s.append(strength)
+        put_s.append(ageing.strengths(day))
+        put_base.append(ageing.base)
+        put_heard.append(ageing.heard)
     pairs = {p for p in log.ties if state.me_id not in p}
-    now = rows.ties_between(session, owner, pairs, day)
+    now = rows.ties_between(session, owner, pairs)
     dropped = sorted(pairs - now.keys())
     # My ties: scored again in full (a few thousand), replacing the old ones.
     mine = rows.my_ties(session, owner, state.me_id, day)
     if old.me is not None and state.me_id is not None:
         before = graph.node_ids[graph.neighbors(old.me)[0]]
         dropped += [(state.me_id, int(x)) for x in np.setdiff1d(before, mine.others)]
+        none = rows.Ageing.none(len(mine.others))
         put_a.append(np.full(len(mine.others), state.me_id))
         put_b.append(mine.others)
         put_s.append(mine.strengths)
+        put_base.append(none.base)
+        put_heard.append(none.heard)
+    told = rows.Ageing(
+        np.fromiter((base for base, _h in now.values()), np.float32, len(now)),
+        np.fromiter((heard for _b, heard in now.values()), np.float32, len(now)),
+    )
     put_a.append(np.fromiter((a for a, _b in now), np.int64, len(now)))
     put_b.append(np.fromiter((b for _a, b in now), np.int64, len(now)))
-    put_s.append(np.fromiter(now.values(), np.float64, len(now)))
+    put_s.append(told.strengths(day))
+    put_base.append(told.base)
+    put_heard.append(told.heard)
     ends = (np.concatenate(put_a), np.concatenate(put_b))
-    patched = graph.patched(
+    patched, (base, heard) = graph.patched_columns(
         node_ids,
         drop=([a for a, _b in dropped], [b for _a, b in dropped]),
         put=(*ends, np.concatenate(put_s)),
+        columns=(old.base, old.heard),
+        put_columns=(np.concatenate(put_base), np.concatenate(put_heard)),
     )
     # Checked where the patch wrote (the rest was checked when it was first written).
     patched.check(rows=patched.index_of(np.concatenate(ends)))
     columns = _overlaid(old, patched, fresh, vocabularies)
     top = rows.top_tie_ids(session, owner)
-    return _assemble(patched, columns, vocabularies, mine, state, day, top)
+    ageing = rows.Ageing(base, heard)
+    return _assemble(patched, ageing, columns, vocabularies, mine, state, day, top)
+
+
+_AGE_SLICE = 1 << 21  # entries aged at a time: a few arrays of this many floats at most
+
+
+def _aged(graph: Graph, ageing: rows.Ageing, day: dt.date) -> Graph:
+    """GRAPH with the ties between others aged as of DAY, from the arrays alone (a new month;
+    what a build would give them). My ties keep their strengths: the update scores them."""
+    from whoknows.services import snapshot_rows as rows
+
+    strength = np.array(graph.strength)
+    for start in range(0, len(strength), _AGE_SLICE):
+        end = start + _AGE_SLICE
+        heard = ageing.heard[start:end]
+        ages = ~np.isnan(ageing.base[start:end])
+        now = rows.aged_strengths(ageing.base[start:end], heard, day)
+        strength[start:end] = np.where(ages, now, strength[start:end])
+    return Graph(graph.indptr, graph.indices, strength, graph.node_ids)
 
 
 @dataclass(frozen=True)
@@ -336,6 +381,7 @@ def _serves(old: Snapshot, kept: npt.NDArray[np.bool_]) -> dict[int, str]:
 
 def _assemble(
     graph: Graph,
+    ageing: rows.Ageing,
     columns: _Columns,
     vocabularies: dict[str, dict[str, int]],
     mine: rows.MyTies,
@@ -371,6 +417,8 @@ def _assemble(
         my_ties=my_ties,
         data_version=state.version,
         day=day,
+        base=ageing.base,
+        heard=ageing.heard,
     )
     meta = {
         "identity": state.identity,
@@ -407,6 +455,8 @@ def _arrays(snapshot: Snapshot) -> dict[str, npt.NDArray[Any]]:
         "organization": snapshot.organization,
         "trust": snapshot.trust,
         "serves_nodes": snapshot.serves_nodes,
+        "base": snapshot.base,
+        "heard": snapshot.heard,
     }
 
 
@@ -440,6 +490,8 @@ def _from_files(stored: snapshot_files.Stored) -> Snapshot:
         my_ties={int(node): text for node, text in meta["my_ties"].items()},
         data_version=meta["version"],
         day=dt.date.fromisoformat(meta["day"]),
+        base=arrays["base"],
+        heard=arrays["heard"],
     )
 
 

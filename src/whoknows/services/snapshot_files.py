@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-FORMAT = 3  # bumped whenever the files' meaning changes; older files are ignored
+FORMAT = 4  # bumped whenever the files' meaning changes; older files are ignored
 META = "meta.json"
 _STALE_SECONDS = 120  # unreferenced files older than this are removed (no writer still needs them)
 

@@ -8,6 +8,7 @@ chunk by chunk: no Python object per tie is kept.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,6 @@ from whoknows.core.tiestrength import (
     described,
     months_since,
     score_tie,
-    unheard_strength,
 )
 from whoknows.services import ledger
 from whoknows.storage import schema as s
@@ -160,16 +160,29 @@ def _month_sql(dialect: str, column: str) -> str:
     return f"({year} * 12 + {month})"
 
 
+def month_of(day: dt.date) -> int:
+    """DAY as a count of months, year × 12 + month (as the SQL of _month_sql)."""
+    return day.year * 12 + day.month
+
+
+def aged_strengths(
+    base: npt.NDArray[np.float32], heard: npt.NDArray[np.float32], day: dt.date
+) -> npt.NDArray[np.float32]:
+    """Ties' strengths as of DAY from what ageing needs: the strength as recorded (or by
+    source, within bounds) and the month last heard of (NaN: unknown, never aged). The one
+    computation of a build, an update and a new month's ageing of the stored snapshot."""
+    return aged(base, month_of(day) - heard).astype(np.float32)
+
+
 def others_ties(
     connection: Connection,
     owner: int,
     me_id: int | None,
-    day: dt.date,
     *,
     above: int | None = None,
-) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
+) -> Iterator[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], Ageing]]:
     """Ties between other people (mine are scored apart), all or those with an id above ABOVE,
-    each aged since last heard of as of DAY (core.tiestrength.unheard_strength)."""
+    each with what ageing it needs (see aged_strengths; core.tiestrength.unheard_strength)."""
     heard = _month_sql(connection.dialect.name, "COALESCE(last_seen, since)")
     sql = (
         f"SELECT person_a_id, person_b_id, {_strength_sql()}, {heard} FROM ties "
@@ -182,19 +195,38 @@ def others_ties(
     )
     if above is not None:
         sql, params = f"{sql} AND id > ?", (*params, above)
-    month = day.year * 12 + day.month
     for rows in raw_rows(connection, sql, params):
         block = np.asarray(rows, dtype=np.float64)  # an unknown date reads as NaN: not aged
         # default_strength's bounds, which the SQL above does not apply to recorded strengths
-        strength = aged(np.clip(block[:, 2], DEFAULT_PARAMS.floor, 1.0), month - block[:, 3])
-        yield block[:, 0].astype(np.int64), block[:, 1].astype(np.int64), strength
+        base = np.clip(block[:, 2], DEFAULT_PARAMS.floor, 1.0).astype(np.float32)
+        ageing = Ageing(base, block[:, 3].astype(np.float32))
+        yield block[:, 0].astype(np.int64), block[:, 1].astype(np.int64), ageing
+
+
+@dataclass(frozen=True)
+class Ageing:
+    """What ageing ties needs, per tie (or per entry of the snapshot's CSR): the strength before
+    ageing, and the month last heard of (NaN for my own ties, which are scored apart, and for
+    ties of unknown date)."""
+
+    base: npt.NDArray[np.float32]
+    heard: npt.NDArray[np.float32]
+
+    def strengths(self, day: dt.date) -> npt.NDArray[np.float32]:
+        return aged_strengths(self.base, self.heard, day)
+
+    @classmethod
+    def none(cls, count: int) -> Ageing:
+        """For COUNT ties that never age here (mine)."""
+        return cls(np.full(count, np.nan, np.float32), np.full(count, np.nan, np.float32))
 
 
 def ties_between(
-    session: Session, owner: int, pairs: Collection[tuple[int, int]], day: dt.date
-) -> dict[tuple[int, int], float]:
-    """The strength as of DAY of each of these pairs (low id first) that still has a tie."""
-    found: dict[tuple[int, int], float] = {}
+    session: Session, owner: int, pairs: Collection[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[float, float]]:
+    """What ageing needs (the base strength and the month last heard of, NaN if unknown) of
+    each of these pairs (low id first) that still has a tie."""
+    found: dict[tuple[int, int], tuple[float, float]] = {}
     ordered = sorted(pairs)
     t = s.Tie
     for start in range(0, len(ordered), _IN):
@@ -205,7 +237,11 @@ def ties_between(
             )
         )
         for a, b, strength, source, last_seen, since in rows:
-            found[a, b] = unheard_strength(TieSource(source), strength, last_seen or since, day)
+            heard = last_seen or since
+            found[a, b] = (
+                default_strength(TieSource(source), strength),
+                math.nan if heard is None else float(month_of(heard)),
+            )
     return found
 
 

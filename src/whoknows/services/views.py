@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from whoknows.core import followups, models
 
 if TYPE_CHECKING:
+    from whoknows.services.detail import PersonDetail
+    from whoknows.services.organizations import OrgDetail, OrgRow
     from whoknows.storage import schema as s
 
 
@@ -57,6 +59,39 @@ def as_json(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def person_detail(found: PersonDetail) -> dict[str, Any]:
+    """A person with their ties, interactions and events: what `person show --json` prints and
+    GET /api/v1/people/{id} answers."""
+    return {
+        **as_json(found.person),
+        "ties": [
+            {
+                "id": t.other_id,
+                "name": t.other_name,
+                **as_json(t.tie),
+                "sources": list(t.sources),
+            }
+            for t in found.ties
+        ],
+        "ties_total": found.ties_total,
+        "interactions": as_json(found.interactions),
+        "events": [
+            {"id": i, "name": n, "date": d.isoformat(), "gets_it": g} for i, n, d, g in found.events
+        ],
+    }
+
+
+def org_row(row: OrgRow) -> dict[str, Any]:
+    """An organization of the list with how many people are known there: what `org list
+    --json` prints and GET /api/v1/organizations answers, row by row."""
+    return {**as_json(row.organization), "people": row.people}
+
+
+def org_detail(found: OrgDetail) -> dict[str, Any]:
+    """An organization and the people known there: `org show --json` and its API route."""
+    return {**as_json(found.organization), "people": as_json(found.people)}
 
 
 def plan_item(item: followups.Item) -> dict[str, Any]:
