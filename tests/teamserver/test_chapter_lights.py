@@ -125,3 +125,37 @@ def test_lights_follow_the_thresholds_leaders_set(  # type: ignore[no-untyped-de
     assert (only["color"], only["reason"]) == ("green", "every part is green")
     words = {p["part"]: p["words"] for p in only["parts"]}
     assert words["referrals"] == "Referrals given: 5 in 6 months; amber from 3, green from 5"
+
+
+def test_the_leaderboard_shows_only_members_who_opted_in(  # type: ignore[no-untyped-def]
+    team_client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chapters, "today", lambda: dt.date(2026, 12, 2))
+    vp = world.account(name="Vic VP")
+    space = world.space(vp, kind="group")
+    ana = world.member(space, account=world.account(name="Ana Member"))
+    ben = world.member(space, account=world.account(name="Ben Member"))
+    tokens = {a.id: bearer(world.token(space, a)) for a in (vp, ana, ben)}
+    url = f"/api/v1/spaces/{space.slug}/chapter"
+    for n, (giver, to) in enumerate(((ana, ben), (ana, ben), (ben, ana))):
+        body = {"client_id": f"s{n}", "to": to.id, "about": "Dana <d@acme.test>", "hot": 3}
+        assert (
+            team_client.post(f"{url}/slips", json=body, headers=tokens[giver.id]).status_code == 201
+        )
+    team_client.post(f"{url}/weeks/close", json={}, headers=tokens[vp.id])
+    empty = team_client.get(f"{url}/leaderboard", headers=tokens[ana.id]).json()
+    assert (empty["board"], empty["me"]) == ([], False)  # nobody is on it by default
+    joined = team_client.post(f"{url}/leaderboard", json={"join": True}, headers=tokens[ben.id])
+    assert [(r["rank"], r["member"]["name"], r["referrals"]) for r in joined.json()["board"]] == [
+        (1, "Ben Member", 1)
+    ]
+    team_client.post(f"{url}/leaderboard", json={"join": True}, headers=tokens[ana.id])
+    board = team_client.get(f"{url}/leaderboard", headers=tokens[vp.id]).json()
+    assert [(r["member"]["name"], r["referrals"]) for r in board["board"]] == [
+        ("Ana Member", 2),
+        ("Ben Member", 1),
+    ]
+    assert board["me"] is False  # a leader too is on it only by choice
+    left = team_client.post(f"{url}/leaderboard", json={"join": False}, headers=tokens[ana.id])
+    assert [r["member"]["name"] for r in left.json()["board"]] == ["Ben Member"]
+    assert left.json()["me"] is False

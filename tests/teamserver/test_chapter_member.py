@@ -118,6 +118,8 @@ def test_a_week_of_a_chapter_from_the_command_line(  # type: ignore[no-untyped-d
     shown = run("ana", "lights", "show")
     assert "Referrals given: 2 in 6 months; amber from 1, green from 2" in shown
     assert "Ben Member" not in shown  # a member sees their own light only
+    assert "You are on it" in run("ana", "lights", "board", "--join")
+    assert "1. Ana Member: 2 referral(s)" in run("ben", "lights", "board")
     code = main(["team", "slip", "give", "Nobody", "--about", "X", "--db", dbs["ana"]])
     assert code != 0
     assert "no colleague" in capsys.readouterr().err

@@ -144,6 +144,10 @@ POLICY: dict[tuple[str, str], Need] = {
     ("POST", "/api/v1/spaces/{slug}/chapter/one-to-ones/{meeting_id}/confirm"): Need(
         "member", kind="group"
     ),
+    ("GET", "/api/v1/spaces/{slug}/chapter/leaderboard"): Need("member", kind="group"),
+    ("POST", "/api/v1/spaces/{slug}/chapter/leaderboard"): Need(
+        "member", {"join": True}, kind="group"
+    ),
     ("GET", "/login"): Need(PUBLIC),
     ("POST", "/login"): Need(
         PUBLIC, {"email": "n@example.com", "password": "wrong"}, True, frozenset({401})
@@ -462,6 +466,7 @@ def _space_state(engine: Engine, space_id: int) -> tuple[object, ...]:
             "chapter_attendance",
             "chapter_light_rule",
             "chapter_one_to_one",
+            "chapter_leaderboard",
         )
     )
     with engine.connect() as conn:

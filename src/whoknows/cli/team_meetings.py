@@ -131,3 +131,36 @@ def one_to_one_list(db: DbOption = None, json: JsonOption = False) -> None:
         state = "confirmed" if m["confirmed"] else "waiting for confirmation"
         by = "you logged it" if m["role"] == "logger" else "they logged it"
         say(f"{m['id']}. {m['met_on']} with {m['with']['name']} ({by}; {state})")
+
+
+@lights.command("board")
+def lights_board(
+    join: Annotated[
+        bool | None,
+        typer.Option(
+            "--join/--leave", help="Put yourself on the leaderboard, or take yourself off."
+        ),
+    ] = None,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """The chapter's leaderboard: only members who chose to be on it, by referrals given."""
+    from whoknows.services.team import chapter
+
+    with store(db) as opened:
+        answer = chapter.leaderboard(opened, join)
+    if json:
+        print_json(answer)
+        return
+    for row in answer["board"]:
+        say(
+            f"{row['rank']}. {row['member']['name']}: {row['referrals']} referral(s), "
+            f"{row['one_to_ones']} 1-to-1(s)"
+        )
+    if not answer["board"]:
+        say("Nobody is on the leaderboard yet.")
+    say(
+        "You are on it (--leave to come off)."
+        if answer["me"]
+        else "You are not on it (--join to be)."
+    )

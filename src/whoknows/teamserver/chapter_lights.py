@@ -68,12 +68,65 @@ def _rule(rule: lights.Rule) -> dict[str, Any]:
 
 def board(conn: Connection, space_id: int, account_id: int, role: str) -> dict[str, Any]:
     """The lights: every member's for a leader, one's own for a member."""
+    mode = "all" if spaces.at_least(role, "leader") else "me"
+    window, rows = _counts(conn, space_id, account_id, mode)
+    chosen = rules(conn, space_id)
+    return {
+        "window": window,
+        "rules": [_rule(r) for r in chosen],
+        "lights": [_light(row, chosen) for row in rows],
+    }
+
+
+def leaderboard(conn: Connection, space_id: int, account_id: int) -> dict[str, Any]:
+    """The members who opted in, by referrals given then 1-to-1s over the window; whether I
+    am on it."""
+    window, rows = _counts(conn, space_id, account_id, "board")
+    ranked = sorted(rows, key=lambda r: (-int(r.referrals), -int(r.one_to_ones), r.name, r.id))
+    return {
+        "window": window,
+        "me": any(r.id == account_id for r in rows),
+        "board": [
+            {
+                "rank": n,
+                "member": {"id": r.id, "name": r.name},
+                "referrals": int(r.referrals),
+                "one_to_ones": int(r.one_to_ones),
+            }
+            for n, r in enumerate(ranked, 1)
+        ],
+    }
+
+
+def opt(conn: Connection, space_id: int, account_id: int, join: bool) -> dict[str, Any]:
+    """A member joins or leaves the leaderboard (their own choice; nobody else's)."""
+    if join:
+        conn.execute(
+            text(
+                "INSERT INTO chapter_leaderboard (space_id, account_id) VALUES (:s, :a) "
+                "ON CONFLICT DO NOTHING"
+            ),
+            {"s": space_id, "a": account_id},
+        )
+    else:
+        conn.execute(
+            text("DELETE FROM chapter_leaderboard WHERE space_id = :s AND account_id = :a"),
+            {"s": space_id, "a": account_id},
+        )
+    audit(conn, "leaderboard.join" if join else "leaderboard.leave", f"account:{account_id}")
+    return leaderboard(conn, space_id, account_id)
+
+
+def _counts(
+    conn: Connection, space_id: int, account_id: int, mode: str
+) -> tuple[dict[str, Any], list[Any]]:
+    """The window and each member's counts in it: everyone ("all"), me ("me"), or those on
+    the leaderboard ("board")."""
     last = conn.execute(
         text("SELECT max(starts_on) FROM chapter_week WHERE space_id = :s AND status = 'closed'"),
         {"s": space_id},
     ).scalar()
     since = (last - dt.timedelta(weeks=lights.WINDOW_WEEKS - 1)) if last else None
-    everyone = spaces.at_least(role, "leader")
     rows = conn.execute(
         text(
             """
@@ -97,22 +150,20 @@ def board(conn: Connection, space_id: int, account_id: int, role: str) -> dict[s
                    AND (o.logger_id = a.id OR o.other_id = a.id)) AS one_to_ones
             FROM membership m JOIN account a ON a.id = m.account_id
             WHERE m.space_id = :s AND m.left_at IS NULL AND m.role <> 'guest'
-              AND (CAST(:all AS boolean) OR a.id = :a)
+              AND (:mode = 'all' OR (:mode = 'me' AND a.id = :a) OR (:mode = 'board'
+                AND EXISTS (SELECT 1 FROM chapter_leaderboard b
+                            WHERE b.space_id = m.space_id AND b.account_id = a.id)))
             ORDER BY a.name, a.id
             """
         ),
-        {"s": space_id, "since": since or dt.date.max, "all": everyone, "a": account_id},
+        {"s": space_id, "since": since or dt.date.max, "mode": mode, "a": account_id},
     ).all()
-    chosen = rules(conn, space_id)
-    return {
-        "window": {
-            "from": since.isoformat() if since else None,
-            "to": last.isoformat() if last else None,
-            "weeks": lights.WINDOW_WEEKS,
-        },
-        "rules": [_rule(r) for r in chosen],
-        "lights": [_light(row, chosen) for row in rows],
+    window = {
+        "from": since.isoformat() if since else None,
+        "to": last.isoformat() if last else None,
+        "weeks": lights.WINDOW_WEEKS,
     }
+    return window, list(rows)
 
 
 def _light(row: Any, chosen: list[lights.Rule]) -> dict[str, Any]:

@@ -380,6 +380,15 @@ chapter_one_to_one = Table(
     Index("ix_chapter_one_to_one_space_id_other", "space_id", "other_id"),
 )
 
+chapter_leaderboard = Table(  # members who opted in to the chapter's leaderboard
+    "chapter_leaderboard",
+    metadata,
+    _space(),
+    _account(),
+    _now("joined_at"),
+    PrimaryKeyConstraint("space_id", "account_id"),
+)
+
 # The row-security policy of each table with space_id: USING (who may see and change a row)
 # and WITH CHECK (what a written row must satisfy). SPACE/ACCOUNT are the settings db.tenant()
 # puts in the transaction, read once per statement (the sub-select), null when unset.
@@ -411,6 +420,7 @@ POLICIES: dict[str, tuple[str, str]] = {
     "chapter_report": (IN_SPACE, IN_SPACE),
     "chapter_light_rule": (IN_SPACE, IN_SPACE),
     "chapter_one_to_one": (IN_SPACE, IN_SPACE),
+    "chapter_leaderboard": (IN_SPACE, IN_SPACE),
     # Keys of requests outside a space (accepting an invitation) belong to their account.
     "idempotency_key": (
         f"{IN_SPACE} OR (space_id IS NULL AND account_id = {ACCOUNT})",

@@ -222,3 +222,12 @@ def confirm_one_to_one(
 def one_to_ones(store: Store, *, transport: httpx.BaseTransport | None = None) -> dict[str, Any]:
     """My 1-to-1s, logged by me or with me."""
     return _get(store, "one-to-ones", transport=transport)
+
+
+def leaderboard(
+    store: Store, join: bool | None = None, *, transport: httpx.BaseTransport | None = None
+) -> dict[str, Any]:
+    """The chapter's leaderboard (members who opted in); JOIN True/False opts me in or out."""
+    if join is None:
+        return _get(store, "leaderboard", transport=transport)
+    return _post(store, {"join": join}, "leaderboard", transport=transport)

@@ -84,6 +84,10 @@ class OneToOneIn(BaseModel):
     note: str | None = Field(default=None, max_length=chapter_meetings.NOTE_MAX)
 
 
+class BoardIn(BaseModel):
+    join: bool
+
+
 class RuleIn(BaseModel):
     amber: int = Field(ge=0, le=10_000)
     green: int = Field(ge=0, le=10_000)
@@ -281,6 +285,22 @@ def confirm_one_to_one(request: Request, meeting_id: int, who: ChapterMember) ->
         {"id": meeting_id},
         200,
         lambda: chapter_meetings.confirm(who.conn, who.space_id, who.account_id, meeting_id),
+    )
+
+
+@api.get("/leaderboard")
+def leaderboard(who: ChapterMember) -> dict[str, Any]:
+    return chapter_lights.leaderboard(who.conn, who.space_id, who.account_id)
+
+
+@api.post("/leaderboard")
+def opt(request: Request, body: BoardIn, who: ChapterMember) -> Response:
+    return _once(
+        request,
+        who,
+        body,
+        200,
+        lambda: chapter_lights.opt(who.conn, who.space_id, who.account_id, body.join),
     )
 
 
