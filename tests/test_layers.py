@@ -269,7 +269,6 @@ DATA_TABLES = frozenset({"storage/schema.py", "teamserver/schema.py", "demo/voca
 LONG_FOR_NOW = frozenset(
     {
         "core/paths.py",
-        "core/tiestrength.py",
         "services/introductions.py",
         "services/reach.py",
         "services/referrals.py",

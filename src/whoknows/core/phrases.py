@@ -1,5 +1,6 @@
 """How people's asks and offers read in a sentence: "is looking for a bookkeeper", or
-quoted as they said it. Pure: the plain words of drafts and explanations."""
+quoted as they said it; how long ago and how many, in words. Pure: the plain words of drafts
+and explanations."""
 
 from __future__ import annotations
 
@@ -58,3 +59,33 @@ def reads_as_offer(text: str) -> bool:
     """Whether an offer reads after "offers" once offer_phrase() has trimmed it ("payroll
     services"), or is said in the offerer's own words, to be quoted ("we build websites")."""
     return not _SPEAKING.match(offer_phrase(text))
+
+
+DAYS_PER_YEAR = 365.25
+
+
+def ago(days: int) -> str:
+    """How long ago DAYS days were, in words: "today", "12 days ago", "3 years ago"."""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    if days < 60:
+        return f"{days} days ago"
+    if days < 365:
+        return f"{round(days / 30.44)} months ago"
+    return plural(round(days / DAYS_PER_YEAR), "year") + " ago"
+
+
+# Ledger kinds that English does not count: say what one of them is.
+_COUNTED = {"information": "piece of information", "help": "favour", "business": "deal"}
+
+
+def plural(n: int, word: str) -> str:
+    """N WORDs, counted as English counts them ("1 favour", "2 pieces of information")."""
+    word = _COUNTED.get(word, word)
+    if n == 1:
+        return f"{n} {word}"
+    if word.startswith("piece of "):
+        return f"{n} pieces of {word.removeprefix('piece of ')}"
+    return f"{n} {word}s"

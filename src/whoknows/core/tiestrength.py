@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from whoknows.core.models import InteractionKind, TieSource
+from whoknows.core.phrases import DAYS_PER_YEAR, ago, plural
 
 FloatArray = NDArray[np.float64]
 
@@ -64,7 +65,6 @@ BANDS: tuple[tuple[float, str], ...] = ((0.75, "strong"), (0.5, "good"), (0.2, "
 # month stays right for that month.
 UNHEARD_HALF_LIFE_MONTHS = 24
 
-_DAYS_PER_YEAR = 365.25
 
 _KIND_PHRASE: Mapping[InteractionKind, str] = MappingProxyType(
     {
@@ -330,7 +330,7 @@ def score_tie(
     years = 0.0
     if evidence:
         since = [known_since] if known_since is not None and known_since <= today else []
-        years = (max(evidence) - min(evidence + since)).days / _DAYS_PER_YEAR
+        years = (max(evidence) - min(evidence + since)).days / DAYS_PER_YEAR
     rich, lean = (sums[False][0], sums[False][1]), (sums[True][0], sums[True][1])
     terms = {k: float(v) for k, v in _terms(rich, lean, years, exchanged, contexts, p).items()}
     z = sum(terms.values())
@@ -344,31 +344,6 @@ def score_tie(
     return TieScore(
         strength, band(strength), parts, f"{described(strength)}: " + "; ".join(clauses)
     )
-
-
-def _ago(days: int) -> str:
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "yesterday"
-    if days < 60:
-        return f"{days} days ago"
-    if days < 365:
-        return f"{round(days / 30.44)} months ago"
-    return _plural(round(days / _DAYS_PER_YEAR), "year") + " ago"
-
-
-# Ledger kinds that English does not count: say what one of them is.
-_COUNTED = {"information": "piece of information", "help": "favour", "business": "deal"}
-
-
-def _plural(n: int, word: str) -> str:
-    word = _COUNTED.get(word, word)
-    if n == 1:
-        return f"{n} {word}"
-    if word.startswith("piece of "):
-        return f"{n} pieces of {word.removeprefix('piece of ')}"
-    return f"{n} {word}s"
 
 
 def _explain(
@@ -386,19 +361,19 @@ def _explain(
         # The latest contact, and of a day's contacts the richest one.
         date, kind = max(units, key=lambda key: (key[0], units[key]))
         recent = sum(1 for d, _ in units if (today - d).days < 365)
-        count = _plural(recent, "interaction") if recent else "no interactions"
-        last = f"{_KIND_PHRASE[kind]} {_ago((today - date).days)}"
+        count = plural(recent, "interaction") if recent else "no interactions"
+        last = f"{_KIND_PHRASE[kind]} {ago((today - date).days)}"
         first = f"{count} in the last 12 months, the last {last}"
     more: list[tuple[float, str]] = []
     if years >= 1:
-        more.append((parts["years"], f"known {_plural(round(years), 'year')}"))
+        more.append((parts["years"], f"known {plural(round(years), 'year')}"))
     elif years * 12 >= 1:
-        more.append((parts["years"], f"known {_plural(round(years * 12), 'month')}"))
+        more.append((parts["years"], f"known {plural(round(years * 12), 'month')}"))
     if services:
         kinds: dict[str, int] = {}
         for s in services:
             kinds[s.kind] = kinds.get(s.kind, 0) + 1
-        items = [_plural(n, kind) for kind, n in kinds.items()]
+        items = [plural(n, kind) for kind, n in kinds.items()]
         listed = ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
         more.append((parts["services"], f"{listed} exchanged"))
     if contexts > 1:
