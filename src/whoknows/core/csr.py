@@ -228,3 +228,32 @@ def row_entries(
     found = np.repeat(indptr[rows], degree[rows])
     found += np.arange(len(found)) - np.repeat(np.cumsum(degree[rows]) - degree[rows], degree[rows])
     return found
+
+
+_LOW32 = np.int64((1 << 32) - 1)
+
+
+def distinct(values: npt.NDArray[np.integer]) -> npt.NDArray[np.int64]:
+    """Sorted distinct values; numpy's own unique hashes, which is slower for int arrays."""
+    ordered = np.sort(values).astype(np.int64)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
+def one_per_node(
+    node: npt.NDArray[np.int64], via: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Sorted distinct nodes, each with one of its ``via`` values (all are equally good)."""
+    packed = (node << 32) | np.arange(len(node), dtype=np.int64)
+    packed.sort()
+    nodes = packed >> 32
+    distinct = np.ones(len(nodes), dtype=bool)
+    distinct[1:] = nodes[1:] != nodes[:-1]
+    return nodes[distinct], via[packed[distinct] & _LOW32]
+
+
+def check_node(count: int, node: int) -> None:
+    """IndexError unless NODE is a dense index of a graph of COUNT nodes."""
+    if not 0 <= node < count:
+        raise IndexError(f"node {node} is not in a graph of {count} nodes")

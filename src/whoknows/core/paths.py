@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from whoknows.core import csr
 from whoknows.core.graph import Graph
 
 Ints = npt.NDArray[np.int64]
@@ -17,7 +18,6 @@ Targets = int | npt.ArrayLike
 
 DEFAULT_MAX_HOPS = 4
 DEFAULT_TOP = 5
-_LOW32 = np.int64((1 << 32) - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +81,7 @@ def reach(graph: Graph, source: int, hops: int, *, floor: float = 0.0) -> Floats
     The source scores 1. Chains weaker than ``floor`` are not followed, which keeps a search
     through hubs small when only strong reach matters.
     """
-    _check_node(graph, source)
+    csr.check_node(graph.num_nodes, source)
     best = np.zeros(graph.num_nodes)
     best[source] = 1.0
     front = np.array([source], dtype=np.int64)
@@ -93,7 +93,7 @@ def reach(graph: Graph, source: int, hops: int, *, floor: float = 0.0) -> Floats
         if not len(nbr):
             break
         np.maximum.at(best, nbr, cand)
-        front = _distinct(nbr[cand == best[nbr]])
+        front = csr.distinct(nbr[cand == best[nbr]])
     return best
 
 
@@ -125,7 +125,7 @@ def closest(
         # a shortest path, at exactly the sum of the two radii.
         side = 0 if graph.degree[sides[0]].sum() <= graph.degree[sides[1]].sum() else 1
         _, nbr, _ = graph.edges_from(sides[side])
-        sides[side] = _distinct(nbr[~seen[side][nbr]])
+        sides[side] = csr.distinct(nbr[~seen[side][nbr]])
         seen[side][sides[side]] = True
         hops += 1
         if seen[1 - side][sides[side]].any():
@@ -314,7 +314,7 @@ class _Search:
         node, cand, via = node[keep], cand[keep], via[keep]
         np.maximum.at(self.to_target, node, cand)
         won = cand == self.to_target[node]
-        self.back_layers.append(_one_per_node(node[won], via[won]))
+        self.back_layers.append(csr.one_per_node(node[won], via[won]))
         self.reached[self.back_layers[-1][0]] = True
         self._set_back_front(self.back_layers[-1][0])
         # Re-offering unchanged nodes is harmless: what they gave was already taken or too weak.
@@ -376,16 +376,6 @@ def _cap(layer: _Layer, k: int) -> Ints:
     return kept
 
 
-def _one_per_node(node: Ints, via: Ints) -> tuple[Ints, Ints]:
-    """Sorted distinct nodes, each with one of its ``via`` values (all are equally good)."""
-    packed = (node << 32) | np.arange(len(node), dtype=np.int64)
-    packed.sort()
-    nodes = packed >> 32
-    distinct = np.ones(len(nodes), dtype=bool)
-    distinct[1:] = nodes[1:] != nodes[:-1]
-    return nodes[distinct], via[packed[distinct] & _LOW32]
-
-
 def _without_loops(walk: list[int]) -> list[int]:
     # Only ties of strength exactly 1 can make a looping walk as strong as its simple version.
     out: list[int] = []
@@ -401,22 +391,9 @@ def _without_loops(walk: list[int]) -> list[int]:
     return out
 
 
-def _distinct(values: npt.NDArray[np.integer]) -> Ints:
-    """Sorted distinct values; numpy's own unique hashes, which is slower for int arrays."""
-    ordered = np.sort(values).astype(np.int64)
-    keep = np.ones(len(ordered), dtype=bool)
-    keep[1:] = ordered[1:] != ordered[:-1]
-    return ordered[keep]
-
-
-def _check_node(graph: Graph, node: int) -> None:
-    if not 0 <= node < graph.num_nodes:
-        raise IndexError(f"node {node} is not in a graph of {graph.num_nodes} nodes")
-
-
 def _target_array(graph: Graph, targets: Targets, source: int) -> Ints:
-    _check_node(graph, source)
-    wanted = _distinct(np.asarray(targets, dtype=np.int64).ravel())
+    csr.check_node(graph.num_nodes, source)
+    wanted = csr.distinct(np.asarray(targets, dtype=np.int64).ravel())
     if len(wanted) and (wanted[0] < 0 or wanted[-1] >= graph.num_nodes):
         raise IndexError(f"targets must be node indices in 0..{graph.num_nodes - 1}")
     others: Ints = wanted[wanted != source]
