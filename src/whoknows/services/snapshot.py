@@ -143,10 +143,10 @@ def _build(session: Any, owner: int, state: State, day: dt.date) -> tuple[Snapsh
     for a, b, ageing in rows.others_ties(connection, owner, state.me_id):
         builder.add(a, b, ageing.strengths(day), (ageing.base, ageing.heard))
     mine = rows.my_ties(session, owner, state.me_id, day)
-    if state.me_id is not None:
-        none = rows.Ageing.none(len(mine.others))
-        me = np.full(len(mine.others), state.me_id)
-        builder.add(me, mine.others, mine.strengths, (none.base, none.heard))
+    # Always added, even empty (nobody is me yet): the chunk says which columns the ties carry.
+    none = rows.Ageing.none(len(mine.others))
+    me = np.full(len(mine.others), state.me_id or 0, dtype=np.int64)
+    builder.add(me, mine.others, mine.strengths, (none.base, none.heard))
     graph, (base, heard) = builder.build_columns()
     graph.check()  # checked once, here, so that reading the files need not
     tags = vocabularies.setdefault("tags", {})
