@@ -26,7 +26,7 @@ LAYERS: dict[str, set[str]] = {
     "services": {"config", "core", "errors", "files", "importers", "storage"},
     "demo": {"config", "core", "errors", "files", "services", "storage"},
     "http": {"services"},
-    "teamserver": {"config", "core", "demo", "errors", "files"},
+    "teamserver": {"config", "core", "demo", "errors", "files", "services"},
     "api": {"errors", "http", "services"},
     "web": {
         "api",
@@ -59,6 +59,7 @@ ONLY_FROM: dict[tuple[str, str], set[str]] = {
     ("cli", "web"): {"cli/web.py"},  # `whoknows serve` starts the web app
     ("cli", "teamserver"): {"cli/team_server.py"},  # `whoknows team init|serve|invite`
     ("teamserver", "demo"): {"teamserver/demo_world.py"},  # the team demo's names and organizations
+    ("teamserver", "services"): {"teamserver/chapter_charts.py"},  # the local app's chart code
     ("web", "api"): {"web/app.py"},  # create_app mounts the API's routers
     ("cli", "storage"): {"cli/main.py"},  # storage.errors.translate
     ("web", "storage"): {"web/app.py"},  # storage.errors.translate

@@ -148,6 +148,11 @@ POLICY: dict[tuple[str, str], Need] = {
     ("POST", "/api/v1/spaces/{slug}/chapter/leaderboard"): Need(
         "member", {"join": True}, kind="group"
     ),
+    # A member's dashboard and the 1-to-1 network (routes/chapter_member.py).
+    ("GET", "/api/v1/spaces/{slug}/chapter/me"): Need("member", kind="group"),
+    ("GET", "/api/v1/spaces/{slug}/chapter/one-to-ones/network"): Need("member", kind="group"),
+    ("GET", "/s/{slug}/chapter/me"): Need("member", kind="group"),
+    ("GET", "/s/{slug}/chapter/one-to-ones"): Need("member", kind="group"),
     ("GET", "/login"): Need(PUBLIC),
     ("POST", "/login"): Need(
         PUBLIC, {"email": "n@example.com", "password": "wrong"}, True, frozenset({401})

@@ -29,7 +29,7 @@ def _label(text: str, width: int = 28) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _svg(key: str, draw: Any) -> Markup:
+def figure_svg(key: str, draw: Any) -> Markup:
     """Draw with DRAW(figure) and return the SVG element (ids made unique per chart).
 
     Text stays text (svg.fonttype none): the browser draws it with its own fonts, so names
@@ -164,7 +164,7 @@ def _draw(data: dict[str, Any]) -> list[Chart]:
         ("events", "Events ranked by business attributed", ranked_events),
         ("funnel", "The referral funnel by stage", stages),
     )
-    return [Chart(key, title, _svg(key, draw)) for key, title, draw in plan]
+    return [Chart(key, title, figure_svg(key, draw)) for key, title, draw in plan]
 
 
 def _months_axis(ax: Any, months: Sequence[str]) -> None:

@@ -51,7 +51,7 @@ class TeamSettings:
 
 def create_app(settings: TeamSettings) -> FastAPI:
     """The app; it connects lazily (nothing happens at import or here but engine set-up)."""
-    from whoknows.teamserver.routes import api, chapter, pages, push, reach
+    from whoknows.teamserver.routes import api, chapter, chapter_member, pages, push, reach
 
     app = FastAPI(title="whoknows team server", docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
@@ -73,6 +73,8 @@ def create_app(settings: TeamSettings) -> FastAPI:
     app.include_router(reach.pages)
     app.include_router(chapter.api)
     app.include_router(chapter.pages)
+    app.include_router(chapter_member.api)
+    app.include_router(chapter_member.pages)
     _error_handlers(app)
 
     @app.middleware("http")

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, Field
 
 from whoknows.teamserver import (
+    chapter_charts,
     chapter_lights,
     chapter_meetings,
     chapter_slips,
@@ -325,4 +326,16 @@ def chapter_page(request: Request, who: ChapterMember) -> Response:
 @pages.get("/weeks/{week_id}", response_class=HTMLResponse)
 def report_page(request: Request, week_id: int, who: ChapterMember) -> Response:
     found = chapters.report(who.conn, who.space_id, week_id)["body"]
-    return page(request, who, "chapter_report.html", space=who.space, report=found, week_id=week_id)
+    series = chapter_charts.weeks_series(
+        who.conn, who.space_id, dt.date.fromisoformat(found["week"])
+    )
+    drawn = chapter_charts.report_charts(series)
+    return page(
+        request,
+        who,
+        "chapter_report.html",
+        space=who.space,
+        report=found,
+        week_id=week_id,
+        drawn=drawn,
+    )
