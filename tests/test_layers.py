@@ -222,7 +222,6 @@ SQL_IN_SERVICES_FOR_NOW = frozenset(
         "imports/people.py",
         "imports/run.py",
         "imports/step.py",
-        "introductions.py",
         "ledger.py",
         "merge.py",
         "network.py",
@@ -269,8 +268,6 @@ LINES = 400
 DATA_TABLES = frozenset({"storage/schema.py", "teamserver/schema.py", "demo/vocab.py"})
 LONG_FOR_NOW = frozenset(
     {
-        "services/introductions.py",
-        "services/reach.py",
         "services/referrals.py",
         "services/snapshot.py",
     }

@@ -121,3 +121,11 @@ class Attendee:
     person_id: int
     name: str
     gets_it: bool = False
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A person as an answer names them: their id and name."""
+
+    id: int
+    name: str

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from whoknows.core import ledger as core_ledger
+from whoknows.core.models import PersonRef as PersonRef
 from whoknows.core.tiestrength import Service
 from whoknows.errors import UserError
 from whoknows.services import refs, validate
@@ -73,12 +74,6 @@ def record(
 
 
 # -- use cases: give, got, balance -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonRef:
-    id: int
-    name: str
 
 
 @dataclass(frozen=True)
