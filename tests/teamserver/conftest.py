@@ -9,11 +9,16 @@ tell their rows apart by fresh names (`world.space()`, `world.account()`), never
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 import uuid
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import uvicorn
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -99,3 +104,31 @@ def team_client(team_app_settings: TeamSettings) -> Iterator[TestClient]:
     """A client of a fresh app on the session's database (pool of 2 connections)."""
     with TestClient(create_app(team_app_settings)) as client:
         yield client
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def served(
+    team_app_settings: TeamSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """The team server on loopback (uvicorn in a thread), as `team serve` runs it."""
+    monkeypatch.setenv("WHOKNOWS_TEAM_CACHE", str(tmp_path / "cache"))
+    port = _free_port()
+    config = uvicorn.Config(
+        create_app(team_app_settings), host="127.0.0.1", port=port, log_level="warning"
+    )
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started:
+        assert time.monotonic() < deadline, "the team server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)

@@ -153,6 +153,26 @@ POLICY: dict[tuple[str, str], Need] = {
     ("GET", "/api/v1/spaces/{slug}/chapter/one-to-ones/network"): Need("member", kind="group"),
     ("GET", "/s/{slug}/chapter/me"): Need("member", kind="group"),
     ("GET", "/s/{slug}/chapter/one-to-ones"): Need("member", kind="group"),
+    # The meeting on a phone (routes/chapter_meeting.py): forms, redirected back when done.
+    # A second leader's close finds the week closed by the first: the same redirect, or 409
+    # when both closed at once.
+    ("GET", "/s/{slug}/chapter/meeting"): Need("member", kind="group"),
+    ("POST", "/s/{slug}/chapter/meeting/attendance"): Need(
+        "leader", {"member": "{colleague}", "status": "present"}, True, kind="group"
+    ),
+    ("POST", "/s/{slug}/chapter/meeting/slips"): Need(
+        "member",
+        {"client_id": "p1", "to": "{colleague}", "about": "Dana <d@acme.test> @Acme", "hot": 3},
+        True,
+        kind="group",
+    ),
+    ("POST", "/s/{slug}/chapter/meeting/close"): Need(
+        "leader",
+        {"week": "{monday}", "confirm": "yes"},
+        True,
+        frozenset({303, 409}),
+        kind="group",
+    ),
     ("GET", "/login"): Need(PUBLIC),
     ("POST", "/login"): Need(
         PUBLIC, {"email": "n@example.com", "password": "wrong"}, True, frozenset({401})
@@ -377,7 +397,11 @@ def _closed_week(engine: Engine, scene: Scene) -> int:
 
 
 def _body(need: Need, scene: Scene) -> dict[str, object]:
-    fill = {"{colleague}": scene.co_owner.id, "{key}": KEY}
+    fill = {
+        "{colleague}": scene.co_owner.id,
+        "{key}": KEY,
+        "{monday}": chapters.monday(chapters.today()).isoformat(),
+    }
     return {k: fill.get(v, v) if isinstance(v, str) else v for k, v in need.body.items()}
 
 

@@ -8,50 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from team_world import PASSWORD, World
 
 from whoknows.cli.main import main
-from whoknows.teamserver.app import TeamSettings, create_app
 
 pytestmark = pytest.mark.postgres
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def served(
-    team_app_settings: TeamSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    """The team server on loopback (uvicorn in a thread), as `team serve` runs it."""
-    monkeypatch.setenv("WHOKNOWS_TEAM_CACHE", str(tmp_path / "cache"))
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(team_app_settings), host="127.0.0.1", port=port, log_level="warning"
-    )
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        assert time.monotonic() < deadline, "the team server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
 
 
 def whoknows(database: Path, *args: str) -> None:

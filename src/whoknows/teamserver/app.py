@@ -23,15 +23,12 @@ from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from whoknows.errors import (
-    Conflict,
-    NotFound,
-    Refused,
     Unavailable,
-    UserError,
     WhoknowsError,
 )
 from whoknows.teamserver import db
-from whoknows.teamserver.auth import Forbidden, NotSignedIn
+from whoknows.teamserver.auth import NotSignedIn
+from whoknows.teamserver.failures import status_of
 from whoknows.teamserver.limits import RateLimited
 
 DB_ENV = "WHOKNOWS_TEAM_DB"
@@ -51,7 +48,15 @@ class TeamSettings:
 
 def create_app(settings: TeamSettings) -> FastAPI:
     """The app; it connects lazily (nothing happens at import or here but engine set-up)."""
-    from whoknows.teamserver.routes import api, chapter, chapter_member, pages, push, reach
+    from whoknows.teamserver.routes import (
+        api,
+        chapter,
+        chapter_meeting,
+        chapter_member,
+        pages,
+        push,
+        reach,
+    )
 
     app = FastAPI(title="whoknows team server", docs_url=None, redoc_url=None, lifespan=_lifespan)
     app.state.settings = settings
@@ -75,6 +80,7 @@ def create_app(settings: TeamSettings) -> FastAPI:
     app.include_router(chapter.pages)
     app.include_router(chapter_member.api)
     app.include_router(chapter_member.pages)
+    app.include_router(chapter_meeting.pages)
     _error_handlers(app)
 
     @app.middleware("http")
@@ -107,24 +113,6 @@ def from_environment() -> FastAPI:
             secure_cookies=os.environ.get(SECURE_ENV) == "1",
         )
     )
-
-
-def status_of(exc: WhoknowsError) -> int:
-    if isinstance(exc, NotSignedIn):
-        return 401
-    if isinstance(exc, Unavailable):
-        return 503
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, RateLimited):
-        return 429
-    if isinstance(exc, Forbidden):
-        return 403
-    if isinstance(exc, Conflict | Refused):
-        return 409
-    if isinstance(exc, UserError):
-        return 400
-    return 500
 
 
 def wants_json(request: Request) -> bool:
