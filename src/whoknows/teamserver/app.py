@@ -44,6 +44,7 @@ class TeamSettings:
     read_database_url: str | None = None
     pool_size: int = 5
     secure_cookies: bool = False  # set when the server is behind HTTPS
+    listen: bool = False  # each worker LISTENs for graph versions (`team serve`)
 
 
 def create_app(settings: TeamSettings) -> FastAPI:
@@ -98,6 +99,9 @@ def create_app(settings: TeamSettings) -> FastAPI:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
+    snapshots = getattr(app.state, "snapshots", None)
+    if snapshots is not None:
+        snapshots.close()
     app.state.engine.dispose()
     if app.state.read_engine is not None:
         app.state.read_engine.dispose()
@@ -111,6 +115,7 @@ def from_environment() -> FastAPI:
             read_database_url=os.environ.get(READ_DB_ENV) or None,
             pool_size=int(os.environ.get(POOL_ENV) or 5),
             secure_cookies=os.environ.get(SECURE_ENV) == "1",
+            listen=True,
         )
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -83,9 +83,20 @@ def engine_of(request: Request) -> Engine:
 
 
 def transaction(request: Request) -> Iterator[Connection]:
-    """The request's one transaction, with no tenant yet; commits before the answer."""
-    with tenant(engine_of(request), commit_on=(Refusal,)) as conn:
-        yield conn
+    """The request's one transaction, with no tenant yet; commits before the answer, or
+    earlier when the route calls `release` (a path question, before its search)."""
+    with ExitStack() as stack:
+        request.state.transaction = stack
+        yield stack.enter_context(tenant(engine_of(request), commit_on=(Refusal,)))
+
+
+def release(request: Request) -> None:
+    """Commit the request's transaction now and give its connection back to the pool: what
+    the route does next (a search on the snapshot) needs no database, and a connection held
+    through it would keep the worker's other requests waiting for one. The caller's
+    connection is closed after this; a later read takes `afterwards`."""
+    stack: ExitStack = request.state.transaction
+    stack.close()
 
 
 Transaction = Annotated[Connection, Depends(transaction, scope="function")]
@@ -228,3 +239,10 @@ def reading(request: Request, who: Caller) -> AbstractContextManager[Connection]
     space_id = who.space.id if who.space else None
     account_id = who.account.id if who.account else None
     return tenant(engine, space_id=space_id, account_id=account_id)
+
+
+def afterwards(request: Request, who: Caller) -> AbstractContextManager[Connection]:
+    """A short read transaction with the caller's tenant after `release`: on the replica when
+    the server has one (`--read-db`), else a new one on the primary."""
+    engine: Engine = getattr(request.app.state, "read_engine", None) or engine_of(request)
+    return tenant(engine, space_id=who.space_id, account_id=who.account_id)

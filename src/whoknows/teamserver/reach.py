@@ -15,9 +15,11 @@ holder of it, teamserver/snapshots.py).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Connection, text
 
 from whoknows.core.identity import org_key
@@ -169,42 +171,65 @@ def target(value: str) -> tuple[str, str]:
     )
 
 
-def paths(
-    conn: Connection,
-    space_id: int,
-    account_id: int,
-    to: str,
-    pooled: snapshot.Pooled,
-) -> dict[str, Any]:
-    """Warm paths of at most four hops from the asker to a person or anyone at an
-    organization, each naming the colleague who is the way in, contacts redacted."""
+@dataclass(frozen=True)
+class PathAsked:
+    """A path question once counted and audited: what it goes to, read before the search."""
+
+    to: str
+    kind: str
+    targets: npt.NDArray[np.int64]
+    """Key ids: the person's, or the strongest few contacts there of each colleague."""
+    mine_there: int
+
+
+def ask_path(conn: Connection, space_id: int, account_id: int, to: str) -> PathAsked:
+    """Count and audit a path question in the request's transaction, and read what its search
+    needs from the database; the search itself (`search`) then needs no connection."""
     kind, value = target(to)
     only_asking(conn)
     ask(conn, space_id, account_id, "question.path", f"{kind}:{value}")
-    mine_there = 0
     if kind == "key":
-        wanted = pooled.nodes_of_keys([snapshot.key_id(value)])
-    else:
-        # The strongest few contacts of each colleague who knows someone there (not everyone
-        # there: at a big organization that is a quarter of a million rows to read).
-        rows = conn.execute(
-            text(_AT_ORG),
-            {"s": space_id, "k": value, "colleagues": COLLEAGUES_SHOWN, "per": PATH_TARGETS},
-        ).all()
-        keys = [snapshot.key_id(row.key) for row in rows if row.key is not None]
-        mine_there = next((r.n_contacts for r in rows if r.account_id == account_id), 0)
-        wanted = pooled.nodes_of_keys(np.fromiter(keys, dtype=np.int64))
-    own = 0
+        return PathAsked(to.strip(), kind, np.array([snapshot.key_id(value)]), 0)
+    # The strongest few contacts of each colleague who knows someone there (not everyone
+    # there: at a big organization that is a quarter of a million rows to read).
+    rows = conn.execute(
+        text(_AT_ORG),
+        {"s": space_id, "k": value, "colleagues": COLLEAGUES_SHOWN, "per": PATH_TARGETS},
+    ).all()
+    keys = np.fromiter(
+        (snapshot.key_id(row.key) for row in rows if row.key is not None), dtype=np.int64
+    )
+    mine = next((int(r.n_contacts) for r in rows if r.account_id == account_id), 0)
+    return PathAsked(to.strip(), kind, keys, mine)
+
+
+def search(pooled: snapshot.Pooled, account_id: int, asked: PathAsked) -> list[Any]:
+    """The strongest path through each colleague who is a way in (at most PATHS_SEARCHED),
+    on the snapshot alone."""
+    wanted = pooled.nodes_of_keys(asked.targets)
     me = pooled.node_of_account(account_id)
-    if kind == "org" and me is not None:
+    if asked.kind == "org" and me is not None:
         # People there the asker knows already are no news: the paths go to the others.
         wanted = wanted[~np.isin(wanted, pooled.graph.neighbors(me)[0])]
-        own = int(mine_there)
     searched = PATHS_SHOWN if len(wanted) == 1 else PATHS_SEARCHED
-    chains = _one_per_colleague(pooled, account_id, pooled.paths(account_id, wanted, k=searched))
-    described = _Describer(conn, space_id, account_id, pooled)
-    found = [described.chain(chain) for chain in chains[:PATHS_SHOWN]]
-    return {"to": to.strip(), "version": pooled.version, "known_directly": own, "paths": found}
+    return _one_per_colleague(pooled, account_id, pooled.paths(account_id, wanted, k=searched))
+
+
+def answer_paths(
+    conn: Connection,
+    space_id: int,
+    account_id: int,
+    pooled: snapshot.Pooled,
+    asked: PathAsked,
+    chains: list[Any],
+) -> dict[str, Any]:
+    """The paths as the asker may see them (read on CONN, after the search). A path through
+    a colleague who no longer counts (left, or stopped sharing since the snapshot was made) is
+    left out, so a snapshot a moment old never shows what is no longer shared."""
+    described = _Describer(conn, space_id, account_id, pooled, chains)
+    found = [described.chain(c) for c in chains if described.counts(c)][:PATHS_SHOWN]
+    own = asked.mine_there if asked.kind == "org" and pooled.node_of_account(account_id) else 0
+    return {"to": asked.to, "version": pooled.version, "known_directly": own, "paths": found}
 
 
 def way_in(pooled: snapshot.Pooled, account_id: int, chain: Any) -> int | None:
@@ -230,18 +255,35 @@ def _one_per_colleague(pooled: snapshot.Pooled, account_id: int, chains: list[An
 
 
 class _Describer:
-    """Turns the nodes of paths into what the asker may see of them."""
+    """Turns the nodes of paths into what the asker may see of them: two queries for all the
+    paths (the members' names, the rows of the contacts beside them)."""
 
     def __init__(
-        self, conn: Connection, space_id: int, account_id: int, pooled: snapshot.Pooled
+        self,
+        conn: Connection,
+        space_id: int,
+        account_id: int,
+        pooled: snapshot.Pooled,
+        chains: list[Any],
     ) -> None:
         self.conn, self.space_id, self.account_id, self.pooled = conn, space_id, account_id, pooled
+        nodes = [n for chain in chains for n in chain.nodes]
+        members = {n: pooled.account_at(n) for n in set(nodes)}
+        self.members = members
+        self.names = self._member_names([a for a in members.values() if a is not None])
+        pairs: set[tuple[int, int]] = set()
+        for chain in chains:
+            pairs |= self._pairs(list(chain.nodes))
+        self.rows = self._contact_rows(sorted(pairs))
+
+    def counts(self, chain: Any) -> bool:
+        """Whether every member on the path counts now (the asker always does)."""
+        return all(self.members[n] is None or self.members[n] in self.names for n in chain.nodes)
 
     def chain(self, chain: Any) -> dict[str, Any]:
         nodes = list(chain.nodes)
-        members = [self.pooled.account_at(n) for n in nodes]
-        names = self._member_names([a for a in members if a is not None])
-        rows = self._contact_rows(nodes, members)
+        members = [self.members[n] for n in nodes]
+        names, rows = self.names, self.rows
         steps: list[dict[str, Any]] = []
         colleague = way_in(self.pooled, self.account_id, chain)
         for at, (node, member) in enumerate(zip(nodes, members, strict=True)):
@@ -269,25 +311,33 @@ class _Describer:
         }
 
     def _member_names(self, members: list[int]) -> dict[int, str]:
+        """The names of the members who count now, and the asker's."""
         if not members:
             return {}
         found = self.conn.execute(
-            text("SELECT id, name, email FROM account WHERE id = ANY(:ids)"),
-            {"ids": sorted(set(members))},
+            text(
+                "SELECT a.id, a.name, a.email FROM account a JOIN membership m "
+                "ON m.account_id = a.id AND m.space_id = :s "
+                f"WHERE a.id = ANY(:ids) AND (a.id = :me OR ({COUNTED}))"
+            ),
+            {"s": self.space_id, "me": self.account_id, "ids": sorted(set(members))},
         ).all()
         return {row.id: row.name or row.email for row in found}
 
-    def _contact_rows(
-        self, nodes: list[int], members: list[int | None]
-    ) -> dict[tuple[int, int], Any]:
-        """The shared_contact rows of each (adjacent member, contact) pair on the path."""
-        pairs = []
+    def _pairs(self, nodes: list[int]) -> set[tuple[int, int]]:
+        """(member, contact key id) of each contact on the path and a member beside it."""
+        pairs = set()
         for at, node in enumerate(nodes):
-            if members[at] is not None:
+            if self.members[node] is not None:
                 continue
             for near in (at - 1, at + 1):
-                if 0 <= near < len(nodes) and members[near] is not None:
-                    pairs.append((members[near], self.pooled.key_id_at(node)))
+                member = self.members[nodes[near]] if 0 <= near < len(nodes) else None
+                if member is not None:
+                    pairs.add((member, self.pooled.key_id_at(node)))
+        return pairs
+
+    def _contact_rows(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Any]:
+        """The shared_contact rows of each (member, contact) pair on the paths."""
         if not pairs:
             return {}
         width = snapshot.KEY_ID_DIGITS

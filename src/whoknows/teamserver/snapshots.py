@@ -13,6 +13,7 @@ per question.
 
 from __future__ import annotations
 
+import logging
 import struct
 import threading
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine, text
+import psycopg
+from sqlalchemy import Connection, Engine, make_url, text
 
 from whoknows.core.sharing import KeyKind, contact_key
 from whoknows.teamserver import db, reach, schema, snapshot
@@ -28,42 +30,133 @@ from whoknows.teamserver import db, reach, schema, snapshot
 BUILD_TIMEOUT_MS = 300_000
 PATCH_AT_MOST = 20  # members changed since the snapshot this worker holds: patch, not rebuild
 _SNAPSHOT_LOCK = 0x736E6170  # "snap": with the space id, one builder per space at a time
+CHANNEL = "whoknows_graph"  # pool.bump_version's NOTIFY: '<space id>:<version>'
+log = logging.getLogger("whoknows.teamserver")
 
 
 @dataclass
 class Snapshots:
-    """This worker's snapshots, one per space, kept at the space's graph_version."""
+    """This worker's snapshots, one per space, kept at the space's graph_version.
+
+    With LISTEN_URL (the server under `team serve`), a thread of this worker listens on
+    CHANNEL: a push's NOTIFY tells the worker the space's new version at once, and the worker
+    refreshes its snapshot in the background (loaded when another worker saved it, else
+    patched or built under the space's advisory lock). Questions then read no version row
+    and wait for no refresh: they are answered from the snapshot held meanwhile (for the
+    moment a refresh takes; reach.answer_paths leaves out members who no longer count). While
+    the listener is not connected, every question reads the row as without LISTEN_URL.
+    """
 
     engine: Engine
     cache_dir: Path
+    listen_url: str | None = None
 
     def __post_init__(self) -> None:
         self._held: dict[int, snapshot.Pooled] = {}
         self._lock = threading.Lock()
+        self._known: dict[int, int] = {}  # space → newest version heard while listening
+        self._refreshing: set[int] = set()
+        self._refreshing_lock = threading.Lock()  # never held through a build
+        self._listening = threading.Event()
+        self._stop = threading.Event()
+        self._listener: threading.Thread | None = None
+        if self.listen_url is not None:
+            self._listener = threading.Thread(
+                target=self._listen, name="whoknows-graph-listener", daemon=True
+            )
+            self._listener.start()
+
+    def close(self) -> None:
+        """Stop listening (the worker shuts down)."""
+        self._stop.set()
+        if self._listener is not None:
+            self._listener.join(timeout=5)
 
     def version(self, conn: Connection, space_id: int) -> int:
+        """The space's graph version: as last heard when listening, else read on CONN."""
+        if self._listening.is_set() and space_id in self._known:
+            return self._known[space_id]
         found = conn.execute(
             text("SELECT version FROM graph_version WHERE space_id = :s"), {"s": space_id}
         ).scalar()
-        return int(found or 0)
+        version = int(found or 0)
+        if self._listening.is_set():  # read after LISTEN: every later bump will be heard
+            self._heard(space_id, version)
+        return version
 
-    def current(self, conn: Connection, space_id: int, account_id: int) -> snapshot.Pooled:
-        """The space's snapshot at the version CONN sees (loaded or built when it moved on)."""
-        version = self.version(conn, space_id)
+    def current(self, space_id: int, version: int) -> snapshot.Pooled:
+        """The space's snapshot at VERSION or newer (loaded or built when it moved on); when
+        listening, the one held while a refresh to VERSION runs in the background."""
         held = self._held.get(space_id)
         if held is not None and held.version >= version:
             return held
+        if held is not None and self._listening.is_set():
+            self._refresh_soon(space_id)
+            return held
         with self._lock:  # one thread of this worker loads or builds; the others wait
-            held = self._held.get(space_id)
-            if held is not None and held.version >= version:
-                return held
-            pooled = snapshot.load(self.cache_dir, space_id, version)
-            if pooled is None:
-                pooled = self.build(space_id, account_id)
-            self._held[space_id] = pooled
-            return pooled
+            return self._refreshed(space_id, version)
 
-    def build(self, space_id: int, account_id: int) -> snapshot.Pooled:
+    def _refreshed(self, space_id: int, version: int) -> snapshot.Pooled:
+        held = self._held.get(space_id)
+        if held is not None and held.version >= version:
+            return held
+        pooled = snapshot.load(self.cache_dir, space_id, version) or self.build(space_id, None)
+        self._held[space_id] = pooled
+        return pooled
+
+    def _heard(self, space_id: int, version: int) -> None:
+        if version > self._known.get(space_id, -1):
+            self._known[space_id] = version
+        held = self._held.get(space_id)
+        if held is not None and held.version < version:
+            self._refresh_soon(space_id)
+
+    def _refresh_soon(self, space_id: int) -> None:
+        """Bring the held snapshot to the newest version heard, in a thread (one per space)."""
+        with self._refreshing_lock:
+            if space_id in self._refreshing:
+                return
+            self._refreshing.add(space_id)
+        threading.Thread(target=self._refresh, args=(space_id,), daemon=True).start()
+
+    def _refresh(self, space_id: int) -> None:
+        try:
+            while True:  # again if a newer version was heard meanwhile
+                wanted = self._known.get(space_id, 0)
+                with self._lock:
+                    pooled = self._refreshed(space_id, wanted)
+                if pooled.version < wanted or pooled.version >= self._known.get(space_id, 0):
+                    return
+        except Exception:  # the next question or notification tries again
+            log.exception("refreshing the snapshot of space %s failed", space_id)
+        finally:
+            with self._refreshing_lock:
+                self._refreshing.discard(space_id)
+
+    def _listen(self) -> None:
+        """LISTEN on CHANNEL until closed, reconnecting after a lost connection (versions heard
+        before are forgotten then: questions read the row until LISTEN holds again)."""
+        assert self.listen_url is not None
+        url = make_url(self.listen_url).set(drivername="postgresql")
+        conninfo = url.render_as_string(hide_password=False)
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(conninfo, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self._listening.set()
+                    while not self._stop.is_set():
+                        for note in conn.notifies(timeout=1.0):
+                            space, _, version = note.payload.partition(":")
+                            if space.isdigit() and version.isdigit():
+                                self._heard(int(space), int(version))
+            except psycopg.Error as exc:
+                log.warning("listening for graph versions: %s; again in 1 s", exc)
+            finally:
+                self._listening.clear()
+                self._known.clear()
+            self._stop.wait(1.0)
+
+    def build(self, space_id: int, account_id: int | None = None) -> snapshot.Pooled:
         """Build the newest version under the space's advisory lock (or load it when another
         worker built it while this one waited), and save it to the cache folder."""
         try:
@@ -71,7 +164,7 @@ class Snapshots:
         finally:
             self.engine.dispose()  # builds are rare: no connection stays open between them
 
-    def _build(self, space_id: int, account_id: int) -> snapshot.Pooled:
+    def _build(self, space_id: int, account_id: int | None) -> snapshot.Pooled:
         with (
             self.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
             conn.begin(),

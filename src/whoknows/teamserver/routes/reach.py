@@ -8,6 +8,7 @@ Idempotency-Key.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,12 +19,13 @@ from pydantic import BaseModel, Field
 from whoknows.errors import UserError
 from whoknows.teamserver import db, intros, reach
 from whoknows.teamserver import snapshots as snapshots_
-from whoknows.teamserver.auth import Caller, reading, role_at_least
+from whoknows.teamserver.auth import Caller, afterwards, reading, release, role_at_least
 from whoknows.teamserver.idempotency import answer_once
 from whoknows.teamserver.limits import RateLimited
 from whoknows.teamserver.routes.pages import page
 
 CACHE_ENV = "WHOKNOWS_TEAM_CACHE"
+_MAKING = threading.Lock()  # one Snapshots per worker, however many first requests at once
 api = APIRouter(prefix="/api/v1/spaces/{slug}")
 pages = APIRouter(prefix="/s/{slug}", include_in_schema=False)
 Asker = Annotated[Caller, Depends(role_at_least("member"))]
@@ -51,17 +53,31 @@ def snapshots(request: Request) -> snapshots_.Snapshots:
     connection: a build never waits for a connection that a waiting request holds)."""
     state = request.app.state
     found: snapshots_.Snapshots | None = getattr(state, "snapshots", None)
-    if found is None:
+    if found is not None:
+        return found
+    with _MAKING:
+        if getattr(state, "snapshots", None) is not None:
+            made: snapshots_.Snapshots = state.snapshots
+            return made
         engine = db.connect(state.settings.database_url, pool_size=1)
-        found = snapshots_.Snapshots(engine, cache_dir())
+        listen = state.settings.database_url if state.settings.listen else None
+        found = snapshots_.Snapshots(engine, cache_dir(), listen)
         state.snapshots = found
     return found
 
 
 def _path(request: Request, who: Caller, to: str) -> dict[str, Any]:
-    reach.target(to)  # a bad target is refused before any work
-    pooled = snapshots(request).current(who.conn, who.space_id, who.account_id)
-    return reach.paths(who.conn, who.space_id, who.account_id, to, pooled)
+    """Counted, audited and its targets read in the request's transaction, which then ends:
+    the search runs on the snapshot with no connection held, and a short transaction (on the
+    replica with `--read-db`) describes what it found."""
+    held = snapshots(request)
+    asked = reach.ask_path(who.conn, who.space_id, who.account_id, to)
+    version = held.version(who.conn, who.space_id)
+    release(request)
+    pooled = held.current(who.space_id, version)
+    chains = reach.search(pooled, who.account_id, asked)
+    with afterwards(request, who) as read:
+        return reach.answer_paths(read, who.space_id, who.account_id, pooled, asked, chains)
 
 
 # --- API -----------------------------------------------------------------------------------
