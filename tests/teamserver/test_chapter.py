@@ -183,8 +183,10 @@ def _everything_seen_by(team_client, chapter: Chapter, who: str) -> dict[str, st
     headers = bearer(chapter.tokens[who])
     seen = {}
     space = f"/api/v1/spaces/{chapter.space.slug}"
-    urls = [chapter.url("slips"), chapter.url("thanks"), chapter.url("weeks")]
-    pages = (f"/s/{chapter.space.slug}/chapter", f"/s/{chapter.space.slug}")
+    urls = [chapter.url(u) for u in ("slips", "thanks", "weeks", "me", "lights")]
+    pages = tuple(
+        f"/s/{chapter.space.slug}{p}" for p in ("/chapter", "", "/chapter/me", "/chapter/meeting")
+    )
     for url in (*urls, f"{space}/members", space, f"{space}/intros", "/api/v1/me", *pages):
         answer = team_client.get(url, headers=headers)
         assert answer.status_code == 200, url
@@ -249,6 +251,7 @@ def test_the_thanked_member_sees_only_their_totals_after_the_close(  # type: ign
     assert team_client.get(chapter.url("thanks"), headers=ana).json() == {
         "given": [],
         "received": [],  # nothing before the close
+        "held": 0,
     }
     # Cy has nothing to do with Ana but the thanks: Cy shows only where every member does.
     everyone = (
@@ -258,6 +261,8 @@ def test_the_thanked_member_sees_only_their_totals_after_the_close(  # type: ign
         "/report",
         "/report.csv",
         "#report",
+        "/chapter/me",  # the members not met 1-to-1
+        "/chapter/meeting",  # the members to give a slip to
     )
     mine = {url: found for url, found in before.items() if not url.endswith(everyone)}
     assert _leaks(mine, ("Cy Member", f'"id":{chapter.ids["cy"]},')) == []
@@ -291,6 +296,56 @@ def test_the_thanked_member_sees_only_their_totals_after_the_close(  # type: ign
     ]
 
 
+def test_one_thanks_alone_is_held_until_another_joins_its_total(  # type: ignore[no-untyped-def]
+    team_client, chapter: Chapter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A total of one thanks would tell the member thanked its amount: it is held, on every
+    surface, and folded into the next close at which their total sums two thanks."""
+
+    def thank(who: str, client_id: str, amount: str) -> None:
+        answer = team_client.post(
+            chapter.url("thanks"),
+            json={"client_id": client_id, "to": chapter.ids["ana"], "amount": amount},
+            headers=bearer(chapter.tokens[who]),
+        )
+        assert answer.status_code == 201, answer.text
+
+    vp, ana = bearer(chapter.tokens["vp"]), bearer(chapter.tokens["ana"])
+    thank("ben", "b-1", "EUR 1,234.56")
+    thank("cy", "c-1", "USD 77.70")  # another currency: a sum of its own, of one
+    assert team_client.post(chapter.url("weeks", "close"), json={}, headers=vp).status_code == 200
+    secrets = ("1234.56", "1,234.56", "77.70", "77.7", "65.44")
+    first = _everything_seen_by(team_client, chapter, "ana")
+    assert _leaks(first, secrets) == []
+    assert _leaks(_everything_seen_by(team_client, chapter, "vp"), secrets) == []
+    mine = team_client.get(chapter.url("thanks"), headers=ana).json()
+    assert (mine["received"], mine["held"]) == ([], 2)
+    week_one = team_client.get(chapter.url("weeks"), headers=ana).json()["weeks"][0]["id"]
+    report = team_client.get(chapter.url("weeks", str(week_one), "report"), headers=ana).json()
+    rows = {r["member"]["name"]: r for r in report["members"]}
+    assert rows["Ana Member"]["thanks_received"] == {}
+    assert report["totals"]["thanks"] == {}
+    assert "2 thanks held" in first[f"/s/{chapter.space.slug}/chapter"]
+
+    monkeypatch.setattr(chapters, "today", lambda: MONDAY + dt.timedelta(days=9))
+    thank("cy", "c-2", "EUR 65.44")
+    assert team_client.post(chapter.url("weeks", "close"), json={}, headers=vp).status_code == 200
+    second = _everything_seen_by(team_client, chapter, "ana")
+    assert _leaks(second, secrets) == []
+    mine = team_client.get(chapter.url("thanks"), headers=ana).json()
+    assert mine["received"] == [{"week": "2026-12-07", "currency": "EUR", "amount": "1300.00"}]
+    assert mine["held"] == 1  # the USD thanks, still alone
+    week_two = team_client.get(chapter.url("weeks"), headers=ana).json()["weeks"][0]["id"]
+    report = team_client.get(chapter.url("weeks", str(week_two), "report"), headers=ana).json()
+    assert {r["member"]["name"]: r for r in report["members"]}["Ana Member"]["thanks_received"] == {
+        "EUR": "1300.00"
+    }
+    assert report["totals"]["thanks"] == {"EUR": "1300.00"}
+    csv = team_client.get(chapter.url("weeks", str(week_two), "report.csv"), headers=ana).text
+    assert '2026-12-07,Ana Member,not recorded,0,0,0,"EUR 1,300.00"' in csv.splitlines()
+    assert "you were thanked EUR 1300.00 in all" in second[f"/s/{chapter.space.slug}/chapter"]
+
+
 def test_the_close_writes_the_report_once_and_it_cannot_be_changed(  # type: ignore[no-untyped-def]
     team_client, chapter: Chapter, app_engine: Engine
 ) -> None:
@@ -304,22 +359,23 @@ def test_the_close_writes_the_report_once_and_it_cannot_be_changed(  # type: ign
         assert answer.status_code == 200, answer.text
     _slip(team_client, chapter, "ana", "ben", "r-1")
     _slip(team_client, chapter, "cy", "ben", "r-2")
-    team_client.post(
-        chapter.url("thanks"),
-        json={"client_id": "x", "to": chapter.ids["ana"], "amount": "USD 99.99"},
-        headers=bearer(chapter.tokens["ben"]),
-    )
+    for who, amount in (("ben", "USD 99.99"), ("cy", "USD 100.01")):  # a total of two thanks
+        team_client.post(
+            chapter.url("thanks"),
+            json={"client_id": "x", "to": chapter.ids["ana"], "amount": amount},
+            headers=bearer(chapter.tokens[who]),
+        )
     body = team_client.post(chapter.url("weeks", "close"), json={}, headers=vp).json()
     rows = {r["member"]["name"]: r for r in body["members"]}
     assert (rows["Ana Member"]["attendance"], rows["Ana Member"]["slips_given"]) == ("present", 1)
     assert (rows["Ben Member"]["attendance"], rows["Ben Member"]["slips_received"]) == ("late", 2)
-    assert rows["Ana Member"]["thanks_received"] == {"USD": "99.99"}
+    assert rows["Ana Member"]["thanks_received"] == {"USD": "200.00"}
     assert rows["Vic VP"]["attendance"] == "not recorded"
     assert body["totals"] == {
         "present": 2,
         "slips": 2,
         "one_to_ones": 0,
-        "thanks": {"USD": "99.99"},
+        "thanks": {"USD": "200.00"},
     }
     week_id = team_client.get(chapter.url("weeks"), headers=vp).json()["weeks"][0]["id"]
     stored = team_client.get(
@@ -328,7 +384,7 @@ def test_the_close_writes_the_report_once_and_it_cannot_be_changed(  # type: ign
     assert stored.json() == body
     csv = team_client.get(chapter.url("weeks", str(week_id), "report.csv"), headers=vp)
     assert csv.headers["content-type"].startswith("text/csv")
-    assert "2026-11-30,Ana Member,present,1,0,0,USD 99.99" in csv.text.splitlines()
+    assert "2026-11-30,Ana Member,present,1,0,0,USD 200.00" in csv.text.splitlines()
     # Attendance after the close counts in the next week; the report stays as written.
     again = team_client.post(
         chapter.url("attendance"),

@@ -199,7 +199,12 @@ def thanks_list(db: DbOption = None, json: JsonOption = False) -> None:
         say(f"You thanked {row['to']['name']}: {row['currency']} {row['amount']} ({row['week']})")
     for row in answer["received"]:
         say(f"Week of {row['week']}: you were thanked {row['currency']} {row['amount']} in all")
-    if not answer["given"] and not answer["received"]:
+    if answer.get("held"):
+        say(
+            f"{answer['held']} thanks held: a total shows once it sums two thanks or more "
+            "(then in the week of that close)"
+        )
+    if not answer["given"] and not answer["received"] and not answer.get("held"):
         say("No thanks yet (what you are thanked shows after the week's close).")
 
 

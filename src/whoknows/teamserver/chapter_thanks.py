@@ -1,7 +1,8 @@
 """Thanks for closed business (TYFCB): exact money, anonymous to the member credited.
 
-The member credited sees only their totals per closed week and currency, never who thanked
-them or how much on one thanks; the audit log names the thanks, never to whom or how much.
+The member credited sees only their totals per closed week and currency, each the sum of at
+least two thanks (chapter_held.py), never who thanked them or how much on one thanks; the
+audit log names the thanks, never to whom or how much.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from sqlalchemy import Connection, text
 
 from whoknows.core.money import MoneyError, from_cents, parse_money, to_cents
 from whoknows.errors import Conflict, NotFound, UserError
-from whoknows.teamserver import chapters
+from whoknows.teamserver import chapter_held, chapters
 from whoknows.teamserver.audit import audit
 
 
@@ -137,30 +138,12 @@ def _thanks_given(
 
 def thanks(conn: Connection, space_id: int, account_id: int) -> dict[str, Any]:
     """The thanks I gave (in full), and what I was thanked: totals per closed week and
-    currency only."""
+    currency, each of at least two thanks (chapter_held.py), and how many are held."""
     given = conn.execute(
         text(_GIVEN + " ORDER BY t.created_at DESC, t.id DESC LIMIT 500"),
         {"s": space_id, "a": account_id},
     ).all()
-    received = conn.execute(
-        text(
-            """
-            SELECT w.starts_on, t.currency, sum(t.amount_cents) AS cents
-            FROM chapter_thanks t JOIN chapter_week w ON w.id = t.week_id
-            WHERE t.space_id = :s AND t.credited_id = :a AND w.status = 'closed'
-            GROUP BY w.starts_on, t.currency ORDER BY w.starts_on DESC, t.currency
-            """
-        ),
-        {"s": space_id, "a": account_id},
-    ).all()
     return {
         "given": [_given(r) for r in given],
-        "received": [
-            {
-                "week": r.starts_on.isoformat(),
-                "currency": r.currency,
-                "amount": str(from_cents(int(r.cents))),
-            }
-            for r in received
-        ],
+        **chapter_held.received(conn, space_id, account_id),
     }

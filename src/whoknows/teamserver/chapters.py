@@ -25,7 +25,7 @@ from sqlalchemy import Connection, text
 
 from whoknows.core.money import format_money, from_cents
 from whoknows.errors import Conflict, NotFound, UserError
-from whoknows.teamserver import schema, spaces
+from whoknows.teamserver import chapter_held, schema, spaces
 from whoknows.teamserver.audit import audit
 
 CLIENT_ID_MAX = 100
@@ -178,6 +178,7 @@ def close(
         ),
         {"a": account_id, "s": space_id, "w": row.id},
     )
+    chapter_held.fold(conn, space_id, row.id)
     body = _report(conn, space_id, row.id)
     conn.execute(
         text(
@@ -246,15 +247,7 @@ def _report(conn: Connection, space_id: int, week_id: int) -> dict[str, Any]:
         ),
         {"s": space_id, "w": week_id},
     ).all()
-    thanked: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in conn.execute(
-        text(
-            "SELECT credited_id, currency, sum(amount_cents) AS cents FROM chapter_thanks "
-            "WHERE space_id = :s AND week_id = :w GROUP BY credited_id, currency"
-        ),
-        {"s": space_id, "w": week_id},
-    ):
-        thanked[row.credited_id][row.currency] = int(row.cents)
+    thanked = chapter_held.shown_in(conn, space_id, week_id)  # sums of 2 thanks or more
     totals: dict[str, int] = defaultdict(int)
     for per in thanked.values():
         for currency, cents in per.items():
@@ -318,8 +311,8 @@ def _six_months(conn: Connection, space_id: int, starts_on: dt.date) -> dict[str
     money = conn.execute(
         text(
             "SELECT t.currency, sum(t.amount_cents) AS cents FROM chapter_thanks t "
-            "JOIN chapter_week w ON w.id = t.week_id WHERE t.space_id = :s "
-            "AND w.status = 'closed' AND w.starts_on >= :since AND w.starts_on < :d "
+            "JOIN chapter_week w ON w.id = t.shown_week_id WHERE t.space_id = :s "
+            "AND w.starts_on >= :since AND w.starts_on < :d "
             "GROUP BY t.currency ORDER BY t.currency"
         ),
         {"s": space_id, "since": since, "d": starts_on},

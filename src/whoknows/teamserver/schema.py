@@ -322,6 +322,8 @@ chapter_thanks = Table(
     Column("amount_cents", BigInteger, nullable=False),
     Column("currency", Text, nullable=False),
     _now("created_at"),
+    # The closed week whose total carries it (chapter_held.py); null while it is held.
+    Column("shown_week_id", ForeignKey("chapter_week.id", ondelete="SET NULL")),
     CheckConstraint("amount_cents >= 0", name="amount_cents"),
     UniqueConstraint("space_id", "thanker_id", "client_id", name="uq_chapter_thanks_client_id"),
     Index("ix_chapter_thanks_space_id_week", "space_id", "week_id"),
