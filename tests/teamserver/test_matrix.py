@@ -151,6 +151,7 @@ POLICY: dict[tuple[str, str], Need] = {
     # A member's dashboard and the 1-to-1 network (routes/chapter_member.py).
     ("GET", "/api/v1/spaces/{slug}/chapter/me"): Need("member", kind="group"),
     ("GET", "/api/v1/spaces/{slug}/chapter/one-to-ones/network"): Need("member", kind="group"),
+    ("GET", "/api/v1/spaces/{slug}/chapter/power-team"): Need("member", kind="group"),
     ("GET", "/s/{slug}/chapter/me"): Need("member", kind="group"),
     ("GET", "/s/{slug}/chapter/one-to-ones"): Need("member", kind="group"),
     # The meeting on a phone (routes/chapter_meeting.py): forms, redirected back when done.

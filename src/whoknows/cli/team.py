@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import typer
 
-from whoknows.cli import team_chapter, team_meetings, team_member, team_reach, team_server
+from whoknows.cli import (
+    team_chapter,
+    team_meetings,
+    team_member,
+    team_power,
+    team_reach,
+    team_server,
+)
 
 app = typer.Typer(
     help="Team mode: pool who-knows-whom with a firm or a group, sharing only what you choose.",
@@ -48,3 +55,4 @@ app.add_typer(team_chapter.thanks, name="thanks")
 app.add_typer(team_chapter.week, name="week")
 app.add_typer(team_meetings.one_to_one, name="one-to-one")
 app.add_typer(team_meetings.lights, name="lights")
+app.command("power-team")(team_power.power_team)

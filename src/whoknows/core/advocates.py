@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from whoknows.core.graph import Graph
+from whoknows.core.icp import Profile
+from whoknows.core.text import TfIdf
 
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
@@ -31,6 +33,19 @@ REACH_HALF = 1.0
 INDIRECT_HALF = 3.0
 DEGREE_HALF = float(np.log1p(50))
 UNKNOWN_TRUST = 0.3  # trust not recorded: below the middle, above "barely"
+
+
+def sphere_text(profile: Profile) -> str:
+    """The words of an ideal client profile that whom someone serves is set against."""
+    return " ".join((*profile.industries, *profile.roles, *profile.tags))
+
+
+def contact_sphere(serves: Sequence[str], profile: Profile) -> Floats:
+    """The contact sphere: how near whom each serves (one text each) is to PROFILE's ideal
+    clients, in [0, 1] (TF-IDF cosine over SERVES); all 0 for an empty profile."""
+    if profile.is_empty() or not serves:
+        return np.zeros(len(serves))
+    return TfIdf(serves).similarity_to(sphere_text(profile))
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,15 @@ import numpy.typing as npt
 from whoknows.core.advocates import (
     Floats,
     Signals,
+    contact_sphere,
     potential_advocates,
     profile_reach,
     rank_advocates,
+    sphere_text,
 )
 from whoknows.core.icp import Profile, match_mask
 from whoknows.core.ledger import give_get_scores
-from whoknows.core.text import TfIdf, shared_terms
+from whoknows.core.text import shared_terms
 from whoknows.core.tiestrength import band
 from whoknows.services.reach_base import PersonRef, require_me
 from whoknows.services.snapshot import Snapshot, load_snapshot
@@ -29,10 +31,6 @@ from whoknows.storage.plain import Reader
 
 # Answered from the snapshot, with plain SQL for names, the ledger and the brief
 # (storage/plain.py, storage/lookups.py): advocates load no SQLAlchemy.
-
-
-def _profile_text(profile: Profile) -> str:
-    return " ".join((*profile.industries, *profile.roles, *profile.tags))
 
 
 @dataclass(frozen=True)
@@ -70,9 +68,7 @@ def _profile_view(store: Store, snapshot: Snapshot, profile: Profile) -> _Profil
     def build() -> _ProfileView:
         icp_mask = match_mask(profile, snapshot.attributes)
         sphere = np.zeros(snapshot.graph.num_nodes)
-        if not profile.is_empty() and snapshot.serves_texts:
-            space = TfIdf(snapshot.serves_texts)
-            sphere[snapshot.serves_nodes] = space.similarity_to(_profile_text(profile))
+        sphere[snapshot.serves_nodes] = contact_sphere(snapshot.serves_texts, profile)
         return _ProfileView(icp_mask, profile_reach(snapshot.graph, icp_mask), sphere)
 
     key = (snapshot.day, profile)
@@ -162,7 +158,7 @@ def _advocates(
                     )
                 )
             if advocate.parts["sphere"] > 0 and pid in serves:
-                overlap = shared_terms(serves[pid], _profile_text(profile))
+                overlap = shared_terms(serves[pid], sphere_text(profile))
                 reasons.append(
                     f"serves {serves[pid]}" + (f" ({', '.join(overlap)})" if overlap else "")
                 )

@@ -17,17 +17,36 @@ LEVEL = "team_level"  # the settings row of the sharing level (core.sharing.Leve
 _BATCH = 5_000
 
 
-def level(session: Session, owner: int) -> str | None:
-    row = session.get(s.Setting, (owner, LEVEL))
+SPHERE = "team_sphere"  # whether pushes share my contact sphere: "share" or "keep"
+
+
+def _setting(session: Session, owner: int, key: str) -> str | None:
+    row = session.get(s.Setting, (owner, key))
     return row.value if row is not None else None
 
 
-def set_level(session: Session, owner: int, value: str) -> None:
-    row = session.get(s.Setting, (owner, LEVEL))
+def _set_setting(session: Session, owner: int, key: str, value: str) -> None:
+    row = session.get(s.Setting, (owner, key))
     if row is None:
-        session.add(s.Setting(owner_id=owner, key=LEVEL, value=value))
+        session.add(s.Setting(owner_id=owner, key=key, value=value))
     else:
         row.value = value
+
+
+def level(session: Session, owner: int) -> str | None:
+    return _setting(session, owner, LEVEL)
+
+
+def set_level(session: Session, owner: int, value: str) -> None:
+    _set_setting(session, owner, LEVEL, value)
+
+
+def sphere_choice(session: Session, owner: int) -> str | None:
+    return _setting(session, owner, SPHERE)
+
+
+def set_sphere_choice(session: Session, owner: int, value: str) -> None:
+    _set_setting(session, owner, SPHERE, value)
 
 
 # -- private people ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ Both look back six months (26 weeks from this week's Monday), as the lights do.
 
 - The dashboard: the slips I gave and received per month, what I was thanked (the totals
   chapter_thanks.py lets me see, never one thanks), the members I have not met 1-to-1 in
-  six months (the gaps).
+  six months (the gaps), and my power team (chapter_power.py).
 - The network: every current member, and a line between two who had a confirmed 1-to-1 in
   six months; the members who met nobody are isolated. It is drawn on a circle, members in
   name order, so the same data always draws the same picture.
@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from whoknows.teamserver import chapter_thanks, chapters
+from whoknows.teamserver import chapter_power, chapter_thanks, chapters
 
 WINDOW_WEEKS = 26
 DRAWING = 360  # the network's square viewBox, in SVG units: fits a 390 px phone
@@ -113,7 +113,8 @@ def _gaps(conn: Connection, space_id: int, account_id: int, since: dt.date) -> l
 
 
 def dashboard(conn: Connection, space_id: int, account_id: int) -> dict[str, Any]:
-    """My six months in the chapter: slips given and received, thanks, 1-to-1 gaps."""
+    """My six months in the chapter: slips given and received, thanks, 1-to-1 gaps, and my
+    power team with who knows my ideal clients."""
     since, until = window()
     months = _slips_by_month(conn, space_id, account_id, since, until)
     return {
@@ -125,6 +126,7 @@ def dashboard(conn: Connection, space_id: int, account_id: int) -> dict[str, Any
         },
         "thanks_received": _thanks_totals(conn, space_id, account_id, since),
         "one_to_one_gaps": _gaps(conn, space_id, account_id, since),
+        "power_team": chapter_power.power_team(conn, space_id, account_id),
     }
 
 

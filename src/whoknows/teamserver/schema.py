@@ -391,6 +391,17 @@ chapter_leaderboard = Table(  # members who opted in to the chapter's leaderboar
     PrimaryKeyConstraint("space_id", "account_id"),
 )
 
+chapter_sphere = Table(  # a member's contact sphere, shared by choice (chapter_power.py)
+    "chapter_sphere",
+    metadata,
+    _space(),
+    _account(),
+    Column("serves", Text, nullable=False, server_default=""),  # their brief's "For whom"
+    Column("ideal", JSONB, nullable=False, server_default="{}"),  # industries, roles, tags
+    _now("updated_at"),
+    PrimaryKeyConstraint("space_id", "account_id"),
+)
+
 # The row-security policy of each table with space_id: USING (who may see and change a row)
 # and WITH CHECK (what a written row must satisfy). SPACE/ACCOUNT are the settings db.tenant()
 # puts in the transaction, read once per statement (the sub-select), null when unset.
@@ -423,6 +434,7 @@ POLICIES: dict[str, tuple[str, str]] = {
     "chapter_light_rule": (IN_SPACE, IN_SPACE),
     "chapter_one_to_one": (IN_SPACE, IN_SPACE),
     "chapter_leaderboard": (IN_SPACE, IN_SPACE),
+    "chapter_sphere": (IN_SPACE, IN_SPACE),
     # Keys of requests outside a space (accepting an invitation) belong to their account.
     "idempotency_key": (
         f"{IN_SPACE} OR (space_id IS NULL AND account_id = {ACCOUNT})",

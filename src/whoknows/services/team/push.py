@@ -18,7 +18,7 @@ from whoknows.core.sharing import Level, Shared
 from whoknows.errors import WhoknowsError
 from whoknows.services.store import Store
 from whoknows.services.team import link as links
-from whoknows.services.team import projection
+from whoknows.services.team import projection, sphere
 from whoknows.services.team.client import Outdated
 from whoknows.storage import team as rows
 
@@ -102,11 +102,12 @@ def push(
         fresh = link.version is None or link.pushed_level is not made.level or not sent
         chosen = plan(made.level, current, sent, complete=fresh)
         path = client.space_path(link.space, "push")
+        shared = sphere.field(store)  # my contact sphere, when I chose (a chapter only)
         try:
-            answer = client.post(path, chosen.body(link.version))
+            answer = client.post(path, chosen.body(link.version) | shared)
         except Outdated:
             chosen = plan(made.level, current, sent, complete=True)
-            answer = client.post(path, chosen.body(None))
+            answer = client.post(path, chosen.body(None) | shared)
     version, added, changed, removed, total = _read(answer)
     with store.write(counted=False) as session:  # bookkeeping: the network did not change
         rows.save_manifest(

@@ -1,6 +1,7 @@
-"""A member's own view of a chapter over HTTP: the dashboard (`/s/SLUG/chapter/me`) and the
-1-to-1 network (`/s/SLUG/chapter/one-to-ones`), each a page and its JSON. Thin over
-teamserver/chapter_dashboard.py; every member may read them (a firm answers 404)."""
+"""A member's own view of a chapter over HTTP: the dashboard (`/s/SLUG/chapter/me`), the
+power team (JSON) and the 1-to-1 network (`/s/SLUG/chapter/one-to-ones`), each a page or
+JSON. Thin over teamserver/chapter_dashboard.py and chapter_power.py; every member may read
+them (a firm answers 404)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from whoknows.teamserver import chapter_charts, chapter_dashboard
+from whoknows.teamserver import chapter_charts, chapter_dashboard, chapter_power
 from whoknows.teamserver.routes.chapter import ChapterMember
 from whoknows.teamserver.routes.pages import page
 
@@ -20,6 +21,11 @@ pages = APIRouter(prefix="/s/{slug}/chapter", include_in_schema=False)
 @api.get("/me")
 def me(who: ChapterMember) -> dict[str, Any]:
     return chapter_dashboard.dashboard(who.conn, who.space_id, who.account_id)
+
+
+@api.get("/power-team")
+def power_team(who: ChapterMember) -> dict[str, Any]:
+    return chapter_power.power_team(who.conn, who.space_id, who.account_id)
 
 
 @api.get("/one-to-ones/network")

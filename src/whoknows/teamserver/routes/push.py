@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from whoknows.core.sharing import Level
-from whoknows.teamserver import pool
+from whoknows.teamserver import chapter_power, pool
 from whoknows.teamserver.auth import Caller, Member, role_at_least
 from whoknows.teamserver.idempotency import answer_once
 
@@ -34,6 +34,13 @@ class ContactIn(BaseModel):
     org_key: str | None = Field(default=None, max_length=_TEXT)
 
 
+class SphereIn(BaseModel):
+    """A chapter member's contact sphere, shared by choice; both empty withdraws it."""
+
+    serves: str = Field(default="", max_length=chapter_power.SERVES_MAX)
+    ideal: dict[str, list[Annotated[str, Field(max_length=200)]]] = Field(default_factory=dict)
+
+
 class PushIn(BaseModel):
     base: int | None = Field(default=None, ge=0)
     level: Literal["nothing", "who", "name"]
@@ -42,6 +49,7 @@ class PushIn(BaseModel):
         default_factory=list, max_length=MAX_CONTACTS
     )
     complete: bool = False
+    sphere: SphereIn | None = None  # absent: unchanged (a chapter only)
 
 
 @router.get("/spaces/{slug}/sharing")
@@ -52,6 +60,10 @@ def sharing(who: Member) -> dict[str, object]:
 @router.post("/spaces/{slug}/push")
 def push(request: Request, body: PushIn, who: Pusher) -> Response:
     def apply() -> dict[str, int]:
+        assert who.space is not None
+        if body.sphere is not None and who.space.kind == "group":
+            sphere = body.sphere
+            chapter_power.share(who.conn, who.space_id, who.account_id, sphere.serves, sphere.ideal)
         return pool.push(
             who.conn,
             who.space_id,
