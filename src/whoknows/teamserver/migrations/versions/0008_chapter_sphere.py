@@ -1,8 +1,8 @@
 """A chapter member's contact sphere, shared by choice with `team push`: whom they serve (their
 brief's "For whom") and their ideal clients (the profile's industries, roles and tags).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30 15:10:00
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 SPACE = "(SELECT nullif(current_setting('whoknows.space_id', true), '')::bigint)"
