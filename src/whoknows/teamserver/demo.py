@@ -3,8 +3,8 @@
 `make team-demo` runs this module on a fresh database (`python -m whoknows.teamserver.demo
 --db URL`): it upgrades the schema as `team init` does, then writes a firm of 200 members
 whose pooled projection holds a million people and ten million ties (``--size large``; the
-sizes below say what the smaller ones hold) and a 25-member chapter of kind group, and
-prints the URL and the logins.
+sizes below say what the smaller ones hold) and a 25-member chapter of kind group with two
+years of weekly history (teamserver/demo_chapter.py), and prints the URL and the logins.
 
 The world is made of arrays (teamserver/demo_world.py). Rows go in with COPY: the ties as
 binary rows built straight from the arrays, then one INSERT … SELECT joins them to the
@@ -29,7 +29,7 @@ from sqlalchemy.exc import DBAPIError
 from whoknows.core.identity import org_key
 from whoknows.core.sharing import KeyKind, contact_key
 from whoknows.errors import UserError
-from whoknows.teamserver import accounts, db
+from whoknows.teamserver import accounts, db, demo_chapter
 from whoknows.teamserver.demo_world import (
     CHAPTER_SLUG,
     FIRM_DOMAIN,
@@ -346,6 +346,9 @@ def _write_space(
         text("INSERT INTO graph_version (space_id, version) VALUES (:s, 1)"), {"s": space_id}
     )
     conn.execute(text("DROP TABLE demo_person; DROP TABLE demo_tie"))
+    if space.kind == "group":  # the chapter's two years of weeks (teamserver/demo_chapter.py)
+        everyone = [admin_id, *member_accounts.tolist()]
+        demo_chapter.history(conn, space_id, everyone, leader_id=int(member_accounts[1]))
     first = int(space.members[0])
     return member_email(people, first)
 
