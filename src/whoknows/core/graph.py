@@ -238,9 +238,10 @@ class Graph:
         left = self.degree - np.bincount(row_of, minlength=self.num_nodes)
         counts = np.zeros(len(ids), dtype=np.int64)
         counts[moved[stays]] = left[stays]
-        indices = np.delete(self.indices, remove)
-        strength = np.delete(self.strength, remove)
-        moved_columns = [np.delete(c, remove) for c in columns]
+        # np.delete copies through a mask of every entry even when nothing goes.
+        cut = (lambda a: np.delete(a, remove)) if len(remove) else np.asarray
+        indices, strength = cut(self.indices), cut(self.strength)
+        moved_columns = [cut(c) for c in columns]
         if not np.array_equal(moved, np.arange(self.num_nodes)):
             indices = moved.astype(np.int32)[indices]
         indptr = np.zeros(len(ids) + 1, dtype=np.int64)
