@@ -1,8 +1,9 @@
 """A chapter's weekly meeting, run on phones (390×844, touch) against a served team server:
 the president marks attendance with one tap per member, two members give a slip each, and
-the president closes the week and lands on its report. With WHOKNOWS_SCREENSHOTS=1 the
-meeting page and the week's report go to docs/screenshots/chapter-meeting.png and
-chapter-report.png.
+the president closes the week and lands on its report; then a member opens her dashboard and
+the 1-to-1 network. With WHOKNOWS_SCREENSHOTS=1 the meeting page, the week's report and the
+dashboard go to docs/screenshots/chapter-meeting.png, chapter-report.png and
+chapter-dashboard.png.
 """
 
 from __future__ import annotations
@@ -126,6 +127,23 @@ def test_a_meeting_on_a_phone_attendance_two_slips_and_the_close(
     member.goto(meeting)  # the week is closed: the page is on the next one
     assert "0 of 4 present" in member.locator("main").inner_text()
     assert "To Ben Member" not in member.locator("main").inner_text()
+
+    # Ana's dashboard on her phone: what she gave and received, whom she has not met 1-to-1,
+    # the chart with its title, and how to share her sphere for a power team.
+    member.goto(f"/s/{chapter.slug}/chapter/me")
+    _fits(member)
+    mine = member.locator("main").inner_text()
+    assert "1 given · 1 received" in mine
+    gaps = member.locator("#gaps li").all_inner_texts()
+    assert gaps == ["Ben Member (never met)", "Pat President (never met)", "Vic Host (never met)"]
+    chart = member.locator("#chart-slips svg[role=img]")
+    assert chart.locator("title").first.text_content() == "Slips I gave and received per month"
+    assert chart.bounding_box()["width"] <= 390
+    assert "whoknows team power-team --share" in member.locator("#power-team").inner_text()
+    _shot(member, "chapter-dashboard.png")
+    member.goto(f"/s/{chapter.slug}/chapter/one-to-ones")
+    _fits(member)
+    assert member.locator("#isolated li").count() == 4  # nobody has had a 1-to-1 yet
     assert errors == []
     president.context.close()
     member.context.close()
