@@ -228,7 +228,6 @@ SQL_IN_SERVICES_FOR_NOW = frozenset(
         "organizations.py",
         "paging.py",
         "people.py",
-        "plan.py",
         "prep.py",
         "referrals.py",
         "refs.py",

@@ -17,6 +17,7 @@ from whoknows.demo.build import build_demo
 from whoknows.errors import UserError
 from whoknows.services import calendar, plan, reach, refs
 from whoknows.services.store import Store
+from whoknows.storage import plan_rows
 
 TODAY = dt.date(2026, 3, 4)  # a Wednesday
 NOW = dt.datetime(2026, 3, 4, 8, 30, tzinfo=dt.UTC)
@@ -56,10 +57,16 @@ def _configure(store: Store, text: str) -> None:
 def _unfiltered(store: Store, today: dt.date, within: int) -> tuple[list[int], list[int]]:
     """The plan made from everyone I have logged anything with: no filter in the database."""
     settings = plan.rules(store.settings)
-    with store.read() as session:
-        me = refs.me(session, store.owner_id)
-        owed = plan.obligations(session, store.owner_id, me.id)
-        everyone = plan._relations(session, store.owner_id, me.id, {o.person_id for o in owed})
+    with store.plain() as reader:
+        me_id = refs.person_id(reader, store.owner_id, "me")
+        owed = plan.obligations(reader, store.owner_id, me_id)
+        everyone = plan._relations(
+            reader,
+            store.owner_id,
+            me_id,
+            plan_rows.in_touch(store.owner_id, me_id),
+            {o.person_id for o in owed},
+        )
     found = make_plan(
         everyone,
         owed,

@@ -250,13 +250,13 @@ def list_(
     json: JsonOption = False,
 ) -> None:
     """List people, by name, a page at a time."""
-    from whoknows.services import people
+    from whoknows.services import people_list
 
     wanted = paging.window(limit, offset)
     with store(db) as opened:
 
         def fetch(window: Window) -> Page[Person]:
-            return people.people_page(opened, window, tag=tag, organization=org, stage=stage)
+            return people_list.people_page(opened, window, tag=tag, organization=org, stage=stage)
 
         if json:
             paging.json_pages(fetch, wanted, lambda p: p, "people")

@@ -97,7 +97,7 @@ def done(
             intro.reported_on = on
             reported += 1
         session.flush()
-        known = relation(session, store.owner_id, me.id, person.id)
+        known = relation(refs.reader_of(session), store.owner_id, me.id, person.id)
         upcoming = keep_in_touch(known, settings) if known else None
         return Done(
             person=views.person(person),

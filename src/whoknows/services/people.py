@@ -14,6 +14,8 @@ from whoknows.core import models
 from whoknows.errors import Conflict, UserError
 from whoknows.services import identity, paging, refs, validate, views
 from whoknows.services.organizations import get_or_create_org
+from whoknows.services.people_list import list_people as list_people
+from whoknows.services.people_list import people_page as people_page
 from whoknows.services.store import Store, per_version
 from whoknows.storage import schema as s
 from whoknows.storage.upsert import insert_missing
@@ -216,39 +218,6 @@ def _owner_of(session: Session, store: Store, emails: Sequence[str]) -> s.Person
 def get_person(store: Store, ref: str) -> models.Person:
     with store.read() as session:
         return views.person(refs.person(session, store.owner_id, ref))
-
-
-def list_people(
-    store: Store,
-    *,
-    tag: str | None = None,
-    organization: str | None = None,
-    stage: str | None = None,
-    limit: int | None = None,
-) -> list[models.Person]:
-    """Everyone (or the first LIMIT) who matches, by name."""
-    limit = validate.limit(limit)
-    with store.read() as session:
-        query = _listing(session, store, tag, organization, stage)
-        if limit is not None:
-            query = query.limit(limit)
-        return [views.person(row) for row in session.scalars(query)]
-
-
-@per_version()
-def people_page(
-    store: Store,
-    window: paging.Window,
-    *,
-    tag: str | None = None,
-    organization: str | None = None,
-    stage: str | None = None,
-) -> paging.Page[models.Person]:
-    """One page of the people who match, by name, and how many match in all."""
-    with store.read() as session:
-        query = _listing(session, store, tag, organization, stage)
-        rows, total = paging.of_query(session, query, window)
-        return paging.Page([views.person(r) for r in rows], total, window.offset, window.limit)
 
 
 def _listing(

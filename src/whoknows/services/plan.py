@@ -13,10 +13,6 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import ColumnElement, and_, func, or_, select, union
-from sqlalchemy.orm import Session
 
 from whoknows.config import Settings, read_config
 from whoknows.core import models
@@ -35,13 +31,16 @@ from whoknows.core.followups import (
 from whoknows.core.plan import DEFAULT_CAPACITY, Plan
 from whoknows.core.plan import plan as make_plan
 from whoknows.errors import UserError
-from whoknows.services import brief, reach, refs
+from whoknows.services import reach, refs
 from whoknows.services.store import Store
-from whoknows.storage import schema as s
+from whoknows.storage import lookups, plan_rows
+from whoknows.storage.plain import Reader
 
 MAX_DAYS = 3650  # cadences and snoozes longer than ten years are surely a typo
 MAX_CAPACITY = 500  # follow-ups in a week: more is surely a typo
 CLOSED = ("won", "lost")
+# The stages that are not "met": an unknown stage (or none) counts as met.
+_NOT_MET = tuple(stage.value for stage in models.Stage if stage is not models.Stage.MET)
 _GIFTS = {
     "introduction": "an introduction",
     "referral": "a referral",
@@ -114,99 +113,40 @@ def _due_before(rules: Cadence, horizon: dt.date, today: dt.date) -> dict[models
     return found
 
 
-def _candidates(owner_id: int, me_id: int, rules: Cadence, horizon: dt.date, today: dt.date) -> Any:
-    """The people possibly due: in touch with me, not snoozed past TODAY, and last in touch
-    long enough ago for their stage (or with a cadence of their own), as a SELECT of ids."""
-    ip, i, p = s.InteractionPerson, s.Interaction, s.Person
-    last = (
-        select(ip.person_id.label("person_id"), func.max(i.date).label("on"))
-        .join(i, i.id == ip.interaction_id)
-        .where(ip.owner_id == owner_id, ip.person_id != me_id)
-        .group_by(ip.person_id)
-        .subquery()
-    )
-    known = [stage.value for stage in models.Stage if stage is not models.Stage.MET]
-    met_like = or_(p.stage.is_(None), p.stage.not_in(known))  # unknown stages count as met
-    by_stage: list[ColumnElement[bool]] = [
-        and_(met_like if stage is models.Stage.MET else p.stage == stage.value, last.c.on <= day)
-        for stage, day in _due_before(rules, horizon, today).items()
-    ]
-    # No "people.owner_id = ?" here (the ids come from the owner's interactions, and the
-    # callers check the owner): with it SQLite walks every person of the owner, a million at
-    # scale, instead of looking up the few hundred in touch with me.
-    return (
-        select(p.id)
-        .join(last, last.c.person_id == p.id)
-        .where(or_(p.snoozed_until.is_(None), p.snoozed_until <= today))
-        .where(or_(p.cadence_days.is_not(None), *by_stage))
-    )
-
-
 def _relations(
-    session: Session,
-    owner_id: int,
-    me_id: int,
-    extra: Iterable[int] = (),
-    *,
-    wanted: Any = None,
+    reader: Reader, owner_id: int, me_id: int, wanted: plan_rows.Ids, extra: Iterable[int] = ()
 ) -> list[Relation]:
-    """The people WANTED selects (a SELECT of ids; everyone I have logged something with when
-    None) and EXTRA (ids of people I owe something), with their histories in brief."""
-    ip, i, e, p = s.InteractionPerson, s.Interaction, s.Event, s.Person
+    """The people WANTED selects and EXTRA (ids of people I owe something), with their
+    histories in brief."""
     extra = set(extra) - {me_id}
-    if wanted is None:
-        wanted = select(ip.person_id).where(ip.owner_id == owner_id, ip.person_id != me_id)
-    # One IN over a UNION, not two INs joined by OR: the database then looks the ids up
-    # instead of testing every person of the owner.
-    ids: Any = union(wanted, select(p.id).where(p.id.in_(extra))) if extra else wanted
-    chosen: ColumnElement[bool] = p.id.in_(ids)
-    query = (
-        select(ip.person_id, i.date, i.kind, e.name)
-        .join(i, i.id == ip.interaction_id)
-        .join(p, p.id == ip.person_id)
-        .outerjoin(e, e.id == i.event_id)
-        .where(ip.owner_id == owner_id, p.owner_id == owner_id, chosen)
-        .order_by(ip.person_id, i.date, i.id)
-    )
     histories = {
         pid: summarize(Touch(day, _kind(kind), event) for _, day, kind, event in group)
-        for pid, group in itertools.groupby(session.execute(query), key=lambda row: int(row[0]))
-    }
-    givers = set(
-        session.scalars(
-            select(s.EventAttendee.person_id).where(
-                s.EventAttendee.owner_id == owner_id, s.EventAttendee.gets_it.is_(True)
-            )
+        for pid, group in itertools.groupby(
+            plan_rows.touches(reader, owner_id, wanted, extra), key=lambda row: row[0]
         )
-    )
-    holders = brief.briefed_people(session, owner_id)
-    has_brief = brief.current_version(session, owner_id) is not None
-    people = session.execute(
-        select(p.id, p.name, p.stage, p.cadence_days, p.snoozed_until, p.asks)
-        .where(p.owner_id == owner_id, p.id != me_id, chosen)
-        .order_by(p.id)
-    )
+    }
+    givers = plan_rows.givers(reader, owner_id)
+    holders = lookups.briefed(reader, owner_id)
+    has_brief = plan_rows.has_brief(reader, owner_id)
     return [
         Relation(
-            id=pid,
-            name=name,
-            stage=stage_of(stage),
-            history=histories.get(pid),
-            cadence_days=cadence,
-            snoozed_until=snoozed,
-            asks=asks,
-            needs_brief=has_brief and pid not in holders,
-            gets_it=pid in givers,
+            id=p.id,
+            name=p.name,
+            stage=stage_of(p.stage),
+            history=histories.get(p.id),
+            cadence_days=p.cadence_days,
+            snoozed_until=p.snoozed_until,
+            asks=p.asks,
+            needs_brief=has_brief and p.id not in holders,
+            gets_it=p.id in givers,
         )
-        for pid, name, stage, cadence, snoozed, asks in people
+        for p in plan_rows.people(reader, owner_id, me_id, wanted, extra)
     ]
 
 
-def relation(session: Session, owner_id: int, me_id: int, person_id: int) -> Relation | None:
+def relation(reader: Reader, owner_id: int, me_id: int, person_id: int) -> Relation | None:
     """What the plan knows of one person (e.g. to say when they are next due)."""
-    found = _relations(
-        session, owner_id, me_id, wanted=select(s.Person.id).where(s.Person.id == person_id)
-    )
+    found = _relations(reader, owner_id, me_id, plan_rows.one(person_id))
     return found[0] if found else None
 
 
@@ -217,72 +157,40 @@ def stage_of(value: str | None) -> models.Stage | None:
         return None
 
 
-def _about(session: Session, person_id: int | None, org_id: int | None) -> str:
-    if person_id is not None:
-        name = session.scalar(select(s.Person.name).where(s.Person.id == person_id))
-        if name:
-            return f" about {name}"
-    if org_id is not None:
-        name = session.scalar(select(s.Organization.name).where(s.Organization.id == org_id))
-        if name:
-            return f" about {name}"
-    return ""
-
-
-def obligations(session: Session, owner_id: int, me_id: int) -> list[Obligation]:
+def obligations(reader: Reader, owner_id: int, me_id: int) -> list[Obligation]:
     """Every pending thank-you and report-back I owe someone."""
     found: list[Obligation] = []
-    r = s.Referral
-    received = session.scalars(
-        select(r)
-        .where(r.owner_id == owner_id, r.direction == "received", r.from_id != me_id)
-        .where(or_(r.thanked_on.is_(None), r.status.in_(CLOSED) & r.reported_on.is_(None)))
-        .order_by(r.date, r.id)
-    ).all()
-    for ref in received:
-        about = _about(session, ref.about_id, ref.about_org_id)
-        if ref.thanked_on is None:
-            found.append(
-                Obligation(ref.from_id, Duty.THANK_REFERRAL, ref.date, f"a referral{about}")
-            )
-        if ref.status in CLOSED and ref.reported_on is None:
+    for ref in plan_rows.referrals_owed(reader, owner_id, me_id, CLOSED):
+        about = f" about {ref.about}" if ref.about else ""
+        if not ref.thanked:
+            found.append(Obligation(ref.giver, Duty.THANK_REFERRAL, ref.date, f"a referral{about}"))
+        if ref.status in CLOSED and not ref.reported:
             found.append(
                 Obligation(
-                    ref.from_id,
+                    ref.giver,
                     Duty.REPORT_REFERRAL,
                     ref.closed_on or ref.date,
                     f"the referral{about} ({ref.status})",
                 )
             )
-    x = s.Exchange
-    gifts = session.scalars(
-        select(x)
-        .where(x.owner_id == owner_id, x.receiver_id == me_id, x.thanked_on.is_(None))
-        .where(x.referral_id.is_(None))  # a referral is thanked through its referral
-        .order_by(x.date, x.id)
-    ).all()
-    for gift in gifts:
+    for gift in plan_rows.gifts_owed(reader, owner_id, me_id):
         what = _GIFTS.get(gift.kind, gift.kind)
         if gift.other_id is not None:
-            other = session.scalar(select(s.Person.name).where(s.Person.id == gift.other_id))
-            if other:
-                what += f" ({other})" if gift.kind != "introduction" else f" to {other}"
+            if gift.other:
+                what += f" ({gift.other})" if gift.kind != "introduction" else f" to {gift.other}"
         elif gift.note:
             what += f" ({gift.note})"
-        found.append(Obligation(gift.giver_id, Duty.THANK_GIFT, gift.date, what))
-    n = s.Introduction
-    intros = session.scalars(
-        select(n)
-        .where(n.owner_id == owner_id, n.introducer_id != me_id, n.state == "made")
-        .where(or_(n.a_id == me_id, n.b_id == me_id), n.reported_on.is_(None))
-        .order_by(n.proposed_on, n.id)
-    ).all()
-    for intro in intros:
-        other_id = intro.b_id if intro.a_id == me_id else intro.a_id
-        other = session.scalar(select(s.Person.name).where(s.Person.id == other_id)) or "someone"
-        known = intro.outcome is not None
-        since = (intro.outcome_on if known else None) or intro.made_on or intro.proposed_on
-        found.append(Obligation(intro.introducer_id, Duty.REPORT_INTRODUCTION, since, other, known))
+        found.append(Obligation(gift.giver, Duty.THANK_GIFT, gift.date, what))
+    for intro in plan_rows.introductions_owed(reader, owner_id, me_id):
+        found.append(
+            Obligation(
+                intro.introducer,
+                Duty.REPORT_INTRODUCTION,
+                intro.since,
+                intro.other or "someone",
+                intro.known,
+            )
+        )
     return found
 
 
@@ -295,12 +203,18 @@ def build(store: Store, *, within_days: int = DEFAULT_WITHIN, today: dt.date | N
 
     def compute() -> Plan:
         horizon = today + dt.timedelta(days=within_days)
-        with store.read() as session:
-            me = refs.me(session, store.owner_id)
-            owed = obligations(session, store.owner_id, me.id)
-            wanted = _candidates(store.owner_id, me.id, settings, horizon, today)
+        due_before = {
+            None if stage is models.Stage.MET else stage.value: day
+            for stage, day in _due_before(settings, horizon, today).items()
+        }
+        with store.plain() as reader:
+            me_id = refs.person_id(reader, store.owner_id, "me")
+            owed = obligations(reader, store.owner_id, me_id)
+            wanted = plan_rows.candidates(
+                reader, store.owner_id, me_id, due_before, today, _NOT_MET
+            )
             relations = _relations(
-                session, store.owner_id, me.id, {o.person_id for o in owed}, wanted=wanted
+                reader, store.owner_id, me_id, wanted, {o.person_id for o in owed}
             )
         return make_plan(
             relations,

@@ -70,7 +70,7 @@ def sheet(store: Store, ref: str, *, today: dt.date | None = None) -> Sheet:
         loops = _open_loops(session, store.owner_id, me.id, row.id)
         loops += [
             f"you owe them: {o.what} ({o.duty.value.replace('-', ' ')}, since {o.since})"
-            for o in plan.obligations(session, store.owner_id, me.id)
+            for o in plan.obligations(refs.reader_of(session), store.owner_id, me.id)
             if o.person_id == row.id
         ]
         contacts = _their_contacts(session, snapshot, row.id, me.id)

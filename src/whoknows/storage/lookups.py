@@ -4,27 +4,17 @@ my ledger, who holds my brief; what answers drawn from the graph snapshot add to
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
 
 from whoknows.core import ledger as core_ledger
-from whoknows.storage.plain import Reader
-
-_IN = 5_000  # ids per IN (…) list: well under every backend's limit on parameters
-
-
-def _chunks(ids: Collection[int]) -> Iterator[tuple[str, tuple[int, ...]]]:
-    ordered = sorted(set(ids))
-    for at in range(0, len(ordered), _IN):
-        chunk = tuple(ordered[at : at + _IN])
-        yield ", ".join("?" for _ in chunk), chunk
+from whoknows.storage.plain import Reader, as_date, chunks
 
 
 def names(reader: Reader, ids: Collection[int]) -> dict[int, str]:
     """Each person's name, by id."""
     found: dict[int, str] = {}
-    for marks, chunk in _chunks(ids):
+    for marks, chunk in chunks(ids):
         found.update(reader.rows(f"SELECT id, name FROM people WHERE id IN ({marks})", chunk))
     return found
 
@@ -32,7 +22,7 @@ def names(reader: Reader, ids: Collection[int]) -> dict[int, str]:
 def described(reader: Reader, ids: Collection[int]) -> dict[int, str]:
     """What these people do: "Plant Manager at Ferro Ltd" ("" when nothing is known)."""
     found: dict[int, str] = {}
-    for marks, chunk in _chunks(ids):
+    for marks, chunk in chunks(ids):
         rows = reader.rows(
             "SELECT p.id, p.role, o.name FROM people p "
             "LEFT JOIN organizations o ON o.id = p.organization_id "
@@ -46,7 +36,7 @@ def described(reader: Reader, ids: Collection[int]) -> dict[int, str]:
 def serves(reader: Reader, ids: Collection[int]) -> dict[int, str]:
     """Whom these people serve, for those who said."""
     found: dict[int, str] = {}
-    for marks, chunk in _chunks(ids):
+    for marks, chunk in chunks(ids):
         rows = reader.rows(
             f"SELECT id, serves FROM people WHERE id IN ({marks}) AND serves IS NOT NULL", chunk
         )
@@ -88,13 +78,6 @@ class TieSeen:
     last_seen: dt.date | None
 
 
-def _date(value: Any) -> dt.date | None:
-    """A date read raw: a date on PostgreSQL, ISO text on SQLite."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def tie(reader: Reader, owner: int, a: int, b: int) -> TieSeen | None:
     """The tie between people A and B, if there is one."""
     low, high = sorted((a, b))
@@ -103,7 +86,7 @@ def tie(reader: Reader, owner: int, a: int, b: int) -> TieSeen | None:
         "WHERE owner_id = ? AND person_a_id = ? AND person_b_id = ?",
         (owner, low, high),
     )
-    return None if row is None else TieSeen(row[0], _date(row[1]), _date(row[2]))
+    return None if row is None else TieSeen(row[0], as_date(row[1]), as_date(row[2]))
 
 
 def ledger_entry(
@@ -128,7 +111,8 @@ def ledger(reader: Reader, owner: int, me_id: int) -> list[core_ledger.Entry]:
         (owner, me_id, me_id),
     )
     return [
-        ledger_entry(g, r, k, _date(d) or dt.date.min, _date(t), me_id) for g, r, k, d, t in rows
+        ledger_entry(g, r, k, as_date(d) or dt.date.min, as_date(t), me_id)
+        for g, r, k, d, t in rows
     ]
 
 

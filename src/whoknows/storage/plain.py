@@ -14,7 +14,7 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,16 @@ HEAD = "0009"
 # How long a writer waits for another writer before giving up (storage/engine.py's), and a
 # reader for a checkpoint.
 BUSY_TIMEOUT_MS = 30_000
+
+
+_IN = 5_000  # ids per IN (…) list: well under every backend's limit on parameters
+
+
+def chunks(ids: Collection[int]) -> Iterator[tuple[str, tuple[int, ...]]]:
+    ordered = sorted(set(ids))
+    for at in range(0, len(ordered), _IN):
+        chunk = tuple(ordered[at : at + _IN])
+        yield ", ".join("?" for _ in chunk), chunk
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -128,6 +138,18 @@ def _moment(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.isoformat()
     return dt.datetime.fromisoformat(str(value)).isoformat()
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date read raw: a date on PostgreSQL, ISO text on SQLite."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def day(reader: Reader, value: dt.date) -> Any:
+    """A date as a query parameter: itself for PostgreSQL, ISO text as SQLite stores it."""
+    return value if reader.postgres else value.isoformat()
 
 
 def data_version(reader: Reader, owner: int) -> str:
