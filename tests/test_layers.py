@@ -229,7 +229,6 @@ SQL_IN_SERVICES_FOR_NOW = frozenset(
         "paging.py",
         "people.py",
         "prep.py",
-        "referrals.py",
         "refs.py",
         "reputation.py",
         "review.py",
@@ -267,7 +266,6 @@ LINES = 400
 DATA_TABLES = frozenset({"storage/schema.py", "teamserver/schema.py", "demo/vocab.py"})
 LONG_FOR_NOW = frozenset(
     {
-        "services/referrals.py",
         "services/snapshot.py",
     }
 )

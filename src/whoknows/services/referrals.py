@@ -8,12 +8,8 @@ referral_steps with its date, which is what the funnel and its timing are made o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from whoknows.core.acquaintance import OPEN, PIPELINE, STATUSES
 from whoknows.core.capture import parse_capture
@@ -22,65 +18,14 @@ from whoknows.services import ledger, paging, refs, validate
 from whoknows.services.arrivals import arrive
 from whoknows.services.money import default_currency, money
 from whoknows.services.store import Store, per_version
+from whoknows.storage import referrals as rows
 from whoknows.storage import schema as s
+from whoknows.storage.referrals import Party as Party
+from whoknows.storage.referrals import ReferralView as ReferralView
+from whoknows.storage.referrals import Step as Step
 
-
-@dataclass(frozen=True)
-class Party:
-    """A person or organization as a referral names them."""
-
-    id: int
-    name: str
-    kind: str = "person"  # or "organization"
-
-
-@dataclass(frozen=True)
-class Step:
-    status: str
-    date: dt.date
-
-
-@dataclass(frozen=True)
-class ReferralView:
-    id: int
-    direction: str  # received (to me) or given (by me)
-    from_: Party
-    to: Party
-    about: Party | None
-    status: str
-    value: Decimal | None
-    currency: str | None
-    note: str | None
-    lost_reason: str | None
-    date: dt.date
-    closed_on: dt.date | None
-    thanked_on: dt.date | None
-    reported_on: dt.date | None
-    steps: tuple[Step, ...]
-
-    def as_json(self) -> dict[str, object]:
-        """The JSON shape scripts read (money as an exact decimal string)."""
-        return {
-            "id": self.id,
-            "direction": self.direction,
-            "from": {"id": self.from_.id, "name": self.from_.name, "kind": "person"},
-            "to": {"id": self.to.id, "name": self.to.name, "kind": "person"},
-            "about": (
-                {"id": self.about.id, "name": self.about.name, "kind": self.about.kind}
-                if self.about
-                else None
-            ),
-            "status": self.status,
-            "value": str(self.value) if self.value is not None else None,
-            "currency": self.currency,
-            "note": self.note,
-            "lost_reason": self.lost_reason,
-            "date": self.date.isoformat(),
-            "closed_on": self.closed_on.isoformat() if self.closed_on else None,
-            "thanked_on": self.thanked_on.isoformat() if self.thanked_on else None,
-            "reported_on": self.reported_on.isoformat() if self.reported_on else None,
-            "steps": [{"status": x.status, "date": x.date.isoformat()} for x in self.steps],
-        }
+if TYPE_CHECKING:
+    from whoknows.storage.unit import Session
 
 
 # ---------------------------------------------------------------------------- add
@@ -143,8 +88,10 @@ def create(
         receiver = to_person
     if about_person is not None and about_person.id == me.id:
         raise UserError("a referral about yourself is not a lead", hint="check --about")
-    row = s.Referral(
-        owner_id=store.owner_id,
+    direct = about_person is not None and about_person.id == from_person.id
+    row = rows.add(
+        session,
+        store.owner_id,
         direction="received" if to_person is None else "given",
         from_id=from_person.id,
         to_id=receiver.id,
@@ -155,15 +102,9 @@ def create(
         currency=currency if value is not None else None,
         note=validate.text(note),
         date=on,
+        thanked_on=on if direct else None,  # nobody referred anyone: nobody to thank
     )
-    direct = about_person is not None and about_person.id == from_person.id
-    if direct:
-        row.thanked_on = on  # nobody referred anyone: there is nobody to thank
-    session.add(row)
-    session.flush()
-    session.add(
-        s.ReferralStep(owner_id=store.owner_id, referral_id=row.id, status="received", date=on)
-    )
+    rows.add_step(session, row, "received", on)
     if not direct:
         ledger.record(
             session,
@@ -215,7 +156,7 @@ def add(
             currency=currency,
             on=on,
         )
-        return _view(session, row)
+        return rows.view(session, row)
 
 
 # ---------------------------------------------------------------------------- moves
@@ -231,8 +172,8 @@ def check_status(status: str) -> str:
 
 
 def _get(session: Session, store: Store, referral_id: int) -> s.Referral:
-    row = session.get(s.Referral, referral_id)
-    if row is None or row.owner_id != store.owner_id:
+    row = rows.get(session, store.owner_id, referral_id)
+    if row is None:
         raise NotFound(f"no referral with id {referral_id}", hint="see: whoknows referral list")
     return row
 
@@ -251,12 +192,7 @@ def advance(session: Session, store: Store, row: s.Referral, status: str, on: dt
             f"referral #{row.id} is at {row.status}: it cannot move back to {status}",
             hint=f"the order is {' → '.join(PIPELINE)} (or lost)",
         )
-    last = session.scalar(
-        select(s.ReferralStep.date)
-        .where(s.ReferralStep.referral_id == row.id)
-        .order_by(s.ReferralStep.date.desc())
-        .limit(1)
-    )
+    last = rows.last_step_on(session, row.id)
     earliest = max(row.date, last) if last is not None else row.date
     if on < earliest:
         raise UserError(
@@ -268,7 +204,7 @@ def advance(session: Session, store: Store, row: s.Referral, status: str, on: dt
         row.closed_on = on
         if row.about_id == row.from_id:
             row.reported_on = on  # direct business: no advocate to report back to
-    session.add(s.ReferralStep(owner_id=store.owner_id, referral_id=row.id, status=status, date=on))
+    rows.add_step(session, row, status, on)
     session.flush()
 
 
@@ -278,7 +214,7 @@ def move(store: Store, referral_id: int, status: str, *, on: dt.date) -> Referra
     with store.write() as session:
         row = _get(session, store, referral_id)
         advance(session, store, row, checked, on)
-        return _view(session, row)
+        return rows.view(session, row)
 
 
 def won(store: Store, referral_id: int, value: str | None, *, on: dt.date) -> ReferralView:
@@ -291,7 +227,7 @@ def won(store: Store, referral_id: int, value: str | None, *, on: dt.date) -> Re
         amount, currency = money(store.settings, value, row.currency)
         if amount is not None:
             row.value, row.currency = amount, currency
-        return _view(session, row)
+        return rows.view(session, row)
 
 
 def lost(store: Store, referral_id: int, reason: str | None = None, *, on: dt.date) -> ReferralView:
@@ -300,7 +236,7 @@ def lost(store: Store, referral_id: int, reason: str | None = None, *, on: dt.da
         row = _get(session, store, referral_id)
         advance(session, store, row, "lost", on)
         row.lost_reason = validate.text(reason)
-        return _view(session, row)
+        return rows.view(session, row)
 
 
 # ---------------------------------------------------------------------------- read
@@ -308,7 +244,7 @@ def lost(store: Store, referral_id: int, reason: str | None = None, *, on: dt.da
 
 def get(store: Store, referral_id: int) -> ReferralView:
     with store.read() as session:
-        return _view(session, _get(session, store, referral_id))
+        return rows.view(session, _get(session, store, referral_id))
 
 
 @per_version()
@@ -318,9 +254,7 @@ def list_referrals(
     """Every referral, newest first (only those at STATUS when given; "open" = not closed;
     only those PERSON, an id, gave, received or is about when given)."""
     with store.read() as session:
-        rows = session.scalars(_listing(store, status, person)).all()
-        names = _Names(session, rows)
-        return [_view(session, row, names) for row in rows]
+        return rows.views(session, rows.matching(session, _listing(store, status, person)))
 
 
 @per_version()
@@ -329,106 +263,12 @@ def referrals_page(
 ) -> paging.Page[ReferralView]:
     """One page of `list_referrals`, and how many there are in all."""
     with store.read() as session:
-        rows, total = paging.of_query(session, _listing(store, status), window)
-        names = _Names(session, rows)
-        views = [_view(session, row, names) for row in rows]
-        return paging.Page(views, total, window.offset, window.limit)
+        found, total = paging.of_query(session, _listing(store, status), window)
+        return paging.Page(rows.views(session, found), total, window.offset, window.limit)
 
 
-def _listing(store: Store, status: str | None, person: int | None = None) -> Select[s.Referral]:
-    r = s.Referral
-    query = select(r).where(r.owner_id == store.owner_id)
+def _listing(store: Store, status: str | None, person: int | None = None) -> Any:
     if status is not None and status.strip().lower() == "open":
-        query = query.where(r.status.in_(sorted(OPEN)))
-    elif status is not None:
-        query = query.where(r.status == check_status(status))
-    if person is not None:
-        query = query.where(or_(r.from_id == person, r.to_id == person, r.about_id == person))
-    return query.order_by(r.date.desc(), r.id.desc())
-
-
-_CHUNK = 500  # ids per IN (...) list: well under every backend's limit on bound values
-
-
-class _Names:
-    """The names and steps of many referrals read in a few queries (not three per row)."""
-
-    def __init__(self, session: Session, rows: Sequence[s.Referral]) -> None:
-        people = {r.from_id for r in rows} | {r.to_id for r in rows}
-        people |= {r.about_id for r in rows if r.about_id is not None}
-        orgs = sorted({r.about_org_id for r in rows if r.about_org_id is not None})
-        self.people: dict[int, str] = {}
-        self.orgs: dict[int, str] = {}
-        self.steps: dict[int, list[Step]] = {r.id: [] for r in rows}
-        ids = sorted(people)
-        for i in range(0, len(ids), _CHUNK):
-            chunk = ids[i : i + _CHUNK]
-            found = session.execute(
-                select(s.Person.id, s.Person.name).where(s.Person.id.in_(chunk))
-            )
-            for pid, name in found:
-                self.people[pid] = name
-        for i in range(0, len(orgs), _CHUNK):
-            chunk = orgs[i : i + _CHUNK]
-            found = session.execute(
-                select(s.Organization.id, s.Organization.name).where(s.Organization.id.in_(chunk))
-            )
-            for oid, name in found:
-                self.orgs[oid] = name
-        referral_ids = sorted(self.steps)
-        for i in range(0, len(referral_ids), _CHUNK):
-            chunk = referral_ids[i : i + _CHUNK]
-            for rid, status, date in session.execute(
-                select(s.ReferralStep.referral_id, s.ReferralStep.status, s.ReferralStep.date)
-                .where(s.ReferralStep.referral_id.in_(chunk))
-                .order_by(s.ReferralStep.date, s.ReferralStep.id)
-            ):
-                self.steps[rid].append(Step(status, date))
-
-
-def _view(session: Session, row: s.Referral, names: _Names | None = None) -> ReferralView:
-    def person(person_id: int) -> Party:
-        if names is not None:
-            known = names.people.get(person_id)
-            return Party(person_id, known if known is not None else f"#{person_id}")
-        found = session.get(s.Person, person_id)
-        return Party(person_id, found.name if found is not None else f"#{person_id}")
-
-    about = None
-    if row.about_id is not None:
-        about = person(row.about_id)
-    elif row.about_org_id is not None:
-        if names is not None:
-            org_name = names.orgs.get(row.about_org_id)
-        else:
-            org = session.get(s.Organization, row.about_org_id)
-            org_name = org.name if org else None
-        about = Party(row.about_org_id, org_name or f"#{row.about_org_id}", "organization")
-    if names is not None:
-        steps = [(step.status, step.date) for step in names.steps.get(row.id, [])]
-    else:
-        steps = [
-            (status, date)
-            for status, date in session.execute(
-                select(s.ReferralStep.status, s.ReferralStep.date)
-                .where(s.ReferralStep.referral_id == row.id)
-                .order_by(s.ReferralStep.date, s.ReferralStep.id)
-            )
-        ]
-    return ReferralView(
-        id=row.id,
-        direction=row.direction,
-        from_=person(row.from_id),
-        to=person(row.to_id),
-        about=about,
-        status=row.status,
-        value=row.value,
-        currency=row.currency,
-        note=row.note,
-        lost_reason=row.lost_reason,
-        date=row.date,
-        closed_on=row.closed_on,
-        thanked_on=row.thanked_on,
-        reported_on=row.reported_on,
-        steps=tuple(Step(status, date) for status, date in steps),
-    )
+        return rows.listing(store.owner_id, sorted(OPEN), person)
+    statuses = None if status is None else [check_status(status)]
+    return rows.listing(store.owner_id, statuses, person)
