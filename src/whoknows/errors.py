@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 
 class WhoknowsError(Exception):
-    """Base of every error whoknows reports to a user; carries the CLI exit code."""
+    """Base of every error whoknows reports to a user; carries the CLI exit code and the HTTP
+    status the web app, the API and the team server answer with."""
 
     exit_code = 1
+    http_status = 500
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -24,10 +26,13 @@ class UserError(WhoknowsError):
     """Bad input or usage: nothing was written."""
 
     exit_code = 2
+    http_status = 400
 
 
 class NotFound(UserError):
     """A reference (person, organization, event) matched nothing."""
+
+    http_status = 404
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,8 @@ class Ambiguous(UserError):
 class Conflict(UserError):
     """The change would contradict what is stored (e.g. an email already used by someone)."""
 
+    http_status = 409
+
 
 class DiskFull(UserError):
     """The disk (or the database server's disk) is full: nothing was written."""
@@ -89,6 +96,7 @@ class Unavailable(WhoknowsError):
     """The database is busy or unreachable for now: nothing was written; try again later."""
 
     exit_code = 4
+    http_status = 503
     retry_after = 5  # seconds, for the web's Retry-After
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
@@ -99,6 +107,7 @@ class Refused(WhoknowsError):
     """A guard refused the action until the user insists; REASONS are its warnings, one each."""
 
     exit_code = 3
+    http_status = 409
 
     def __init__(
         self, message: str, *, hint: str | None = None, reasons: Sequence[str] = ()
@@ -116,3 +125,11 @@ class ImportParseError(UserError):
         self.source = source
         self.line = line
         self.reason = reason
+
+
+def wants_json(path: str, accept: str) -> bool:
+    """Whether an HTTP error is answered in JSON: to the API (a PATH under /api/) and to
+    scripts (an ACCEPT header naming JSON and not HTML); a browser gets a page."""
+    if path.startswith("/api/"):
+        return True
+    return "application/json" in accept and "text/html" not in accept

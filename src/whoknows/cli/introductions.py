@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from whoknows.services.drafts import Draft
     from whoknows.services.introductions import IntroView
     from whoknows.services.paging import Page, Window
+    from whoknows.services.store import Store
 
 OutOption = Annotated[
     Path | None, typer.Option("--out", help="Also write the drafts as .eml files in this folder.")
@@ -77,6 +78,19 @@ def _intro_line(intro: introductions.IntroView) -> None:
         Text(intro.b.name, style="bold"),
         f"{through} — {intro.state}{extra}{outcome}",
     )
+
+
+def _show(found: IntroView, json: bool, *, proposed: bool = False) -> None:
+    """An introduction as a line (or JSON); a PROPOSED one with the guard's warnings and what
+    is next."""
+    if json:
+        print_json(found)
+        return
+    _intro_line(found)
+    if proposed:
+        for warning in found.warnings:
+            say(Text("  warned: ", style="yellow"), Text(warning))
+        say(f"Next: whoknows intro ask {found.id}")
 
 
 def _show_drafts(found: introductions.IntroDrafts, out: Path | None, json: bool) -> None:
@@ -143,13 +157,7 @@ def intro_propose(
 
     with store(db) as opened:
         found = introductions.propose(opened, a, b, why=why, force=force, today=when_(date))
-    if json:
-        print_json(found)
-        return
-    _intro_line(found)
-    for warning in found.warnings:
-        say(Text("  warned: ", style="yellow"), Text(warning))
-    say(f"Next: whoknows intro ask {found.id}")
+    _show(found, json, proposed=True)
 
 
 @intro_app.command("request")
@@ -174,13 +182,7 @@ def intro_request(
 
     with store(db) as opened:
         found = introductions.request(opened, via, to, why=why, force=force, today=when_(date))
-    if json:
-        print_json(found)
-        return
-    _intro_line(found)
-    for warning in found.warnings:
-        say(Text("  warned: ", style="yellow"), Text(warning))
-    say(f"Next: whoknows intro ask {found.id}")
+    _show(found, json, proposed=True)
 
 
 @intro_app.command("ask")
@@ -211,11 +213,8 @@ def intro_accept(
 
     with store(db) as opened:
         found = introductions.accept(opened, intro_id, side)
-    if json:
-        print_json(found)
-        return
-    _intro_line(found)
-    if found.state == "accepted":
+    _show(found, json)
+    if found.state == "accepted" and not json:
         say(f"Both said yes. Next: whoknows intro make {found.id}")
 
 
@@ -247,10 +246,7 @@ def intro_decline(
 
     with store(db) as opened:
         found = introductions.decline(opened, intro_id, today=when_(date))
-    if json:
-        print_json(found)
-        return
-    _intro_line(found)
+    _show(found, json)
 
 
 @intro_app.command("outcome")
@@ -267,10 +263,7 @@ def intro_outcome(
 
     with store(db) as opened:
         found = introductions.outcome(opened, intro_id, result, note=note, today=when_(date))
-    if json:
-        print_json(found)
-        return
-    _intro_line(found)
+    _show(found, json)
 
 
 @intro_app.command("list")
@@ -287,16 +280,12 @@ def intro_list(
     """List introductions, newest first, a page at a time."""
     from whoknows.services import introductions
 
-    wanted = paging.window(limit, offset)
-    with store(db) as opened:
+    def fetch(opened: Store, window: Window) -> Page[IntroView]:
+        return introductions.introductions_page(opened, window, state=state)
 
-        def fetch(window: Window) -> Page[IntroView]:
-            return introductions.introductions_page(opened, window, state=state)
-
-        if json:
-            paging.json_pages(fetch, wanted, lambda i: i, "introductions")
-            return
-        found = fetch(wanted)
+    found = paging.page_or_json(db, limit, offset, json, fetch, lambda i: i, "introductions")
+    if found is None:
+        return
     if not found.total:
         say("No introductions yet: whoknows intro A B --why TEXT (or see: whoknows suggest)")
         return

@@ -12,6 +12,7 @@ import typer
 
 if TYPE_CHECKING:
     from whoknows.services.paging import Page, Window
+    from whoknows.services.store import Store
 
 T = TypeVar("T")
 LimitOption = Annotated[
@@ -43,6 +44,27 @@ def _say_more(total: int, offset: int, shown: int, noun: str) -> None:
     if after > 0:
         line += f"; {after:,} more: --offset {offset + shown}"
     sys.stderr.write(f"{line}\n")
+
+
+def page_or_json(
+    db: str | None,
+    limit: int | None,
+    offset: int,
+    json: bool,
+    fetch: Callable[[Store, Window], Page[T]],
+    shape: Callable[[T], Any],
+    noun: str,
+) -> Page[T] | None:
+    """A listing's page (--limit, --offset) from the store --db names; with --json the rows
+    are printed (`json_pages`) and there is no page to show."""
+    from whoknows.cli.common import store
+
+    wanted = window(limit, offset)
+    with store(db) as opened:
+        if json:
+            json_pages(lambda step: fetch(opened, step), wanted, shape, noun)
+            return None
+        return fetch(opened, wanted)
 
 
 def json_pages(

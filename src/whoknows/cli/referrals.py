@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from whoknows.services import referrals as service
     from whoknows.services.paging import Page, Window
     from whoknows.services.referrals import ReferralView
+    from whoknows.services.store import Store
 
 app = typer.Typer(
     help="Referrals: leads passed to you (or by you), from received to won or lost.",
@@ -111,6 +112,16 @@ def move(
         _say_view(f"Moved to {view.status}:", view)
 
 
+def _say_closed(label: str, view: ReferralView, json: bool) -> None:
+    """A referral just won or lost, and the report back to the advocate that is due."""
+    if json:
+        print_json(view.as_json())
+        return
+    _say_view(label, view)
+    if view.direction == "received" and view.reported_on is None:
+        say("Next: tell ", Text(view.from_.name), " how it went (it is on your follow-up list).")
+
+
 @app.command("won")
 def won(
     referral_id: IdArgument,
@@ -124,12 +135,7 @@ def won(
 
     with store(db) as opened:
         view = service.won(opened, referral_id, value, on=on_date(date))
-    if json:
-        print_json(view.as_json())
-        return
-    _say_view("Won:", view)
-    if view.direction == "received" and view.reported_on is None:
-        say("Next: tell ", Text(view.from_.name), " how it went (it is on your follow-up list).")
+    _say_closed("Won:", view, json)
 
 
 @app.command("lost")
@@ -145,12 +151,7 @@ def lost(
 
     with store(db) as opened:
         view = service.lost(opened, referral_id, reason, on=on_date(date))
-    if json:
-        print_json(view.as_json())
-        return
-    _say_view("Lost:", view)
-    if view.direction == "received" and view.reported_on is None:
-        say("Next: tell ", Text(view.from_.name), " how it went (it is on your follow-up list).")
+    _say_closed("Lost:", view, json)
 
 
 @app.command("list")
@@ -168,16 +169,12 @@ def list_(
     from whoknows.services import referrals as service
     from whoknows.services.money import format_money
 
-    wanted = paging.window(limit, offset)
-    with store(db) as opened:
+    def fetch(opened: Store, window: Window) -> Page[ReferralView]:
+        return service.referrals_page(opened, window, status)
 
-        def fetch(window: Window) -> Page[ReferralView]:
-            return service.referrals_page(opened, window, status)
-
-        if json:
-            paging.json_pages(fetch, wanted, lambda v: v.as_json(), "referrals")
-            return
-        found = fetch(wanted)
+    found = paging.page_or_json(db, limit, offset, json, fetch, lambda v: v.as_json(), "referrals")
+    if found is None:
+        return
     if not found.total:
         say("No referrals yet. Record one: whoknows referral add --from ADVOCATE --about PERSON")
         return

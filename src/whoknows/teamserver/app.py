@@ -22,13 +22,13 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from whoknows import errors
 from whoknows.errors import (
     Unavailable,
     WhoknowsError,
 )
 from whoknows.teamserver import db
 from whoknows.teamserver.auth import NotSignedIn
-from whoknows.teamserver.failures import status_of
 from whoknows.teamserver.limits import RateLimited
 
 DB_ENV = "WHOKNOWS_TEAM_DB"
@@ -121,10 +121,7 @@ def from_environment() -> FastAPI:
 
 
 def wants_json(request: Request) -> bool:
-    if request.url.path.startswith("/api/"):
-        return True
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
+    return errors.wants_json(request.url.path, request.headers.get("accept", ""))
 
 
 def error_response(
@@ -147,7 +144,7 @@ def _error_handlers(app: FastAPI) -> None:
     async def whoknows_error(request: Request, exc: WhoknowsError) -> Response:
         if isinstance(exc, NotSignedIn) and not wants_json(request):
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-        response = error_response(request, status_of(exc), exc.message, exc.hint)
+        response = error_response(request, exc.http_status, exc.message, exc.hint)
         if isinstance(exc, NotSignedIn):
             response.headers["WWW-Authenticate"] = "Bearer"
         if isinstance(exc, Unavailable | RateLimited):

@@ -37,6 +37,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class NotSignedIn(WhoknowsError):
     """No valid session or token: 401 for the API, the sign-in page for a browser."""
 
+    http_status = 401
+
     exit_code = 2
 
     def __init__(self) -> None:
@@ -55,6 +57,8 @@ class Refusal(NotFound):
 class Forbidden(UserError):
     """A request refused whatever the caller may see: a cross-site post, a missing CSRF token,
     a token without the scope. Never used to hide what exists (that is NotFound)."""
+
+    http_status = 403
 
 
 @dataclass(frozen=True)

@@ -1,25 +1,10 @@
-"""The HTTP status of each error whoknows reports (the API's JSON line, a page's refusal)."""
+"""The HTTP status of each error whoknows reports (the API's JSON line, a page's refusal):
+each error class carries its own (errors.py; the team server's in auth.py and limits.py)."""
 
 from __future__ import annotations
 
-from whoknows.errors import Conflict, NotFound, Refused, Unavailable, UserError, WhoknowsError
-from whoknows.teamserver.auth import Forbidden, NotSignedIn
-from whoknows.teamserver.limits import RateLimited
+from whoknows.errors import WhoknowsError
 
 
 def status_of(exc: WhoknowsError) -> int:
-    if isinstance(exc, NotSignedIn):
-        return 401
-    if isinstance(exc, Unavailable):
-        return 503
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, RateLimited):
-        return 429
-    if isinstance(exc, Forbidden):
-        return 403
-    if isinstance(exc, Conflict | Refused):
-        return 409
-    if isinstance(exc, UserError):
-        return 400
-    return 500
+    return exc.http_status

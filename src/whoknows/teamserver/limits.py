@@ -20,6 +20,8 @@ KEPT_SECONDS = 24 * 3600
 class RateLimited(UserError):
     """Too many attempts in a window: try again after RETRY_AFTER seconds."""
 
+    http_status = 429
+
     def __init__(self, what: str, retry_after: int) -> None:
         super().__init__(
             f"too many {what}; try again in {retry_after} seconds",

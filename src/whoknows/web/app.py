@@ -37,7 +37,6 @@ from whoknows.web.failures import (
     CsrfRefused,
     UnsupportedBody,
     error_response,
-    status_of,
     wants_json,
 )
 
@@ -180,7 +179,7 @@ def _error_handlers(app: FastAPI) -> None:
         reasons = list(exc.candidates) if isinstance(exc, Ambiguous) else []
         reasons = list(getattr(exc, "reasons", reasons))
         response = error_response(
-            request, status_of(exc), exc.message, hint=exc.hint, reasons=reasons
+            request, exc.http_status, exc.message, hint=exc.hint, reasons=reasons
         )
         if isinstance(exc, Unavailable):
             response.headers["Retry-After"] = str(exc.retry_after)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from whoknows.errors import Conflict, NotFound, Refused, Unavailable, UserError, WhoknowsError
+from whoknows import errors
+from whoknows.errors import UserError
 from whoknows.web.common import is_htmx, render
 
 
@@ -19,33 +20,18 @@ class CsrfRefused(UserError):
             hint="reload the page and send it again",
         )
 
+    http_status = 403
+
 
 class UnsupportedBody(UserError):
+    http_status = 415
+
     def __init__(self) -> None:
         super().__init__("the API takes JSON", hint="send Content-Type: application/json")
 
 
-def status_of(exc: WhoknowsError) -> int:
-    if isinstance(exc, Unavailable):
-        return 503
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, Conflict | Refused):
-        return 409
-    if isinstance(exc, CsrfRefused):
-        return 403
-    if isinstance(exc, UnsupportedBody):
-        return 415
-    if isinstance(exc, UserError):
-        return 400
-    return 500
-
-
 def wants_json(request: Request) -> bool:
-    if request.url.path.startswith("/api/"):
-        return True
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
+    return errors.wants_json(request.url.path, request.headers.get("accept", ""))
 
 
 def error_response(
