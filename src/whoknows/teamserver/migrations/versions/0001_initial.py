@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from whoknows.teamserver.migrations import rls
 from whoknows.teamserver.schema import POLICIES
 
 revision = "0001"
@@ -411,11 +412,7 @@ def upgrade() -> None:
     for table, (using, check) in POLICIES.items():
         if table not in _TENANT_TABLES:
             continue
-        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-        op.execute(
-            f"CREATE POLICY {table}_in_space ON {table} USING ({using}) WITH CHECK ({check})"
-        )
+        rls.confine(table, using, check)
 
 
 def downgrade() -> None:

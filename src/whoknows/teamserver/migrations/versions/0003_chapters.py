@@ -12,12 +12,13 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from whoknows.teamserver.migrations import rls
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
 TABLES = ("chapter_week", "chapter_slip", "chapter_thanks", "chapter_attendance", "chapter_report")
-SPACE = "(SELECT nullif(current_setting('whoknows.space_id', true), '')::bigint)"
 
 
 def upgrade() -> None:
@@ -244,12 +245,7 @@ def upgrade() -> None:
 
     # Row security, enabled and forced, each row in its space (spelled here: this is history).
     for table in TABLES:
-        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-        op.execute(
-            f"CREATE POLICY {table}_in_space ON {table} "
-            f"USING (space_id = {SPACE}) WITH CHECK (space_id = {SPACE})"
-        )
+        rls.confine(table)
 
 
 def downgrade() -> None:

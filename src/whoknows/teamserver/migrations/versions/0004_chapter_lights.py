@@ -10,11 +10,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from whoknows.teamserver.migrations import rls
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
-SPACE = "(SELECT nullif(current_setting('whoknows.space_id', true), '')::bigint)"
 
 
 def upgrade() -> None:
@@ -45,12 +46,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("space_id", "part", name=op.f("pk_chapter_light_rule")),
     )
-    op.execute("ALTER TABLE chapter_light_rule ENABLE ROW LEVEL SECURITY")
-    op.execute("ALTER TABLE chapter_light_rule FORCE ROW LEVEL SECURITY")
-    op.execute(
-        "CREATE POLICY chapter_light_rule_in_space ON chapter_light_rule "
-        f"USING (space_id = {SPACE}) WITH CHECK (space_id = {SPACE})"
-    )
+    rls.confine("chapter_light_rule")
 
 
 def downgrade() -> None:

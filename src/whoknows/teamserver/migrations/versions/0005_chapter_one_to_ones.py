@@ -10,11 +10,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from whoknows.teamserver.migrations import rls
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None
-SPACE = "(SELECT nullif(current_setting('whoknows.space_id', true), '')::bigint)"
 
 
 def upgrade() -> None:
@@ -70,12 +71,7 @@ def upgrade() -> None:
         ["space_id", "other_id"],
         unique=False,
     )
-    op.execute("ALTER TABLE chapter_one_to_one ENABLE ROW LEVEL SECURITY")
-    op.execute("ALTER TABLE chapter_one_to_one FORCE ROW LEVEL SECURITY")
-    op.execute(
-        "CREATE POLICY chapter_one_to_one_in_space ON chapter_one_to_one "
-        f"USING (space_id = {SPACE}) WITH CHECK (space_id = {SPACE})"
-    )
+    rls.confine("chapter_one_to_one")
 
 
 def downgrade() -> None:

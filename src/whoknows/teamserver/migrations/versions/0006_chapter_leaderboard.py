@@ -10,11 +10,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from whoknows.teamserver.migrations import rls
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
-SPACE = "(SELECT nullif(current_setting('whoknows.space_id', true), '')::bigint)"
 
 
 def upgrade() -> None:
@@ -42,12 +43,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("space_id", "account_id", name=op.f("pk_chapter_leaderboard")),
     )
-    op.execute("ALTER TABLE chapter_leaderboard ENABLE ROW LEVEL SECURITY")
-    op.execute("ALTER TABLE chapter_leaderboard FORCE ROW LEVEL SECURITY")
-    op.execute(
-        "CREATE POLICY chapter_leaderboard_in_space ON chapter_leaderboard "
-        f"USING (space_id = {SPACE}) WITH CHECK (space_id = {SPACE})"
-    )
+    rls.confine("chapter_leaderboard")
 
 
 def downgrade() -> None:
