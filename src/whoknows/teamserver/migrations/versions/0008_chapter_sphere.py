@@ -12,11 +12,12 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from whoknows.teamserver.migrations import rls
+
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
-SPACE = "(SELECT nullif(current_setting('whoknows.space_id', true), '')::bigint)"
 
 
 def upgrade() -> None:
@@ -48,12 +49,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("space_id", "account_id", name=op.f("pk_chapter_sphere")),
     )
-    op.execute("ALTER TABLE chapter_sphere ENABLE ROW LEVEL SECURITY")
-    op.execute("ALTER TABLE chapter_sphere FORCE ROW LEVEL SECURITY")
-    op.execute(
-        "CREATE POLICY chapter_sphere_in_space ON chapter_sphere "
-        f"USING (space_id = {SPACE}) WITH CHECK (space_id = {SPACE})"
-    )
+    rls.confine("chapter_sphere")
 
 
 def downgrade() -> None:
