@@ -89,6 +89,12 @@ def _fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(accounts, "HASHER", FAST_HASHER)
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """What the server keeps on disk (snapshots, drawn charts) goes to the test's folder."""
+    monkeypatch.setenv("WHOKNOWS_TEAM_CACHE", str(tmp_path / "team-cache"))
+
+
 @pytest.fixture
 def world(app_engine: Engine) -> World:
     return World(app_engine)

@@ -10,7 +10,7 @@ import re
 import pytest
 from team_world import World, bearer
 
-from whoknows.teamserver import chapters
+from whoknows.teamserver import chapter_charts, chapters
 
 pytestmark = pytest.mark.postgres
 MONDAY = dt.date(2026, 11, 30)
@@ -133,3 +133,30 @@ def test_the_pages_are_a_chapters_only(team_client, world: World) -> None:  # ty
         f"/s/{firm.slug}/chapter/one-to-ones",
     ):
         assert team_client.get(path, headers=headers).status_code == 404, path
+
+
+def test_drawn_charts_are_kept_for_every_worker(  # type: ignore[no-untyped-def]
+    team_client, world: World, monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setenv("WHOKNOWS_TEAM_CACHE", str(tmp_path / "kept"))
+    monkeypatch.setattr(chapters, "today", lambda: MONDAY + dt.timedelta(days=2))
+    vp = world.account(name="Vic VP")
+    space = world.space(vp, kind="group")
+    headers = bearer(world.token(space, vp))
+    url = f"/api/v1/spaces/{space.slug}/chapter"
+    week = team_client.post(f"{url}/weeks/close", json={}, headers=headers)
+    assert week.status_code == 200
+    [closed] = team_client.get(f"{url}/weeks", headers=headers).json()["weeks"][-1:]
+    page = f"/s/{space.slug}/chapter/weeks/{closed['id']}"
+    first = team_client.get(page, headers=headers)
+    assert first.status_code == 200
+    assert len(list((tmp_path / "kept" / "charts").glob("*.json"))) == 1
+
+    def never(*args: object) -> object:
+        raise AssertionError("drawn again")
+
+    chapter_charts._kept.cache_clear()  # another worker: nothing in its memory
+    monkeypatch.setattr(chapter_charts, "_draw", never)
+    again = team_client.get(page, headers=headers)
+    assert again.status_code == 200
+    assert again.text.count('<svg role="img"') == 4

@@ -29,8 +29,9 @@ def _label(text: str, width: int = 28) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def figure_svg(key: str, draw: Any) -> Markup:
-    """Draw with DRAW(figure) and return the SVG element (ids made unique per chart).
+def figure_svg(key: str, draw: Any, size: tuple[float, float] = (7.2, 3.4)) -> Markup:
+    """Draw with DRAW(figure), SIZE inches wide and high, and return the SVG element (ids made
+    unique per chart).
 
     Text stays text (svg.fonttype none): the browser draws it with its own fonts, so names
     in any script show, and matplotlib escapes it as XML.
@@ -49,7 +50,7 @@ def figure_svg(key: str, draw: Any) -> Markup:
         warnings.filterwarnings(
             "ignore", message="Glyph .* missing from font", category=UserWarning
         )
-        figure = Figure(figsize=(7.2, 3.4), layout="constrained")
+        figure = Figure(figsize=size, layout="constrained")
         draw(figure)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})

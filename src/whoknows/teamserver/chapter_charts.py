@@ -4,7 +4,8 @@ currency) and a member's slips given and received per month.
 Drawn by the local app's chart code (services/charts.py: matplotlib, inline SVG), each with a
 title and a description for screen readers; the page shows the same numbers in a table.
 A closed week's report never changes, so the same numbers draw the same SVG: drawings are
-kept per digest of their numbers, in the process.
+kept per digest of their numbers, in the process and in the folder the server's workers share
+(WHOKNOWS_TEAM_CACHE): a week's are drawn once per server, by the first worker to show them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import logging
+import os
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -22,6 +26,8 @@ from sqlalchemy import Connection, text
 from whoknows.services import charts
 
 WEEKS = 26
+log = logging.getLogger("whoknows.teamserver")
+SIZE = (4.8, 2.6)  # inches: read on a phone, the text stays legible at 360 px wide
 
 
 def _accessible(svg: Markup, key: str, title: str, desc: str) -> Markup:
@@ -34,7 +40,7 @@ def _accessible(svg: Markup, key: str, title: str, desc: str) -> Markup:
 
 
 def _ticks(ax: Any, labels: list[str]) -> None:
-    step = max(1, len(labels) // 9)
+    step = max(1, -(-len(labels) // 6))  # six labels at most: a phone's width
     ticks = list(range(0, len(labels), step))
     ax.set_xticks(ticks, [labels[i] for i in ticks], rotation=45, ha="right")
 
@@ -49,10 +55,11 @@ def _bars(key: str, labels: list[str], series: dict[str, list[float]]) -> Markup
             offset = (i - (len(series) - 1) / 2) * width
             ax.bar([x + offset for x in xs], values, width, label=name, color=colors[i % 4])
         _ticks(ax, labels)
+        ax.yaxis.get_major_locator().set_params(integer=True)  # counts: whole numbers
         if len(series) > 1:
             ax.legend(loc="upper left", frameon=False, ncols=len(series))
 
-    return charts.figure_svg(key, draw)
+    return charts.figure_svg(key, draw, SIZE)
 
 
 def _lines(key: str, labels: list[str], series: dict[str, list[float]]) -> Markup:
@@ -67,7 +74,7 @@ def _lines(key: str, labels: list[str], series: dict[str, list[float]]) -> Marku
         else:
             ax.text(0.5, 0.5, "No thanks yet", ha="center", va="center", color="#666")
 
-    return charts.figure_svg(key, draw)
+    return charts.figure_svg(key, draw, SIZE)
 
 
 def _words(values: list[float], what: str, labels: list[str]) -> str:
@@ -107,22 +114,45 @@ def weeks_series(conn: Connection, space_id: int, starts_on: dt.date) -> dict[st
     }
 
 
-def report_charts(series: dict[str, Any]) -> dict[str, Any]:
-    """The report's four charts and their table, from weeks_series."""
-    return _drawn("report", json.dumps(series, sort_keys=True))
+def report_charts(series: dict[str, Any], kept: Path | None = None) -> dict[str, Any]:
+    """The report's four charts and their table, from weeks_series (drawn ones read from KEPT,
+    a folder the server's workers share, and new ones written there)."""
+    return _drawn("report", json.dumps(series, sort_keys=True), kept)
 
 
-def month_charts(months: list[dict[str, Any]]) -> dict[str, Any]:
+def month_charts(months: list[dict[str, Any]], kept: Path | None = None) -> dict[str, Any]:
     """A member's slips given and received per month (the dashboard), and their table."""
-    return _drawn("months", json.dumps(months, sort_keys=True))
+    return _drawn("months", json.dumps(months, sort_keys=True), kept)
 
 
-def _drawn(kind: str, numbers: str) -> dict[str, Any]:
+def _drawn(kind: str, numbers: str, kept: Path | None) -> dict[str, Any]:
     digest = hashlib.sha256(f"{kind}:{numbers}".encode()).hexdigest()
-    return _draw(kind, numbers, digest)
+    return _kept(kind, numbers, digest, kept)
 
 
 @functools.lru_cache(maxsize=256)
+def _kept(kind: str, numbers: str, digest: str, kept: Path | None) -> dict[str, Any]:
+    path = kept / "charts" / f"{digest}.json" if kept is not None else None
+    if path is not None and path.exists():
+        try:
+            found = json.loads(path.read_text(encoding="utf-8"))
+            for chart in found["charts"]:
+                chart["svg"] = Markup(chart["svg"])
+            return dict(found)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # unreadable: drawn again and written over
+    drawn = _draw(kind, numbers, digest)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = path.with_suffix(f".{os.getpid()}.part")
+            part.write_text(json.dumps(drawn, default=str), encoding="utf-8")
+            os.replace(part, path)  # whole or not at all, whichever worker writes it
+        except OSError:
+            log.warning("the charts could not be kept in %s", path.parent)
+    return drawn
+
+
 def _draw(kind: str, numbers: str, digest: str) -> dict[str, Any]:
     data = json.loads(numbers)
     key = f"c{digest[:10]}"

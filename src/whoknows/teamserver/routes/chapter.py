@@ -27,6 +27,7 @@ from whoknows.teamserver import (
 from whoknows.teamserver.auth import Caller, role_at_least
 from whoknows.teamserver.idempotency import answer_once
 from whoknows.teamserver.routes.pages import page
+from whoknows.teamserver.routes.reach import cache_dir
 
 api = APIRouter(prefix="/api/v1/spaces/{slug}/chapter")
 pages = APIRouter(prefix="/s/{slug}/chapter", include_in_schema=False)
@@ -329,7 +330,7 @@ def report_page(request: Request, week_id: int, who: ChapterMember) -> Response:
     series = chapter_charts.weeks_series(
         who.conn, who.space_id, dt.date.fromisoformat(found["week"])
     )
-    drawn = chapter_charts.report_charts(series)
+    drawn = chapter_charts.report_charts(series, cache_dir())
     return page(
         request,
         who,

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from whoknows.teamserver import chapter_charts, chapter_dashboard, chapter_power
 from whoknows.teamserver.routes.chapter import ChapterMember
 from whoknows.teamserver.routes.pages import page
+from whoknows.teamserver.routes.reach import cache_dir
 
 api = APIRouter(prefix="/api/v1/spaces/{slug}/chapter")
 pages = APIRouter(prefix="/s/{slug}/chapter", include_in_schema=False)
@@ -36,7 +37,7 @@ def network(who: ChapterMember) -> dict[str, Any]:
 @pages.get("/me", response_class=HTMLResponse)
 def me_page(request: Request, who: ChapterMember) -> Response:
     found = chapter_dashboard.dashboard(who.conn, who.space_id, who.account_id)
-    drawn = chapter_charts.month_charts(found["slips"]["months"])
+    drawn = chapter_charts.month_charts(found["slips"]["months"], cache_dir())
     return page(request, who, "chapter_me.html", space=who.space, me=found, drawn=drawn)
 
 
