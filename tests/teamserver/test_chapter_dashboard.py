@@ -88,6 +88,7 @@ def test_dashboard_network_and_charts(  # type: ignore[no-untyped-def]
         (4, "Vic VP", 0),
     ]
     assert len(net["drawing"]["lines"]) == 1
+    assert [m["with"] for m in net["members"]] == [["Ben Member"], ["Ana Member"], [], []]
 
     html = {"Accept": "text/html"}
     page = team_client.get(f"/s/{space.slug}/chapter/me", headers=tokens[ana.id] | html)
@@ -103,6 +104,7 @@ def test_dashboard_network_and_charts(  # type: ignore[no-untyped-def]
     assert drawing.text.count("<circle") == 4
     assert drawing.text.count("<line") == 1
     assert re.search(r'id="isolated">.*Cy Member.*Vic VP', drawing.text, re.S)
+    assert '<td>Ana Member</td><td class="num">1</td><td>Ben Member</td>' in drawing.text
 
     weeks = team_client.get(f"{url}/weeks", headers=tokens[ana.id]).json()["weeks"]
     last = max((w for w in weeks if w["report"]), key=lambda w: w["starts_on"])

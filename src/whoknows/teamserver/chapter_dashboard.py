@@ -152,19 +152,26 @@ def network(conn: Connection, space_id: int) -> dict[str, Any]:
         )
         if r.one in ids and r.two in ids
     ]
-    met: dict[int, int] = defaultdict(int)
-    for one, two, _ in pairs:
-        met[one] += 1
-        met[two] += 1
     names = {m.id: m.name for m in members}
+    met: dict[int, list[str]] = defaultdict(list)
+    for one, two, _ in pairs:
+        met[one].append(names[two])
+        met[two].append(names[one])
     nodes = [
-        {"n": i + 1, "id": m.id, "name": m.name, "met": met[m.id], **_spot(i, len(members))}
+        {
+            "n": i + 1,
+            "id": m.id,
+            "name": m.name,
+            "met": len(met[m.id]),
+            "with": sorted(met[m.id]),
+            **_spot(i, len(members)),
+        }
         for i, m in enumerate(members)
     ]
     spot = {node["id"]: node for node in nodes}
     return {
         "window": {"from": since.isoformat(), "to": until.isoformat(), "weeks": WINDOW_WEEKS},
-        "members": [{k: node[k] for k in ("n", "id", "name", "met")} for node in nodes],
+        "members": [{k: node[k] for k in ("n", "id", "name", "met", "with")} for node in nodes],
         "pairs": [
             {
                 "one": {"id": one, "name": names[one]},

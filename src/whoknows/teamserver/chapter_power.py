@@ -16,6 +16,7 @@ and tags; never notes, never names). From the members who shared:
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlalchemy import Connection, text
 from whoknows.core.advocates import contact_sphere, sphere_text
 from whoknows.core.icp import Profile, text_matches
 from whoknows.core.sharing import BAND_ORDER, Band
-from whoknows.core.text import shared_terms
+from whoknows.core.text import shared_terms, terms
 from whoknows.errors import UserError
 
 TEAM = 6  # the strongest overlaps shown as a member's power team
@@ -32,6 +33,7 @@ MIN_SCORE = 0.05  # below this two spheres barely touch: no power team
 SERVES_MAX = 2000
 IDEAL_KEYS = ("industries", "roles", "tags")
 IDEAL_MAX = 50  # values per key
+_WORD = re.compile(r"[^\W_]+")
 
 
 def _ideal(value: dict[str, Any]) -> dict[str, list[str]]:
@@ -70,6 +72,13 @@ def share(
         ),
         {"s": space_id, "a": account_id, "serves": serves, "ideal": json.dumps(kept)},
     )
+
+
+def _in_common(theirs: str, mine: str) -> list[str]:
+    """The words of THEIRS (as written, not stemmed) whose terms MINE has too."""
+    common = set(shared_terms(theirs, mine))
+    words = (w.casefold() for w in _WORD.findall(theirs))
+    return list(dict.fromkeys(w for w in words if common.intersection(terms(w))))
 
 
 def _profile(ideal: dict[str, Any]) -> Profile:
@@ -117,7 +126,7 @@ def power_team(conn: Connection, space_id: int, account_id: int) -> dict[str, An
                 "they_serve_your_clients": round(float(they_serve_mine[j]), 3),
                 "you_serve_their_clients": round(i_serve_theirs, 3),
                 "serves": row.serves,
-                "in_common": shared_terms(
+                "in_common": _in_common(
                     f"{row.serves} {sphere_text(profiles[j])}",
                     f"{me.serves} {sphere_text(profiles[mine])}",
                 ),
