@@ -343,6 +343,11 @@ def bench_cli(db: Path, person_id: int, runs: int) -> dict[str, Any]:
     return found
 
 
+def load_average() -> list[float]:
+    """The machine's 1, 5 and 15 minute load averages: what the timings shared it with."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def bench_after_write(db: Path, person_id: int, runs: int) -> dict[str, Any]:
     """On a copy of DB: the first path with no snapshot on disk, then RUNS × (log, path)."""
     env = cli_env()
@@ -384,8 +389,11 @@ def bench(size: str, args: argparse.Namespace) -> dict[str, Any]:
         _, people = targets_of(store, snap, args.runs * 4)  # the queries' first target
         person_id = int(snap.graph.node_ids[people[0]])
     store.close()
+    results["load_before"] = load_average()
     results["cli"] = bench_cli(db, person_id, args.cli_runs)
     results["after_write"] = bench_after_write(db, person_id, max(3, args.cli_runs // 2))
+    results["load_after"] = load_average()
+    print(f"  load average {results['load_before']} → {results['load_after']}", flush=True)
     return results
 
 
