@@ -21,6 +21,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -127,6 +128,8 @@ def main() -> int:
     results: dict[str, object] = {"history": history, "close": _stats(closes)}
     leader = {"Authorization": f"Bearer {tokens[1]}"}
     member = {"Authorization": f"Bearer {tokens[5]}"}
+    # drawn charts kept on disk start empty: the "first" column is a first drawing
+    os.environ["WHOKNOWS_TEAM_CACHE"] = tempfile.mkdtemp(prefix="chapter-bench-")
     with TestClient(create_app(TeamSettings(database_url=url, pool_size=2))) as client:
         for name, path, headers in (
             ("chapter page (leader)", f"/s/{slug}/chapter", leader),
