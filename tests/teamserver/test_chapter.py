@@ -285,6 +285,7 @@ def test_the_thanked_member_sees_only_their_totals_after_the_close(  # type: ign
             "slips_received",
             "one_to_ones",
             "thanks_received",
+            "visitors",  # how many visitors they invited
         }
     assert {r["member"]["name"]: r["thanks_received"] for r in report["members"]}["Ana Member"] == {
         "EUR": "1500.75"
@@ -342,7 +343,7 @@ def test_one_thanks_alone_is_held_until_another_joins_its_total(  # type: ignore
     }
     assert report["totals"]["thanks"] == {"EUR": "1300.00"}
     csv = team_client.get(chapter.url("weeks", str(week_two), "report.csv"), headers=ana).text
-    assert '2026-12-07,Ana Member,not recorded,0,0,0,"EUR 1,300.00"' in csv.splitlines()
+    assert '2026-12-07,Ana Member,not recorded,0,0,0,"EUR 1,300.00",0' in csv.splitlines()
     assert "you were thanked EUR 1300.00 in all" in second[f"/s/{chapter.space.slug}/chapter"]
 
 
@@ -376,6 +377,7 @@ def test_the_close_writes_the_report_once_and_it_cannot_be_changed(  # type: ign
         "slips": 2,
         "one_to_ones": 0,
         "thanks": {"USD": "200.00"},
+        "visitors": 0,
     }
     week_id = team_client.get(chapter.url("weeks"), headers=vp).json()["weeks"][0]["id"]
     stored = team_client.get(
@@ -384,7 +386,7 @@ def test_the_close_writes_the_report_once_and_it_cannot_be_changed(  # type: ign
     assert stored.json() == body
     csv = team_client.get(chapter.url("weeks", str(week_id), "report.csv"), headers=vp)
     assert csv.headers["content-type"].startswith("text/csv")
-    assert "2026-11-30,Ana Member,present,1,0,0,USD 200.00" in csv.text.splitlines()
+    assert "2026-11-30,Ana Member,present,1,0,0,USD 200.00,0" in csv.text.splitlines()
     # Attendance after the close counts in the next week; the report stays as written.
     again = team_client.post(
         chapter.url("attendance"),

@@ -1,9 +1,9 @@
 """A chapter's weekly meeting, run on phones (390×844, touch) against a served team server:
-the president marks attendance with one tap per member, two members give a slip each, and
-the president closes the week and lands on its report; then a member opens her dashboard and
-the 1-to-1 network. With WHOKNOWS_SCREENSHOTS=1 the meeting page, the week's report and the
-dashboard go to docs/screenshots/chapter-meeting.png, chapter-report.png and
-chapter-dashboard.png.
+the president marks attendance with one tap per member, two members give a slip each, the
+visitor host records a visitor, and the president closes the week and lands on its report;
+then a member opens her dashboard and the 1-to-1 network. With WHOKNOWS_SCREENSHOTS=1 the
+meeting page, the week's report and the dashboard go to docs/screenshots/chapter-meeting.png,
+chapter-report.png and chapter-dashboard.png.
 """
 
 from __future__ import annotations
@@ -43,6 +43,11 @@ def _fits(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
+def _words(page: Any) -> str:
+    """The page's text, its spaces and line breaks made single spaces."""
+    return " ".join(page.locator("main").inner_text().split())
+
+
 def _shot(page: Any, name: str) -> None:
     if os.environ.get("WHOKNOWS_SCREENSHOTS") == "1":
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -57,14 +62,14 @@ def _give(page: Any, to: str, about: str, hot: str) -> None:
     page.locator(".alert.ok", has_text="Slip given.").wait_for()
 
 
-def test_a_meeting_on_a_phone_attendance_two_slips_and_the_close(
+def test_a_meeting_on_a_phone_attendance_two_slips_a_visitor_and_the_close(
     served: str, world: World, browser: Any
 ) -> None:
     pat = world.account(name="Pat President")
     chapter = world.space(pat, kind="group")
     ana = world.member(chapter, "member", world.account(name="Ana Member"))
     world.member(chapter, "member", world.account(name="Ben Member"))
-    world.member(chapter, "leader", world.account(name="Vic Host"))
+    vic = world.member(chapter, "leader", world.account(name="Vic Host"))
     meeting = f"/s/{chapter.slug}/chapter/meeting"
     errors: list[str] = []
 
@@ -103,6 +108,14 @@ def test_a_meeting_on_a_phone_attendance_two_slips_and_the_close(
         in member.locator("main").inner_text()
     )
 
+    host = _phone(browser, served, vic.email, meeting, errors)
+    host.fill("#visitor input[name=capture]", "Sam Lee <sam@lee.test> @Lee Law / Partner")
+    host.select_option("#visitor select[name=invited_by]", label="Ana Member")
+    host.tap("#visitor button[type=submit]")
+    host.locator(".alert.ok", has_text="Visitor recorded.").wait_for()
+    assert "Sam Lee @Lee Law (invited by Ana Member)" in _words(host)
+    _fits(host)
+
     president.goto(meeting)
     _fits(president)
     _shot(president, "chapter-meeting.png")
@@ -113,7 +126,9 @@ def test_a_meeting_on_a_phone_attendance_two_slips_and_the_close(
     president.wait_for_url(f"**/s/{chapter.slug}/chapter/weeks/*")
     _fits(president)
     report = president.locator("main").inner_text()
-    assert "4 present · 2 slip(s)" in report
+    assert "4 present · 2 slip(s) · 1 visitor(s)" in report
+    assert "Sam Lee @Lee Law (invited by Ana Member)" in _words(president)
+    assert "sam@lee.test" not in report
     rows = {
         r.locator("td").first.inner_text(): r.locator("td").all_inner_texts()
         for r in president.locator("tbody tr").all()
@@ -145,5 +160,5 @@ def test_a_meeting_on_a_phone_attendance_two_slips_and_the_close(
     _fits(member)
     assert member.locator("#isolated li").count() == 4  # nobody has had a 1-to-1 yet
     assert errors == []
-    president.context.close()
-    member.context.close()
+    for phone in (president, member, host):
+        phone.context.close()

@@ -152,3 +152,32 @@ def test_attendance_is_one_tap_and_the_close_needs_its_tick_and_closes_one_week(
     report = meeting.get(team_client, "ana", first.headers["location"]).text
     assert "2 present" in report
     assert "The week of 2026-12-07 · 0 of 4 present" in meeting.get(team_client, "ana").text
+
+
+def test_a_leader_records_a_visitor_once_however_often_the_form_is_sent(
+    team_client, meeting
+) -> None:  # type: ignore[no-untyped-def]
+    form = {
+        "client_id": "tap-v",
+        "capture": "Sam Lee <sam@lee.test> @Lee Law",
+        "invited_by": meeting.ids["ana"],
+    }
+    first = meeting.post(team_client, "vic", "visitors", form)
+    second = meeting.post(team_client, "vic", "visitors", form)
+    assert first.status_code == second.status_code == 303
+    listed = team_client.get(
+        f"/api/v1/spaces/{meeting.space.slug}/chapter/visitors",
+        headers=bearer(meeting.tokens["vic"]),
+    ).json()["visitors"]
+    assert [(v["name"], v["invited_by"]["name"]) for v in listed] == [("Sam Lee", "Ana Member")]
+    page = meeting.get(team_client, "vic", first.headers["location"]).text
+    assert "Visitor recorded." in page
+    assert "Sam Lee @Lee Law" in page
+    walk_in = meeting.post(
+        team_client, "vic", "visitors", {"client_id": "tap-w", "capture": "", "invited_by": ""}
+    )
+    assert walk_in.status_code == 400
+    assert re.search(r'class="alert error"[^>]*>say who visited', walk_in.text)
+    refused = meeting.post(team_client, "ana", "visitors", form | {"client_id": "x"})
+    assert refused.status_code == 404  # members do not record visitors
+    assert "/meeting/visitors" not in meeting.get(team_client, "ana").text

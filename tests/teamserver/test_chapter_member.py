@@ -97,13 +97,13 @@ def test_a_week_of_a_chapter_from_the_command_line(  # type: ignore[no-untyped-d
     assert "1 thanks held" in listed
     assert "2500" not in listed
     csv = run("ana", "week", "report", "--csv")
-    assert "2026-12-07,Ana Member,not recorded,0,0,0," in csv.splitlines()
+    assert "2026-12-07,Ana Member,not recorded,0,0,0,,0" in csv.splitlines()
     assert "2,500" not in csv
     # The week against the ones before it: Ana's two slips and her presence, a week earlier.
     shown = run("ana", "week", "report")
     assert (
         "Against the 1 closed week(s) before it, a week held on average 1.0 present, "
-        "2.0 slip(s), 0.0 1-to-1(s)." in " ".join(shown.split())
+        "2.0 slip(s), 0.0 1-to-1(s), 0.0 visitor(s)." in " ".join(shown.split())
     )
     latest = json.loads(run("ana", "week", "report", "--json"))
     assert latest["six_months"] == {
@@ -111,10 +111,11 @@ def test_a_week_of_a_chapter_from_the_command_line(  # type: ignore[no-untyped-d
         "present_per_week": 1.0,
         "slips_per_week": 2.0,
         "one_to_ones_per_week": 0.0,
+        "visitors_per_week": 0.0,
         "thanks_per_week": {},
     }
     first_week = run("ana", "week", "report", "--week", "2026-12-01", "--csv")
-    assert "2026-11-30,Ana Member,present,2,0,0," in first_week.splitlines()
+    assert "2026-11-30,Ana Member,present,2,0,0,,0" in first_week.splitlines()
     # The traffic lights: leaders set a part's thresholds, a member reads them in words.
     assert "amber 1, green 2" in run(
         "vic", "lights", "set", "referrals", "--amber", "1", "--green", "2"

@@ -21,7 +21,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import Connection, Engine, insert, text
 from team_world import PASSWORD, World, bearer
 
-from whoknows.teamserver import accounts, chapters, db, schema, spaces
+from whoknows.teamserver import accounts, chapter_visitors, chapters, db, schema, spaces
 from whoknows.teamserver.app import TeamSettings, create_app
 from whoknows.teamserver.auth import SESSION_COOKIE
 
@@ -174,6 +174,20 @@ POLICY: dict[tuple[str, str], Need] = {
         frozenset({303, 409}),
         kind="group",
     ),
+    # A chapter's visitors (routes/chapter_visitors.py): leaders record, list and move them;
+    # a member lists the ones they host. "{visitor_id}": a visitor of A, recorded by its
+    # co-owner.
+    ("GET", "/api/v1/spaces/{slug}/chapter/visitors"): Need("leader", kind="group"),
+    ("GET", "/api/v1/spaces/{slug}/chapter/visitors/mine"): Need("member", kind="group"),
+    ("POST", "/api/v1/spaces/{slug}/chapter/visitors"): Need(
+        "leader", {"client_id": "v1", "capture": "Sam Lee <sam@lee.test>"}, kind="group"
+    ),
+    ("POST", "/api/v1/spaces/{slug}/chapter/visitors/{visitor_id}/move"): Need(
+        "leader", {"status": "invited"}, kind="group"
+    ),
+    ("POST", "/s/{slug}/chapter/meeting/visitors"): Need(
+        "leader", {"client_id": "mv1", "capture": "Sam Lee <sam@lee.test>"}, True, kind="group"
+    ),
     ("GET", "/login"): Need(PUBLIC),
     ("POST", "/login"): Need(
         PUBLIC, {"email": "n@example.com", "password": "wrong"}, True, frozenset({401})
@@ -307,6 +321,8 @@ def _path(template: str, scene: Scene, engine: Engine, caller: str) -> str:
     values["part"] = "referrals"
     if "{meeting_id}" in template:
         values["meeting_id"] = _one_to_one(engine, scene, mine if caller in spaces.RANK else None)
+    if "{visitor_id}" in template:
+        values["visitor_id"] = _visitor(engine, scene)
     if "{week_id}" in template:
         values["week_id"] = _closed_week(engine, scene)
     if "{token}" in template:
@@ -377,6 +393,16 @@ def _one_to_one(engine: Engine, scene: Scene, caller: accounts.Account | None) -
                 )
                 .returning(schema.chapter_one_to_one.c.id)
             ).scalar_one()
+        )
+
+
+def _visitor(engine: Engine, scene: Scene) -> int:
+    """A visitor of A's open week, recorded by the co-owner."""
+    with db.tenant(engine, space_id=scene.a.id, account_id=scene.co_owner.id) as conn:
+        return int(
+            chapter_visitors.record(
+                conn, scene.a.id, scene.co_owner.id, "Sam Lee", None, uuid.uuid4().hex
+            )["id"]
         )
 
 
@@ -497,6 +523,8 @@ def _space_state(engine: Engine, space_id: int) -> tuple[object, ...]:
             "chapter_light_rule",
             "chapter_one_to_one",
             "chapter_leaderboard",
+            "chapter_visitor",
+            "chapter_visitor_move",
         )
     )
     with engine.connect() as conn:

@@ -18,6 +18,7 @@ from whoknows.cli import (
     team_power,
     team_reach,
     team_server,
+    team_visitors,
 )
 
 app = typer.Typer(
@@ -56,3 +57,4 @@ app.add_typer(team_chapter.week, name="week")
 app.add_typer(team_meetings.one_to_one, name="one-to-one")
 app.add_typer(team_meetings.lights, name="lights")
 app.command("power-team")(team_power.power_team)
+app.add_typer(team_visitors.visitor, name="visitor")

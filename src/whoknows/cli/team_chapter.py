@@ -259,7 +259,8 @@ def close(when: WeekOption = None, db: DbOption = None, json: JsonOption = False
     money = ", ".join(f"{c} {v}" for c, v in totals["thanks"].items()) or "none"
     say(
         f"Closed the week of {body['week']}: {totals['present']} present, "
-        f"{totals['slips']} slip(s), thanks {money}. See: whoknows team week report"
+        f"{totals['slips']} slip(s), {totals.get('visitors', 0)} visitor(s), thanks {money}. "
+        "See: whoknows team week report"
     )
 
 
@@ -301,11 +302,16 @@ def report(
         ),
         title=f"Week of {found['week']}",
     )
+    for guest in found.get("visitors", []):
+        by = f" (invited by {guest['invited_by']['name']})" if guest["invited_by"] else ""
+        say(f"Visitor: {guest['name']}" + (f" @{guest['org']}" if guest["org"] else "") + by)
     six = found.get("six_months") or {}
     if six.get("weeks"):
         money = "".join(f", thanks {c} {v}" for c, v in six["thanks_per_week"].items())
+        per = six.get("visitors_per_week")
+        visitors = f", {per} visitor(s)" if per is not None else ""
         say(
             f"Against the {six['weeks']} closed week(s) before it, a week held on average "
             f"{six['present_per_week']} present, {six['slips_per_week']} slip(s), "
-            f"{six['one_to_ones_per_week']} 1-to-1(s){money}."
+            f"{six['one_to_ones_per_week']} 1-to-1(s){visitors}{money}."
         )

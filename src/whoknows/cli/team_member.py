@@ -242,7 +242,8 @@ def push(db: DbOption = None, json: JsonOption = False) -> None:
 def pull(db: DbOption = None, json: JsonOption = False) -> None:
     """Bring accepted introduction requests into your ledger (once each), as introductions
     to ask, make and report like any other; in a chapter, the slips you received and gave
-    too, as referrals from (or to) their member, and confirmed 1-to-1s as interactions."""
+    too, as referrals from (or to) their member, confirmed 1-to-1s as interactions, and the
+    visitors you recorded as people met at the chapter (due a follow-up)."""
     from whoknows.services.team import pull as pulling
 
     with store(db) as opened:
@@ -256,6 +257,8 @@ def pull(db: DbOption = None, json: JsonOption = False) -> None:
         say(f"Recorded referral #{item['referral']} from a slip: ", Text(item["what"]))
     for item in done.one_to_ones:
         say(f"Recorded interaction #{item['interaction']}: a 1-to-1 with ", Text(item["with"]))
+    for item in done.visitors:
+        say(f"Captured visitor #{item['person']} met at the chapter: ", Text(item["name"]))
     for reason in done.skipped:
         say(Text(f"Not recorded: {reason}", style="dim"))
     say(

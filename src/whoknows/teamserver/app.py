@@ -54,6 +54,7 @@ def create_app(settings: TeamSettings) -> FastAPI:
         chapter,
         chapter_meeting,
         chapter_member,
+        chapter_visitors,
         pages,
         push,
         reach,
@@ -82,6 +83,7 @@ def create_app(settings: TeamSettings) -> FastAPI:
     app.include_router(chapter_member.api)
     app.include_router(chapter_member.pages)
     app.include_router(chapter_meeting.pages)
+    app.include_router(chapter_visitors.api)
     _error_handlers(app)
 
     @app.middleware("http")

@@ -24,21 +24,38 @@ SLIP_FLOW = ("given", "accepted", "contacted", "won")
 FINAL = ("won", "no_sale", "withdrawn")
 
 
-def _about(value: str) -> dict[str, Any]:
+def captured(
+    value: str,
+    missing: str = "say whom the slip is about",
+    hint: str = '--about "Name <email> @Org"',
+) -> dict[str, Any]:
+    """A capture line ("Name <email> @Org / Role", as the local app reads it) and its parts;
+    refused in one line when it names nobody (MISSING, HINT: when it is empty)."""
     value = " ".join((value or "").split())
     if not value:
-        raise UserError("say whom the slip is about", hint='--about "Name <email> @Org"')
+        raise UserError(missing, hint=hint)
     if len(value) > ABOUT_MAX:
         raise UserError(f"the person is longer than {ABOUT_MAX} characters", hint="shorten it")
-    captured = parse_capture(value)
-    if not captured.name and not captured.email:
+    found = parse_capture(value)
+    if not found.name and not found.email:
         raise UserError(f"{value!r} names nobody", hint='write it as "Name <email> @Org / Role"')
     return {
-        "about": value,
-        "about_name": captured.name,
-        "about_email": captured.email,
-        "about_org": captured.organization,
-        "about_role": captured.role,
+        "text": value,
+        "name": found.name,
+        "email": found.email,
+        "org": found.organization,
+        "role": found.role,
+    }
+
+
+def _about(value: str) -> dict[str, Any]:
+    found = captured(value)
+    return {
+        "about": found["text"],
+        "about_name": found["name"],
+        "about_email": found["email"],
+        "about_org": found["org"],
+        "about_role": found["role"],
     }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from whoknows.teamserver import chapters
+from whoknows.teamserver import chapter_week_visitors, chapters
 
 
 def week_on(conn: Connection, space_id: int) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def week_on(conn: Connection, space_id: int) -> dict[str, Any]:
 
 def meeting(conn: Connection, space_id: int, account_id: int) -> dict[str, Any]:
     """What the meeting page shows: the week on, the members (not guests) with their
-    attendance in it, and the slips I gave in it."""
+    attendance in it, the slips I gave in it, and its visitors (as its report will)."""
     week = week_on(conn, space_id)
     members = conn.execute(
         text(
@@ -76,6 +76,9 @@ def meeting(conn: Connection, space_id: int, account_id: int) -> dict[str, Any]:
         ],
         "present": sum(m.attendance in ("present", "late", "substitute") for m in members),
         "my_slips": [{"id": s.id, "about": s.about, "hot": s.hot, "to": s.receiver} for s in given],
+        "visitors": (
+            chapter_week_visitors.in_week(conn, space_id, week["id"]) if week["id"] else []
+        ),
     }
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, text
 
 from whoknows.core.money import format_money, from_cents
 from whoknows.errors import Conflict, NotFound, UserError
-from whoknows.teamserver import chapter_held, schema, spaces
+from whoknows.teamserver import chapter_held, chapter_week_visitors, schema, spaces
 from whoknows.teamserver.audit import audit
 
 CLIENT_ID_MAX = 100
@@ -252,6 +252,7 @@ def _report(conn: Connection, space_id: int, week_id: int) -> dict[str, Any]:
     for per in thanked.values():
         for currency, cents in per.items():
             totals[currency] += cents
+    visitors = chapter_week_visitors.in_week(conn, space_id, week_id)
     rows: list[dict[str, Any]] = [
         {
             "member": {"id": m.id, "name": m.name},
@@ -260,6 +261,7 @@ def _report(conn: Connection, space_id: int, week_id: int) -> dict[str, Any]:
             "slips_received": int(m.received),
             "one_to_ones": int(m.one_to_ones),
             "thanks_received": {c: str(from_cents(v)) for c, v in sorted(thanked[m.id].items())},
+            "visitors": chapter_week_visitors.invited_by(visitors, m.id),
         }
         for m in members
     ]
@@ -267,6 +269,7 @@ def _report(conn: Connection, space_id: int, week_id: int) -> dict[str, Any]:
         "week": week.starts_on.isoformat(),
         "closed_at": week.closed_at.isoformat() if week.closed_at else None,
         "members": rows,
+        "visitors": visitors,
         "totals": {
             "present": sum(r["attendance"] in ("present", "late", "substitute") for r in rows),
             "slips": sum(r["slips_given"] for r in rows),
@@ -280,6 +283,7 @@ def _report(conn: Connection, space_id: int, week_id: int) -> dict[str, Any]:
                 ).scalar_one()
             ),
             "thanks": {c: str(from_cents(v)) for c, v in sorted(totals.items())},
+            "visitors": len(visitors),
         },
         "six_months": _six_months(conn, space_id, week.starts_on),
     }
@@ -302,7 +306,9 @@ def _six_months(conn: Connection, space_id: int, starts_on: dt.date) -> dict[str
                  WHERE at.space_id = :s AND at.status IN ('present', 'late', 'substitute'))
                  AS present,
               (SELECT count(*) FROM chapter_one_to_one o JOIN win ON win.id = o.week_id
-                 WHERE o.space_id = :s AND o.confirmed_at IS NOT NULL) AS one_to_ones
+                 WHERE o.space_id = :s AND o.confirmed_at IS NOT NULL) AS one_to_ones,
+              (SELECT count(*) FROM chapter_visitor v JOIN win ON win.id = v.week_id
+                 WHERE v.space_id = :s) AS visitors
             """
         ),
         {"s": space_id, "since": since, "d": starts_on},
@@ -326,6 +332,7 @@ def _six_months(conn: Connection, space_id: int, starts_on: dt.date) -> dict[str
         "present_per_week": per_week(int(found.present)),
         "slips_per_week": per_week(int(found.slips)),
         "one_to_ones_per_week": per_week(int(found.one_to_ones)),
+        "visitors_per_week": per_week(int(found.visitors)),
         "thanks_per_week": {
             r.currency: str(from_cents(round(int(r.cents) / weeks))) for r in money if weeks
         },
@@ -336,7 +343,16 @@ def report_csv(body: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
-        ["week", "member", "attendance", "slips given", "slips received", "1-to-1s", "tyfcb"]
+        [
+            "week",
+            "member",
+            "attendance",
+            "slips given",
+            "slips received",
+            "1-to-1s",
+            "tyfcb",
+            "visitors",
+        ]
     )
     for row in body["members"]:
         money = "; ".join(format_money(Decimal(v), c) for c, v in row["thanks_received"].items())
@@ -349,7 +365,14 @@ def report_csv(body: dict[str, Any]) -> str:
                 row["slips_received"],
                 row["one_to_ones"],
                 money,
+                row.get("visitors", 0),
             ]
+        )
+    for guest in body.get("visitors", []):  # a visitor's row: who invited them, if a member
+        by = guest["invited_by"]["name"] if guest["invited_by"] else ""
+        name = guest["name"] + (f" @{guest['org']}" if guest["org"] else "")
+        writer.writerow(
+            [body["week"], name, "visitor", "", "", "", "", f"invited by {by}" if by else ""]
         )
     return out.getvalue()
 

@@ -43,6 +43,7 @@ INTRO_STATUSES = ("asked", "accepted", "declined", "withdrawn")
 WEEK_STATUSES = ("open", "closed")
 SLIP_STATUSES = ("given", "accepted", "contacted", "won", "no_sale", "withdrawn")
 ATTENDANCE = ("present", "absent", "late", "substitute", "medical")
+VISITOR_STATUSES = ("visited", "invited", "applied", "joined", "not_now")
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_name)s",
@@ -402,6 +403,44 @@ chapter_sphere = Table(  # a member's contact sphere, shared by choice (chapter_
     PrimaryKeyConstraint("space_id", "account_id"),
 )
 
+# Visitors of a chapter (chapter_visitors.py), recorded by a leader (the visitor host) with
+# the capture line, and their dated trail: visited → invited → applied → joined, or not now.
+chapter_visitor = Table(
+    "chapter_visitor",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    _space(),
+    Column("client_id", Text, nullable=False),  # made by the host's client: one per id
+    _account("host_id"),  # who recorded them: the follow-up is theirs
+    Column("invited_by", ForeignKey("account.id", ondelete="SET NULL")),
+    Column("week_id", ForeignKey("chapter_week.id", ondelete="CASCADE"), nullable=False),
+    Column("capture", Text, nullable=False),  # as typed: "Name <email> @Org / Role"
+    Column("name", Text, nullable=False, server_default=""),
+    Column("email", Text),
+    Column("org", Text),
+    Column("role", Text),
+    Column("status", Text, nullable=False, server_default="visited"),
+    _now("created_at"),
+    _now("updated_at"),
+    CheckConstraint(_in("status", VISITOR_STATUSES), name="status"),
+    UniqueConstraint("space_id", "host_id", "client_id", name="uq_chapter_visitor_client_id"),
+    Index("ix_chapter_visitor_space_id_week", "space_id", "week_id"),
+)
+
+chapter_visitor_move = Table(
+    "chapter_visitor_move",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    _space(),
+    Column("visitor_id", ForeignKey("chapter_visitor.id", ondelete="CASCADE"), nullable=False),
+    Column("status", Text, nullable=False),
+    Column("moved_on", Date, nullable=False),
+    Column("moved_by", ForeignKey("account.id", ondelete="SET NULL")),
+    _now("moved_at"),
+    CheckConstraint(_in("status", VISITOR_STATUSES), name="status"),
+    Index("ix_chapter_visitor_move_space_id_visitor", "space_id", "visitor_id"),
+)
+
 # The row-security policy of each table with space_id: USING (who may see and change a row)
 # and WITH CHECK (what a written row must satisfy). SPACE/ACCOUNT are the settings db.tenant()
 # puts in the transaction, read once per statement (the sub-select), null when unset.
@@ -435,6 +474,8 @@ POLICIES: dict[str, tuple[str, str]] = {
     "chapter_one_to_one": (IN_SPACE, IN_SPACE),
     "chapter_leaderboard": (IN_SPACE, IN_SPACE),
     "chapter_sphere": (IN_SPACE, IN_SPACE),
+    "chapter_visitor": (IN_SPACE, IN_SPACE),
+    "chapter_visitor_move": (IN_SPACE, IN_SPACE),
     # Keys of requests outside a space (accepting an invitation) belong to their account.
     "idempotency_key": (
         f"{IN_SPACE} OR (space_id IS NULL AND account_id = {ACCOUNT})",

@@ -8,7 +8,8 @@ other (services/introductions.py), once per request (the server's id is remember
 The colleague becomes a person here when nobody has their email yet. Declined and withdrawn
 requests, and open ones, record nothing. Nothing about a contact is sent anywhere.
 In a chapter, the slips I received and gave become referrals too (pull_slips.py), and
-confirmed 1-to-1s interactions (pull_meetings.py).
+confirmed 1-to-1s interactions (pull_meetings.py), and the visitors I recorded people met at
+the chapter, due a follow-up (pull_visitors.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from whoknows.core import sharing
 from whoknows.errors import UserError
 from whoknows.services import introductions
 from whoknows.services.store import Store
-from whoknows.services.team import link, pull_meetings, pull_slips
+from whoknows.services.team import link, pull_meetings, pull_slips, pull_visitors
 from whoknows.services.team.colleagues import colleague_person
 from whoknows.storage import team as rows
 
@@ -38,6 +39,7 @@ class Pulled:
     skipped: list[str] = field(default_factory=list)  # why a request could not be recorded
     slips: list[dict[str, Any]] = field(default_factory=list)  # chapter slips (pull_slips.py)
     one_to_ones: list[dict[str, Any]] = field(default_factory=list)  # (pull_meetings.py)
+    visitors: list[dict[str, Any]] = field(default_factory=list)  # I hosted (pull_visitors.py)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -47,6 +49,7 @@ class Pulled:
             "skipped": self.skipped,
             "slips": self.slips,
             "one_to_ones": self.one_to_ones,
+            "visitors": self.visitors,
         }
 
 
@@ -90,6 +93,9 @@ def pull(
     found.skipped += skipped
     meetings, skipped = pull_meetings.pull(store, transport=transport)
     found.one_to_ones += meetings
+    found.skipped += skipped
+    visitors, skipped = pull_visitors.pull(store, transport=transport)
+    found.visitors += visitors
     found.skipped += skipped
     return found
 

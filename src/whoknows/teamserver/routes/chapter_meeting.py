@@ -1,11 +1,12 @@
 """The weekly meeting on a phone (`/s/SLUG/chapter/meeting`): plain forms that work without
-JavaScript. Leaders mark attendance and close the week; any member gives a slip. Each form
+JavaScript. Leaders mark attendance, record visitors and close the week; any member gives a
+slip. Each form
 carries the session's CSRF token and a client id made when the page was drawn, so a double
 tap or a resubmitted form makes one slip. A success redirects back (POST, redirect, GET);
 a refusal draws the page again with its one line, nothing of it written.
 
 The work is the API's and the CLI's: chapters.attend, chapter_slips.give,
-chapter_today.close_once. No logic here but choosing what to draw.
+chapter_visitors.record, chapter_today.close_once. No logic here but choosing what to draw.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from whoknows.errors import WhoknowsError
-from whoknows.teamserver import chapter_slips, chapter_today, chapters, schema, spaces
+from whoknows.teamserver import (
+    chapter_slips,
+    chapter_today,
+    chapter_visitors,
+    chapters,
+    schema,
+    spaces,
+)
 from whoknows.teamserver.auth import Caller
 from whoknows.teamserver.failures import status_of
 from whoknows.teamserver.routes.chapter import ChapterLeader, ChapterMember
@@ -120,6 +128,31 @@ def give(
             who.conn, who.space_id, who.account_id, to, about, hot, note, client_id
         ),
         "slip",
+        typed,
+    )
+
+
+@pages.post("/visitors")
+def visitor(
+    request: Request,
+    who: ChapterLeader,
+    client_id: Annotated[str, Form(max_length=chapters.CLIENT_ID_MAX)],
+    capture: Annotated[str, Form(max_length=chapter_slips.ABOUT_MAX)] = "",
+    invited_by: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    inviter = int(invited_by) if invited_by.isdigit() else None  # "": nobody (a walk-in)
+    typed: dict[str, object] = {
+        "visitor_client_id": client_id,
+        "capture": capture,
+        "invited_by": inviter,
+    }
+    return _act(
+        request,
+        who,
+        lambda: chapter_visitors.record(
+            who.conn, who.space_id, who.account_id, capture, inviter, client_id
+        ),
+        "visitor",
         typed,
     )
 
