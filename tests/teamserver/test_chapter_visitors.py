@@ -115,6 +115,11 @@ def test_the_trail_is_dated_moves_forward_and_ends_at_joined(  # type: ignore[no
     assert move("joined").status_code == 200
     assert move("not_now").status_code == 409  # joined is the end
     assert move("joined", who=bearer(chapter.tokens["ana"])).status_code == 404  # leaders only
+    audit = team_client.get(f"/api/v1/spaces/{chapter.space.slug}/audit", headers=pat).text
+    for action in ("visitor.record", "visitor.invited", "visitor.applied", "visitor.joined"):
+        assert action in audit
+    assert f"visitor:{made['id']}" in audit
+    assert "sam@lee.test" not in audit  # the log names the visitor's row, not them
     trail = move("joined").json()["trail"]  # the same again: nothing changes
     assert [(m["status"], m["on"]) for m in trail] == [
         ("visited", "2026-12-03"),
