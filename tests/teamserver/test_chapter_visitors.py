@@ -245,3 +245,7 @@ def test_visitors_from_the_command_line(  # type: ignore[no-untyped-def]
     assert code != 0
     assert "unknown visitor move 'visited'" in err
     assert "Traceback" not in err
+    assert main(["team", "pull", "--db", database]) == 0
+    assert "Captured visitor #" in capsys.readouterr().out
+    assert main(["due", "--db", database]) == 0
+    assert "Sam Lee" in capsys.readouterr().out
