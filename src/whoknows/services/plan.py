@@ -118,11 +118,11 @@ def _relations(
 ) -> list[Relation]:
     """The people WANTED selects and EXTRA (ids of people I owe something), with their
     histories in brief."""
-    extra = set(extra) - {me_id}
+    ids = plan_rows.chosen(reader, wanted, set(extra) - {me_id})
     histories = {
         pid: summarize(Touch(day, _kind(kind), event) for _, day, kind, event in group)
         for pid, group in itertools.groupby(
-            plan_rows.touches(reader, owner_id, wanted, extra), key=lambda row: row[0]
+            plan_rows.touches(reader, owner_id, ids), key=lambda row: row[0]
         )
     }
     givers = plan_rows.givers(reader, owner_id)
@@ -140,7 +140,7 @@ def _relations(
             needs_brief=has_brief and p.id not in holders,
             gets_it=p.id in givers,
         )
-        for p in plan_rows.people(reader, owner_id, me_id, wanted, extra)
+        for p in plan_rows.people(reader, owner_id, me_id, ids)
     ]
 
 
