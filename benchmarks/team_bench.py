@@ -5,7 +5,9 @@ Not a test (`make team-bench`, after `make team-demo`). Against `whoknows team s
 
 - the first path question, which builds the firm's snapshot (and then every worker's first
   one, which loads it from the cache folder);
-- who-knows and path p50/p95/p99 with --users members asking at once (≤ 50 ms and ≤ 100 ms);
+- who-knows and path p50/p95/p99 with --users members asking as people do, a think time
+  between questions (team_load's model; ≤ 50 ms and ≤ 100 ms), then the closed-loop
+  saturation throughput (no think time);
 - a push of 5,000 contacts by a new member, as the client sends it (≤ 5 s);
 - the refresh: from the push's answer until --confirm path answers in a row, each on a new
   connection (so spread over the workers), report the new graph version (≤ 2 s);
@@ -17,7 +19,6 @@ go to --out (JSON); docs/benchmarks.md quotes them.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import secrets
@@ -31,46 +32,20 @@ import httpx
 from sqlalchemy import Engine, text
 from team_load import (
     Firm,
+    arguments,
     check,
+    first_paths,
     free_port,
     load_average,
     prepare,
     run_load,
     serve,
+    summary,
     wait_until_up,
 )
 
 from whoknows.core.identity import org_key
 from whoknows.teamserver import accounts, db, pool
-
-
-def first_paths(base: str, firm: Firm, workers: int) -> dict[str, float]:
-    """The first path question (the build), then one per connection for the workers' loads."""
-    url = f"{base}/api/v1/spaces/{firm.slug}/path"
-    started = time.perf_counter()
-    answer = httpx.get(
-        url,
-        params={"to": firm.keys[0]},
-        headers={"Authorization": f"Bearer {firm.tokens[0]}"},
-        timeout=300,
-    )
-    answer.raise_for_status()
-    build = time.perf_counter() - started
-    loads = []
-    for n in range(4 * workers):
-        started = time.perf_counter()
-        httpx.get(
-            url,
-            params={"to": firm.keys[n % len(firm.keys)]},
-            headers={"Authorization": f"Bearer {firm.tokens[n % len(firm.tokens)]}"},
-            timeout=300,
-        ).raise_for_status()
-        loads.append(time.perf_counter() - started)
-    return {
-        "build_s": round(build, 2),
-        "slowest_first_answer_per_connection_s": round(max(loads), 2),
-        "load_average": load_average(),
-    }
 
 
 def new_member(owner: Engine, firm: Firm) -> tuple[int, str]:
@@ -153,16 +128,9 @@ def push_and_refresh(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True, help="the team demo's database URL")
-    parser.add_argument("--users", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--duration", type=float, default=30.0)
+    parser = arguments(__doc__.splitlines()[0], 30.0)
     parser.add_argument("--push", type=int, default=5000, help="contacts in the push")
     parser.add_argument("--confirm", type=int, default=12, help="answers in a row, new version")
-    parser.add_argument(
-        "--cache", type=Path, default=None, help="the server's snapshot folder, kept between runs"
-    )
     parser.add_argument("--out", type=Path, default=Path("bench-results/team.json"))
     args = parser.parse_args(argv)
     owner = db.connect(args.db, as_app=False)
@@ -188,8 +156,17 @@ def main(argv: list[str] | None = None) -> int:
         try:
             wait_until_up(base, server)
             results["snapshot"] = first_paths(base, firm, args.workers)
-            measured, tally = asyncio.run(run_load(base, firm, args.users, args.duration))
+            measured, tally = asyncio.run(
+                run_load(base, firm, args.users, args.duration, args.think)
+            )
             results["questions"] = asdict(measured)
+            print(summary("people", measured), flush=True)
+            if args.saturation:
+                saturation, _ = asyncio.run(
+                    run_load(base, firm, args.users, args.saturation, 0.0, seed=18)
+                )
+                results["saturation"] = asdict(saturation)
+                print(summary("closed loop (saturation)", saturation), flush=True)
             results["push"] = push_and_refresh(base, owner, firm, args.push, args.confirm)
         finally:
             server.terminate()

@@ -278,3 +278,34 @@ def test_a_real_server_with_two_workers_answers_a_push_from_every_worker(
         except subprocess.TimeoutExpired:
             server.kill()
             server.communicate()
+
+
+def test_more_requests_at_once_than_connections_wait_their_turn(
+    team_db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    firm: tuple[Space, Account, Account],
+    world: World,
+) -> None:
+    import concurrent.futures
+
+    monkeypatch.setenv("WHOKNOWS_TEAM_CACHE", str(tmp_path / "cache"))
+    space, erin, _ = firm
+    app = create_app(TeamSettings(database_url=team_db_url, pool_size=1))
+    app.state.engine.pool._timeout = 0.2  # a request that waited for the connection would fail
+    asking = reach.only_asking
+
+    def slow(conn: Any) -> None:  # each question holds the one connection a while
+        time.sleep(0.3)
+        asking(conn)
+
+    monkeypatch.setattr(reach, "only_asking", slow)
+    token = world.token(space, erin)
+    url = f"/api/v1/spaces/{space.slug}/who-knows"
+    with TestClient(app) as client, concurrent.futures.ThreadPoolExecutor(4) as pool:
+        answers = list(
+            pool.map(
+                lambda _: client.get(url, params={"org": "Acme"}, headers=bearer(token)), range(4)
+            )
+        )
+    assert [a.status_code for a in answers] == [200] * 4

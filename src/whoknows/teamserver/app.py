@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -85,6 +87,21 @@ def create_app(settings: TeamSettings) -> FastAPI:
     app.include_router(chapter_meeting.pages)
     app.include_router(chapter_visitors.api)
     _error_handlers(app)
+
+    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+        weakref.WeakKeyDictionary()
+    )
+
+    @app.middleware("http")
+    async def one_connection_each(request: Request, call_next):  # type: ignore[no-untyped-def]
+        """No more requests at once than the worker has connections: the others wait their
+        turn here, however long, rather than for a connection (10 s, then an error). A request
+        holds at most one connection at a time (auth.release before a path's search), so
+        every request let in finds one."""
+        loop = asyncio.get_running_loop()
+        gate = gates.get(loop) or gates.setdefault(loop, asyncio.Semaphore(settings.pool_size))
+        async with gate:
+            return await call_next(request)
 
     @app.middleware("http")
     async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
