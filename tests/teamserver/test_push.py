@@ -204,3 +204,21 @@ def test_sharing_gives_the_salt_and_the_version(team_client, world: World) -> No
     m.push(complete=True, upsert=[contact("jane")])
     after = team_client.get(path, headers=bearer(m.token)).json()
     assert (after["version"], after["contacts"], after["level"]) == (1, 1, "who")
+
+
+def test_pushes_are_limited_per_member_with_retry_after(  # type: ignore[no-untyped-def]
+    team_client, world: World, owner_engine: Engine, monkeypatch
+) -> None:
+    from whoknows.teamserver.routes import push as push_route
+
+    monkeypatch.setattr(push_route, "PUSH_LIMIT", (2, 3600))
+    m = Member(team_client, world)
+    for n in range(2):
+        assert m.push(complete=True, upsert=[contact(f"p{n}")]).status_code == 200
+    refused = m.push(complete=True, upsert=[contact("p2")])
+    assert refused.status_code == 429
+    assert "too many pushes" in refused.json()["error"]
+    assert 1 <= int(refused.headers["Retry-After"]) <= 3600
+    assert {r["key"] for r in rows(owner_engine, m.space.id)} == {key("p1")}  # nothing of p2
+    other = Member(team_client, world)  # another member's limit is their own
+    assert other.push(complete=True, upsert=[contact("q")]).status_code == 200

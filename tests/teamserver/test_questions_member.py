@@ -97,7 +97,26 @@ def test_a_person_without_an_email_or_phone_cannot_be_asked_about(
 ) -> None:
     sam, _ = members
     people.add_person(sam, PersonInput(name="No Contact"))
-    with pytest.raises(UserError, match="no email or phone"):
+    with pytest.raises(UserError, match="no email, LinkedIn profile or phone"):
         questions.path(sam, "No Contact", transport=transport)
     with pytest.raises(UserError, match="no colleague"):
         questions.ask(sam, "nobody", "Dana Target", "x", transport=transport)
+
+
+def test_a_person_known_by_a_linkedin_profile_alone_is_asked_about_by_it(
+    members: tuple[Store, Store], transport: httpx.BaseTransport
+) -> None:
+    from whoknows.storage import schema as s
+
+    sam, kim = members
+    profile = "https://www.linkedin.com/in/lee-linked"
+    for store in (sam, kim):  # no email, no phone: the profile is the key, as a push makes it
+        people.add_person(store, PersonInput(name="Lee Linked", organization="Hooli"))
+        with store.write() as session:
+            lee = session.query(s.Person).filter_by(name="Lee Linked").one()
+            session.add(s.PersonLink(person_id=lee.id, kind="linkedin", url=profile))
+    network.know(kim, "Kim Colleague", "Lee Linked", strength=0.9)
+    pushing.push(kim, today=TODAY, transport=transport)
+    [way] = questions.path(sam, "Lee Linked", transport=transport)["paths"]
+    assert way["colleague"]["name"] == "Kim"
+    assert way["steps"][-1]["name"] == "Lee Linked"

@@ -191,10 +191,12 @@ class Row:
     private: bool
 
 
-def tied_people(session: Session, owner: int, me_id: int | None) -> Iterator[Row]:
-    """Everyone I have a tie with (everyone, when ME_ID is None), with their first email,
-    LinkedIn profile and phone, their organization and whether they are private: one query,
-    streamed."""
+def tied_people(
+    session: Session, owner: int, me_id: int | None, person_id: int | None = None
+) -> Iterator[Row]:
+    """Everyone I have a tie with (everyone, when ME_ID is None; only PERSON_ID, when given),
+    with their first email, LinkedIn profile and phone, their organization and whether they
+    are private: one query, streamed."""
     p, o = s.Person, s.Organization
     email = (
         select(s.PersonEmail.email)
@@ -230,6 +232,8 @@ def tied_people(session: Session, owner: int, me_id: int | None) -> Iterator[Row
             select(s.Tie.person_a_id).where(s.Tie.owner_id == owner, s.Tie.person_b_id == me_id),
         )
         query = query.where(p.id.in_(mine))
+    if person_id is not None:
+        query = query.where(p.id == person_id)
     for row in session.execute(query.execution_options(yield_per=_BATCH)):
         pid, name, role, org, email, profile, phone, flagged_ = row
         yield Row(pid, name, role, org, email, profile, phone, bool(flagged_))

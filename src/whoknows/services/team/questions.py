@@ -15,6 +15,7 @@ from whoknows.errors import Ambiguous, Candidate, NotFound, UserError
 from whoknows.services.people import get_person
 from whoknows.services.store import Store
 from whoknows.services.team import link
+from whoknows.storage import team as rows
 
 DECISIONS = {"accept": "accepted", "decline": "declined", "withdraw": "withdrawn"}
 
@@ -33,22 +34,26 @@ def who_knows(
 
 
 def person_key(store: Store, ref: str, salt: str) -> str:
-    """The key a local person has in the space: their first email (else phone), keyed with the
-    space's salt exactly as a push keys them."""
+    """The key a local person has in the space: their first email, else LinkedIn profile, else
+    phone (the row a push reads them from), keyed with the space's salt exactly as a push
+    keys them."""
     person = get_person(store, ref)
+    with store.read() as session:
+        row = next(rows.tied_people(session, store.owner_id, None, person.id))
     contact = sharing.Contact(
         person_id=person.id,
         name=person.name,
         role=person.role,
         organization=person.organization,
         strength=None,
-        emails=person.emails,
-        phones=person.phones,
+        emails=(row.email,) if row.email else (),
+        linkedin=(row.linkedin,) if row.linkedin else (),
+        phones=(row.phone,) if row.phone else (),
     )
     key = sharing.best_key(salt, contact)
     if key is None:
         raise UserError(
-            f"{person.name} has no email or phone here to look them up by",
+            f"{person.name} has no email, LinkedIn profile or phone here to look them up by",
             hint=f"add one (whoknows person edit {person.id} --email …), or ask about org:NAME",
         )
     return key

@@ -1,20 +1,22 @@
 """A member's push, and what their machine needs to push (docs/team-design.md, "Push").
 
-POST /api/v1/spaces/{slug}/push (members and up; Idempotency-Key honoured) applies one push
-in the request's transaction (pool.push); GET /api/v1/spaces/{slug}/sharing gives the space's
-key salt and the member's level and version, which `whoknows team join` stores.
+POST /api/v1/spaces/{slug}/push (members and up; Idempotency-Key honoured; PUSH_LIMIT pushes
+a member an hour) applies one push in the request's transaction (pool.push);
+GET /api/v1/spaces/{slug}/sharing gives the space's key salt and the member's level and
+version, which `whoknows team join` stores.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from whoknows.core.sharing import Level
-from whoknows.teamserver import chapter_power, pool
+from whoknows.teamserver import chapter_power, limits, pool
 from whoknows.teamserver.auth import Caller, Member, role_at_least
 from whoknows.teamserver.idempotency import answer_once
 
@@ -22,6 +24,10 @@ router = APIRouter(prefix="/api/v1")
 Pusher = Annotated[Caller, Depends(role_at_least("member"))]  # guests see; they do not pool
 
 MAX_CONTACTS = 200_000  # in one push: well above any one person's network
+PUSH_LIMIT = (int(os.environ.get("WHOKNOWS_TEAM_PUSHES_PER_HOUR", "60")), 3600)
+"""Pushes per member per space per window (limit, seconds): a push rewrites the member's rows
+and moves the space's graph version (every worker refreshes its snapshot), so a member's
+machine may not push without end; a refused push answers 429 with Retry-After."""
 _TEXT = 500
 
 
@@ -59,6 +65,9 @@ def sharing(who: Member) -> dict[str, object]:
 
 @router.post("/spaces/{slug}/push")
 def push(request: Request, body: PushIn, who: Pusher) -> Response:
+    limit, per = PUSH_LIMIT
+    limits.hit(who.conn, f"push:{who.space_id}:{who.account_id}", limit, per, what="pushes")
+
     def apply() -> dict[str, int]:
         assert who.space is not None
         if body.sphere is not None and who.space.kind == "group":
