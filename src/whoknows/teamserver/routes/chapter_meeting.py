@@ -29,7 +29,6 @@ from whoknows.teamserver import (
     spaces,
 )
 from whoknows.teamserver.auth import Caller
-from whoknows.teamserver.failures import status_of
 from whoknows.teamserver.routes.chapter import ChapterLeader, ChapterMember
 from whoknows.teamserver.routes.pages import page
 
@@ -79,7 +78,7 @@ def _act(
         with who.conn.begin_nested():
             work()
     except WhoknowsError as exc:
-        return _draw(request, who, status_of(exc), exc.message, exc.hint, form)
+        return _draw(request, who, exc.http_status, exc.message, exc.hint, form)
     return RedirectResponse(f"/s/{who.space.slug}/chapter/meeting?done={done}", status_code=303)
 
 
@@ -177,5 +176,5 @@ def close(
         with who.conn.begin_nested():
             week_id = chapter_today.close_once(who.conn, who.space_id, who.account_id, week)
     except WhoknowsError as exc:
-        return _draw(request, who, status_of(exc), exc.message, exc.hint)
+        return _draw(request, who, exc.http_status, exc.message, exc.hint)
     return RedirectResponse(f"/s/{who.space.slug}/chapter/weeks/{week_id}", status_code=303)
