@@ -43,9 +43,19 @@ def sphere_text(profile: Profile) -> str:
 def contact_sphere(serves: Sequence[str], profile: Profile) -> Floats:
     """The contact sphere: how near whom each serves (one text each) is to PROFILE's ideal
     clients, in [0, 1] (TF-IDF cosine over SERVES); all 0 for an empty profile."""
-    if profile.is_empty() or not serves:
-        return np.zeros(len(serves))
-    return TfIdf(serves).similarity_to(sphere_text(profile))
+    found: Floats = contact_spheres(serves, [profile])[0]
+    return found
+
+
+def contact_spheres(serves: Sequence[str], profiles: Sequence[Profile]) -> Floats:
+    """contact_sphere of each of PROFILES over the same SERVES, one row each (the TF-IDF
+    space of SERVES built once)."""
+    found = np.zeros((len(profiles), len(serves)))
+    space = TfIdf(serves) if serves and not all(p.is_empty() for p in profiles) else None
+    for row, profile in enumerate(profiles):
+        if space is not None and not profile.is_empty():
+            found[row] = space.similarity_to(sphere_text(profile))
+    return found
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from whoknows.core.advocates import contact_sphere, sphere_text
+from whoknows.core.advocates import contact_spheres, sphere_text
 from whoknows.core.icp import Profile, text_matches
 from whoknows.core.sharing import BAND_ORDER, Band
 from whoknows.core.text import shared_terms, terms
@@ -109,13 +109,14 @@ def power_team(conn: Connection, space_id: int, account_id: int) -> dict[str, An
         return {"shared": False, "serves": None, "ideal": None, "team": [], "know_your_clients": []}
     me = rows[mine]
     profiles = [_profile(r.ideal) for r in rows]
-    texts = [r.serves for r in rows]
-    they_serve_mine = contact_sphere(texts, profiles[mine])  # whom each serves vs my clients
+    # sphere[i, j]: how near whom j serves is to i's ideal clients (the advocates' sphere)
+    sphere = contact_spheres([r.serves for r in rows], profiles)
+    they_serve_mine = sphere[mine]
     team = []
     for j, row in enumerate(rows):
         if j == mine:
             continue
-        i_serve_theirs = float(contact_sphere(texts, profiles[j])[mine])
+        i_serve_theirs = float(sphere[j, mine])
         score = (float(they_serve_mine[j]) + i_serve_theirs) / 2
         if score < MIN_SCORE:
             continue
