@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -13,10 +13,22 @@ class WhoknowsError(Exception):
     exit_code = 1
     http_status = 500
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, hint: str | None = None, go_ahead: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = hint  # worded for any adapter: no command line's flags in it
+        self.go_ahead = go_ahead  # the option that does it anyway ("force"), when there is one
+
+    def hint_for(self, option: Callable[[str], str]) -> str | None:
+        """The hint, and how to go ahead anyway as the adapter asking gives an option (OPTION
+        of "force": "run again with --force" on the command line, "send force=true" to the
+        API); the hint alone when there is no such option."""
+        if self.go_ahead is None:
+            return self.hint
+        how = option(self.go_ahead)
+        return f"{self.hint}, or {how}" if self.hint else how
 
     def __str__(self) -> str:
         return f"{self.message}: {self.hint}" if self.hint else self.message
@@ -110,9 +122,14 @@ class Refused(WhoknowsError):
     http_status = 409
 
     def __init__(
-        self, message: str, *, hint: str | None = None, reasons: Sequence[str] = ()
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        reasons: Sequence[str] = (),
+        go_ahead: str | None = None,
     ) -> None:
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint, go_ahead=go_ahead)
         self.reasons = tuple(reasons)
 
 

@@ -59,7 +59,8 @@ def test_someone_met_two_days_ago_is_refused_naming_them_and_nothing_is_written(
     assert "1 interaction with you (fewer than 3)" in message
     assert "no trust recorded" in message
     assert "Priya Shah:" not in message
-    assert "--force" in (refused.value.hint or "")
+    assert refused.value.go_ahead == "force"  # each adapter says how: the CLI, --force
+    assert "--force" not in (refused.value.hint or "")
     assert refused.value.exit_code == 3
     assert _intro_count(store) == 0
 

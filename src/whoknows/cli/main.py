@@ -139,7 +139,8 @@ def _for(args: list[str]) -> typer.Typer:
 
 
 def _report(exc: WhoknowsError, debug: bool) -> int:
-    _error(f"error: {exc.message}" + (f" — {exc.hint}" if exc.hint else ""))
+    hint = exc.hint_for(lambda option: f"run again with --{option}")
+    _error(f"error: {exc.message}" + (f" — {hint}" if hint else ""))
     if debug:
         _traceback()
     return exc.exit_code

@@ -95,10 +95,7 @@ def propose(
             day,
             warnings,
             force=force,
-            refusal=(
-                f"introducing {a.name} and {b.name} could cost you your reputation: ",
-                "nothing was written; get to know them first, or run again with --force",
-            ),
+            refusal=f"introducing {a.name} and {b.name} could cost you your reputation: ",
         )
 
 
@@ -111,15 +108,20 @@ def _open(
     warnings: list[guard.Warning],
     *,
     force: bool,
-    refusal: tuple[str, str],
+    refusal: str,
 ) -> IntroView:
     """A new proposed introduction of A and B made by INTRODUCER (PEOPLE), unless one of them
-    is open already, or the guard's WARNINGS refuse it (REFUSAL: what, hint) without FORCE."""
+    is open already, or the guard's WARNINGS refuse it (REFUSAL says what) without FORCE."""
     introducer, a, b = people
     _refuse_pending(session, store, a, b)
     if warnings and not force:
         reasons = [str(w) for w in warnings]
-        raise Refused(refusal[0] + guard.summary(warnings), hint=refusal[1], reasons=reasons)
+        raise Refused(
+            refusal + guard.summary(warnings),
+            hint="nothing was written; get to know them first",
+            reasons=reasons,
+            go_ahead="force",  # each adapter says how: --force, force=true, a button
+        )
     row = rows.add(
         session,
         store.owner_id,
@@ -193,10 +195,7 @@ def request(
             day,
             warnings,
             force=force,
-            refusal=(
-                f"asking {via.name} for an introduction could cost you: ",
-                "nothing was written; get to know them first, or ask anyway",
-            ),
+            refusal=f"asking {via.name} for an introduction could cost you: ",
         )
 
 
