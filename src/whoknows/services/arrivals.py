@@ -11,9 +11,7 @@ name too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from whoknows.core.capture import CapturedPerson
 from whoknows.core.identity import name_key
@@ -21,7 +19,11 @@ from whoknows.errors import Ambiguous, Candidate, UserError
 from whoknows.services import identity, refs
 from whoknows.services.people import PersonInput, create_person, update_person
 from whoknows.services.store import Store
-from whoknows.storage import schema as s
+from whoknows.storage import persons
+
+if TYPE_CHECKING:
+    from whoknows.storage import schema as s
+    from whoknows.storage.unit import Session
 
 MAX_CHOICES = 20  # people offered at most when asking who someone is
 
@@ -129,10 +131,5 @@ def _known(
 
 
 def _namesakes(session: Session, store: Store, fold: str, shown: set[int]) -> list[Candidate]:
-    rows = session.scalars(
-        select(s.Person)
-        .where(s.Person.owner_id == store.owner_id, s.Person.name_fold == fold, ~s.Person.is_me)
-        .order_by(s.Person.id)
-        .limit(MAX_CHOICES)
-    ).all()
-    return [refs.candidate(p) for p in rows if p.id not in shown]
+    found = persons.namesakes(session, store.owner_id, fold, MAX_CHOICES)
+    return [refs.candidate(p) for p in found if p.id not in shown]

@@ -7,16 +7,15 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
-
 from whoknows.core import models
 from whoknows.core.models import TieSource
 from whoknows.core.tiestrength import unheard_strength
 from whoknows.services import refs, views
-from whoknows.services.network import tie_model
 from whoknows.services.store import Store
-from whoknows.storage import schema as s
+from whoknows.storage import events as event_rows
+from whoknows.storage import persons
+from whoknows.storage import ties as tie_store
+from whoknows.storage.ties import model as tie_model
 
 
 @dataclass(frozen=True)
@@ -47,21 +46,6 @@ class PersonDetail:
     interactions: list[InteractionLine]
     events: list[tuple[int, str, dt.date, bool]]
     ties_total: int
-
-
-def _evidence(session: Session, owner_id: int, peers: list[int]) -> dict[int, Counter[str]]:
-    """Per person of PEERS, how many interactions of each kind they had with me."""
-    found: dict[int, Counter[str]] = {}
-    ip, i = s.InteractionPerson, s.Interaction
-    for start in range(0, len(peers), 500):
-        for pid, kind, n in session.execute(
-            select(ip.person_id, i.kind, func.count())
-            .join(i, i.id == ip.interaction_id)
-            .where(ip.owner_id == owner_id, ip.person_id.in_(peers[start : start + 500]))
-            .group_by(ip.person_id, i.kind)
-        ):
-            found.setdefault(pid, Counter())[kind] = int(n)
-    return found
 
 
 _SOURCE_WORDS = {"linkedin": "LinkedIn", "told": "told", "colleague": "colleagues"}
@@ -95,10 +79,8 @@ def person_detail(
     day = today or dt.date.today()
     with store.read() as session:
         row = refs.person(session, store.owner_id, ref)
-        me_id = session.scalar(select(s.Person.id).where(refs.is_me(row.owner_id)))
-        tie_rows = session.scalars(
-            select(s.Tie).where(or_(s.Tie.person_a_id == row.id, s.Tie.person_b_id == row.id))
-        ).all()
+        me_id = persons.me_id(session, row.owner_id)
+        tie_rows = tie_store.of_person(session, row.id)
         # Strongest today first: as recorded, aged since last seen (core/tiestrength.py).
         now = {
             tie.id: unheard_strength(
@@ -110,9 +92,7 @@ def person_detail(
         others = {
             t.person_b_id if t.person_a_id == row.id else t.person_a_id for t in tie_rows[:max_ties]
         }
-        names = dict(
-            session.execute(select(s.Person.id, s.Person.name).where(s.Person.id.in_(others))).all()
-        )
+        names = persons.names(session, others)
         # My tie to them first: its strength is stored empty (it is scored from our history).
         tie_rows = sorted(tie_rows, key=lambda x: me_id not in (x.person_a_id, x.person_b_id))
         shown = [
@@ -122,7 +102,7 @@ def person_detail(
         mine = [other for tie, other in shown if me_id in (row.id, other)]
         # Ties of mine: the person shown is me, or the tie is to me.
         peers = [row.id] if row.id != me_id else mine
-        evidence = _evidence(session, row.owner_id, peers) if mine else {}
+        evidence = tie_store.kinds_with_me(session, row.owner_id, peers) if mine else {}
         scored = _my_strengths(store, peers, day) if mine else {}
         ties = []
         for tie, other in shown:
@@ -133,32 +113,9 @@ def person_detail(
             )
             sources = _sources(tie.source, evidence.get(peer)) if ours else ()
             ties.append(TieLine(other, names.get(other, "?"), model, sources))
-        interaction_rows = session.scalars(
-            select(s.Interaction)
-            .join(s.InteractionPerson, s.InteractionPerson.interaction_id == s.Interaction.id)
-            .where(s.InteractionPerson.person_id == row.id)
-            .order_by(s.Interaction.date.desc(), s.Interaction.id.desc())
-        ).all()
-        members: dict[int, list[str]] = {}
-        if interaction_rows:
-            for interaction_id, name in session.execute(
-                select(s.InteractionPerson.interaction_id, s.Person.name)
-                .join(s.Person, s.Person.id == s.InteractionPerson.person_id)
-                .where(s.InteractionPerson.interaction_id.in_([i.id for i in interaction_rows]))
-                .where(s.InteractionPerson.person_id != row.id)
-            ):
-                members.setdefault(interaction_id, []).append(name)
         interactions = [
-            InteractionLine(i.id, i.kind, i.date, i.note, tuple(members.get(i.id, [])))
-            for i in interaction_rows
+            InteractionLine(i.id, i.kind, i.date, i.note, tuple(others))
+            for i, others in tie_store.interactions_of(session, row.id)
         ]
-        events = [
-            (e.id, e.name, e.date, a.gets_it)
-            for e, a in session.execute(
-                select(s.Event, s.EventAttendee)
-                .join(s.EventAttendee, s.EventAttendee.event_id == s.Event.id)
-                .where(s.EventAttendee.person_id == row.id)
-                .order_by(s.Event.date.desc())
-            )
-        ]
+        events = event_rows.attended_by(session, row.id)
         return PersonDetail(views.person(row), ties, interactions, events, len(tie_rows))

@@ -5,10 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal
-
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Final, Literal
 
 from whoknows.core import models
 from whoknows.core.capture import CapturedPerson, parse_capture
@@ -17,7 +14,11 @@ from whoknows.services import paging, refs, validate, views
 from whoknows.services.arrivals import Arrival, arrive, ask, create, fill_in
 from whoknows.services.network import record_interaction
 from whoknows.services.store import Store, per_version
-from whoknows.storage import schema as s
+from whoknows.storage import events as rows
+
+if TYPE_CHECKING:
+    from whoknows.storage import schema as s
+    from whoknows.storage.unit import Session
 
 
 def add_event(
@@ -25,15 +26,14 @@ def add_event(
 ) -> models.Event:
     checked = validate.name(name, "event name")
     with store.write() as session:
-        row = s.Event(
-            owner_id=store.owner_id,
+        row = rows.add(
+            session,
+            store.owner_id,
             name=checked,
             date=on,
             place=validate.line(place, "place"),
             note=validate.text(note, "note"),
         )
-        session.add(row)
-        session.flush()
         return models.Event(id=row.id, name=row.name, date=row.date, place=row.place, note=row.note)
 
 
@@ -95,7 +95,7 @@ def met(
             _attend(session, store, event, person, giver=giver)
         session.flush()
         return MetResult(
-            _event_model(session, event),
+            _event_model(session, store, event),
             [views.person(p) for p in dict.fromkeys(people)],
             created,
             recognized,
@@ -171,26 +171,22 @@ def mark(store: Store, event_ref: str, person_id: int, *, gets_it: bool) -> mode
     """Change the "gets Give to Get" mark of someone met at an event."""
     with store.write() as session:
         event = refs.event(session, store.owner_id, event_ref)
-        attendee = session.get(s.EventAttendee, (event.id, person_id))
-        if attendee is None or attendee.owner_id != store.owner_id:
+        attendee = rows.attendee(session, store.owner_id, event.id, person_id)
+        if attendee is None:
             raise NotFound(
                 f"#{person_id} was not met at {event.name}", hint="capture them there first"
             )
         attendee.gets_it = gets_it
         session.flush()
-        return _event_model(session, event)
+        return _event_model(session, store, event)
 
 
 def _attend(
     session: Session, store: Store, event: s.Event, person: s.Person, *, giver: bool
 ) -> None:
-    attendee = session.get(s.EventAttendee, (event.id, person.id))
+    attendee = rows.attendee(session, store.owner_id, event.id, person.id)
     if attendee is None:
-        session.add(
-            s.EventAttendee(
-                owner_id=store.owner_id, event_id=event.id, person_id=person.id, gets_it=giver
-            )
-        )
+        rows.add_attendee(session, store.owner_id, event.id, person.id, gets_it=giver)
         record_interaction(
             session,
             store,
@@ -204,78 +200,26 @@ def _attend(
         attendee.gets_it = True
 
 
-def _event_model(session: Session, event: s.Event) -> models.Event:
-    rows = session.execute(
-        select(s.EventAttendee, s.Person)
-        .join(s.Person, s.Person.id == s.EventAttendee.person_id)
-        .where(s.EventAttendee.event_id == event.id)
-        .order_by(s.EventAttendee.gets_it.desc(), s.Person.name_key)
-    ).all()
-    attendees = tuple(
-        models.Attendee(person_id=p.id, name=p.name, gets_it=a.gets_it) for a, p in rows
-    )
-    return models.Event(
-        id=event.id,
-        name=event.name,
-        date=event.date,
-        place=event.place,
-        note=event.note,
-        attendees=attendees,
-    )
+def _event_model(session: Session, store: Store, event: s.Event) -> models.Event:
+    return rows.with_attendees(session, store.owner_id, [event])[0]
 
 
 def show_event(store: Store, ref: str) -> models.Event:
     with store.read() as session:
-        return _event_model(session, refs.event(session, store.owner_id, ref))
+        return _event_model(session, store, refs.event(session, store.owner_id, ref))
 
 
 @per_version()
 def list_events(store: Store) -> list[models.Event]:
     """Every event, newest first, with the people met there."""
     with store.read() as session:
-        return _with_attendees(session, store, list(session.scalars(_newest_first(store))))
+        found = rows.matching(session, rows.newest_first(store.owner_id))
+        return rows.with_attendees(session, store.owner_id, found)
 
 
 def events_page(store: Store, window: paging.Window) -> paging.Page[models.Event]:
     """One page of the events, newest first, and how many there are in all."""
     with store.read() as session:
-        rows, total = paging.of_query(session, _newest_first(store), window)
-        found = _with_attendees(session, store, rows)
+        events, total = paging.of_query(session, rows.newest_first(store.owner_id), window)
+        found = rows.with_attendees(session, store.owner_id, events)
         return paging.Page(found, total, window.offset, window.limit)
-
-
-def _newest_first(store: Store) -> Select[s.Event]:
-    return (
-        select(s.Event)
-        .where(s.Event.owner_id == store.owner_id)
-        .order_by(s.Event.date.desc(), s.Event.id.desc())
-    )
-
-
-def _with_attendees(session: Session, store: Store, events: list[s.Event]) -> list[models.Event]:
-    """EVENTS with their attendees, read in a query per 500 events (not one per event)."""
-    found: dict[int, list[models.Attendee]] = {e.id: [] for e in events}
-    ids = list(found)
-    for start in range(0, len(ids), 500):
-        attendees = session.execute(
-            select(s.EventAttendee.event_id, s.Person.id, s.Person.name, s.EventAttendee.gets_it)
-            .join(s.Person, s.Person.id == s.EventAttendee.person_id)
-            .where(
-                s.EventAttendee.owner_id == store.owner_id,
-                s.EventAttendee.event_id.in_(ids[start : start + 500]),
-            )
-            .order_by(s.EventAttendee.gets_it.desc(), s.Person.name_key)
-        )
-        for event_id, person_id, name, gets_it in attendees:
-            found[event_id].append(models.Attendee(person_id=person_id, name=name, gets_it=gets_it))
-    return [
-        models.Event(
-            id=e.id,
-            name=e.name,
-            date=e.date,
-            place=e.place,
-            note=e.note,
-            attendees=tuple(found[e.id]),
-        )
-        for e in events
-    ]

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from whoknows.core import ledger as core_ledger
 from whoknows.core.models import PersonRef as PersonRef
@@ -16,8 +14,11 @@ from whoknows.errors import UserError
 from whoknows.services import refs, validate
 from whoknows.services.money import money
 from whoknows.services.store import Store, per_version
-from whoknows.storage import lookups
-from whoknows.storage import schema as s
+from whoknows.storage import exchanges, introductions, lookups, persons
+
+if TYPE_CHECKING:
+    from whoknows.storage import schema as s
+    from whoknows.storage.unit import Session
 
 KINDS = (
     "introduction",
@@ -55,8 +56,9 @@ def record(
     """Write one ledger entry inside the caller's transaction (the one way entries are made)."""
     if giver_id == receiver_id:
         raise UserError("someone cannot give to themselves", hint="name two different people")
-    row = s.Exchange(
-        owner_id=store.owner_id,
+    return exchanges.add(
+        session,
+        store.owner_id,
         giver_id=giver_id,
         receiver_id=receiver_id,
         kind=check_kind(kind),
@@ -68,9 +70,6 @@ def record(
         introduction_id=introduction_id,
         referral_id=referral_id,
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 # -- use cases: give, got, balance -------------------------------------------------------
@@ -129,7 +128,7 @@ def _ref(row: s.Person | None) -> PersonRef | None:
 
 def _view(session: Session, row: s.Exchange) -> ExchangeView:
     def named(person_id: int) -> PersonRef:
-        found = session.get(s.Person, person_id)
+        found = persons.get(session, person_id)
         return PersonRef(person_id, found.name if found is not None else f"#{person_id}")
 
     return ExchangeView(
@@ -212,20 +211,6 @@ def got(
         return _view(session, row)
 
 
-def _my_exchanges(
-    session: Session, owner_id: int, me_id: int, person_id: int | None = None
-) -> list[s.Exchange]:
-    query = select(s.Exchange).where(
-        s.Exchange.owner_id == owner_id,
-        or_(s.Exchange.giver_id == me_id, s.Exchange.receiver_id == me_id),
-    )
-    if person_id is not None:
-        query = query.where(
-            or_(s.Exchange.giver_id == person_id, s.Exchange.receiver_id == person_id)
-        )
-    return list(session.scalars(query.order_by(s.Exchange.date, s.Exchange.id)))
-
-
 def _entry(row: s.Exchange, me_id: int) -> core_ledger.Entry:
     return lookups.ledger_entry(
         row.giver_id, row.receiver_id, row.kind, row.date, row.thanked_on, me_id
@@ -239,12 +224,7 @@ def entries(session: Session, owner_id: int, me_id: int) -> list[core_ledger.Ent
 
 def _wanted(session: Session, owner_id: int) -> str | None:
     """What to ask for, from my brief's wanted introductions: "introductions to A, B or C"."""
-    text = session.scalar(
-        select(s.Brief.wanted_intros)
-        .where(s.Brief.owner_id == owner_id)
-        .order_by(s.Brief.version.desc())
-        .limit(1)
-    )
+    text = exchanges.wanted_intros(session, owner_id)
     items = [line.strip().lstrip("-*• ").strip() for line in (text or "").splitlines()]
     items = [item for item in items if item][:3]
     if not items:
@@ -271,18 +251,10 @@ def balance(
         person = refs.person(session, store.owner_id, person_ref) if person_ref else None
         if person is not None and person.id == me.id:
             raise UserError("your balance with yourself is empty", hint="name someone else")
-        rows = _my_exchanges(session, store.owner_id, me.id, person.id if person else None)
+        rows = exchanges.mine(session, store.owner_id, me.id, person.id if person else None)
         found = [_entry(row, me.id) for row in rows]
         ids = {e.person for e in found}
-        names = (
-            dict(
-                session.execute(
-                    select(s.Person.id, s.Person.name).where(s.Person.id.in_(ids))
-                ).all()
-            )
-            if ids
-            else {}
-        )
+        names = persons.names(session, ids) if ids else {}
         result = core_ledger.balance(
             found,
             today=day,
@@ -329,14 +301,7 @@ def services_by_person(session: Session, owner_id: int, me_id: int) -> dict[int,
     service returned: both sides gained, and the tie grows as a two-way exchange does.
     """
     found = core_ledger.services(entries(session, owner_id, me_id))
-    good = session.execute(
-        select(s.Introduction.a_id, s.Introduction.b_id, s.Introduction.outcome_on).where(
-            s.Introduction.owner_id == owner_id,
-            s.Introduction.introducer_id == me_id,
-            s.Introduction.outcome == "good",
-        )
-    ).all()
-    for a_id, b_id, on in good:
+    for a_id, b_id, on in introductions.good_ones_made_by(session, owner_id, me_id):
         if on is None:
             continue
         for person_id in (a_id, b_id):

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from whoknows.core import models
 from whoknows.core.meetings import after_meeting
 from whoknows.errors import UserError
 from whoknows.services import refs, validate
 from whoknows.services.store import Store
-from whoknows.storage import schema as s
-from whoknows.storage.upsert import insert_missing
+from whoknows.storage import ties
 
-
-def _pair(a: int, b: int) -> tuple[int, int]:
-    return (a, b) if a < b else (b, a)
+if TYPE_CHECKING:
+    from whoknows.storage import schema as s
+    from whoknows.storage.unit import Session
 
 
 def upsert_tie(
@@ -34,24 +31,7 @@ def upsert_tie(
     """Record that A and B know each other; a later sighting only widens since/last seen."""
     if a == b:
         raise UserError("a person cannot know themselves", hint="give two different people")
-    low, high = _pair(a, b)
-    new = {
-        "owner_id": owner_id,
-        "person_a_id": low,
-        "person_b_id": high,
-        "source": source.value,
-        "since": on,
-        "last_seen": on,
-        "strength": strength,
-    }
-    insert_missing(session, s.Tie, [new], ["owner_id", "person_a_id", "person_b_id"])
-    # Locked until commit (PostgreSQL), so a concurrent sighting widens it after this one.
-    tie = session.scalars(
-        select(s.Tie)
-        .where(s.Tie.owner_id == owner_id, s.Tie.person_a_id == low, s.Tie.person_b_id == high)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    tie = ties.claim(session, owner_id, a, b, source=source, on=on, strength=strength)
     if on is not None:
         tie.since = min(tie.since, on) if tie.since else on
         tie.last_seen = max(tie.last_seen, on) if tie.last_seen else on
@@ -90,18 +70,7 @@ def know(
         today = dt.date.today()
         tie.last_seen = max(tie.last_seen, today) if tie.last_seen else today
         session.flush()
-        return tie_model(tie)
-
-
-def tie_model(tie: s.Tie) -> models.Tie:
-    return models.Tie(
-        a=tie.person_a_id,
-        b=tie.person_b_id,
-        strength=tie.strength,
-        source=models.TieSource(tie.source),
-        since=tie.since,
-        last_seen=tie.last_seen,
-    )
+        return ties.model(tie)
 
 
 def record_interaction(
@@ -121,23 +90,20 @@ def record_interaction(
     unique = list({p.id: p for p in people}.values())
     if any(p.id == me.id for p in unique):
         raise UserError("you are always part of what you log", hint="list only the others")
-    row = s.Interaction(
-        owner_id=store.owner_id,
+    row = ties.add_interaction(
+        session,
+        store.owner_id,
+        [p.id for p in unique],
         kind=kind.value,
         date=on,
         note=note,
         minutes=minutes,
         event_id=event_id,
     )
-    session.add(row)
-    session.flush()
     source = (
         models.TieSource.EVENT if kind is models.InteractionKind.EVENT else models.TieSource.MANUAL
     )
     for person in unique:
-        session.add(
-            s.InteractionPerson(owner_id=store.owner_id, interaction_id=row.id, person_id=person.id)
-        )
         upsert_tie(session, store.owner_id, me.id, person.id, source=source, on=on)
         met = after_meeting(person.stage, person.met_on, person.met_where, on, where)
         for field, value in met.items():

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from whoknows.core import models
 from whoknows.errors import Conflict, UserError
 from whoknows.services import paging, refs, validate, views
 from whoknows.services.store import Store
-from whoknows.storage import schema as s
-from whoknows.storage.upsert import insert_missing
+from whoknows.storage import organizations as rows
+
+if TYPE_CHECKING:
+    from whoknows.storage import schema as s
+    from whoknows.storage.unit import Session
 
 
 @dataclass(frozen=True)
@@ -27,20 +28,7 @@ class OrgInput:
 def get_or_create_org(session: Session, store: Store, name: str) -> s.Organization:
     """The organization called NAME (any case), created when new (an upsert: no race)."""
     name = validate.name(name, "organization name")
-    key = refs.name_key(name)
-    query = select(s.Organization).where(
-        s.Organization.owner_id == store.owner_id, s.Organization.name_key == key
-    )
-    found = session.scalar(query)
-    if found is None:
-        insert_missing(
-            session,
-            s.Organization,
-            [{"owner_id": store.owner_id, "name": name, "name_key": key}],
-            ["owner_id", "name_key"],
-        )
-        found = session.scalars(query).one()
-    return found
+    return rows.get_or_create(session, store.owner_id, name, refs.name_key(name))
 
 
 def add_org(store: Store, data: OrgInput) -> models.Organization:
@@ -50,14 +38,11 @@ def add_org(store: Store, data: OrgInput) -> models.Organization:
     domain = _domain(data.domain) if data.domain else None
     with store.write() as session:
         key = refs.name_key(name)
-        if session.scalar(
-            select(s.Organization.id).where(
-                s.Organization.owner_id == store.owner_id, s.Organization.name_key == key
-            )
-        ):
+        if rows.exists(session, store.owner_id, key):
             raise Conflict(f"organization {name!r} exists already", hint="see: whoknows org show")
-        row = s.Organization(
-            owner_id=store.owner_id,
+        row = rows.add(
+            session,
+            store.owner_id,
             name=name,
             name_key=key,
             domain=domain,
@@ -65,8 +50,6 @@ def add_org(store: Store, data: OrgInput) -> models.Organization:
             size=data.size,
             city=validate.text(data.city),
         )
-        session.add(row)
-        session.flush()
         return views.organization(row)
 
 
@@ -87,9 +70,7 @@ class OrgDetail:
 def show_org(store: Store, ref: str) -> OrgDetail:
     with store.read() as session:
         org = refs.organization(session, store.owner_id, ref)
-        members = session.scalars(
-            select(s.Person).where(s.Person.organization_id == org.id).order_by(s.Person.name_key)
-        )
+        members = rows.members(session, org.id)
         return OrgDetail(views.organization(org), [views.person(p) for p in members])
 
 
@@ -102,29 +83,10 @@ class OrgRow:
 def orgs_page(store: Store, window: paging.Window) -> paging.Page[OrgRow]:
     """One page of the organizations, by name, and how many there are in all."""
     with store.read() as session:
-        orgs, total = paging.of_query(session, _by_name(store), window)
+        orgs, total = paging.of_query(session, rows.by_name(store.owner_id), window)
         return paging.Page(_rows(session, orgs), total, window.offset, window.limit)
 
 
-def _by_name(store: Store) -> Select[s.Organization]:
-    return (
-        select(s.Organization)
-        .where(s.Organization.owner_id == store.owner_id)
-        .order_by(s.Organization.name_key, s.Organization.id)
-    )
-
-
 def _rows(session: Session, orgs: list[s.Organization]) -> list[OrgRow]:
-    """ORGS with how many people work at each, counted for these organizations only (not a
-    count over every person of the network for a page of fifty)."""
-    counts: dict[int, int] = {}
-    ids = [org.id for org in orgs]
-    for start in range(0, len(ids), 500):  # bound the IN list
-        chunk = ids[start : start + 500]
-        found = session.execute(
-            select(s.Person.organization_id, func.count())
-            .where(s.Person.organization_id.in_(chunk))
-            .group_by(s.Person.organization_id)
-        )
-        counts.update((int(org_id or 0), int(n)) for org_id, n in found)
+    counts = rows.people_counts(session, [org.id for org in orgs])
     return [OrgRow(views.organization(org), counts.get(org.id, 0)) for org in orgs]

@@ -6,20 +6,24 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from whoknows.core import guard
 from whoknows.core import suggest as core_suggest
 from whoknows.core.graph import Graph
+from whoknows.core.models import PersonRef
 from whoknows.errors import UserError
 from whoknows.services import ledger, reputation
-from whoknows.services.ledger import PersonRef
 from whoknows.services.snapshot import Snapshot, load_snapshot
 from whoknows.services.store import Store
-from whoknows.storage import schema as s
+from whoknows.storage import introductions, persons
+from whoknows.storage import ties as tie_rows
+
+if TYPE_CHECKING:
+    from whoknows.storage import schema as s
+    from whoknows.storage.unit import Session
 
 
 @dataclass(frozen=True)
@@ -85,17 +89,7 @@ def _profile(row: s.Person) -> str | None:
 def _candidates(
     session: Session, owner_id: int, me_id: int, ties: dict[int, float]
 ) -> list[core_suggest.Candidate]:
-    known = (
-        select(s.Tie.person_b_id.label("pid"))
-        .where(s.Tie.owner_id == owner_id, s.Tie.person_a_id == me_id)
-        .union(
-            select(s.Tie.person_a_id).where(s.Tie.owner_id == owner_id, s.Tie.person_b_id == me_id)
-        )
-        .subquery()
-    )
-    rows = session.scalars(
-        select(s.Person).join(known, known.c.pid == s.Person.id).order_by(s.Person.id)
-    ).all()
+    rows = tie_rows.people_tied_to(session, owner_id, me_id)
     found = []
     for row in rows:
         tags = tuple(t.tag for t in row.tags)
@@ -165,14 +159,7 @@ def _suggest(
     graph = snapshot.graph
     with store.read() as session:
         me_id, candidates = _mine(session, store, snapshot, snapshot.me)
-        introduced = {
-            frozenset((a, b))
-            for a, b in session.execute(
-                select(s.Introduction.a_id, s.Introduction.b_id).where(
-                    s.Introduction.owner_id == store.owner_id
-                )
-            )
-        }
+        introduced = introductions.pairs(session, store.owner_id)
         # Enough to fill TOP after the guard has held some back.
         found = core_suggest.suggest(
             candidates,
@@ -204,15 +191,7 @@ def for_person(
         me_id, candidates = _mine(session, store, snapshot, snapshot.me)
         if person_id not in {c.person for c in candidates}:
             return []
-        introduced = {
-            frozenset((a, b))
-            for a, b in session.execute(
-                select(s.Introduction.a_id, s.Introduction.b_id).where(
-                    s.Introduction.owner_id == store.owner_id,
-                    (s.Introduction.a_id == person_id) | (s.Introduction.b_id == person_id),
-                )
-            )
-        }
+        introduced = introductions.pairs(session, store.owner_id, person_id)
         everyone = dataclasses.replace(params, max_per_person=len(candidates))
         found = [
             x
@@ -259,16 +238,12 @@ class _Guard:
 
     def read(self, found: Sequence[core_suggest.Suggestion]) -> _Guard:
         """The people of FOUND in one query (kept here: the session only holds them weakly)."""
-        ids = {x.a for x in found} | {x.b for x in found}
-        for start in range(0, len(ids), 500):
-            chunk = sorted(ids)[start : start + 500]
-            for row in self.session.scalars(select(s.Person).where(s.Person.id.in_(chunk))):
-                self.rows[row.id] = row
+        self.rows.update(persons.by_ids(self.session, {x.a for x in found} | {x.b for x in found}))
         return self
 
     def _side(self, person_id: int) -> guard.Side:
         if person_id not in self.sides:
-            person = self.rows.get(person_id) or self.session.get(s.Person, person_id)
+            person = self.rows.get(person_id) or persons.get(self.session, person_id)
             assert person is not None  # a candidate read in this transaction
             self.sides[person_id] = reputation.side(
                 self.session, self.store, self.me_id, person, self.day, self.services

@@ -136,6 +136,45 @@ def matching(session: Session, query: Select[s.Introduction]) -> list[s.Introduc
     return list(session.scalars(query).all())
 
 
+def pairs(session: Session, owner_id: int, person_id: int | None = None) -> set[frozenset[int]]:
+    """The pairs of people introduced (or proposed), any state; PERSON_ID: only theirs."""
+    i = s.Introduction
+    query = select(i.a_id, i.b_id).where(i.owner_id == owner_id)
+    if person_id is not None:
+        query = query.where((i.a_id == person_id) | (i.b_id == person_id))
+    return {frozenset((a, b)) for a, b in session.execute(query)}
+
+
+def good_ones_made_by(
+    session: Session, owner_id: int, introducer_id: int
+) -> list[tuple[int, int, dt.date | None]]:
+    """The introductions INTRODUCER_ID made that went well: both sides and when it was said."""
+    i = s.Introduction
+    query = select(i.a_id, i.b_id, i.outcome_on).where(
+        i.owner_id == owner_id, i.introducer_id == introducer_id, i.outcome == "good"
+    )
+    return [(a, b, on) for a, b, on in session.execute(query)]
+
+
+def bad_ones(
+    session: Session, owner_id: int, person_id: int
+) -> list[tuple[dt.date | None, str | None, str | None]]:
+    """The introductions of a person that went badly: when, the other side's name, the note."""
+    i = s.Introduction
+    rows = session.scalars(
+        select(i).where(
+            i.owner_id == owner_id,
+            i.outcome == "bad",
+            or_(i.a_id == person_id, i.b_id == person_id),
+        )
+    ).all()
+    found = []
+    for row in rows:
+        other = session.get(s.Person, row.b_id if row.a_id == person_id else row.a_id)
+        found.append((row.outcome_on, other.name if other else None, row.outcome_note))
+    return found
+
+
 def counts(session: Session, owner_id: int) -> Counter[str]:
     """How many introductions are in each state."""
     rows = session.execute(

@@ -17,8 +17,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import select
-
 from whoknows.errors import Conflict, UserError
 from whoknows.importers import detect, google, ical, linkedin, mail, outlook, vcard, whoknows_csv
 from whoknows.importers.records import Record
@@ -28,8 +26,7 @@ from whoknows.services.imports.report import ImportReport
 from whoknows.services.imports.resolvers import MergeResolver, QueueResolver
 from whoknows.services.imports.step import Step
 from whoknows.services.store import Store
-from whoknows.storage import locks, people_index
-from whoknows.storage import schema as s
+from whoknows.storage import locks, people_index, persons
 from whoknows.storage.writer import Writer
 
 CHUNK = 2000  # records in an import's first transaction
@@ -103,21 +100,9 @@ def import_file(
         report.warnings.extend(history.recover(store))
         with store.read() as session:
             index, marks = people_index.load(session, store.owner_id)
-            me_id = session.scalar(
-                select(s.Person.id).where(s.Person.owner_id == store.owner_id, s.Person.is_me)
-            )
-            my_emails = set(
-                session.scalars(select(s.PersonEmail.email).where(s.PersonEmail.person_id == me_id))
-            )
-            distinct = {
-                (a, b)
-                for a, b in session.execute(
-                    select(s.MergeCandidate.a_id, s.MergeCandidate.b_id).where(
-                        s.MergeCandidate.owner_id == store.owner_id,
-                        s.MergeCandidate.status == "distinct",
-                    )
-                )
-            }
+            me_id = persons.me_id(session, store.owner_id)
+            my_emails = persons.emails_of(session, me_id)
+            distinct = persons.distinct_pairs(session, store.owner_id)
         if found == "mbox" and not my_emails:
             raise UserError(
                 "to read a mailbox, whoknows needs your own address(es)",

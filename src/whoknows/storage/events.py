@@ -1,0 +1,82 @@
+"""Events' rows and the people met there: written, read newest first, and the one
+row → models.Event mapping (attendees read for many events at once)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from whoknows.core import models
+from whoknows.storage import schema as s
+
+_CHUNK = 500  # events per IN (...) list
+
+
+def add(session: Session, owner_id: int, **values: object) -> s.Event:
+    row = s.Event(owner_id=owner_id, **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def attendee(
+    session: Session, owner_id: int, event_id: int, person_id: int
+) -> s.EventAttendee | None:
+    found = session.get(s.EventAttendee, (event_id, person_id))
+    return found if found is not None and found.owner_id == owner_id else None
+
+
+def add_attendee(
+    session: Session, owner_id: int, event_id: int, person_id: int, *, gets_it: bool
+) -> None:
+    session.add(
+        s.EventAttendee(owner_id=owner_id, event_id=event_id, person_id=person_id, gets_it=gets_it)
+    )
+
+
+def newest_first(owner_id: int) -> Select[s.Event]:
+    e = s.Event
+    return select(e).where(e.owner_id == owner_id).order_by(e.date.desc(), e.id.desc())
+
+
+def matching(session: Session, query: Select[s.Event]) -> list[s.Event]:
+    return list(session.scalars(query))
+
+
+def with_attendees(session: Session, owner_id: int, events: list[s.Event]) -> list[models.Event]:
+    """EVENTS with their attendees (those who get Give to Get first, then by name), read in
+    a query per 500 events (not one per event)."""
+    session.flush()  # attendees just added in this transaction are read back
+    found: dict[int, list[models.Attendee]] = {e.id: [] for e in events}
+    ids = list(found)
+    a, p = s.EventAttendee, s.Person
+    for start in range(0, len(ids), _CHUNK):
+        attendees = session.execute(
+            select(a.event_id, p.id, p.name, a.gets_it)
+            .join(p, p.id == a.person_id)
+            .where(a.owner_id == owner_id, a.event_id.in_(ids[start : start + _CHUNK]))
+            .order_by(a.gets_it.desc(), p.name_key)
+        )
+        for event_id, person_id, name, gets_it in attendees:
+            found[event_id].append(models.Attendee(person_id=person_id, name=name, gets_it=gets_it))
+    return [
+        models.Event(
+            id=e.id,
+            name=e.name,
+            date=e.date,
+            place=e.place,
+            note=e.note,
+            attendees=tuple(found[e.id]),
+        )
+        for e in events
+    ]
+
+
+def attended_by(session: Session, person_id: int) -> list[tuple[int, str, dt.date, bool]]:
+    """The events a person was met at, newest first: id, name, date, whether they get it."""
+    e, a = s.Event, s.EventAttendee
+    query = select(e, a).join(a, a.event_id == e.id).where(a.person_id == person_id)
+    rows = session.execute(query.order_by(e.date.desc()))
+    return [(event.id, event.name, event.date, attendee.gets_it) for event, attendee in rows]
