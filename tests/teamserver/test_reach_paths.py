@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -179,3 +180,31 @@ def test_a_patched_snapshot_has_the_ties_of_a_full_build(seed: int) -> None:
         assert node is not None
         assert patched.account_at(node) == account
     assert patched.node_of_account(leaver) is None
+
+
+def test_the_same_question_on_the_same_snapshot_is_searched_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pooled, members, _raw = _pooled(4)
+    account = next(iter(members))
+    targets = np.arange(pooled.graph.num_nodes)
+    searches = []
+    real = snapshot.top_paths
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        searches.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(snapshot, "top_paths", counted)
+    first = pooled.paths(account, targets)
+    again = pooled.paths(account, targets)
+    assert first
+    assert [c.nodes for c in again] == [c.nodes for c in first]
+    assert len(searches) == 1
+    pooled.paths(account, targets, k=2)  # another question: searched
+    other = next(a for a in members if a != account)
+    pooled.paths(other, targets)
+    assert len(searches) == 3
+    monkeypatch.setattr(snapshot, "SEARCHES_KEPT", 2)
+    pooled.paths(account, targets[:5])  # past the bound, the oldest answer goes
+    assert len(pooled.searched) == 2

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
@@ -173,7 +174,15 @@ shared_contact = Table(
     PrimaryKeyConstraint("space_id", "account_id", "key"),
     CheckConstraint(_in("band", BANDS), name="band"),
     Index("ix_shared_contact_space_id_key", "space_id", "key"),
-    Index("ix_shared_contact_space_id_org_key_account", "space_id", "org_key", "account_id"),
+    # A colleague's strongest contacts at an organization first (reach._AT_ORG reads them).
+    Index(
+        "ix_shared_contact_space_id_org_key_best",
+        "space_id",
+        "org_key",
+        "account_id",
+        text("array_position(ARRAY['weak'::text, 'good'::text, 'strong'::text], band) DESC"),
+        "key",
+    ),
 )
 
 org_reach = Table(

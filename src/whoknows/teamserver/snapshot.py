@@ -22,7 +22,7 @@ import contextlib
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +41,7 @@ KEY_ID_DIGITS = 15
 MAX_HOPS = 4
 DEFAULT_PATHS = 5
 _FORMAT = 1
+SEARCHES_KEPT = 4096  # per snapshot held: a few megabytes of paths at most
 _ARRAYS = ("indptr", "indices", "strength", "node_ids", "accounts", "account_nodes", "pushes")
 _STALE_SECONDS = 300  # an older version's folder is removed this long after a newer one exists
 
@@ -70,6 +71,11 @@ class Pooled:
     pushes: npt.NDArray[np.int64] | None = None
     """Each member's push version (member_push) when built, beside ``accounts``: a refresh
     re-reads only the members whose version moved (`patched`)."""
+    searched: dict[tuple[int, bytes, int], list[Chain]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """Answers of `paths` on this snapshot (a pure function of it and the question), the
+    newest SEARCHES_KEPT: the same question again at the same version is not searched again."""
 
     def node_of_account(self, account_id: int) -> int | None:
         at = np.flatnonzero(self.accounts == account_id)
@@ -102,8 +108,19 @@ class Pooled:
         few ties rather than from the member's thousands. To several, it runs from the member,
         one path per first hop.
         """
-        source = self.node_of_account(account_id)
         wanted = np.asarray(targets, dtype=np.int64).ravel()
+        asked = (account_id, wanted.tobytes(), k)
+        found = self.searched.get(asked)
+        if found is None:
+            found = self._paths(account_id, wanted, k)
+            while len(self.searched) >= SEARCHES_KEPT:  # the oldest go (another thread's too)
+                with contextlib.suppress(RuntimeError, StopIteration):
+                    self.searched.pop(next(iter(self.searched)), None)
+            self.searched[asked] = found
+        return list(found)
+
+    def _paths(self, account_id: int, wanted: npt.NDArray[np.int64], k: int) -> list[Chain]:
+        source = self.node_of_account(account_id)
         wanted = wanted[wanted != source] if source is not None else wanted
         if source is None or not len(wanted):
             return []
