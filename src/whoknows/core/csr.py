@@ -92,8 +92,7 @@ def dense_ends(ids: npt.NDArray[np.int64], people: npt.NDArray[np.int64]) -> npt
 def rows_of(
     n: int,
     ends: list[npt.NDArray[np.integer]],
-    s: npt.NDArray[np.float32],
-    extra: Sequence[npt.NDArray[np.float32]] = (),
+    values: list[npt.NDArray[np.float32]],
 ) -> tuple[
     npt.NDArray[np.int64],
     npt.NDArray[np.int32],
@@ -102,26 +101,30 @@ def rows_of(
 ]:
     """CSR arrays of undirected ties between dense nodes (a != b), the strongest duplicate kept.
 
-    EXTRA are more columns of the ties (e.g. what ageing a tie needs), returned as entries
-    beside the strengths; of duplicates, each column keeps its highest value.
+    VALUES are the ties' strengths, then more columns of them (e.g. what ageing a tie needs),
+    returned as entries beside the strengths; of duplicates, each column keeps its highest
+    value.
 
     The ties are put in (low end, high end) order with one sort; each row then holds the ties
     where it is the high end (their low ends, in order) followed by those where it is the low
     end (their high ends, in order). The second group is already in place; the first takes one
-    stable pass by high end. ENDS is emptied as soon as it is read, so that memory stays near
-    four arrays the size of the ties.
+    stable pass by high end. ENDS and VALUES are emptied as soon as they are read (the caller
+    holds no copy of them while they are sorted), so that memory stays near four arrays the
+    size of the ties.
     """
     b = ends.pop()
     a = ends.pop()
+    s, *columns = values
+    values.clear()
     key = np.minimum(a, b).astype(np.int64)
     key <<= 32
     key |= np.maximum(a, b)
     del a, b
-    columns = list(extra)
     if len(key) > 1 and not np.all(key[1:] > key[:-1]):
         order = np.argsort(key)
         s = s[order]
-        columns = [c[order] for c in columns]
+        for i in range(len(columns)):
+            columns[i] = columns[i][order]  # the unsorted one goes before the next is sorted
         del order
         key.sort()  # the same order in place (equal keys are interchangeable)
         first = np.ones(len(key), dtype=np.bool_)

@@ -374,7 +374,9 @@ class GraphBuilder:
             ids = self._node_ids
         if len(ids) >= 2**31 or 2 * len(strengths) >= 2**31:
             raise ValueError("graph too large for 32-bit indices")
-        indptr, indices, strength, entries = csr.rows_of(len(ids), ends, strengths, columns)
+        values = [strengths, *columns]
+        del strengths, columns  # rows_of lets each go once it has its sorted copy
+        indptr, indices, strength, entries = csr.rows_of(len(ids), ends, values)
         return Graph(indptr, indices, strength, ids), [_frozen(e, np.float32) for e in entries]
 
 
