@@ -9,7 +9,6 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from whoknows.api.common import ERRORS, PAGED, Limit, Offset, paged
 from whoknows.api.ledger_schemas import (
     BalanceOut,
-    DraftOut,
     ExchangeIn,
     ExchangeOut,
     IntroDraftsOut,
@@ -25,7 +24,6 @@ from whoknows.api.schemas import (
     EventOut,
     MetIn,
     MetOut,
-    PersonOut,
 )
 from whoknows.errors import Refused, UserError
 from whoknows.http import store_of, today_of
@@ -66,11 +64,7 @@ def get_event(request: Request, event_id: Id) -> EventOut:
 def met(request: Request, event_id: Id, body: MetIn) -> MetOut:
     """The people met at an event (giver: they get Give to Get); new ones are created."""
     found = events.met(store_of(request), str(event_id), body.people, giver=body.giver)
-    return MetOut(
-        event=EventOut.of(found.event),
-        people=[PersonOut.of(p) for p in found.people],
-        created=found.created,
-    )
+    return MetOut.of(found)
 
 
 @router.get("/ledger/balance", tags=["ledger"])
@@ -141,10 +135,7 @@ def step(request: Request, intro_id: Id, body: IntroStepIn) -> IntroDraftsOut:
         made = (introductions.ask if body.action == "ask" else introductions.make)(
             store, intro_id, today=day
         )
-        return IntroDraftsOut(
-            introduction=IntroOut.of(made.introduction),
-            drafts=[DraftOut.of(d) for d in made.drafts],
-        )
+        return IntroDraftsOut.of(made)
     if body.action == "accept":
         view = introductions.accept(store, intro_id, body.side or "")
     elif body.action == "decline":
@@ -166,7 +157,7 @@ def list_referrals(
     X-Total-Count)."""
     window = paging.Window(limit, offset)
     page = referrals.referrals_page(store_of(request), window, status or None)
-    return [ReferralOut.model_validate(r.as_json()) for r in paged(request, response, page)]
+    return [ReferralOut.of(r) for r in paged(request, response, page)]
 
 
 @router.post("/referrals", status_code=201, tags=["referrals"])
@@ -181,7 +172,7 @@ def add_referral(request: Request, body: ReferralIn) -> ReferralOut:
         value=body.value,
         on=body.date or today_of(request),
     )
-    return ReferralOut.model_validate(found.as_json())
+    return ReferralOut.of(found)
 
 
 @router.post("/referrals/{referral_id}/move", tags=["referrals"])
@@ -196,4 +187,4 @@ def move(request: Request, referral_id: Id, body: MoveIn) -> ReferralOut:
         found = referrals.lost(store, referral_id, body.reason, on=day)
     else:
         found = referrals.move(store, referral_id, status, on=day)
-    return ReferralOut.model_validate(found.as_json())
+    return ReferralOut.of(found)

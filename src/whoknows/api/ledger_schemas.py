@@ -99,12 +99,19 @@ class RecipientOut(Out):
 
 
 class DraftOut(Out):
+    # name: the stem of the .eml file `intro ask --out` writes; the API writes no files
+    left_out = frozenset({"name"})
+
     to: list[RecipientOut]
+    missing_email: list[str]  # the recipients it has no email address for
     subject: str
     body: str
 
 
-class IntroDraftsOut(BaseModel):
+class IntroDraftsOut(Out):
+    # sender: me, the From: of the .eml files `intro ask --out` writes
+    left_out = frozenset({"sender"})
+
     introduction: IntroOut
     drafts: list[DraftOut]
 
@@ -118,18 +125,18 @@ class IntroStepIn(BaseModel):
     note: Text | None = None
 
 
-class PartyOut(BaseModel):
+class PartyOut(Out):
     id: int
     name: str
     kind: str = "person"
 
 
-class StepOut(BaseModel):
+class StepOut(Out):
     status: str
     date: dt.date
 
 
-class ReferralOut(BaseModel):
+class ReferralOut(Out):
     id: int
     direction: str
     from_: PartyOut = Field(alias="from")
@@ -146,7 +153,7 @@ class ReferralOut(BaseModel):
     reported_on: dt.date | None
     steps: list[StepOut]
 
-    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
 
 
 class ReferralIn(BaseModel):

@@ -36,25 +36,14 @@ def prospects(
     total in X-Total-Count)."""
     window = paging.Window(limit, offset)
     _, page = reach.prospects(store_of(request), window, today=today_of(request))
-    return [ProspectOut.model_validate(p.as_json()) for p in paged(request, response, page)]
+    return [ProspectOut.of(p) for p in paged(request, response, page)]
 
 
 @router.get("/advocates", tags=["reach"])
 def advocates(request: Request, top: Annotated[int, Query(ge=1, le=500)] = 10) -> list[AdvocateOut]:
     """The people I know ranked as advocates for me, with every part of the score."""
     _, ranked = reach.advocates(store_of(request), top=top, today=today_of(request))
-    return [
-        AdvocateOut(
-            id=a.person.id,
-            name=a.person.name,
-            score=a.score,
-            parts={k: float(v) for k, v in a.parts.items()},
-            reaches=a.reaches,
-            reaches_indirect=a.reaches_indirect,
-            explanation=a.explanation,
-        )
-        for a in ranked
-    ]
+    return [AdvocateOut.of(a) for a in ranked]
 
 
 @router.get("/due", tags=["follow-ups"], responses=PAGED)

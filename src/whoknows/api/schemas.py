@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from whoknows.services import views
 from whoknows.services.validate import FIRST_DAY, LAST_DAY, MAX_LINE, MAX_NAME, MAX_TEXT
@@ -22,7 +22,19 @@ Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class Out(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    """What the API answers, built from a service's result: every field of the result is
+    declared here, or named in LEFT_OUT with the reason beside it. A field the model does
+    not know is an error (tests/api/test_api_shapes.py), never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+    left_out: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _leave_out(cls, data: Any) -> Any:
+        if cls.left_out and isinstance(data, dict):
+            return {k: v for k, v in data.items() if k not in cls.left_out}
+        return data
 
     @classmethod
     def of(cls, value: Any) -> Self:
@@ -125,7 +137,7 @@ class InteractionLineOut(Out):
     with_people: list[str]
 
 
-class AttendedOut(BaseModel):
+class AttendedOut(Out):
     id: int
     name: str
     date: dt.date
@@ -209,12 +221,7 @@ class EventOut(Out):
     place: str | None = None
     note: str | None = None
     attendees: list[AttendeeOut] = []
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def met(self) -> int:
-        """How many people I met there (as `event list --json` says)."""
-        return len(self.attendees)
+    met: int = Field(description="How many people I met there")
 
 
 class EventIn(BaseModel):
@@ -235,10 +242,16 @@ class MetIn(BaseModel):
     giver: bool = False
 
 
-class MetOut(BaseModel):
+class RecognizedOut(Out):
+    id: int
+    reason: str  # why a capture was taken to be them ("they share the email …")
+
+
+class MetOut(Out):
     event: EventOut
     people: list[PersonOut]
     created: list[int]
+    recognized: list[RecognizedOut] = []
 
 
 class WarmPathOut(Out):
@@ -246,6 +259,7 @@ class WarmPathOut(Out):
     people: list[PersonRefOut]
     explanation: str
     hops: list[str]
+    target_is: str = ""  # the target's role and organization: "Plant Manager at Ferro Ltd"
 
 
 class PathsOut(Out):
@@ -255,7 +269,7 @@ class PathsOut(Out):
     closest: dict[str, Any] | None = None
 
 
-class ProspectOut(BaseModel):
+class ProspectOut(Out):
     id: int
     name: str
     reachability: float
@@ -263,7 +277,7 @@ class ProspectOut(BaseModel):
     advocate: PersonRefOut | None
 
 
-class AdvocateOut(BaseModel):
+class AdvocateOut(Out):
     id: int
     name: str
     score: float
@@ -273,14 +287,14 @@ class AdvocateOut(BaseModel):
     explanation: str
 
 
-class DueReasonOut(BaseModel):
+class DueReasonOut(Out):
     kind: str  # follow-up, second-touch, keep-in-touch, reconnect, or what I owe them
     due: dt.date
     reason: str
     action: str
 
 
-class DueOut(BaseModel):
+class DueOut(Out):
     """An item of the follow-up plan: `services/views.py:plan_item`, as `due --json` prints it."""
 
     id: int

@@ -71,14 +71,7 @@ def met(
         result = events.met(opened, event, people, giver=giver, new=new)
     recognized = dict(result.recognized)
     if json:
-        print_json(
-            {
-                "event": result.event,
-                "people": result.people,
-                "created": result.created,
-                "recognized": [{"id": i, "reason": r} for i, r in result.recognized],
-            }
-        )
+        print_json(result)
         return
     for person in result.people:
         how = " (new)" if person.id in result.created else ""
@@ -129,9 +122,7 @@ def list_(
             return events.events_page(opened, window)
 
         if json:
-            paging.json_pages(
-                fetch, wanted, lambda e: {**views.as_json(e), "met": len(e.attendees)}, "events"
-            )
+            paging.json_pages(fetch, wanted, views.as_json, "events")
             return
         found = fetch(wanted)
     print_table(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
@@ -28,7 +28,6 @@ from whoknows.cli.tables import NAME, Column
 
 if TYPE_CHECKING:
     from whoknows.services import introductions
-    from whoknows.services.drafts import Draft
     from whoknows.services.introductions import IntroView
     from whoknows.services.paging import Page, Window
     from whoknows.services.store import Store
@@ -104,13 +103,7 @@ def _show_drafts(found: introductions.IntroDrafts, out: Path | None, json: bool)
             f'(add one: whoknows person edit "{name}" --email ADDRESS)\n'
         )
     if json:
-        print_json(
-            {
-                "introduction": views.as_json(found.introduction),
-                "drafts": [_draft_json(d) for d in found.drafts],
-                "written": [str(p) for p in written],
-            }
-        )
+        print_json({**views.as_json(found), "written": [str(p) for p in written]})
         return
     _intro_line(found.introduction)
     for draft in found.drafts:
@@ -125,17 +118,6 @@ def _show_drafts(found: introductions.IntroDrafts, out: Path | None, json: bool)
     if not written:
         say("")
         say("(nothing is sent; add --out DIR to save the drafts as .eml files)")
-
-
-def _draft_json(draft: Draft) -> dict[str, Any]:
-    from whoknows.services.drafts import missing_emails
-
-    return {
-        "to": [{"name": r.name, "email": r.email} for r in draft.to],
-        "missing_email": missing_emails(draft),
-        "subject": draft.subject,
-        "body": draft.body,
-    }
 
 
 @intro_app.command("propose")

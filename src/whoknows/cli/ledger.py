@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.text import Text
@@ -20,9 +20,6 @@ from whoknows.cli.common import (
 )
 from whoknows.cli.common import when as when_
 from whoknows.cli.tables import NAME, Column
-
-if TYPE_CHECKING:
-    from whoknows.services import ledger
 
 KIND_HELP = "introduction, referral, information, recommendation, testimonial, help, business"
 Kind = Annotated[str, typer.Argument(metavar="KIND", help=f"What: {KIND_HELP}.")]
@@ -87,21 +84,6 @@ def got(
     )
 
 
-def _balance_json(found: ledger.BalanceView) -> dict[str, Any]:
-    from whoknows.services import views
-
-    return {
-        "given": found.given,
-        "received": found.received,
-        "since": found.since.isoformat(),
-        "until": found.until.isoformat(),
-        "person": views.as_json(found.person),
-        "flags": views.as_json(found.flags),
-        "people": views.as_json(found.people),
-        "exchanges": views.as_json(found.exchanges),
-    }
-
-
 def balance(
     person: Annotated[
         str | None, typer.Argument(help="One person's balance (default: everyone).")
@@ -120,7 +102,7 @@ def balance(
     with store(db) as opened:
         found = ledger.balance(opened, person, since=start, today=when_(None))
     if json:
-        print_json(_balance_json(found))
+        print_json(found)
         return
     whom = f" with {found.person.name}" if found.person else ""
     say(

@@ -128,26 +128,12 @@ def path(
     json: JsonOption = False,
 ) -> None:
     """The warmest introduction paths to a person, an organization or your ideal clients."""
-    from whoknows.services import reach, views
+    from whoknows.services import reach
 
     with store(db) as opened:
         answer = reach.find_paths(opened, target, top=top, max_hops=max_hops)
     if json:
-        print_json(
-            {
-                "target": answer.target,
-                "paths": [
-                    {
-                        "strength": p.strength,
-                        "people": views.as_json(p.people),
-                        "explanation": p.explanation,
-                    }
-                    for p in answer.paths
-                ],
-                "message": answer.message,
-                "closest": answer.closest,
-            }
-        )
+        print_json(answer)
         return
     name = answer.target.get("name") or answer.target.get("description")
     if not answer.paths:
@@ -170,7 +156,7 @@ def advocates(
     json: JsonOption = False,
 ) -> None:
     """Your best advocates: who can bring you to your ideal clients, and why."""
-    from whoknows.services import reach, views
+    from whoknows.services import reach
 
     with store(db) as opened:
         if potential:
@@ -179,39 +165,13 @@ def advocates(
             profile, found = reach.advocates(opened, top=top)
     if potential:
         if json:
-            print_json(
-                [
-                    {
-                        "id": p.person.id,
-                        "name": p.person.name,
-                        "score": p.score,
-                        "parts": p.parts,
-                        "reaches": p.reaches,
-                        "introducer": views.as_json(p.introducer),
-                        "explanation": p.explanation,
-                    }
-                    for p in found_potential
-                ]
-            )
+            print_json(found_potential)
             return
         _hint(profile)
         _scores(found_potential, "Who to meet next: potential advocates")
         return
     if json:
-        print_json(
-            [
-                {
-                    "id": a.person.id,
-                    "name": a.person.name,
-                    "score": a.score,
-                    "parts": a.parts,
-                    "reaches": a.reaches,
-                    "reaches_indirect": a.reaches_indirect,
-                    "explanation": a.explanation,
-                }
-                for a in found
-            ]
-        )
+        print_json(found)
         return
     _hint(profile)
     _scores(found, "Your best advocates")

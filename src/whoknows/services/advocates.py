@@ -42,6 +42,15 @@ class AdvocateView:
     reaches_indirect: int
     explanation: str
 
+    def as_json(self) -> dict[str, object]:
+        """The shape `advocates --json` prints and GET /api/v1/advocates answers."""
+        return {
+            **_named(self.person, self.score, self.parts),
+            "reaches": self.reaches,
+            "reaches_indirect": self.reaches_indirect,
+            "explanation": self.explanation,
+        }
+
 
 @dataclass(frozen=True)
 class PotentialView:
@@ -51,6 +60,25 @@ class PotentialView:
     reaches: int
     introducer: PersonRef
     explanation: str
+
+    def as_json(self) -> dict[str, object]:
+        """The shape `advocates --potential --json` prints."""
+        return {
+            **_named(self.person, self.score, self.parts),
+            "reaches": self.reaches,
+            "introducer": {"id": self.introducer.id, "name": self.introducer.name},
+            "explanation": self.explanation,
+        }
+
+
+def _named(person: PersonRef, score: float, parts: dict[str, float]) -> dict[str, object]:
+    """Who, their score and its parts (plain floats), as both rankings show them."""
+    return {
+        "id": person.id,
+        "name": person.name,
+        "score": float(score),
+        "parts": {k: float(v) for k, v in parts.items()},
+    }
 
 
 @dataclass(frozen=True)

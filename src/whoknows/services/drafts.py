@@ -39,6 +39,15 @@ class Draft:
     body: str
     name: str  # a short file-name stem, e.g. "followup-dana-okafor"
 
+    def as_json(self) -> dict[str, Any]:
+        """What a script reads of a draft (not the stem of the file --out would write)."""
+        return {
+            "to": [{"name": r.name, "email": r.email} for r in self.to],
+            "missing_email": missing_emails(self),
+            "subject": self.subject,
+            "body": self.body,
+        }
+
 
 def environment(settings: Settings) -> jinja2.Environment:
     """Templates from ``<config dir>/templates`` first, then the ones shipped in the package."""

@@ -45,6 +45,15 @@ class MetResult:
     # people a capture was taken to be, with why ("they share the email …")
     recognized: list[tuple[int, str]] = field(default_factory=list)
 
+    def as_json(self) -> dict[str, object]:
+        """The shape `event met --json` prints and POST /api/v1/events/{id}/met answers."""
+        return {
+            "event": views.as_json(self.event),
+            "people": views.as_json(self.people),
+            "created": self.created,
+            "recognized": [{"id": i, "reason": r} for i, r in self.recognized],
+        }
+
 
 NEW: Final = "new"  # the choice "someone new", whoever else has that name
 Choice = int | Literal["new"]

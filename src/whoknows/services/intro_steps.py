@@ -28,6 +28,10 @@ class IntroDrafts:
     drafts: list[Draft]
     sender: Recipient | None
 
+    def as_json(self) -> dict[str, Any]:
+        """The introduction and its drafts (the sender is me: the From: of written drafts)."""
+        return {"introduction": self.introduction, "drafts": self.drafts}
+
 
 def _get(session: Session, owner_id: int, intro_id: int) -> s.Introduction:
     row = rows.get(session, owner_id, intro_id)

@@ -49,9 +49,18 @@ def organization(row: s.Organization) -> models.Organization:
 
 
 def as_json(value: Any) -> Any:
-    """Dataclasses, enums, dates and tuples as JSON-ready values."""
+    """Dataclasses, enums, dates and tuples as JSON-ready values: the one JSON shape of a
+    service's result, which the CLI's --json prints and the API's response model validates.
+    A result with its own view (an `as_json` method) is shown through it; an event says how
+    many people were met there."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: as_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        shown = getattr(value, "as_json", None)
+        if shown is not None:
+            return as_json(shown())
+        fields = {f.name: as_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, models.Event):
+            fields["met"] = len(value.attendees)
+        return fields
     if isinstance(value, dict):
         return {str(k): as_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
