@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from whoknows.core.acquaintance import PIPELINE, STATUSES
-from whoknows.errors import Conflict, NotFound, UserError
+from whoknows.errors import Conflict, NotFound, Refused, UserError
 from whoknows.services import introductions, paging, referrals, suggest
 from whoknows.web.common import blank_none, day_or, is_htmx, redirect, render, store_of, today_of
 
@@ -73,14 +73,12 @@ def propose(
     """Propose an introduction: the guard's warnings come first, then "propose anyway"."""
     store = store_of(request)
     day = today_of(request)
-    if not force:
-        warnings = introductions.check(store, a, b, today=day)
-        if warnings:
-            context = _intro_context(
-                request, warnings=[str(w) for w in warnings], draft={"a": a, "b": b, "why": why}
-            )
-            return render(request, "introductions.html", context, status=409)
-    introductions.propose(store, a, b, why=blank_none(why), force=bool(force), today=day)
+    try:
+        introductions.propose(store, a, b, why=blank_none(why), force=bool(force), today=day)
+    except Refused as refused:  # the guard ran once; its reasons are on the refusal
+        draft = {"a": a, "b": b, "why": why}
+        context = _intro_context(request, warnings=list(refused.reasons), draft=draft)
+        return render(request, "introductions.html", context, status=409)
     return redirect("/introductions")
 
 
@@ -96,15 +94,14 @@ def ask_for_introduction(
     guard's warnings about asking them come first, then "ask anyway"."""
     store = store_of(request)
     day = today_of(request)
-    if not force:
-        warnings = introductions.check_request(store, via, to, today=day)
-        if warnings:
-            asked = {"via": via, "to": to, "why": why or ""}
-            context = _intro_context(
-                request, request_warnings=[str(w) for w in warnings], asked=asked
-            )
-            return render(request, "introductions.html", context, status=409)
-    made = introductions.request(store, via, to, why=blank_none(why), force=bool(force), today=day)
+    try:
+        made = introductions.request(
+            store, via, to, why=blank_none(why), force=bool(force), today=day
+        )
+    except Refused as refused:  # the guard ran once; its reasons are on the refusal
+        asked = {"via": via, "to": to, "why": why or ""}
+        context = _intro_context(request, request_warnings=list(refused.reasons), asked=asked)
+        return render(request, "introductions.html", context, status=409)
     return redirect(f"/introductions#intro-tile-{made.id}")
 
 
