@@ -112,15 +112,20 @@ def test_dashboard_network_and_charts(  # type: ignore[no-untyped-def]
         f"/s/{space.slug}/chapter/weeks/{last['id']}", headers=tokens[ben.id] | html
     )
     assert report.status_code == 200
-    assert report.text.count('<svg role="img"') == 4
-    for title in ("Referral slips per week", "1-to-1s per week", "Members present per week"):
+    assert report.text.count('<svg role="img"') == 5
+    for title in (
+        "Referral slips per week",
+        "1-to-1s per week",
+        "Members present per week",
+        "Visitors per week",
+    ):
         assert title in report.text
     assert "Thanks EUR" in report.text  # the chapter's total per week, as the report has it
     rows = re.findall(r"<tr><td>(2026-\d\d-\d\d)</td>(.*?)</tr>", report.text)
     cells = [(w, re.findall(r">([^<]*)</td>", rest)) for w, rest in rows]
     assert cells == [
-        ("2026-11-30", ["4", "2", "1", "150.50"]),
-        ("2026-12-07", ["4", "1", "0", "0"]),
+        ("2026-11-30", ["4", "2", "1", "0", "150.50"]),
+        ("2026-12-07", ["4", "1", "0", "0", "0"]),
     ]
 
 
@@ -161,4 +166,4 @@ def test_drawn_charts_are_kept_for_every_worker(  # type: ignore[no-untyped-def]
     monkeypatch.setattr(chapter_charts, "_draw", never)
     again = team_client.get(page, headers=headers)
     assert again.status_code == 200
-    assert again.text.count('<svg role="img"') == 4
+    assert again.text.count('<svg role="img"') == 5

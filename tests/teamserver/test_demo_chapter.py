@@ -47,9 +47,30 @@ def test_two_years_of_a_chapter(  # type: ignore[no-untyped-def]
         spheres = conn.execute(
             text("SELECT count(*) FROM chapter_sphere WHERE space_id = :s"), {"s": space.id}
         ).scalar_one()
+        visitors = conn.execute(
+            text(
+                "SELECT v.status, (SELECT array_agg(m.status ORDER BY m.moved_on, m.id) "
+                "FROM chapter_visitor_move m WHERE m.visitor_id = v.id) AS trail "
+                "FROM chapter_visitor v WHERE v.space_id = :s"
+            ),
+            {"s": space.id},
+        ).all()
+        in_reports = conn.execute(
+            text(
+                "SELECT coalesce(sum(jsonb_array_length(body -> 'visitors')), 0) "
+                "FROM chapter_report WHERE space_id = :s"
+            ),
+            {"s": space.id},
+        ).scalar_one()
     assert [tuple(w) for w in weeks] == [("closed", 30, 30), ("open", 1, 0)]
     assert first == (dt.date(2026, 5, 4), dt.date(2026, 11, 30))
     assert spheres == len(ids)
+    assert len(visitors) == counts["visitors"] > 10
+    assert {v.status for v in visitors} >= {"visited", "joined"}
+    for v in visitors:  # each visitor's dated trail ends where they are
+        assert v.trail[0] == "visited"
+        assert v.trail[-1] == v.status
+    assert 0 < in_reports <= len(visitors)  # the closed weeks' reports name their visitors
 
     headers = bearer(world.token(space, members[1]))
     url = f"/api/v1/spaces/{space.slug}/chapter"

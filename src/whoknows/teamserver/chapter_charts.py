@@ -1,5 +1,5 @@
-"""A chapter's charts: the report's last 26 weeks (slips, 1-to-1s, attendance, thanks per
-currency) and a member's slips given and received per month.
+"""A chapter's charts: the report's last 26 weeks (slips, 1-to-1s, attendance, visitors,
+thanks per currency) and a member's slips given and received per month.
 
 Drawn by the local app's chart code (services/charts.py: matplotlib, inline SVG), each with a
 title and a description for screen readers; the page shows the same numbers in a table.
@@ -107,6 +107,7 @@ def weeks_series(conn: Connection, space_id: int, starts_on: dt.date) -> dict[st
         "present": [int(r.totals["present"]) for r in rows],
         "slips": [int(r.totals["slips"]) for r in rows],
         "one_to_ones": [int(r.totals.get("one_to_ones", 0)) for r in rows],
+        "visitors": [int(r.totals.get("visitors", 0)) for r in rows],
         "thanks": {
             c: [str(Decimal(r.totals.get("thanks", {}).get(c, "0"))) for r in rows]
             for c in currencies
@@ -115,7 +116,7 @@ def weeks_series(conn: Connection, space_id: int, starts_on: dt.date) -> dict[st
 
 
 def report_charts(series: dict[str, Any], kept: Path | None = None) -> dict[str, Any]:
-    """The report's four charts and their table, from weeks_series (drawn ones read from KEPT,
+    """The report's five charts and their table, from weeks_series (drawn ones read from KEPT,
     a folder the server's workers share, and new ones written there)."""
     return _drawn("report", json.dumps(series, sort_keys=True), kept)
 
@@ -179,6 +180,7 @@ def _draw(kind: str, numbers: str, digest: str) -> dict[str, Any]:
         ("slips", "Referral slips per week", data["slips"], "slips"),
         ("one-to-ones", "1-to-1s per week", data["one_to_ones"], "1-to-1s"),
         ("attendance", "Members present per week", data["present"], "members present"),
+        ("visitors", "Visitors per week", data.get("visitors", []), "visitors"),
     )
     drawn = [
         (name, title, _words(vs, what, labels), _bars(f"{key}-{name}", labels, {what: vs}))
@@ -194,13 +196,21 @@ def _draw(kind: str, numbers: str, digest: str) -> dict[str, Any]:
         )
     )
     table = {
-        "columns": ["Week of", "Present", "Slips", "1-to-1s", *(f"Thanks {c}" for c in money)],
+        "columns": [
+            "Week of",
+            "Present",
+            "Slips",
+            "1-to-1s",
+            "Visitors",
+            *(f"Thanks {c}" for c in money),
+        ],
         "rows": [
             [
                 week,
                 data["present"][i],
                 data["slips"][i],
                 data["one_to_ones"][i],
+                data["visitors"][i],
                 *(data["thanks"][c][i] for c in money),
             ]
             for i, week in enumerate(labels)

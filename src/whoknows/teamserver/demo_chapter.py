@@ -1,13 +1,15 @@
 """A chapter's history for the team demo and the chapter benchmark: two years of weeks.
 
 `history` writes, for the members of a chapter, 104 closed weeks (and the open one) of
-attendance, referral slips, thanks for closed business and confirmed 1-to-1s, in bulk (one
+attendance, referral slips, thanks for closed business, confirmed 1-to-1s and visitors, in
+bulk (one
 multi-row INSERT per table), then closes the weeks in order with the server's own close
 (chapters.close: the held thanks fold, the report is written once, as a leader's close
 would), and gives each member a shared contact sphere (whom they serve, their ideal clients)
 so power teams show. Deterministic for a seed.
 
-Visitors: none yet (the hook: add them per week here once the visitors' table exists).
+Visitors come most weeks, recorded by the leader with who invited them; some go on along
+the trail (invited, applied, joined, or not now), each step dated.
 """
 
 from __future__ import annotations
@@ -21,6 +23,16 @@ from sqlalchemy import Connection, insert, text
 from whoknows.teamserver import chapters, db, schema
 
 WEEKS = 104
+FIRST = ("Alex", "Brooke", "Chidi", "Dana", "Eli", "Farah", "Gus", "Hana", "Ivo", "Jun")
+LAST = ("Moreau", "Okafor", "Lindqvist", "Patel", "Rossi", "Novak", "Kim", "Haddad")
+ENDS = ("visited", "visited", "invited", "applied", "joined", "not_now")  # as often as this
+TRAIL = {  # a visitor's final status: the steps after "visited" that led there
+    "visited": (),
+    "invited": ("invited",),
+    "applied": ("invited", "applied"),
+    "joined": ("invited", "applied", "joined"),
+    "not_now": ("not_now",),
+}
 # Whom each trade serves and its ideal clients (roles as the demo world's people have them):
 # a BNI-like chapter of 25 seats, in the order members take them.
 TRADES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -85,9 +97,11 @@ def history(
         "thanks": [],
         "attendance": [],
         "one_to_ones": [],
+        "visitors": [],
     }
     for week_id, starts in sorted(week_ids, key=lambda w: w[1]):
         _week(rng, space_id, week_id, member_ids, starts, rows)
+        _visitors(rng, space_id, week_id, member_ids, leader_id, rows["visitors"])
     for table, name in (
         (schema.chapter_slip, "slips"),
         (schema.chapter_thanks, "thanks"),
@@ -95,6 +109,7 @@ def history(
         (schema.chapter_one_to_one, "one_to_ones"),
     ):
         conn.execute(insert(table), rows[name])
+    _visitor_trails(conn, space_id, leader_id, dict(week_ids), this_monday, rows["visitors"])
     for _, starts in sorted(week_ids, key=lambda w: w[1])[:-1]:
         chapters.close(conn, space_id, leader_id, starts)
     conn.execute(
@@ -169,3 +184,68 @@ def _week(
                     "confirmed_at": dt.datetime.combine(starts, dt.time(12), dt.UTC),
                 }
             )
+
+
+def _visitors(
+    rng: random.Random,
+    space_id: int,
+    week_id: int,
+    ids: list[int],
+    host_id: int,
+    visitors: list[dict[str, Any]],
+) -> None:
+    for _ in range(rng.choice((0, 1, 1, 2))):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        org = f"{last} {rng.choice(('Studio', 'Partners', 'Works', 'Group'))}"
+        role = rng.choice(("Owner", "Director", "Founder", "Consultant"))
+        email = f"{first}.{last}.{len(visitors)}@{last.lower()}.test".lower()
+        visitors.append(
+            {
+                "space_id": space_id,
+                "client_id": f"v{week_id}-{len(visitors)}",
+                "host_id": host_id,
+                "invited_by": rng.choice(ids),
+                "week_id": week_id,
+                "capture": f"{first} {last} <{email}> @{org} / {role}",
+                "name": f"{first} {last}",
+                "email": email,
+                "org": org,
+                "role": role,
+                "status": rng.choice(ENDS),
+            }
+        )
+
+
+def _visitor_trails(
+    conn: Connection,
+    space_id: int,
+    leader_id: int,
+    week_of: dict[int, dt.date],
+    this_monday: dt.date,
+    visitors: list[dict[str, Any]],
+) -> None:
+    """Each visitor's dated steps: visited in their week, then one step a week after it."""
+    if not visitors:
+        return
+    made = conn.execute(
+        insert(schema.chapter_visitor).returning(
+            schema.chapter_visitor.c.id,
+            schema.chapter_visitor.c.week_id,
+            schema.chapter_visitor.c.status,
+        ),
+        visitors,
+    ).all()
+    moves = []
+    for visitor_id, week_id, status in made:
+        for k, step in enumerate(("visited", *TRAIL[status])):
+            day = min(week_of[week_id] + dt.timedelta(days=1 + 7 * k), this_monday)
+            moves.append(
+                {
+                    "space_id": space_id,
+                    "visitor_id": visitor_id,
+                    "status": step,
+                    "moved_on": day,
+                    "moved_by": leader_id,
+                }
+            )
+    conn.execute(insert(schema.chapter_visitor_move), moves)
