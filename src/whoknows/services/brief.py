@@ -12,16 +12,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from whoknows import files
 from whoknows.errors import UserError
 from whoknows.services import drafts, refs, validate
 from whoknows.services.store import Store
-from whoknows.storage import lookups
-from whoknows.storage import schema as s
+from whoknows.storage import briefs, lookups
+
+if TYPE_CHECKING:
+    from whoknows.storage import schema as s
+    from whoknows.storage.unit import Session
 
 # The sections in order: field name, heading.
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -87,18 +88,9 @@ def help_answer(items: list[str]) -> str:
     return f"Thank you for asking! An introduction would help me most: {listed}."
 
 
-def _current(session: Session, owner_id: int) -> s.Brief | None:
-    return session.scalar(
-        select(s.Brief).where(s.Brief.owner_id == owner_id).order_by(s.Brief.version.desc())
-    )
-
-
 def current_version(session: Session, owner_id: int) -> int | None:
     """The current version number of my brief; None before the first one."""
-    found: int | None = session.scalar(
-        select(func.max(s.Brief.version)).where(s.Brief.owner_id == owner_id)
-    )
-    return found
+    return briefs.current_version(session, owner_id)
 
 
 def briefed_people(session: Session, owner_id: int) -> set[int]:
@@ -107,12 +99,7 @@ def briefed_people(session: Session, owner_id: int) -> set[int]:
 
 
 def _view(session: Session, owner_id: int, row: s.Brief) -> BriefView:
-    copies = session.execute(
-        select(s.BriefCopy, s.Person.name)
-        .join(s.Person, s.Person.id == s.BriefCopy.person_id)
-        .where(s.BriefCopy.owner_id == owner_id)
-        .order_by(s.BriefCopy.version.desc(), s.BriefCopy.sent_on.desc(), s.BriefCopy.id.desc())
-    ).all()
+    copies = briefs.copies(session, owner_id)
     latest: dict[int, Holder] = {}
     for copy, name in copies:
         if copy.person_id not in latest:
@@ -132,7 +119,7 @@ def _view(session: Session, owner_id: int, row: s.Brief) -> BriefView:
 
 
 def _require(session: Session, owner_id: int) -> s.Brief:
-    row = _current(session, owner_id)
+    row = briefs.current(session, owner_id)
     if row is None:
         raise UserError(
             "you have no referral brief yet",
@@ -182,21 +169,20 @@ def _save(
 ) -> tuple[BriefView, bool]:
     cleaned = {k: _clean(v) for k, v in changes.items()}
     with store.write() as session:
-        row = _current(session, store.owner_id)
+        row = briefs.current(session, store.owner_id)
         values = {name: getattr(row, name) if row else None for name, _ in SECTIONS}
         new = {**values, **cleaned}
         if row is not None and new == values:
             return _view(session, store.owner_id, row), False
         if row is None and not any(new.values()):
             raise UserError("the brief would be empty", hint="write at least one section")
-        added = s.Brief(
-            owner_id=store.owner_id,
+        added = briefs.add(
+            session,
+            store.owner_id,
             version=(row.version if row else 0) + 1,
             created_on=on or dt.date.today(),
             **new,
         )
-        session.add(added)
-        session.flush()
         return _view(session, store.owner_id, added), True
 
 
@@ -273,7 +259,7 @@ def edit(
     EDIT_TEXT returns the edited text, or None when the user left it unchanged.
     """
     with store.read() as session:
-        row = _current(session, store.owner_id)
+        row = briefs.current(session, store.owner_id)
         before = _view(session, store.owner_id, row) if row else None
     edited = edit_text(as_text(before))
     if edited is None:
@@ -303,20 +289,12 @@ def sent(store: Store, person_ref: str, *, on: dt.date | None = None) -> Sent:
         person = refs.person(session, store.owner_id, person_ref)
         if person.is_me:
             raise UserError("the brief is for others to hold", hint="name someone else")
-        already = session.scalar(
-            select(s.BriefCopy.id).where(
-                s.BriefCopy.owner_id == store.owner_id,
-                s.BriefCopy.person_id == person.id,
-                s.BriefCopy.version == row.version,
+        already = briefs.holds(session, store.owner_id, person.id, row.version)
+        if not already:
+            briefs.add_copy(
+                session, store.owner_id, person_id=person.id, version=row.version, sent_on=on
             )
-        )
-        if already is None:
-            session.add(
-                s.BriefCopy(
-                    owner_id=store.owner_id, person_id=person.id, version=row.version, sent_on=on
-                )
-            )
-        return Sent(person.id, person.name, row.version, on, already is not None)
+        return Sent(person.id, person.name, row.version, on, already)
 
 
 @dataclass(frozen=True)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from whoknows import files
 from whoknows.importers import whoknows_csv
 from whoknows.services import backup, imports
 from whoknows.services.store import Store
-from whoknows.storage import schema as s
+from whoknows.storage import export_rows as rows
+
+if TYPE_CHECKING:
+    from whoknows.storage import schema as s
 from whoknows.storage.people_index import own_uid_prefix
 
 CSV_COLUMNS = (
@@ -85,34 +85,6 @@ def fold(line: str) -> str:
     return "\r\n".join(out) + "\r\n"
 
 
-def _people(session: Session, owner: int) -> Iterator[s.Person]:
-    yield from session.scalars(
-        select(s.Person).where(s.Person.owner_id == owner).order_by(s.Person.id)
-    )
-
-
-def _links(session: Session, owner: int) -> dict[int, list[tuple[str, str]]]:
-    found: dict[int, list[tuple[str, str]]] = {}
-    for pid, kind, url in session.execute(
-        select(s.PersonLink.person_id, s.PersonLink.kind, s.PersonLink.url)
-        .where(s.PersonLink.owner_id == owner)
-        .order_by(s.PersonLink.id)
-    ):
-        found.setdefault(pid, []).append((kind, url))
-    return found
-
-
-def _extras(session: Session, owner: int) -> dict[int, list[tuple[str, str]]]:
-    found: dict[int, list[tuple[str, str]]] = {}
-    for pid, key, value in session.execute(
-        select(s.PersonExtra.person_id, s.PersonExtra.key, s.PersonExtra.value)
-        .where(s.PersonExtra.owner_id == owner)
-        .order_by(s.PersonExtra.id)
-    ):
-        found.setdefault(pid, []).append((key, value))
-    return found
-
-
 def bday(value: str) -> str:
     """A stored birthday (YYYY-MM-DD or --MM-DD) as a vCard 4.0 BDAY line (basic format)."""
     if len(value) == 10 and value[4] == "-" and value[:4].isdigit():
@@ -168,18 +140,14 @@ def export_vcard(store: Store, path: Path) -> int:
     """Every person (and every organization, as KIND:org) to PATH; returns how many cards."""
     count = 0
     with store.read() as session, files.atomic_write(path) as out:
-        links = _links(session, store.owner_id)
-        extras = _extras(session, store.owner_id)
+        links = rows.links(session, store.owner_id)
+        extras = rows.extras(session, store.owner_id)
         prefix = own_uid_prefix(session, store.owner_id)
-        for person in _people(session, store.owner_id):
+        for person in rows.people(session, store.owner_id):
             uid = f"{prefix}{person.id}"
             out.write(card(person, links.get(person.id, []), extras.get(person.id), uid))
             count += 1
-        for org in session.scalars(
-            select(s.Organization)
-            .where(s.Organization.owner_id == store.owner_id)
-            .order_by(s.Organization.id)
-        ):
+        for org in rows.organizations(session, store.owner_id):
             out.write(
                 "".join(
                     fold(line)
@@ -205,10 +173,10 @@ def export_csv(store: Store, path: Path) -> int:
         out.write("\ufeff")
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(CSV_COLUMNS)
-        links = _links(session, store.owner_id)
-        extras = _extras(session, store.owner_id)
+        links = rows.links(session, store.owner_id)
+        extras = rows.extras(session, store.owner_id)
         prefix = own_uid_prefix(session, store.owner_id)
-        for p in _people(session, store.owner_id):
+        for p in rows.people(session, store.owner_id):
             born = next((v for k, v in extras.get(p.id, []) if k == imports.BIRTHDAY), "")
             row = [
                 f"{prefix}{p.id}",

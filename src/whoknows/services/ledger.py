@@ -14,7 +14,7 @@ from whoknows.errors import UserError
 from whoknows.services import refs, validate
 from whoknows.services.money import money
 from whoknows.services.store import Store, per_version
-from whoknows.storage import exchanges, introductions, lookups, persons
+from whoknows.storage import briefs, exchanges, introductions, lookups, persons
 
 if TYPE_CHECKING:
     from whoknows.storage import schema as s
@@ -224,7 +224,7 @@ def entries(session: Session, owner_id: int, me_id: int) -> list[core_ledger.Ent
 
 def _wanted(session: Session, owner_id: int) -> str | None:
     """What to ask for, from my brief's wanted introductions: "introductions to A, B or C"."""
-    text = exchanges.wanted_intros(session, owner_id)
+    text = briefs.wanted_intros(session, owner_id)
     items = [line.strip().lstrip("-*• ").strip() for line in (text or "").splitlines()]
     items = [item for item in items if item][:3]
     if not items:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
 from whoknows.core import models
 from whoknows.core import prep as core
@@ -18,11 +17,13 @@ from whoknows.errors import UserError
 from whoknows.services import brief, drafts, icp, ledger, plan, refs, suggest, views
 from whoknows.services.snapshot import Snapshot, load_snapshot
 from whoknows.services.store import Store
-from whoknows.storage import schema as s
+from whoknows.storage import events, introductions, persons, referrals, ties
+
+if TYPE_CHECKING:
+    from whoknows.storage.unit import Session
 
 OPEN_INTROS = ("proposed", "asked", "accepted")
 CLOSED_REFERRALS = ("won", "lost")
-_CHUNK = 500
 GIVE = 3  # introductions to offer in one meeting: more is a list, not a plan
 
 
@@ -96,14 +97,9 @@ def _node(snapshot: Snapshot, person_id: int) -> int | None:
 
 
 def _touches(session: Session, owner_id: int, person_id: int) -> list[Touch]:
-    i, ip = s.Interaction, s.InteractionPerson
-    rows = session.execute(
-        select(i.date, i.kind, i.note)
-        .join(ip, ip.interaction_id == i.id)
-        .where(ip.owner_id == owner_id, ip.person_id == person_id)
-        .order_by(i.date.desc(), i.id.desc())
-    )
-    return [Touch(date, kind, note) for date, kind, note in rows]
+    return [
+        Touch(date, kind, note) for date, kind, note in ties.touches(session, owner_id, person_id)
+    ]
 
 
 def _met(
@@ -116,27 +112,17 @@ def _met(
 ) -> str:
     """ "met at the Chamber Breakfast on 2024-01-10; known since 2023-03-01 (2 years): the
     earliest evidence (connected, met, a first interaction); 14 interactions, the last …"."""
-    first_event = session.execute(
-        select(s.Event.name, s.Event.date)
-        .join(s.EventAttendee, s.EventAttendee.event_id == s.Event.id)
-        .where(s.EventAttendee.owner_id == owner_id, s.EventAttendee.person_id == person.id)
-        .order_by(s.Event.date)
-        .limit(1)
-    ).first()
-    low, high = sorted((me_id, person.id))
-    tie_since = session.scalar(
-        select(s.Tie.since).where(
-            s.Tie.owner_id == owner_id, s.Tie.person_a_id == low, s.Tie.person_b_id == high
-        )
-    )
+    first_event = events.first_attended(session, owner_id, person.id)
+    tie = ties.tie(session, owner_id, me_id, person.id)
+    tie_since = tie.since if tie is not None else None
     said = []
     if person.met_where:
         said.append(person.met_where + (f" ({person.met_on})" if person.met_on else ""))
     elif first_event is not None:
-        said.append(f"at {first_event.name} ({first_event.date})")
+        said.append(f"at {first_event[0]} ({first_event[1]})")
     elif person.met_on:
         said.append(f"on {person.met_on}")
-    evidence = [person.met_on, tie_since, first_event.date if first_event else None]
+    evidence = [person.met_on, tie_since, first_event[1] if first_event else None]
     evidence += [t.date for t in touches[-1:]]  # the first interaction (newest first)
     known = [d for d in evidence if d is not None and d <= day]
     if known:
@@ -161,42 +147,19 @@ def _age(since: dt.date, day: dt.date) -> str:
 
 def _open_loops(session: Session, owner_id: int, me_id: int, person_id: int) -> list[str]:
     loops = []
-    n = s.Introduction
-    for row in session.scalars(
-        select(n)
-        .where(n.owner_id == owner_id)
-        .where(or_(n.a_id == person_id, n.b_id == person_id, n.introducer_id == person_id))
-        .where(or_(n.state.in_(OPEN_INTROS), (n.state == "made") & n.outcome.is_(None)))
-        .order_by(n.proposed_on, n.id)
-    ):
-        names = dict(
-            session.execute(
-                select(s.Person.id, s.Person.name).where(
-                    s.Person.id.in_((row.a_id, row.b_id, row.introducer_id))
-                )
-            ).all()
-        )
+    for row in introductions.waiting_on(session, owner_id, person_id, OPEN_INTROS):
+        names = persons.names(session, {row.a_id, row.b_id, row.introducer_id})
         who = "you" if row.introducer_id == me_id else names.get(row.introducer_id, "someone")
         pair = f"{names.get(row.a_id, '?')} and {names.get(row.b_id, '?')}"
         waiting = "no outcome yet" if row.state == "made" else f"{row.state}, not made yet"
         loops.append(f"introduction #{row.id} of {pair} by {who}: {waiting}")
-    r = s.Referral
-    for ref in session.scalars(
-        select(r)
-        .where(r.owner_id == owner_id, r.status.not_in(CLOSED_REFERRALS))
-        .where(or_(r.from_id == person_id, r.to_id == person_id, r.about_id == person_id))
-        .order_by(r.date, r.id)
-    ):
-        about = session.scalar(select(s.Person.name).where(s.Person.id == ref.about_id))
-        org = session.scalar(
-            select(s.Organization.name).where(s.Organization.id == ref.about_org_id)
-        )
+    for ref, about in referrals.open_of(session, owner_id, person_id, CLOSED_REFERRALS):
         whose = "from them" if ref.from_id == person_id else "to them"
         if ref.about_id == person_id:
             whose = "about them"
         loops.append(
             f"referral #{ref.id} {whose}"
-            + (f" about {about or org}" if (about or org) and ref.about_id != person_id else "")
+            + (f" about {about}" if about and ref.about_id != person_id else "")
             + f": {ref.status} since {ref.date}"
         )
     return loops
@@ -214,18 +177,12 @@ def _their_contacts(
     tie = {pid: float(st) for pid, st in zip(ids, strengths, strict=True)}
     at = {pid: int(n) for pid, n in zip(ids, nodes, strict=True)}
     found = []
-    p, o = s.Person, s.Organization
-    for start in range(0, len(ids), _CHUNK):
-        chunk = [x for x in ids[start : start + _CHUNK] if x != me_id]
-        for pid, name, role, industry, city, org, org_industry in session.execute(
-            select(p.id, p.name, p.role, p.industry, p.city, o.name, o.industry)
-            .outerjoin(o, o.id == p.organization_id)
-            .where(p.id.in_(chunk))
-        ):
-            what = " at ".join(x for x in (role, org) if x)
-            trade = industry or org_industry
-            profile = ", ".join(x for x in (f"{what} ({trade})" if trade else what, city) if x)
-            found.append((core.Contact(pid, name, profile or name, tie[pid]), at[pid]))
+    chosen = [x for x in ids if x != me_id]
+    for pid, name, role, industry, city, org, org_industry in persons.profiles(session, chosen):
+        what = " at ".join(x for x in (role, org) if x)
+        trade = industry or org_industry
+        profile = ", ".join(x for x in (f"{what} ({trade})" if trade else what, city) if x)
+        found.append((core.Contact(pid, name, profile or name, tie[pid]), at[pid]))
     return found
 
 

@@ -19,12 +19,14 @@ from whoknows.errors import Ambiguous, Candidate, NotFound, UserError
 from whoknows.services import validate
 from whoknows.storage import plain
 from whoknows.storage.plain import Reader
+from whoknows.storage.unit import reader_of as reader_of
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement
-    from sqlalchemy.orm import Session
-
     from whoknows.storage import schema as s
+    from whoknows.storage.unit import Session
+
+# The repositories load SQLAlchemy: they are imported where a session is given (it is loaded
+# then), so that finding someone with plain SQL (path, advocates) loads none.
 
 MAX_MATCHES = 50  # candidates listed for a choice
 MAX_SCAN = 5_000  # names a part of a name may match before it must say more
@@ -75,40 +77,20 @@ def _as_id(ref: str, what: str) -> int | None:
     return validate.row_id(text, what) if text.isascii() and text.isdigit() else None
 
 
-def is_me(owner_id: int) -> ColumnElement[bool]:
-    """The condition that finds me, as the partial index ix_people_one_me is written: the
-    column alone, which SQLAlchemy writes "people.is_me = 1" on SQLite and "people.is_me" on
-    PostgreSQL. SQLite uses a partial index only for the very same term: raw "people.is_me"
-    read every person (0.2 s at a million)."""
-    from sqlalchemy import and_
-
-    from whoknows.storage import schema as s
-
-    return and_(s.Person.owner_id == owner_id, s.Person.is_me)
-
-
 def me(session: Session, owner_id: int) -> s.Person:
-    from sqlalchemy import select
+    from whoknows.storage import persons
 
-    from whoknows.storage import schema as s
-
-    found = session.scalar(select(s.Person).where(is_me(owner_id)))
+    found = persons.me(session, owner_id)
     if found is None:
         raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
     return found
 
 
-def reader_of(session: Session) -> Reader:
-    """Plain SQL in SESSION's transaction, what it has not written yet written first."""
-    session.flush()
-    return plain.over(session.connection())
-
-
 def person(session: Session, owner_id: int, ref: str) -> s.Person:
     """The one person REF names: "me", an id, an email, or an unambiguous part of a name."""
-    from whoknows.storage import schema as s
+    from whoknows.storage import persons
 
-    found = session.get(s.Person, person_id(reader_of(session), owner_id, ref))
+    found = persons.get(session, person_id(reader_of(session), owner_id, ref))
     assert found is not None  # just found in this transaction
     return found
 
@@ -289,9 +271,9 @@ def _label_of(
 
 def organization(session: Session, owner_id: int, ref: str) -> s.Organization:
     """The one organization REF names: an id, the name, or an unambiguous part of it."""
-    from whoknows.storage import schema as s
+    from whoknows.storage import organizations
 
-    found = session.get(s.Organization, organization_id(reader_of(session), owner_id, ref))
+    found = organizations.get(session, organization_id(reader_of(session), owner_id, ref))
     assert found is not None  # just found in this transaction
     return found
 
@@ -352,20 +334,16 @@ def _org_label(o: tuple[Any, ...], known: int) -> str:
 
 def event(session: Session, owner_id: int, ref: str) -> s.Event:
     """The one event REF names: an id, or an unambiguous part of its name (newest wins ties)."""
-    from sqlalchemy import select
-
-    from whoknows.storage import schema as s
+    from whoknows.storage import events
 
     event_id = _as_id(ref, "event")
     if event_id is not None:
-        found = session.get(s.Event, event_id)
-        if found is None or found.owner_id != owner_id:
+        found = events.get(session, owner_id, event_id)
+        if found is None:
             raise NotFound(f"no event with id {event_id}", hint="see: whoknows event list")
         return found
     key, folded = name_key(ref), fold(ref)
-    candidates = session.scalars(
-        select(s.Event).where(s.Event.owner_id == owner_id).order_by(s.Event.date.desc())
-    ).all()
+    candidates = events.matching(session, events.newest_first(owner_id))
     exact = [e for e in candidates if name_key(e.name) == key]
     same = exact or [e for e in candidates if fold(e.name) == folded]
     matches = same or [e for e in candidates if folded and folded in fold(e.name)]

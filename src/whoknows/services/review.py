@@ -12,21 +12,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
-
 from whoknows.core import identity
-from whoknows.core.identity import Identity, Key, Known, Verdict
+from whoknows.core.identity import Key, Known, Verdict
 from whoknows.errors import NotFound, UserError
 from whoknows.importers.records import PersonRecord
 from whoknows.services import merge
 from whoknows.services.imports.resolvers import Candidate, Decision, MergeResolver
 from whoknows.services.store import Store
-from whoknows.storage import people_index
-from whoknows.storage import schema as s
+from whoknows.storage import merge_candidates as queue
+from whoknows.storage import people_index, persons
 
 if TYPE_CHECKING:
     from whoknows.core.keyindex import PeopleIndex  # numpy: loaded by the scan only
+    from whoknows.storage.unit import Session
 
 
 @dataclass(frozen=True)
@@ -67,15 +65,7 @@ def page(store: Store, *, limit: int = 20, offset: int = 0) -> Page:
     """Open pairs, most likely first, a page at a time (a few queries, whatever the size)."""
     owner = store.owner_id
     with store.read() as session:
-        base = select(s.MergeCandidate).where(
-            s.MergeCandidate.owner_id == owner, s.MergeCandidate.status == "open"
-        )
-        total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-        rows = session.scalars(
-            base.order_by(s.MergeCandidate.score.desc(), s.MergeCandidate.id)
-            .limit(max(0, limit))
-            .offset(max(0, offset))
-        ).all()
+        rows, total = queue.open_page(session, owner, limit, offset)
         sides = _sides(session, {p for r in rows for p in (r.a_id, r.b_id)})
         pairs = [
             Pair(r.id, sides[r.a_id], sides[r.b_id], round(r.score, 1), r.rule, r.reason)
@@ -88,26 +78,7 @@ def page(store: Store, *, limit: int = 20, offset: int = 0) -> Page:
 def _sides(session: Session, ids: set[int]) -> dict[int, Side]:
     if not ids:
         return {}
-    people = {p.id: p for p in session.scalars(select(s.Person).where(s.Person.id.in_(ids)))}
-    links: dict[int, list[str]] = {}
-    for pid, url in session.execute(
-        select(s.PersonLink.person_id, s.PersonLink.url).where(s.PersonLink.person_id.in_(ids))
-    ):
-        links.setdefault(pid, []).append(url)
-    counts = dict(
-        session.execute(
-            select(s.InteractionPerson.person_id, func.count())
-            .where(s.InteractionPerson.person_id.in_(ids))
-            .group_by(s.InteractionPerson.person_id)
-        ).all()
-    )
-    files = dict(
-        session.execute(
-            select(s.Import.id, s.Import.file_name).where(
-                s.Import.id.in_({p.import_id for p in people.values() if p.import_id})
-            )
-        ).all()
-    )
+    people, links, counts, files = queue.sides(session, ids)
     return {
         pid: Side(
             pid,
@@ -131,8 +102,8 @@ def decide(store: Store, pair_id: int, decision: Decision) -> int | None:
     """Merge the pair (the older person keeps everything of both; returns their id) or mark
     it "not the same" (returns None)."""
     with store.read() as session:
-        row = session.get(s.MergeCandidate, pair_id)
-        if row is None or row.owner_id != store.owner_id or row.status != "open":
+        row = queue.get(session, store.owner_id, pair_id)
+        if row is None or row.status != "open":
             raise NotFound(f"no open pair #{pair_id}", hint="the list may have changed; reload it")
         a, b = row.a_id, row.b_id
     if decision is Decision.MERGE:
@@ -140,11 +111,7 @@ def decide(store: Store, pair_id: int, decision: Decision) -> int | None:
         return a
     if decision is Decision.NEW:
         with store.write() as session:
-            session.execute(
-                update(s.MergeCandidate)
-                .where(s.MergeCandidate.id == pair_id)
-                .values(status="distinct")
-            )
+            queue.mark_distinct(session, pair_id)
         return None
     raise UserError(f"decision {decision!r} is not one of merge or new")
 
@@ -200,16 +167,9 @@ def scan(store: Store, today: dt.date) -> int:
     owner = store.owner_id
     with store.read() as session:
         index, _marks = people_index.load(session, owner)
-        known = {
-            tuple(sorted(p))
-            for p in session.execute(
-                select(s.MergeCandidate.a_id, s.MergeCandidate.b_id).where(
-                    s.MergeCandidate.owner_id == owner
-                )
-            )
-        }
+        known = queue.queued(session, owner)
         found: dict[tuple[int, int], tuple[float, str, str]] = {}
-        for person in _stored(session, owner):
+        for person in persons.identities(session, owner):
             result = identity.resolve(person[1], _Others(index, person[0]))
             matches = list(result.review)
             if result.person_id is not None:  # the same strong key: certainly one person
@@ -225,68 +185,5 @@ def scan(store: Store, today: dt.date) -> int:
                     found[pair] = (match.score, match.rule, match.reason)  # type: ignore[index]
     if found:
         with store.write() as session:
-            session.execute(
-                s.MergeCandidate.__table__.insert(),  # type: ignore[attr-defined]
-                [
-                    {
-                        "owner_id": owner,
-                        "a_id": a,
-                        "b_id": b,
-                        "score": score,
-                        "rule": rule,
-                        "reason": reason,
-                        "status": "open",
-                        "created_on": today,
-                    }
-                    for (a, b), (score, rule, reason) in found.items()
-                ],
-            )
+            queue.queue(session, owner, found, today)
     return len(found)
-
-
-def _stored(session: Session, owner: int) -> Iterable[tuple[int, Identity]]:
-    """Everyone, as the engine reads an arriving record (a batch of queries per 2,000)."""
-    ids = list(
-        session.scalars(select(s.Person.id).where(s.Person.owner_id == owner, ~s.Person.is_me))
-    )
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start : start + 2000]
-        details: dict[int, dict[str, list[str]]] = {pid: {} for pid in chunk}
-        for pid, email in session.execute(
-            select(s.PersonEmail.person_id, s.PersonEmail.email).where(
-                s.PersonEmail.person_id.in_(chunk)
-            )
-        ):
-            details[pid].setdefault("emails", []).append(email)
-        for pid, phone in session.execute(
-            select(s.PersonPhone.person_id, s.PersonPhone.phone).where(
-                s.PersonPhone.person_id.in_(chunk)
-            )
-        ):
-            details[pid].setdefault("phones", []).append(phone)
-        for pid, kind, url in session.execute(
-            select(s.PersonLink.person_id, s.PersonLink.kind, s.PersonLink.url).where(
-                s.PersonLink.person_id.in_(chunk)
-            )
-        ):
-            field = "linkedin" if kind == "linkedin" else "websites"
-            details[pid].setdefault(field, []).append(
-                url if kind == "linkedin" else identity.website(url)
-            )
-        for pid, name, org in session.execute(
-            select(s.Person.id, s.Person.name, s.Organization.name)
-            .outerjoin(s.Organization, s.Organization.id == s.Person.organization_id)
-            .where(s.Person.id.in_(chunk))
-        ):
-            found = details[pid]
-            yield (
-                pid,
-                Identity(
-                    name,
-                    emails=tuple(found.get("emails", ())),
-                    phones=tuple(found.get("phones", ())),
-                    linkedin=tuple(found.get("linkedin", ())),
-                    websites=tuple(found.get("websites", ())),
-                    organization=org,
-                ),
-            )

@@ -21,6 +21,11 @@ def add(session: Session, owner_id: int, **values: object) -> s.Event:
     return row
 
 
+def get(session: Session, owner_id: int, event_id: int) -> s.Event | None:
+    found = session.get(s.Event, event_id)
+    return found if found is not None and found.owner_id == owner_id else None
+
+
 def attendee(
     session: Session, owner_id: int, event_id: int, person_id: int
 ) -> s.EventAttendee | None:
@@ -80,3 +85,16 @@ def attended_by(session: Session, person_id: int) -> list[tuple[int, str, dt.dat
     query = select(e, a).join(a, a.event_id == e.id).where(a.person_id == person_id)
     rows = session.execute(query.order_by(e.date.desc()))
     return [(event.id, event.name, event.date, attendee.gets_it) for event, attendee in rows]
+
+
+def first_attended(session: Session, owner_id: int, person_id: int) -> tuple[str, dt.date] | None:
+    """The first event a person was met at: its name and date."""
+    e, a = s.Event, s.EventAttendee
+    found = session.execute(
+        select(e.name, e.date)
+        .join(a, a.event_id == e.id)
+        .where(a.owner_id == owner_id, a.person_id == person_id)
+        .order_by(e.date)
+        .limit(1)
+    ).first()
+    return (found[0], found[1]) if found is not None else None

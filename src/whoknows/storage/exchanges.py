@@ -27,10 +27,3 @@ def mine(
     if person_id is not None:
         query = query.where(or_(e.giver_id == person_id, e.receiver_id == person_id))
     return list(session.scalars(query.order_by(e.date, e.id)))
-
-
-def wanted_intros(session: Session, owner_id: int) -> str | None:
-    """The wanted introductions of my newest brief."""
-    b = s.Brief
-    query = select(b.wanted_intros).where(b.owner_id == owner_id)
-    return session.scalar(query.order_by(b.version.desc()).limit(1))

@@ -175,6 +175,23 @@ def bad_ones(
     return found
 
 
+def waiting_on(
+    session: Session, owner_id: int, person_id: int, states: Sequence[str]
+) -> list[s.Introduction]:
+    """A person's introductions (a side or the introducer) in one of STATES, or made with no
+    outcome yet, oldest first."""
+    i = s.Introduction
+    return list(
+        session.scalars(
+            select(i)
+            .where(i.owner_id == owner_id)
+            .where(or_(i.a_id == person_id, i.b_id == person_id, i.introducer_id == person_id))
+            .where(or_(i.state.in_(states), (i.state == "made") & i.outcome.is_(None)))
+            .order_by(i.proposed_on, i.id)
+        )
+    )
+
+
 def counts(session: Session, owner_id: int) -> Counter[str]:
     """How many introductions are in each state."""
     rows = session.execute(

@@ -17,6 +17,10 @@ def _by_key(owner_id: int, key: str) -> Select[s.Organization]:
     return select(o).where(o.owner_id == owner_id, o.name_key == key)
 
 
+def get(session: Session, org_id: int) -> s.Organization | None:
+    return session.get(s.Organization, org_id)
+
+
 def exists(session: Session, owner_id: int, key: str) -> bool:
     return session.scalar(_by_key(owner_id, key)) is not None
 

@@ -3,10 +3,22 @@ pairs said to be different people. (A page of people in plain SQL is people_rows
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from whoknows.core import identity
+from whoknows.core.identity import Identity
 from whoknows.storage import schema as s
+
+
+def me(session: Session, owner_id: int) -> s.Person | None:
+    """Me, found as the partial index ix_people_one_me is written: the column alone, which
+    SQLAlchemy writes "people.is_me = 1" on SQLite and "people.is_me" on PostgreSQL. SQLite
+    uses a partial index only for the very same term: raw "people.is_me" read every person
+    (0.2 s at a million)."""
+    return session.scalar(select(s.Person).where(s.Person.owner_id == owner_id, s.Person.is_me))
 
 
 def by_ids(session: Session, ids: set[int]) -> dict[int, s.Person]:
@@ -53,3 +65,69 @@ def distinct_pairs(session: Session, owner_id: int) -> set[tuple[int, int]]:
     c = s.MergeCandidate
     query = select(c.a_id, c.b_id).where(c.owner_id == owner_id, c.status == "distinct")
     return {(a, b) for a, b in session.execute(query)}
+
+
+_Profile = tuple[int, str, str | None, str | None, str | None, str | None, str | None]
+
+
+def profiles(session: Session, ids: list[int]) -> list[_Profile]:
+    """For each person of IDS: id, name, role, industry, city, organization and its industry
+    (read in a query per 500)."""
+    p, o = s.Person, s.Organization
+    found: list[_Profile] = []
+    for start in range(0, len(ids), 500):
+        rows = session.execute(
+            select(p.id, p.name, p.role, p.industry, p.city, o.name, o.industry)
+            .outerjoin(o, o.id == p.organization_id)
+            .where(p.id.in_(ids[start : start + 500]))
+        )
+        found += [(a, b, c, d, e, f, g) for a, b, c, d, e, f, g in rows]
+    return found
+
+
+def identities(session: Session, owner: int) -> Iterator[tuple[int, Identity]]:
+    """Everyone, as the engine reads an arriving record (a batch of queries per 2,000)."""
+    ids = list(
+        session.scalars(select(s.Person.id).where(s.Person.owner_id == owner, ~s.Person.is_me))
+    )
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start : start + 2000]
+        details: dict[int, dict[str, list[str]]] = {pid: {} for pid in chunk}
+        for pid, email in session.execute(
+            select(s.PersonEmail.person_id, s.PersonEmail.email).where(
+                s.PersonEmail.person_id.in_(chunk)
+            )
+        ):
+            details[pid].setdefault("emails", []).append(email)
+        for pid, phone in session.execute(
+            select(s.PersonPhone.person_id, s.PersonPhone.phone).where(
+                s.PersonPhone.person_id.in_(chunk)
+            )
+        ):
+            details[pid].setdefault("phones", []).append(phone)
+        for pid, kind, url in session.execute(
+            select(s.PersonLink.person_id, s.PersonLink.kind, s.PersonLink.url).where(
+                s.PersonLink.person_id.in_(chunk)
+            )
+        ):
+            field = "linkedin" if kind == "linkedin" else "websites"
+            details[pid].setdefault(field, []).append(
+                url if kind == "linkedin" else identity.website(url)
+            )
+        for pid, name, org in session.execute(
+            select(s.Person.id, s.Person.name, s.Organization.name)
+            .outerjoin(s.Organization, s.Organization.id == s.Person.organization_id)
+            .where(s.Person.id.in_(chunk))
+        ):
+            found = details[pid]
+            yield (
+                pid,
+                Identity(
+                    name,
+                    emails=tuple(found.get("emails", ())),
+                    phones=tuple(found.get("phones", ())),
+                    linkedin=tuple(found.get("linkedin", ())),
+                    websites=tuple(found.get("websites", ())),
+                    organization=org,
+                ),
+            )

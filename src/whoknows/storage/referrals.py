@@ -113,6 +113,28 @@ def listing(
     return query.order_by(r.date.desc(), r.id.desc())
 
 
+def open_of(
+    session: Session, owner_id: int, person_id: int, closed: Sequence[str]
+) -> list[tuple[s.Referral, str | None]]:
+    """A person's referrals (from, to or about them) not in CLOSED, oldest first, each with
+    the name of whom or what it is about."""
+    r = s.Referral
+    rows = session.scalars(
+        select(r)
+        .where(r.owner_id == owner_id, r.status.not_in(closed))
+        .where(or_(r.from_id == person_id, r.to_id == person_id, r.about_id == person_id))
+        .order_by(r.date, r.id)
+    ).all()
+    found = []
+    for row in rows:
+        about = session.scalar(select(s.Person.name).where(s.Person.id == row.about_id))
+        org = session.scalar(
+            select(s.Organization.name).where(s.Organization.id == row.about_org_id)
+        )
+        found.append((row, about or org))
+    return found
+
+
 def matching(session: Session, query: Select[s.Referral]) -> list[s.Referral]:
     return list(session.scalars(query).all())
 

@@ -159,3 +159,17 @@ def interactions_of(session: Session, person_id: int) -> list[tuple[s.Interactio
         ):
             others.setdefault(interaction_id, []).append(name)
     return [(row, others.get(row.id, [])) for row in rows]
+
+
+def touches(
+    session: Session, owner_id: int, person_id: int
+) -> list[tuple[dt.date, str, str | None]]:
+    """A person's interactions with me, newest first: date, kind, note."""
+    i, ip = s.Interaction, s.InteractionPerson
+    rows = session.execute(
+        select(i.date, i.kind, i.note)
+        .join(ip, ip.interaction_id == i.id)
+        .where(ip.owner_id == owner_id, ip.person_id == person_id)
+        .order_by(i.date.desc(), i.id.desc())
+    )
+    return [(date, kind, note) for date, kind, note in rows]

@@ -17,9 +17,9 @@ from sqlalchemy import ColumnElement, CursorResult, Table, delete, exists, or_, 
 from sqlalchemy.orm import Session
 
 from whoknows.errors import NotFound, UserError
-from whoknows.services.merge import people_foreign_keys
 from whoknows.services.store import Store
 from whoknows.storage import schema as s
+from whoknows.storage.merging import people_foreign_keys
 from whoknows.storage.writer import decode
 
 # Rows an import inserts, deleted by undo in this order (before the people they point at).
