@@ -35,9 +35,7 @@ def extras(session: Session, owner_id: int) -> dict[int, list[tuple[str, str]]]:
     return _by_person(session, query)
 
 
-def _by_person(
-    session: Session, query: Select[int, str, str]
-) -> dict[int, list[tuple[str, str]]]:
+def _by_person(session: Session, query: Select[int, str, str]) -> dict[int, list[tuple[str, str]]]:
     found: dict[int, list[tuple[str, str]]] = {}
     for pid, first, second in session.execute(query):
         found.setdefault(pid, []).append((first, second))
