@@ -22,6 +22,8 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -46,6 +48,27 @@ from team_load import (
 
 from whoknows.core.identity import org_key
 from whoknows.teamserver import accounts, db, pool
+
+
+def baselines(owner: Engine) -> dict[str, float]:
+    """What the machine gives anything at this moment: a `SELECT 1` round trip to PostgreSQL
+    (median of 200) and starting Python (`python -c pass`, median of 5), beside the load."""
+    trips = []
+    with owner.connect() as conn:
+        for _ in range(200):
+            started = time.perf_counter()
+            conn.execute(text("SELECT 1")).scalar_one()
+            trips.append(time.perf_counter() - started)
+    starts = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        starts.append(time.perf_counter() - started)
+    return {
+        "select_1_ms": round(statistics.median(trips) * 1000, 3),
+        "python_start_ms": round(statistics.median(starts) * 1000, 1),
+        "load_average": load_average(),
+    }
 
 
 def new_member(owner: Engine, firm: Firm) -> tuple[int, str]:
@@ -143,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         ).one()
     firm = prepare(owner, args.users)
+    before = baselines(owner)
+    print(f"baselines: {before}", flush=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     results: dict[str, object] = {
@@ -157,13 +182,15 @@ def main(argv: list[str] | None = None) -> int:
             wait_until_up(base, server)
             results["snapshot"] = first_paths(base, firm, args.workers)
             measured, tally = asyncio.run(
-                run_load(base, firm, args.users, args.duration, args.think)
+                run_load(base, firm, args.users, args.duration, args.think, server=server.pid)
             )
             results["questions"] = asdict(measured)
             print(summary("people", measured), flush=True)
             if args.saturation:
                 saturation, _ = asyncio.run(
-                    run_load(base, firm, args.users, args.saturation, 0.0, seed=18)
+                    run_load(
+                        base, firm, args.users, args.saturation, 0.0, seed=18, server=server.pid
+                    )
                 )
                 results["saturation"] = asdict(saturation)
                 print(summary("closed loop (saturation)", saturation), flush=True)
@@ -171,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
+    results["baselines"] = {"before": before, "after": baselines(owner)}
     wrong = check(owner, firm, tally)
     results["checked"] = len(tally.samples)
     results["wrong"] = wrong[:10]

@@ -93,10 +93,39 @@ class Measured:
     p99_ms: dict[str, float]
     load_before: float
     load_after: float
+    server_cpu_s: float | None = None
+    """CPU time the server's processes (the workers) used during the run; PostgreSQL's not."""
+    server_cpu_ms_per_request: float | None = None
 
 
 def load_average() -> float:
     return round(os.getloadavg()[0], 2)
+
+
+def server_cpu(pid: int | None) -> float | None:
+    """CPU seconds (user + system) used so far by process PID and its descendants (Linux's
+    /proc; None elsewhere or without a PID)."""
+    if pid is None or not os.path.isdir("/proc"):
+        return None
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as found:
+                fields = found.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        used[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, grown = {pid}, True
+    while grown:
+        more = {child for child, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return round(sum(used.get(p, 0.0) for p in tree), 2)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -213,11 +242,13 @@ async def run_load(
     think: float = THINK_S,
     seed: int = 17,
     keep: int = 60,
+    server: int | None = None,
 ) -> tuple[Measured, Tally]:
     """USERS members asking for DURATION seconds, each thinking THINK seconds on average
     (exponential) between an answer and the next question (0: not at all); KEEP answers of
-    each kind kept to check."""
+    each kind kept to check; SERVER (its process id) has its CPU time measured."""
     tally = Tally()
+    cpu_before = server_cpu(server)
     stop = time.perf_counter() + duration
     before = load_average()
     limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
@@ -252,6 +283,8 @@ async def run_load(
         started = time.perf_counter()
         await asyncio.gather(*(user(n) for n in range(users)))
         elapsed = time.perf_counter() - started
+    cpu_after = server_cpu(server)
+    used = None if cpu_before is None or cpu_after is None else round(cpu_after - cpu_before, 2)
     everything = [ms for values in tally.latencies.values() for ms in values]
     kinds = {
         **tally.latencies,
@@ -270,6 +303,10 @@ async def run_load(
             p99_ms={k: round(percentile(v, 0.99), 1) for k, v in kinds.items() if v},
             load_before=before,
             load_after=load_average(),
+            server_cpu_s=used,
+            server_cpu_ms_per_request=(
+                round(1000 * used / len(everything), 1) if used is not None and everything else None
+            ),
         ),
         tally,
     )
@@ -364,7 +401,8 @@ def summary(name: str, measured: Measured) -> str:
     return (
         f"{name}: {measured.users} users, think {measured.think_s} s: {measured.requests} "
         f"requests, {measured.per_second}/s, {measured.errors} errors; p50 {measured.p50_ms} ms; "
-        f"p95 {measured.p95_ms} ms; load average {measured.load_before} → {measured.load_after}"
+        f"p95 {measured.p95_ms} ms; load average {measured.load_before} → {measured.load_after}; "
+        f"server CPU {measured.server_cpu_ms_per_request} ms a request"
     )
 
 
@@ -386,11 +424,13 @@ def main(argv: list[str] | None = None) -> int:
             wait_until_up(base, server)
             first_paths(base, firm, args.workers)
             measured, tally = asyncio.run(
-                run_load(base, firm, args.users, args.duration, args.think)
+                run_load(base, firm, args.users, args.duration, args.think, server=server.pid)
             )
             if args.saturation:
                 saturation, _ = asyncio.run(
-                    run_load(base, firm, args.users, args.saturation, 0.0, seed=18)
+                    run_load(
+                        base, firm, args.users, args.saturation, 0.0, seed=18, server=server.pid
+                    )
                 )
         finally:
             server.terminate()
