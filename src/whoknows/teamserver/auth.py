@@ -203,7 +203,8 @@ def in_space(request: Request, slug: str, who: SignedIn) -> Caller:
     if space is None or role is None or (who.token and who.token.space_id != space.id):
         refused(request, who, f"space:{slug}")
         raise Refusal(f"no space {slug!r}", hint="check the name in your list of spaces")
-    set_tenant(who.conn, space_id=space.id, account_id=who.account_id)
+    if who.token is None:  # a token's request has this tenant set already (_by_token)
+        set_tenant(who.conn, space_id=space.id, account_id=who.account_id)
     return dataclasses.replace(who, space=space, role=role)
 
 

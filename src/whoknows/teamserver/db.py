@@ -125,7 +125,8 @@ def tenant(
         with engine.connect() as conn:
             transaction = conn.begin()
             try:
-                set_tenant(conn, space_id=space_id, account_id=account_id)
+                if space_id is not None or account_id is not None:  # else nobody: as begun
+                    set_tenant(conn, space_id=space_id, account_id=account_id)
                 yield conn
             except commit_on:
                 transaction.commit()

@@ -6,10 +6,9 @@ visible member who has not left and shares more than nothing; a contact's name a
 when its member shares at level ``name`` now (a name stored earlier is never shown once the
 member shares at ``who``), otherwise the redacted description ("a VP Sales at Acme").
 
-who-knows reads org_reach (one row per colleague and organization) and at most a few
-contacts per colleague through the (space, org_key, account) index: an index lookup however
-big the pool. Paths run on the space's snapshot (teamserver/snapshot.py and the worker's
-holder of it, teamserver/snapshots.py).
+who-knows reads org_reach and a colleague's strongest few contacts through an index in
+that order (migration 0010), in one statement. Paths run on the space's snapshot
+(teamserver/snapshot.py, and the worker's holder of it, teamserver/snapshots.py).
 """
 
 from __future__ import annotations
@@ -52,10 +51,11 @@ def ask(conn: Connection, space_id: int, account_id: int, action: str, subject: 
 def only_asking(conn: Connection) -> None:
     """A question changes nothing but its count and its audit row, so its transaction commits
     without waiting for the disk (synchronous_commit off): a PostgreSQL crash may lose the
-    last fraction of a second of them, never anything a member changed."""
-    conn.execute(text("SET LOCAL synchronous_commit = off"))
-    # Questions are index lookups: compiling them (JIT) would cost more than it saves.
-    conn.execute(text("SET LOCAL jit = off"))
+    last fraction of a second of them, never anything a member changed. Nor is JIT worth its
+    compiling for index lookups. One statement for both: a round trip costs more than either."""
+    conn.execute(
+        text("SELECT set_config('synchronous_commit', 'off', true), set_config('jit', 'off', true)")
+    )
 
 
 def organization(value: str) -> str:
@@ -101,23 +101,25 @@ def who_knows(
     ask(conn, space_id, account_id, "question.who_knows", f"org:{key}")
     read = read if read is not None else conn
     rows = read.execute(
-        text(_AT_ORG),
-        {"s": space_id, "k": key, "colleagues": COLLEAGUES_SHOWN, "per": CONTACTS_SHOWN},
-    ).all()
-    totals = read.execute(
         text(
             f"""
-            SELECT count(*) AS colleagues, coalesce(sum(r.n_contacts), 0) AS contacts,
-                   min(r.org) AS org
-            FROM org_reach r
-            JOIN membership m ON m.space_id = r.space_id AND m.account_id = r.account_id
-            WHERE r.space_id = :s AND r.org_key = :k AND {COUNTED}
+            WITH totals AS (
+              SELECT count(*) AS colleagues, coalesce(sum(r.n_contacts), 0) AS contacts,
+                     min(r.org) AS total_org
+              FROM org_reach r
+              JOIN membership m ON m.space_id = r.space_id AND m.account_id = r.account_id
+              WHERE r.space_id = :s AND r.org_key = :k AND {COUNTED}
+            )
+            SELECT * FROM totals LEFT JOIN ({_AT_ORG}) found ON true
+            ORDER BY {BAND_RANK.format("found.best_band")} DESC, found.n_contacts DESC,
+                     found.account_id, {BAND_RANK.format("found.band")} DESC, found.key
             """
         ),
-        {"s": space_id, "k": key},
-    ).one()
+        {"s": space_id, "k": key, "colleagues": COLLEAGUES_SHOWN, "per": CONTACTS_SHOWN},
+    ).all()
+    totals = rows[0]  # the totals, in every row (and alone when nobody knows anyone there)
     colleagues: dict[int, dict[str, Any]] = {}
-    for row in rows:
+    for row in rows if rows[0].account_id is not None else []:
         entry = colleagues.setdefault(
             row.account_id,
             {
@@ -135,7 +137,7 @@ def who_knows(
                 _contact(row.key, row.name, row.role, row.contact_org, row.band, row.sharing_level)
             )
     return {
-        "org": totals.org or org.strip(),
+        "org": totals.total_org or org.strip(),
         "org_key": key,
         "colleagues": list(colleagues.values()),
         "total_colleagues": totals.colleagues,
