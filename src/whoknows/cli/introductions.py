@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -167,20 +168,31 @@ def intro_request(
     _show(found, json, proposed=True)
 
 
-@intro_app.command("ask")
-def intro_ask(
-    intro_id: IntroId,
-    out: OutOption = None,
-    date: DateOption = None,
-    db: DbOption = None,
-    json: JsonOption = False,
-) -> None:
-    """Draft the opt-in message to each side and mark the introduction asked."""
-    from whoknows.services import introductions
+def _drafting(step: str, doc: str) -> Callable[..., None]:
+    """`intro ask` and `intro make`: the step STEP of the service, its drafts shown."""
 
-    with store(db) as opened:
-        found = introductions.ask(opened, intro_id, today=when_(date))
-    _show_drafts(found, out, json)
+    def command(
+        intro_id: IntroId,
+        out: OutOption = None,
+        date: DateOption = None,
+        db: DbOption = None,
+        json: JsonOption = False,
+    ) -> None:
+        from whoknows.services import introductions
+
+        run = introductions.ask if step == "ask" else introductions.make
+        with store(db) as opened:
+            found = run(opened, intro_id, today=when_(date))
+        _show_drafts(found, out, json)
+
+    command.__doc__ = doc
+    command.__name__ = f"intro_{step}"
+    return command
+
+
+intro_app.command("ask")(
+    _drafting("ask", "Draft the opt-in message to each side and mark the introduction asked.")
+)
 
 
 @intro_app.command("accept")
@@ -200,20 +212,9 @@ def intro_accept(
         say(f"Both said yes. Next: whoknows intro make {found.id}")
 
 
-@intro_app.command("make")
-def intro_make(
-    intro_id: IntroId,
-    out: OutOption = None,
-    date: DateOption = None,
-    db: DbOption = None,
-    json: JsonOption = False,
-) -> None:
-    """Draft the introduction email to both and record a give to each side."""
-    from whoknows.services import introductions
-
-    with store(db) as opened:
-        found = introductions.make(opened, intro_id, today=when_(date))
-    _show_drafts(found, out, json)
+intro_app.command("make")(
+    _drafting("make", "Draft the introduction email to both and record a give to each side.")
+)
 
 
 @intro_app.command("decline")
