@@ -6,6 +6,7 @@ Only `core/graph.py` uses this module; it knows nothing of people, just dense in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -260,3 +261,24 @@ def check_node(count: int, node: int) -> None:
     """IndexError unless NODE is a dense index of a graph of COUNT nodes."""
     if not 0 <= node < count:
         raise IndexError(f"node {node} is not in a graph of {count} nodes")
+
+
+def set_highest_at(
+    array: npt.NDArray[Any],
+    at: npt.NDArray[np.int64],
+    slot: npt.NDArray[np.int64],
+    values: npt.NDArray[Any],
+    highest: np.ufunc,
+    empty: float,
+) -> npt.NDArray[Any]:
+    """ARRAY with the entries AT set to the highest of the VALUES given for each (VALUES[i]
+    belongs to AT[SLOT[i]]): ARRAY itself when nothing changes, else a copy. The new values are
+    worked out on the few entries put: ARRAY may be tens of millions of entries, memory-mapped
+    from a snapshot's file, and a copy of it costs as much as reading it whole."""
+    now = np.full(len(at), empty, dtype=array.dtype)
+    highest.at(now, slot, values.astype(array.dtype, copy=False))
+    if np.array_equal(now, array[at], equal_nan=True):
+        return array
+    changed = np.array(array)
+    changed[at] = now
+    return changed

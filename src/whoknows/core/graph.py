@@ -212,15 +212,14 @@ class Graph:
             and np.isin(drop_at, put_at).all()
             and _same_pairs_found(self, back[pa], back[pb])
         ):
-            # The same ties, some with a new strength (the daily case: my ties decay). The new
-            # values are worked out on the few entries put; an array is copied only when they
-            # change it (each is tens of millions of entries, memory-mapped from its file).
+            # The same ties, some with a new strength (the daily case: my ties decay). An array
+            # is copied only when the entries put change it (csr.set_highest_at).
             where, _ = csr.locate(self.indptr, self.indices, np.r_[pa, pb], np.r_[pb, pa])
             at, slot = np.unique(where, return_inverse=True)
-            strength = _set_at(self.strength, at, slot, np.r_[ps, ps], np.maximum, 0)
+            strength = csr.set_highest_at(self.strength, at, slot, np.r_[ps, ps], np.maximum, 0)
             kept = [
-                _set_at(column, at, slot, np.r_[value, value], np.fmax, np.nan)  # the highest
-                for column, value in zip(columns, values, strict=True)
+                csr.set_highest_at(c, at, slot, np.r_[v, v], np.fmax, np.nan)
+                for c, v in zip(columns, values, strict=True)
             ]
             return Graph(self.indptr, self.indices, strength, ids), kept
         # Every entry that goes: dropped and re-put pairs, and all ties of the nodes that left.
@@ -389,25 +388,6 @@ def _frozen(array: npt.ArrayLike, dtype: type[_Scalar]) -> npt.NDArray[_Scalar]:
     view = np.ascontiguousarray(array, dtype=dtype).view()
     view.flags.writeable = False
     return view
-
-
-def _set_at(
-    array: npt.NDArray[Any],
-    at: npt.NDArray[np.int64],
-    slot: npt.NDArray[np.int64],
-    values: npt.NDArray[Any],
-    highest: np.ufunc,
-    empty: float,
-) -> npt.NDArray[Any]:
-    """ARRAY with the entries AT set to the highest of the VALUES given for each (VALUES[i]
-    belongs to AT[SLOT[i]]): ARRAY itself when nothing changes, else a copy."""
-    now = np.full(len(at), empty, dtype=array.dtype)
-    highest.at(now, slot, values.astype(array.dtype, copy=False))
-    if np.array_equal(now, array[at], equal_nan=True):
-        return array
-    changed = np.array(array)
-    changed[at] = now
-    return changed
 
 
 def _same_pairs_found(graph: Graph, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]) -> bool:
