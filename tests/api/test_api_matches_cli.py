@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 import shutil
 import warnings
 from collections.abc import Iterator
@@ -57,6 +58,9 @@ def _cli(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:
     return json.loads(capsys.readouterr().out)
 
 
+# Not compared, deliberately: `person find TEXT` ranks people by likeness, forgiving typos in
+# names, while the API's /people?q= is the people page's search (matches by name, paged).
+# `advocates --potential` and `who-knows` have no route.
 @pytest.mark.parametrize(
     ("command", "route"),
     [
@@ -73,6 +77,8 @@ def _cli(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> Any:
         (["org", "list", "--limit", "30"], "/api/v1/organizations?limit=30"),
         (["org", "show", "#3"], "/api/v1/organizations/3"),
         (["event", "show", "1"], "/api/v1/events/1"),
+        (["intro", "list", "--state", "made"], "/api/v1/introductions?state=made"),
+        (["referral", "list", "--status", "open"], "/api/v1/referrals?status=open"),
         (["balance"], "/api/v1/ledger/balance"),
         (["balance", "#5"], "/api/v1/ledger/balance?person=%235"),
         (["balance", "--since", "2026-01-01"], "/api/v1/ledger/balance?since=2026-01-01"),
@@ -97,120 +103,136 @@ def test_the_cli_and_the_api_answer_with_the_same_json(
 
 
 DAY = "2026-11-02"
+ANN = "Ann Lee <ann@lee.example> @Lee / CEO"
+# Every change with both a command and a route. The ids are the small demo's (seed 5):
+# referral 99 is received and 124 contacted; introduction 8 is proposed, 7 asked, 6 accepted
+# and 4 made.
+CHANGES: list[tuple[str, str, str, dict[str, Any] | None]] = [
+    (
+        "person add 'Zoe Quinn' --email zoe@quinn.example --org 'Quinn Co' --tag cfo --trust 4",
+        "POST /api/v1/people",
+        "",
+        {
+            "name": "Zoe Quinn",
+            "emails": ["zoe@quinn.example"],
+            "organization": "Quinn Co",
+            "tags": ["cfo"],
+            "trust": 4,
+        },
+    ),
+    (
+        "person edit '#4' --role CFO --tag steel",
+        "PATCH /api/v1/people/4",
+        "",
+        {"role": "CFO", "tags": ["steel"]},
+    ),
+    ("person rm '#9' --yes", "DELETE /api/v1/people/9", "", None),
+    (
+        "org add 'Quinn Co' --city Lyon",
+        "POST /api/v1/organizations",
+        "",
+        {"name": "Quinn Co", "city": "Lyon"},
+    ),
+    (
+        "know '#4' '#9' --strength 0.5",
+        "POST /api/v1/ties",
+        "",
+        {"a": "#4", "b": "#9", "strength": 0.5},
+    ),
+    (
+        f"log coffee '#4' '#9' --date {DAY} --note plans",
+        "POST /api/v1/interactions",
+        "",
+        {"kind": "coffee", "people": ["#4", "#9"], "date": DAY, "note": "plans"},
+    ),
+    (
+        f"event add Breakfast --date {DAY} --place Hall",
+        "POST /api/v1/events",
+        "",
+        {"name": "Breakfast", "date": DAY, "place": "Hall"},
+    ),
+    (
+        f"event met 1 '#4' '{ANN}' --giver",
+        "POST /api/v1/events/1/met",
+        "",
+        {"people": ["#4", ANN], "giver": True},
+    ),
+    (
+        f"give '#4' introduction --to '#9' --date {DAY}",
+        "POST /api/v1/ledger",
+        "",
+        {"direction": "gave", "person": "#4", "kind": "introduction", "to": "#9", "date": DAY},
+    ),
+    (
+        f"got '#4' referral --value 'EUR 900' --date {DAY}",
+        "POST /api/v1/ledger",
+        "",
+        {"direction": "got", "person": "#4", "kind": "referral", "value": "EUR 900", "date": DAY},
+    ),
+    (
+        "intro propose '#4' '#9' --why 'both in steel' --force",
+        "POST /api/v1/introductions",
+        "",
+        {"a": "#4", "b": "#9", "why": "both in steel", "force": True},
+    ),
+    # The CLI's own: the .eml files `--out` wrote (the API writes none).
+    ("intro ask 8", "POST /api/v1/introductions/8", "written", {"action": "ask"}),
+    ("intro make 6", "POST /api/v1/introductions/6", "written", {"action": "make"}),
+    # The API has one route for every step of an introduction, which answers {introduction,
+    # drafts}; accept, decline and outcome draft nothing, and their commands print the
+    # introduction alone.
+    ("intro accept 7 A", "POST /api/v1/introductions/7", "step", {"action": "accept", "side": "A"}),
+    ("intro decline 8", "POST /api/v1/introductions/8", "step", {"action": "decline"}),
+    (
+        "intro outcome 4 good --note 'they met'",
+        "POST /api/v1/introductions/4",
+        "step",
+        {"action": "outcome", "result": "good", "note": "they met"},
+    ),
+    (
+        f"referral add --from '#4' --about '#9' --value 4000 --date {DAY}",
+        "POST /api/v1/referrals",
+        "",
+        {"from": "#4", "about": "#9", "value": "4000", "date": DAY},
+    ),
+    (
+        "referral won 99 --value 5000",
+        "POST /api/v1/referrals/99/move",
+        "",
+        {"status": "won", "value": "5000"},
+    ),
+    ("referral move 124 meeting", "POST /api/v1/referrals/124/move", "", {"status": "meeting"}),
+]
 
 
-@pytest.mark.parametrize(
-    ("command", "route", "body"),
-    [
-        (
-            [
-                "person",
-                "add",
-                "Zoe Quinn",
-                "--email",
-                "zoe@quinn.example",
-                "--org",
-                "Quinn Co",
-                "--tag",
-                "cfo",
-                "--trust",
-                "4",
-            ],
-            "/api/v1/people",
-            {
-                "name": "Zoe Quinn",
-                "emails": ["zoe@quinn.example"],
-                "organization": "Quinn Co",
-                "tags": ["cfo"],
-                "trust": 4,
-            },
-        ),
-        (
-            ["org", "add", "Quinn Co", "--city", "Lyon"],
-            "/api/v1/organizations",
-            {"name": "Quinn Co", "city": "Lyon"},
-        ),
-        (
-            ["know", "#4", "#9", "--strength", "0.5"],
-            "/api/v1/ties",
-            {"a": "#4", "b": "#9", "strength": 0.5},
-        ),
-        (
-            ["log", "coffee", "#4", "#9", "--date", DAY, "--note", "plans"],
-            "/api/v1/interactions",
-            {"kind": "coffee", "people": ["#4", "#9"], "date": DAY, "note": "plans"},
-        ),
-        (
-            ["event", "add", "Breakfast", "--date", DAY, "--place", "Hall"],
-            "/api/v1/events",
-            {"name": "Breakfast", "date": DAY, "place": "Hall"},
-        ),
-        (
-            ["event", "met", "1", "#4", "Ann Lee <ann@lee.example> @Lee / CEO", "--giver"],
-            "/api/v1/events/1/met",
-            {"people": ["#4", "Ann Lee <ann@lee.example> @Lee / CEO"], "giver": True},
-        ),
-        (
-            ["give", "#4", "introduction", "--to", "#9", "--date", DAY],
-            "/api/v1/ledger",
-            {"direction": "gave", "person": "#4", "kind": "introduction", "to": "#9", "date": DAY},
-        ),
-        (
-            ["got", "#4", "referral", "--value", "EUR 900", "--date", DAY],
-            "/api/v1/ledger",
-            {
-                "direction": "got",
-                "person": "#4",
-                "kind": "referral",
-                "value": "EUR 900",
-                "date": DAY,
-            },
-        ),
-        (
-            ["intro", "propose", "#4", "#9", "--why", "both in steel", "--force"],
-            "/api/v1/introductions",
-            {"a": "#4", "b": "#9", "why": "both in steel", "force": True},
-        ),
-        (
-            ["referral", "add", "--from", "#4", "--about", "#9", "--value", "4000", "--date", DAY],
-            "/api/v1/referrals",
-            {"from": "#4", "about": "#9", "value": "4000", "date": DAY},
-        ),
-        (
-            ["referral", "won", "99", "--value", "5000"],
-            "/api/v1/referrals/99/move",
-            {"status": "won", "value": "5000"},
-        ),
-        (
-            ["referral", "move", "124", "meeting"],
-            "/api/v1/referrals/124/move",
-            {"status": "meeting"},
-        ),
-        (["intro", "ask", "8"], "/api/v1/introductions/8", {"action": "ask"}),
-        (["intro", "make", "6"], "/api/v1/introductions/6", {"action": "make"}),
-    ],
-)
+@pytest.mark.parametrize(("command", "request_", "differs", "body"), CHANGES)
 def test_a_change_made_from_the_cli_and_the_api_answers_with_the_same_json(
     demo: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
-    command: list[str],
-    route: str,
-    body: dict[str, Any],
+    command: str,
+    request_: str,
+    differs: str,
+    body: dict[str, Any] | None,
 ) -> None:
     # The same change on two copies of the demo: the same ids, the same day.
     by_cli, by_api = tmp_path / "cli.db", tmp_path / "api.db"
     shutil.copyfile(demo, by_cli)
     shutil.copyfile(demo, by_api)
-    from_cli = _cli(by_cli, capsys, *command)
+    from_cli = _cli(by_cli, capsys, *shlex.split(command))
     app = create_app(load_settings(str(by_api)))
     bearer = {"Authorization": f"Bearer {app.state.access.secret}"}
+    method, route = request_.split()
     with TestClient(app, base_url="http://127.0.0.1:8765", headers=bearer) as client:
-        answer = client.post(route, json=body)
+        answer = client.request(method, route, json=body)
     assert answer.status_code in (200, 201), answer.text
-    # Deliberately the CLI's own: the .eml files `intro ask --out` wrote (the API writes none).
-    assert from_cli.pop("written", []) == []
-    assert from_cli == answer.json()
+    from_api = answer.json()
+    if differs == "written":
+        assert from_cli.pop("written") == []
+    elif differs == "step":
+        assert from_api.pop("drafts") == []
+        from_api = from_api.pop("introduction")
+    assert from_cli == from_api
 
 
 def test_an_introduction_i_asked_for_names_its_introducer_in_both(
