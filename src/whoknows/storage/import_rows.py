@@ -1,0 +1,226 @@
+"""Imports' rows: each import recorded, and undo: the rows an import inserted (they carry its
+id) deleted and the values it changed (journaled in import_changes) put back, in the caller's
+transaction. A person the import created is kept when something was recorded about them
+since."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, CursorResult, Table, delete, exists, or_, select, update
+from sqlalchemy.orm import Session
+
+from whoknows.storage import schema as s
+from whoknows.storage.merging import people_foreign_keys
+from whoknows.storage.writer import decode
+
+# Rows an import inserts, deleted by undo in this order (before the people they point at).
+_CREATED = (
+    "interactions",
+    "ties",
+    "merge_candidates",
+    "person_emails",
+    "person_phones",
+    "person_links",
+    "person_tags",
+    "person_extras",
+    "person_keys",
+)
+_DETAILS = {
+    "person_emails",
+    "person_phones",
+    "person_links",
+    "person_tags",
+    "person_extras",
+    "person_keys",
+}
+
+
+@dataclass
+class UndoReport:
+    id: int
+    file_name: str
+    removed: dict[str, int] = field(default_factory=dict)
+    restored: int = 0
+    kept: list[str] = field(default_factory=list)  # people kept, with why
+    conflicts: list[str] = field(default_factory=list)  # values changed since, left as they are
+
+
+def add(session: Session, owner_id: int, **values: object) -> int:
+    """A new import, recorded; its id."""
+    row = s.Import(owner_id=owner_id, **values)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def finish(session: Session, import_id: int, counts: dict[str, int], at: dt.datetime) -> None:
+    session.execute(
+        update(s.Import)
+        .where(s.Import.id == import_id)
+        .values(status="done", finished_at=at, counts=json.dumps(counts))
+    )
+
+
+def running(session: Session, owner_id: int) -> list[int]:
+    i = s.Import
+    return list(session.scalars(select(i.id).where(i.owner_id == owner_id, i.status == "running")))
+
+
+def newest_first(session: Session, owner_id: int) -> list[s.Import]:
+    i = s.Import
+    return list(session.scalars(select(i).where(i.owner_id == owner_id).order_by(i.id.desc())))
+
+
+def get(session: Session, owner_id: int, import_id: int) -> s.Import | None:
+    row = session.get(s.Import, import_id)
+    return row if row is not None and row.owner_id == owner_id else None
+
+
+def take_back(session: Session, owner: int, import_id: int, report: UndoReport) -> None:
+    """Delete what the import inserted (but the people kept), put back what it changed, and
+    delete the organizations it made that nothing points at any more."""
+    kept = _kept(session, owner, import_id, report)
+    _delete_rows(session, owner, import_id, kept, report)
+    _restore(session, import_id, report)
+    _delete_organizations(session, owner, import_id, report)
+
+
+def _table(name: str) -> Table:
+    return s.Base.metadata.tables[name]
+
+
+def _kept(session: Session, owner: int, import_id: int, report: UndoReport) -> set[int]:
+    """People this import created that something else now points at."""
+    people = _table("people")
+    created = select(people.c.id).where(people.c.owner_id == owner, people.c.import_id == import_id)
+    kept: dict[int, str] = {}
+    for table, column in people_foreign_keys():
+        if table.name == "merge_candidates":
+            continue  # a pair to review is not something recorded about a person
+        condition: ColumnElement[bool] = column.in_(created)
+        if "import_id" in table.c:
+            condition = condition & or_(table.c.import_id.is_(None), table.c.import_id != import_id)
+        if table.name == "exchanges":  # the ledger entries of this import's own referrals
+            theirs = select(_table("referrals").c.id).where(
+                _table("referrals").c.import_id == import_id
+            )
+            condition = condition & or_(
+                table.c.referral_id.is_(None), table.c.referral_id.not_in(theirs)
+            )
+        if table.name == "interaction_people":
+            mine = select(_table("interactions").c.id).where(
+                _table("interactions").c.import_id == import_id
+            )
+            condition = condition & table.c.interaction_id.not_in(mine)
+        for (pid,) in session.execute(select(column).where(condition).distinct()):
+            kept.setdefault(pid, f"{table.name.replace('_', ' ')} recorded since")
+    changes = _table("import_changes")
+    for (pid,) in session.execute(
+        select(changes.c.row_id)
+        .where(
+            changes.c.table_name == "people",
+            changes.c.import_id != import_id,
+            changes.c.row_id.in_(created),
+        )
+        .distinct()
+    ):
+        kept.setdefault(pid, "another import filled in details since")
+    finished = session.scalar(select(s.Import.finished_at).where(s.Import.id == import_id))
+    if finished is not None:
+        edited = select(people.c.id).where(people.c.id.in_(created), people.c.updated_at > finished)
+        for (pid,) in session.execute(edited):
+            kept.setdefault(pid, "edited since")
+    if kept:
+        names = dict(
+            session.execute(select(people.c.id, people.c.name).where(people.c.id.in_(kept))).all()
+        )
+        report.kept = [f"#{pid} {names.get(pid, '')}: {why}" for pid, why in sorted(kept.items())]
+    return set(kept)
+
+
+def _delete_rows(
+    session: Session, owner: int, import_id: int, kept: set[int], report: UndoReport
+) -> None:
+    referrals, exchanges = _table("referrals"), _table("exchanges")
+    theirs = select(referrals.c.id).where(referrals.c.import_id == import_id)
+    session.execute(delete(exchanges).where(exchanges.c.referral_id.in_(theirs)))
+    gone = session.execute(delete(referrals).where(referrals.c.import_id == import_id))
+    report.removed["referrals"] = _count(gone)
+    for name in _CREATED:
+        table = _table(name)
+        condition: ColumnElement[bool] = (table.c.owner_id == owner) & (
+            table.c.import_id == import_id
+        )
+        if name in _DETAILS and kept:
+            condition = condition & table.c.person_id.not_in(kept)
+        report.removed[name] = _count(session.execute(delete(table).where(condition)))
+    people = _table("people")
+    mine: ColumnElement[bool] = (people.c.owner_id == owner) & (people.c.import_id == import_id)
+    if kept:
+        mine = mine & people.c.id.not_in(kept)
+    report.removed["people"] = _count(session.execute(delete(people).where(mine)))
+
+
+def _restore(session: Session, import_id: int, report: UndoReport) -> None:
+    """Put back the values the import changed, newest first, unless changed since."""
+    changes = _table("import_changes")
+    rows = session.execute(
+        select(
+            changes.c.table_name,
+            changes.c.row_id,
+            changes.c.column_name,
+            changes.c.old_value,
+            changes.c.new_value,
+        )
+        .where(changes.c.import_id == import_id)
+        .order_by(changes.c.id.desc())
+    ).all()
+    by_row: dict[tuple[str, int], list[tuple[str, str | None, str | None]]] = {}
+    for table_name, row_id, column, old, new in rows:
+        by_row.setdefault((table_name, row_id), []).append((column, old, new))
+    for (table_name, row_id), columns in by_row.items():
+        table = _table(table_name)
+        current = session.execute(select(table).where(table.c.id == row_id)).mappings().first()
+        if current is None:
+            continue  # the row is gone (removed since): nothing to put back
+        values: dict[str, Any] = {}
+        clean = True
+        for column, old, new in columns:
+            if column == "updated_at":
+                continue
+            if current[column] != decode(table_name, column, new):
+                clean = False
+                report.conflicts.append(
+                    f"{table_name} #{row_id} {column} was changed since; kept as it is"
+                )
+                continue
+            values[column] = decode(table_name, column, old)
+        stamp = next((old for column, old, _ in columns if column == "updated_at"), None)
+        if clean and stamp is not None:
+            values["updated_at"] = decode(table_name, "updated_at", stamp)
+        if values:
+            session.execute(update(table).where(table.c.id == row_id).values(values))
+            report.restored += len(values)
+
+
+def _delete_organizations(session: Session, owner: int, import_id: int, report: UndoReport) -> None:
+    orgs = _table("organizations")
+    used = [
+        exists().where(column == orgs.c.id)
+        for table in s.Base.metadata.sorted_tables
+        for fk in table.foreign_keys
+        if fk.column.table.name == "organizations"
+        for column in (fk.parent,)
+    ]
+    condition: ColumnElement[bool] = (orgs.c.owner_id == owner) & (orgs.c.import_id == import_id)
+    for clause in used:
+        condition = condition & ~clause
+    report.removed["organizations"] = _count(session.execute(delete(orgs).where(condition)))
+
+
+def _count(result: Any) -> int:
+    return int(result.rowcount or 0) if isinstance(result, CursorResult) else 0
