@@ -212,7 +212,6 @@ SQL_IN_SERVICES_FOR_NOW = frozenset(
     {
         "followups.py",
         "imports/people.py",
-        "imports/step.py",
         "paging.py",
         "people.py",
         "snapshot_rows.py",

@@ -7,10 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, Table, delete, exists, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Table,
+    delete,
+    exists,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from whoknows.storage import schema as s
@@ -78,6 +89,52 @@ def newest_first(session: Session, owner_id: int) -> list[s.Import]:
 def get(session: Session, owner_id: int, import_id: int) -> s.Import | None:
     row = session.get(s.Import, import_id)
     return row if row is not None and row.owner_id == owner_id else None
+
+
+def meetings_and_emails(
+    session: Session, owner_id: int
+) -> tuple[dict[int, tuple[str, dt.date]], dict[int, list[int]]]:
+    """The meetings and emails stored (id: kind, date) and the people in each (id: ids): what
+    an import checks a calendar's or a mailbox's records against, so none is added twice."""
+    i, ip = s.Interaction, s.InteractionPerson
+    heads: dict[int, tuple[str, dt.date]] = {}
+    members: dict[int, list[int]] = {}
+    query = select(i.id, i.kind, i.date).where(
+        i.owner_id == owner_id, i.kind.in_(["meeting", "email"])
+    )
+    for iid, kind, day in session.execute(query):
+        heads[iid] = (kind, day)
+    for iid, pid in session.execute(
+        select(ip.interaction_id, ip.person_id).where(ip.owner_id == owner_id)
+    ):
+        if iid in heads:
+            members.setdefault(iid, []).append(pid)
+    return heads, members
+
+
+def ties_among(
+    session: Session, owner_id: int, pairs: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, int, dt.date | None, dt.date | None]]:
+    """The stored ties of PAIRS (lower id first): id, both ids, since, last seen (a query
+    per 500 pairs)."""
+    t = s.Tie
+    found = []
+    for start in range(0, len(pairs), 500):
+        chunk = pairs[start : start + 500]
+        rows = session.execute(
+            select(t.id, t.person_a_id, t.person_b_id, t.since, t.last_seen).where(
+                t.owner_id == owner_id, tuple_(t.person_a_id, t.person_b_id).in_(chunk)
+            )
+        )
+        found += [(tid, a, b, since, last) for tid, a, b, since, last in rows]
+    return found
+
+
+def referred_before(session: Session, owner_id: int, from_id: int, about_id: int) -> bool:
+    """Whether FROM_ID referred ABOUT_ID to me already."""
+    r = s.Referral
+    query = select(r.id).where(r.owner_id == owner_id, r.from_id == from_id, r.about_id == about_id)
+    return session.scalar(query) is not None
 
 
 def take_back(session: Session, owner: int, import_id: int, report: UndoReport) -> None:

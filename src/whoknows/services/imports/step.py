@@ -13,8 +13,6 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, tuple_
-
 from whoknows.core import identity, models
 from whoknows.core.identity import Key
 from whoknows.core.meetings import after_meeting
@@ -33,7 +31,7 @@ from whoknows.services.imports.fields import Fields
 from whoknows.services.imports.people import People
 from whoknows.services.imports.report import ImportReport
 from whoknows.services.store import Store
-from whoknows.storage import schema as s
+from whoknows.storage import import_rows, persons
 from whoknows.storage.writer import Writer
 
 MAX_CO_TIES = 20  # meetings and messages with more people make no ties among them
@@ -244,22 +242,7 @@ class Step:
         if self.seen is None:
             writer = self.writer
             assert writer is not None
-            members: dict[int, list[int]] = {}
-            heads: dict[int, tuple[str, dt.date]] = {}
-            owner = self.people.owner_id
-            for iid, kind, day in writer.session.execute(
-                select(s.Interaction.id, s.Interaction.kind, s.Interaction.date).where(
-                    s.Interaction.owner_id == owner, s.Interaction.kind.in_(["meeting", "email"])
-                )
-            ):
-                heads[iid] = (kind, day)
-            for iid, pid in writer.session.execute(
-                select(s.InteractionPerson.interaction_id, s.InteractionPerson.person_id).where(
-                    s.InteractionPerson.owner_id == owner
-                )
-            ):
-                if iid in heads:
-                    members.setdefault(iid, []).append(pid)
+            heads, members = import_rows.meetings_and_emails(writer.session, self.people.owner_id)
             self.seen = {
                 _digest(kind, day, members.get(iid, [])) for iid, (kind, day) in heads.items()
             }
@@ -284,23 +267,15 @@ class Step:
         assert writer is not None
         states = self.people.states
         stored = [p for p in self.ties if not any(states.get(x, _OLD).new for x in p)]
-        for start in range(0, len(stored), 500):
-            chunk = stored[start : start + 500]
-            for tid, a, b, since, last in writer.session.execute(
-                select(
-                    s.Tie.id, s.Tie.person_a_id, s.Tie.person_b_id, s.Tie.since, s.Tie.last_seen
-                ).where(
-                    s.Tie.owner_id == self.people.owner_id,
-                    tuple_(s.Tie.person_a_id, s.Tie.person_b_id).in_(chunk),
-                )
-            ):
-                _source, first, latest = self.ties.pop((a, b))
-                new_since = min(since, first) if since and first else since or first
-                new_last = max(last, latest) if last and latest else last or latest
-                if new_since != since:
-                    writer.change("ties", tid, "since", since, new_since)
-                if new_last != last:
-                    writer.change("ties", tid, "last_seen", last, new_last)
+        owner = self.people.owner_id
+        for tid, a, b, since, last in import_rows.ties_among(writer.session, owner, stored):
+            _source, first, latest = self.ties.pop((a, b))
+            new_since = min(since, first) if since and first else since or first
+            new_last = max(last, latest) if last and latest else last or latest
+            if new_since != since:
+                writer.change("ties", tid, "since", since, new_since)
+            if new_last != last:
+                writer.change("ties", tid, "last_seen", last, new_last)
         for (a, b), (source, since, last) in self.ties.items():
             writer.add(
                 "ties",
@@ -338,18 +313,9 @@ class Step:
         store = self.store
         for referrer, about, note, on in self.referrals:
             session = writer.session
-            exists = session.scalar(
-                select(s.Referral.id).where(
-                    s.Referral.owner_id == self.people.owner_id,
-                    s.Referral.from_id == referrer,
-                    s.Referral.about_id == about,
-                )
-            )
-            from_person, about_person = (
-                session.get(s.Person, referrer),
-                session.get(s.Person, about),
-            )
-            if exists is None and from_person is not None and about_person is not None:
+            known = import_rows.referred_before(session, self.people.owner_id, referrer, about)
+            from_person, about_person = persons.get(session, referrer), persons.get(session, about)
+            if not known and from_person is not None and about_person is not None:
                 row = referrals.create(
                     session, store, from_person=from_person, about=about_person, note=note, on=on
                 )
