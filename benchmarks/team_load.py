@@ -71,13 +71,15 @@ class Firm:
 class Tally:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    why: dict[str, int] = field(default_factory=dict)  # "404", "ReadTimeout", …: how many
     samples: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
 
     def add(self, kind: str, ms: float) -> None:
         self.latencies.setdefault(kind, []).append(ms)
 
-    def fail(self, kind: str) -> None:
+    def fail(self, kind: str, why: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
+        self.why[why] = self.why.get(why, 0) + 1
 
 
 @dataclass
@@ -87,6 +89,7 @@ class Measured:
     duration_s: float
     requests: int
     errors: int
+    error_kinds: dict[str, int]
     per_second: float
     p50_ms: dict[str, float]
     p95_ms: dict[str, float]
@@ -269,12 +272,12 @@ async def run_load(
                 started = time.perf_counter()
                 try:
                     answer = await client.get(path, params=params, headers=headers)
-                except httpx.HTTPError:
-                    tally.fail(kind)
+                except httpx.HTTPError as exc:
+                    tally.fail(kind, type(exc).__name__)
                     continue
                 took = (time.perf_counter() - started) * 1000
                 if answer.status_code != 200:
-                    tally.fail(kind)
+                    tally.fail(kind, str(answer.status_code))
                     continue
                 tally.add(kind, took)
                 if sum(1 for k, _, _ in tally.samples if k == kind) < keep:
@@ -297,6 +300,7 @@ async def run_load(
             duration_s=round(elapsed, 1),
             requests=len(everything) + sum(tally.errors.values()),
             errors=sum(tally.errors.values()),
+            error_kinds=dict(tally.why),
             per_second=round(len(everything) / elapsed, 1),
             p50_ms={k: round(statistics.median(v), 1) for k, v in kinds.items() if v},
             p95_ms={k: round(percentile(v, 0.95), 1) for k, v in kinds.items() if v},
@@ -400,7 +404,8 @@ def arguments(description: str, duration: float) -> argparse.ArgumentParser:
 def summary(name: str, measured: Measured) -> str:
     return (
         f"{name}: {measured.users} users, think {measured.think_s} s: {measured.requests} "
-        f"requests, {measured.per_second}/s, {measured.errors} errors; p50 {measured.p50_ms} ms; "
+        f"requests, {measured.per_second}/s, {measured.errors} errors {measured.error_kinds}; "
+        f"p50 {measured.p50_ms} ms; "
         f"p95 {measured.p95_ms} ms; load average {measured.load_before} → {measured.load_after}; "
         f"server CPU {measured.server_cpu_ms_per_request} ms a request"
     )
