@@ -211,7 +211,6 @@ def test_the_services_never_import_an_adapter_or_the_demo() -> None:
 SQL_IN_SERVICES_FOR_NOW = frozenset(
     {
         "followups.py",
-        "imports/people.py",
         "paging.py",
         "people.py",
         "snapshot_rows.py",

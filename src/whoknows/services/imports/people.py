@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from whoknows.core import identity
 from whoknows.core.identity import Key, Resolution
@@ -21,8 +17,12 @@ from whoknows.services.imports.fields import BIRTHDAY, Checker, Fields
 from whoknows.services.imports.report import ImportReport
 from whoknows.services.imports.resolvers import Candidate, Decision, MergeResolver
 from whoknows.services.merge import FILLED
-from whoknows.storage import schema as s
+from whoknows.storage import import_rows
+from whoknows.storage.import_rows import State as State
 from whoknows.storage.writer import Writer
+
+if TYPE_CHECKING:
+    from whoknows.storage.unit import Session
 
 # The columns an import fills in when they are blank (never overwriting), and reads first.
 _COLUMNS = (*FILLED, "met_on")
@@ -31,18 +31,6 @@ _LOADED = (*_COLUMNS, "notes", "updated_at")
 
 class Vanished(UserError):
     """A person the index knows was removed by another writer meanwhile."""
-
-
-@dataclass
-class State:
-    """What this transaction knows of a person it may change."""
-
-    new: bool
-    row: dict[str, Any]  # a new person's buffered row, or an existing one's stored fields
-    tags: set[str] = field(default_factory=set)
-    extras: set[tuple[str, str]] = field(default_factory=set)
-    emails: int = 0
-    phones: int = 0
 
 
 class People:
@@ -79,12 +67,7 @@ class People:
         self.writer = writer
         self.states = {}
         self.orgs = {}
-        for org_id, key in writer.session.execute(
-            select(s.Organization.id, s.Organization.name_key).where(
-                s.Organization.owner_id == self.owner_id
-            )
-        ):
-            self.orgs[key] = org_id
+        self.orgs = import_rows.org_keys(writer.session, self.owner_id)
 
     # -- the engine ----------------------------------------------------------------------
 
@@ -178,16 +161,15 @@ class People:
             return None
         key = refs.name_key(name)
         if key not in self.orgs:
-            org = s.Organization(
-                owner_id=self.owner_id,
+            org_id = import_rows.add_organization(
+                self.session,
+                self.owner_id,
                 name=name.strip(),
                 name_key=key,
                 import_id=self.writer.import_id if self.writer else None,
             )
-            self.session.add(org)
-            self.session.flush()
-            self.orgs[key] = org.id
-            self.index.organization(org.id, identity.org_key(name))
+            self.orgs[key] = org_id
+            self.index.organization(org_id, identity.org_key(name))
         return self.orgs[key]
 
     def _create(self, fields: Fields) -> int:
@@ -316,36 +298,6 @@ class People:
 
     def _load(self, wanted: set[int]) -> dict[int, State]:
         """The stored fields, tags, extras and detail counts of WANTED, a few queries each."""
-        found: dict[int, State] = {}
-        ids = sorted(wanted)
-        connection = self.session.connection()  # plain rows: the ORM's row processing costs more
-        for start in range(0, len(ids), 900):
-            chunk = ids[start : start + 900]
-            columns = [getattr(s.Person, c) for c in _LOADED]
-            stored = select(s.Person.id, *columns).where(s.Person.id.in_(chunk))
-            for row in connection.execute(stored):
-                found[row[0]] = State(new=False, row=dict(zip(_LOADED, row[1:], strict=True)))
-            for pid, tag in connection.execute(
-                select(s.PersonTag.person_id, s.PersonTag.tag).where(
-                    s.PersonTag.person_id.in_(chunk)
-                )
-            ):
-                if pid in found:
-                    found[pid].tags.add(tag)
-            for pid, key, value in connection.execute(
-                select(s.PersonExtra.person_id, s.PersonExtra.key, s.PersonExtra.value).where(
-                    s.PersonExtra.person_id.in_(chunk)
-                )
-            ):
-                if pid in found:
-                    found[pid].extras.add((key, value))
-            for table, attr in ((s.PersonEmail, "emails"), (s.PersonPhone, "phones")):
-                for pid, top in connection.execute(
-                    select(table.person_id, func.max(table.position) + 1)
-                    .where(table.person_id.in_(chunk))
-                    .group_by(table.person_id)
-                ):
-                    if pid in found:
-                        setattr(found[pid], attr, int(top or 0))
+        found = import_rows.load_states(self.session, wanted, _LOADED)
         self.states.update(found)
         return found
