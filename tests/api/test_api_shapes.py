@@ -11,9 +11,9 @@ from pydantic import ValidationError
 
 from whoknows.api import ledger_schemas as ls
 from whoknows.api import schemas
-from whoknows.core import models
+from whoknows.core import followups, models
 from whoknows.services import drafts, events, intro_steps, ledger, warm_paths
-from whoknows.storage import introductions
+from whoknows.storage import introductions, referrals
 
 # Each response model built from a service's value, and that value's type.
 SHAPES: list[tuple[type[schemas.Out], type]] = [
@@ -35,6 +35,10 @@ SHAPES: list[tuple[type[schemas.Out], type]] = [
     (ls.DraftOut, drafts.Draft),
     (ls.IntroDraftsOut, intro_steps.IntroDrafts),
     (schemas.MetOut, events.MetResult),
+    (schemas.DueOut, followups.Item),
+    (ls.ReferralOut, referrals.ReferralView),
+    (ls.PartyOut, referrals.Party),
+    (ls.StepOut, referrals.Step),
 ]
 # Response models that are not built from one dataclass (a service's dict view, or
 # several values put together by the route), and what checks their fields instead.
@@ -48,11 +52,7 @@ COMPOSED = {
     schemas.OrganizationDetailOut: "views.org_detail, with extra='forbid'",
     schemas.ProspectOut: "reach.Prospect.as_json, with extra='forbid'",
     schemas.AdvocateOut: "views.advocate, with extra='forbid'",
-    schemas.DueOut: "views.plan_item, with extra='forbid'",
-    schemas.DueReasonOut: "views.plan_item, with extra='forbid'",
-    ls.ReferralOut: "ReferralView.as_json, with extra='forbid'",
-    ls.PartyOut: "ReferralView.as_json, with extra='forbid'",
-    ls.StepOut: "ReferralView.as_json, with extra='forbid'",
+    schemas.DueReasonOut: "views.plan_item (a Reason's text as reason), with extra='forbid'",
 }
 
 
@@ -67,7 +67,7 @@ def _outs(cls: type[schemas.Out]) -> set[type[schemas.Out]]:
 def test_no_field_of_a_service_result_vanishes_from_its_response_model(
     out: type[schemas.Out], source: type
 ) -> None:
-    declared = {f.alias or name for name, f in out.model_fields.items()}
+    declared = set(out.model_fields) | {f.alias for f in out.model_fields.values() if f.alias}
     declared |= set(out.model_computed_fields)
     fields = {f.name for f in dataclasses.fields(source)}
     assert fields - declared - out.left_out == set(), f"{out.__name__} drops them"
