@@ -141,7 +141,9 @@ class Snapshots:
         conninfo = url.render_as_string(hide_password=False)
         while not self._stop.is_set():
             try:
-                with psycopg.connect(conninfo, autocommit=True) as conn:
+                with psycopg.connect(
+                    conninfo, autocommit=True, application_name=f"{db.APPLICATION_NAME}-listen"
+                ) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self._listening.set()
                     while not self._stop.is_set():
