@@ -309,3 +309,26 @@ def test_more_requests_at_once_than_connections_wait_their_turn(
             )
         )
     assert [a.status_code for a in answers] == [200] * 4
+
+
+def test_a_tie_withdrawn_since_the_snapshot_is_left_out(
+    firm: tuple[Space, Account, Account],
+    owner_engine: Engine,
+    app_engine: Engine,
+    team_db_url: str,
+    tmp_path: Path,
+) -> None:
+    space, erin, alice = firm
+    both = [Known(erin.email, "good", "Erin"), Known("jane@acme.test", "strong", "Jane", "VP")]
+    share(owner_engine, space, alice, both, level="name")
+    held = snapshots.Snapshots(db.connect(team_db_url, pool_size=1), tmp_path / "cache")
+    jane = key_of(owner_engine, space, "jane@acme.test")
+    with db.tenant(app_engine, space_id=space.id, account_id=erin.id) as conn:
+        asked = reach.ask_path(conn, space.id, erin.id, jane)
+        pooled = held.current(space.id, held.version(conn, space.id))
+    chains = reach.search(pooled, erin.id, asked)
+    assert chains
+    share(owner_engine, space, alice, both[:1], level="name")  # Alice no longer shares Jane
+    with db.tenant(app_engine, space_id=space.id, account_id=erin.id) as conn:
+        found = reach.answer_paths(conn, space.id, erin.id, pooled, asked, chains)
+    assert found["paths"] == []  # the snapshot of a moment ago still had the tie

@@ -225,8 +225,8 @@ def answer_paths(
     asked: PathAsked,
     chains: list[Any],
 ) -> dict[str, Any]:
-    """The paths as the asker may see them (read on CONN, after the search). A path through
-    a colleague who no longer counts (left, or stopped sharing since the snapshot was made) is
+    """The paths as the asker may see them (read on CONN, after the search). A path through a
+    colleague who no longer counts, or a tie no longer shared, since the snapshot was made is
     left out, so a snapshot a moment old never shows what is no longer shared."""
     described = _Describer(conn, space_id, account_id, pooled, chains)
     found = [described.chain(c) for c in chains if described.counts(c)][:PATHS_SHOWN]
@@ -261,26 +261,23 @@ class _Describer:
     paths (the members' names, the rows of the contacts beside them)."""
 
     def __init__(
-        self,
-        conn: Connection,
-        space_id: int,
-        account_id: int,
-        pooled: snapshot.Pooled,
-        chains: list[Any],
+        self, conn: Connection, space_id: int, account_id: int, pooled: snapshot.Pooled, chains: Any
     ) -> None:
         self.conn, self.space_id, self.account_id, self.pooled = conn, space_id, account_id, pooled
-        nodes = [n for chain in chains for n in chain.nodes]
-        members = {n: pooled.account_at(n) for n in set(nodes)}
-        self.members = members
-        self.names = self._member_names([a for a in members.values() if a is not None])
+        self.members = {n: pooled.account_at(n) for chain in chains for n in chain.nodes}
+        self.names = self._member_names([a for a in self.members.values() if a is not None])
         pairs: set[tuple[int, int]] = set()
         for chain in chains:
             pairs |= self._pairs(list(chain.nodes))
         self.rows = self._contact_rows(sorted(pairs))
 
     def counts(self, chain: Any) -> bool:
-        """Whether every member on the path counts now (the asker always does)."""
-        return all(self.members[n] is None or self.members[n] in self.names for n in chain.nodes)
+        """Whether every member on the path counts now (the asker always does) and still
+        shares each contact beside them on it."""
+        return (
+            all(self.members[n] is None or self.members[n] in self.names for n in chain.nodes)
+            and self._pairs(list(chain.nodes)) <= self.rows.keys()
+        )
 
     def chain(self, chain: Any) -> dict[str, Any]:
         nodes = list(chain.nodes)
