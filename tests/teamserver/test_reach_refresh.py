@@ -242,11 +242,18 @@ def test_a_real_server_with_two_workers_answers_a_push_from_every_worker(
                 return False
 
         assert _until(up, 90), "the server did not start"
-        for _ in range(8):  # the workers hold the snapshot without Newt
+        # Both workers hold the snapshot without Newt: each listens once it answered a path.
+        listening = (
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = 'whoknows-team-listen' AND query = 'LISTEN whoknows_graph'"
+        )
+
+        def both_hold_it() -> bool:
             assert fresh_answer()["paths"] == []
-        listening = "SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN whoknows_graph'"
-        with owner_engine.begin() as conn:
-            assert _until(lambda: conn.execute(text(listening)).scalar_one() >= 2)
+            with owner_engine.begin() as conn:
+                return bool(conn.execute(text(listening)).scalar_one() == 2)
+
+        assert _until(both_hold_it)
         pushed = httpx.post(
             f"{base}/api/v1/spaces/{space.slug}/push",
             json={
