@@ -99,6 +99,7 @@ class Measured:
     server_cpu_s: float | None = None
     """CPU time the server's processes (the workers) used during the run; PostgreSQL's not."""
     server_cpu_ms_per_request: float | None = None
+    client_cpu_s: float | None = None  # this process's: the simulated users themselves
 
 
 def load_average() -> float:
@@ -252,6 +253,7 @@ async def run_load(
     each kind kept to check; SERVER (its process id) has its CPU time measured."""
     tally = Tally()
     cpu_before = server_cpu(server)
+    client_before = time.process_time()
     stop = time.perf_counter() + duration
     before = load_average()
     # An idle connection is dropped by the client after 2 s, before uvicorn's 5 s: with both
@@ -292,6 +294,7 @@ async def run_load(
         await asyncio.gather(*(user(n) for n in range(users)))
         elapsed = time.perf_counter() - started
     cpu_after = server_cpu(server)
+    client_used = round(time.process_time() - client_before, 2)
     used = None if cpu_before is None or cpu_after is None else round(cpu_after - cpu_before, 2)
     everything = [ms for values in tally.latencies.values() for ms in values]
     kinds = {
@@ -313,6 +316,7 @@ async def run_load(
             load_before=before,
             load_after=load_average(),
             server_cpu_s=used,
+            client_cpu_s=client_used,
             server_cpu_ms_per_request=(
                 round(1000 * used / len(everything), 1) if used is not None and everything else None
             ),
@@ -412,7 +416,8 @@ def summary(name: str, measured: Measured) -> str:
         f"requests, {measured.per_second}/s, {measured.errors} errors {measured.error_kinds}; "
         f"p50 {measured.p50_ms} ms; "
         f"p95 {measured.p95_ms} ms; load average {measured.load_before} → {measured.load_after}; "
-        f"server CPU {measured.server_cpu_ms_per_request} ms a request"
+        f"server CPU {measured.server_cpu_ms_per_request} ms a request ({measured.server_cpu_s} s; "
+        f"the users' own {measured.client_cpu_s} s)"
     )
 
 
