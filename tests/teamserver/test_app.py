@@ -85,3 +85,32 @@ def test_a_bad_body_is_one_line_naming_the_field(team_client, world: World) -> N
     assert set(body) == {"error", "hint"}
     assert "email" in body["error"]
     assert "\n" not in body["error"]
+
+
+@pytest.mark.parametrize("served", [True, False])
+def test_a_served_app_warms_the_chart_drawing_up_when_it_starts(
+    team_app_settings, monkeypatch: pytest.MonkeyPatch, served: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """Under `team serve` (listen), the first week's report need not wait for matplotlib."""
+    import dataclasses
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from whoknows.teamserver import chapter_charts
+    from whoknows.teamserver.app import create_app
+
+    warmed = threading.Event()
+    monkeypatch.setattr(chapter_charts, "warm", warmed.set)
+    settings = dataclasses.replace(team_app_settings, listen=served)
+    with TestClient(create_app(settings)):
+        assert warmed.wait(10 if served else 0.5) is served
+
+
+def test_warming_the_charts_up_draws_a_chart() -> None:
+    from whoknows.services import charts
+
+    charts.warm()  # no error, and matplotlib is loaded for the next chart
+    import sys
+
+    assert "matplotlib.backends.backend_svg" in sys.modules

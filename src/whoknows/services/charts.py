@@ -58,6 +58,13 @@ def figure_svg(key: str, draw: Any, size: tuple[float, float] = (7.2, 3.4)) -> M
     return Markup(text[text.find("<svg") :])
 
 
+def warm() -> None:
+    """Draw one tiny chart: matplotlib's import and font loading (most of a first chart's
+    second) are paid now, so the first chart someone waits for costs only its drawing. A
+    server calls it in the background when it starts."""
+    figure_svg("warm", lambda figure: figure.add_subplot().bar([0], [1]), (1.0, 1.0))
+
+
 def _empty(figure: Any, message: str) -> None:
     ax = figure.add_subplot()
     ax.text(0.5, 0.5, message, ha="center", va="center", color="#666")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -117,6 +118,10 @@ def create_app(settings: TeamSettings) -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    if app.state.settings.listen:  # served: the first report's charts need not load matplotlib
+        from whoknows.teamserver import chapter_charts
+
+        threading.Thread(target=chapter_charts.warm, name="whoknows-charts", daemon=True).start()
     yield
     snapshots = getattr(app.state, "snapshots", None)
     if snapshots is not None:

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, text
 from whoknows.services import charts
 
 WEEKS = 26
+warm = charts.warm  # a server warms the drawing up when it starts (teamserver.app)
 log = logging.getLogger("whoknows.teamserver")
 SIZE = (4.8, 2.6)  # inches: read on a phone, the text stays legible at 360 px wide
 
