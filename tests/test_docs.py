@@ -47,7 +47,7 @@ def test_the_readme_quick_start_has_exactly_the_two_commands() -> None:
 
 def test_every_command_a_hint_names_exists() -> None:
     """A hint that says "run: whoknows X Y" names a command whoknows has (a wrong one sends the
-    user to an error): every `whoknows WORD [WORD]` in a `hint=` of the source."""
+    user to an error): every `whoknows WORD [WORD]` in a `hint=` (or a Hint's `cli=`)."""
     import ast
     import re
 
@@ -61,7 +61,7 @@ def test_every_command_a_hint_names_exists() -> None:
     wrong = []
     for path in Path(whoknows.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.keyword) and node.arg == "hint"):
+            if not (isinstance(node, ast.keyword) and node.arg in ("hint", "cli")):
                 continue
             texts = [c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant)]
             for text in texts:

@@ -2,8 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
+
+Adapter = Literal["cli", "web", "api"]
+
+# How each adapter says "do it anyway" for an error's go_ahead option (OPTION: "force")
+GO_AHEAD: dict[str, str] = {
+    "cli": "run again with --{option}",
+    "web": "send it again, anyway",
+    "api": "send {option}=true",
+}
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A next step each adapter says its own way, for a hint that needs a place to act: the
+    command on the command line (CLI), where to click or what to fill on a page (WEB), the
+    route or field for a client of the API (API; the page's words when not given).
+
+    Hints are worded for any adapter ("give a date up to today", "say who you are first");
+    only a hint that must name a command, a page or a route is a Hint, given where it is raised:
+    `UserError("who you are is not set yet", hint=Hint(cli='run: whoknows me "Your Name"',
+    web="set who you are in Settings"))`. The CLI, the web app and the API each render theirs
+    (WhoknowsError.hint_for); a service's plain hint names no flag and no command."""
+
+    cli: str
+    web: str
+    api: str | None = None
+
+    def said(self, adapter: Adapter) -> str:
+        if adapter == "cli":
+            return self.cli
+        return self.api if adapter == "api" and self.api else self.web
 
 
 class WhoknowsError(Exception):
@@ -14,21 +46,24 @@ class WhoknowsError(Exception):
     http_status = 500
 
     def __init__(
-        self, message: str, *, hint: str | None = None, go_ahead: str | None = None
+        self, message: str, *, hint: str | Hint | None = None, go_ahead: str | None = None
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.hint = hint  # worded for any adapter: no command line's flags in it
+        self.hints = hint if isinstance(hint, Hint) else None  # one wording per adapter
+        # the hint worded for any adapter (a page's words when it is a Hint): no flag in it
+        self.hint = hint.web if isinstance(hint, Hint) else hint
         self.go_ahead = go_ahead  # the option that does it anyway ("force"), when there is one
 
-    def hint_for(self, option: Callable[[str], str]) -> str | None:
-        """The hint, and how to go ahead anyway as the adapter asking gives an option (OPTION
-        of "force": "run again with --force" on the command line, "send force=true" to the
-        API); the hint alone when there is no such option."""
+    def hint_for(self, adapter: Adapter) -> str | None:
+        """The hint as ADAPTER says it, and how to go ahead anyway as it gives an option
+        (GO_AHEAD: "run again with --force" on the command line, "send force=true" to the API);
+        the hint alone when there is no such option."""
+        hint = self.hints.said(adapter) if self.hints else self.hint
         if self.go_ahead is None:
-            return self.hint
-        how = option(self.go_ahead)
-        return f"{self.hint}, or {how}" if self.hint else how
+            return hint
+        how = GO_AHEAD[adapter].format(option=self.go_ahead)
+        return f"{hint}, or {how}" if hint else how
 
     def __str__(self) -> str:
         return f"{self.message}: {self.hint}" if self.hint else self.message
@@ -74,7 +109,7 @@ class Ambiguous(UserError):
         *,
         choices: Sequence[Candidate] = (),
         message: str | None = None,
-        hint: str | None = None,
+        hint: str | Hint | None = None,
     ) -> None:
         candidates = list(candidates) or [c.label() for c in choices]
         shown = "; ".join(candidates[:8])
@@ -111,7 +146,7 @@ class Unavailable(WhoknowsError):
     http_status = 503
     retry_after = 5  # seconds, for the web's Retry-After
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | Hint | None = None) -> None:
         super().__init__(message, hint=hint or "nothing was written; try again in a moment")
 
 
@@ -125,7 +160,7 @@ class Refused(WhoknowsError):
         self,
         message: str,
         *,
-        hint: str | None = None,
+        hint: str | Hint | None = None,
         reasons: Sequence[str] = (),
         go_ahead: str | None = None,
     ) -> None:

@@ -139,7 +139,7 @@ def _for(args: list[str]) -> typer.Typer:
 
 
 def _report(exc: WhoknowsError, debug: bool) -> int:
-    hint = exc.hint_for(lambda option: f"run again with --{option}")
+    hint = exc.hint_for("cli")
     _error(f"error: {exc.message}" + (f" — {hint}" if hint else ""))
     if debug:
         _traceback()

@@ -178,8 +178,7 @@ def _error_handlers(app: FastAPI) -> None:
     async def whoknows_error(request: Request, exc: WhoknowsError) -> Response:
         reasons = list(exc.candidates) if isinstance(exc, Ambiguous) else []
         reasons = list(getattr(exc, "reasons", reasons))
-        api = wants_json(request)  # the API's option is a field; the form's, its "anyway"
-        hint = exc.hint_for(lambda o: f"send {o}=true" if api else "send it again, anyway")
+        hint = exc.hint_for("api" if wants_json(request) else "web")  # each its own words
         response = error_response(request, exc.http_status, exc.message, hint=hint, reasons=reasons)
         if isinstance(exc, Unavailable):
             response.headers["Retry-After"] = str(exc.retry_after)
