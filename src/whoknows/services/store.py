@@ -34,6 +34,8 @@ DEFAULT_OWNER = 1  # storage/schema.py's (a test says so), without loading the s
 
 # Versions read in this context (one web request), by store: see Store.one_version.
 _versions: ContextVar[dict[int, str] | None] = ContextVar("whoknows_versions", default=None)
+# The read every read of a store shares in this context, by store: see Store.one_read.
+_shared: ContextVar[dict[int, Session] | None] = ContextVar("whoknows_one_read", default=None)
 
 
 class Store:
@@ -92,8 +94,9 @@ class Store:
     @contextmanager
     def plain(self) -> Iterator[plain.Reader]:
         """A read-only transaction of plain SQL (storage/plain.py), without SQLAlchemy on
-        SQLite; through the engine's driver connection on PostgreSQL."""
-        if self._sqlite is None:
+        SQLite; through the engine's driver connection on PostgreSQL (and inside ``one_read``)."""
+        shared = (_shared.get() or {}).get(id(self))
+        if self._sqlite is None or shared is not None:
             with self.read() as session:
                 yield plain.over(session.connection())
             return
@@ -183,9 +186,34 @@ class Store:
         CONSISTENT: every query sees one state of the database while others write (REPEATABLE
         READ on PostgreSQL; a SQLite read transaction is one snapshot already).
         """
+        shared = (_shared.get() or {}).get(id(self))
+        if shared is not None:  # inside one_read: its transaction
+            yield shared
+            return
         with self._session(write=False, consistent=consistent) as session:
             yield session
             session.rollback()
+
+    @contextmanager
+    def one_read(self) -> Iterator[None]:
+        """Within this block every ``read()`` and ``plain()`` of this store, in this context,
+        is one consistent read transaction (a page's parts see one state of the data). The
+        data version is read again inside it, so the cached answers it is served are of that
+        state. Threads the cache starts to rebuild an answer read on their own."""
+        if (_shared.get() or {}).get(id(self)) is not None:
+            yield
+            return
+        known = _versions.get()
+        if known is not None:
+            known.pop(id(self), None)
+        with self.read(consistent=True) as session:
+            token = _shared.set({**(_shared.get() or {}), id(self): session})
+            try:
+                yield
+            finally:
+                _shared.reset(token)
+                if known is not None:
+                    known.pop(id(self), None)
 
     @contextmanager
     def _session(

@@ -11,18 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from whoknows.core import models
 from whoknows.core.tiestrength import described
 from whoknows.errors import Ambiguous, NotFound, UserError
-from whoknows.services import (
-    detail,
-    followups,
-    introductions,
-    ledger,
-    network,
-    paging,
-    people,
-    plan,
-    reach,
-    referrals,
-)
+from whoknows.services import followups, ledger, network, pages, paging, people
 from whoknows.services.people import PersonInput
 from whoknows.web.common import (
     blank_none,
@@ -35,7 +24,6 @@ from whoknows.web.common import (
     store_of,
     today_of,
 )
-from whoknows.web.pages.reach import EVERYONE
 
 router = APIRouter(include_in_schema=False)
 PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -128,42 +116,21 @@ def tie_explanation(tie: models.Tie) -> str:
     return "; ".join(parts)
 
 
-def advocate_of(request: Request, person_id: int) -> reach.AdvocateView | None:
-    try:
-        _, ranked = reach.advocates(store_of(request), top=EVERYONE, today=today_of(request))
-    except UserError:
-        return None
-    return next((a for a in ranked if a.person.id == person_id), None)
-
-
 @router.get("/people/{person_id}", response_class=HTMLResponse)
 def person_page(request: Request, person_id: PersonId) -> HTMLResponse:
-    store = store_of(request)
-    day = today_of(request)
-    found = detail.person_detail(store, str(person_id), max_ties=60)
-    person = found.person
-    balance = None
-    if not person.is_me:
-        try:
-            balance = ledger.balance(store, str(person_id), today=day)
-        except UserError:
-            balance = None
-    intros = introductions.list_introductions(store, person=person_id)
-    leads = referrals.list_referrals(store, person=person_id)
-    stage = person.stage or models.Stage.MET
-    cadence = plan.rules(store.settings).for_stage(stage)
+    page = pages.person_page(store_of(request), str(person_id), today=today_of(request))
     return render(
         request,
         "person.html",
         {
-            "p": person,
-            "found": found,
-            "ties": [(t, tie_explanation(t.tie)) for t in found.ties],
-            "balance": balance,
-            "intros": intros,
-            "referrals": leads,
-            "advocate": None if person.is_me else advocate_of(request, person_id),
-            "cadence": cadence,
+            "p": page.person,
+            "found": page.detail,
+            "ties": [(t, tie_explanation(t.tie)) for t in page.detail.ties],
+            "balance": page.balance,
+            "intros": page.introductions,
+            "referrals": page.referrals,
+            "advocate": page.advocate,
+            "cadence": page.cadence,
             "stages": STAGES,
             "kinds": KINDS,
             "gift_kinds": ledger.KINDS,

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from whoknows.errors import Ambiguous, UserError
 from whoknows.services import icp, paging, reach
+from whoknows.services.pages import EVERYONE
 from whoknows.web.common import blank_none, render, store_of, today_of
 
 router = APIRouter(include_in_schema=False)
@@ -132,7 +133,6 @@ def paths_graph(
 
 
 ADVOCATES_PAGE = 25
-EVERYONE = 100_000  # the whole ranking (kept in the cache; the person page reads it too)
 
 
 @router.get("/advocates", response_class=HTMLResponse)
