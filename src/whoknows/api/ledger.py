@@ -25,7 +25,7 @@ from whoknows.api.schemas import (
     MetIn,
     MetOut,
 )
-from whoknows.errors import Refused, UserError
+from whoknows.errors import UserError
 from whoknows.http import store_of, today_of
 from whoknows.services import events, introductions, ledger, paging, referrals
 
@@ -113,16 +113,9 @@ def propose(request: Request, body: IntroIn) -> IntroOut:
     """Propose introducing A and B; the reputation guard refuses (409, reasons) unless force."""
     store = store_of(request)
     day = today_of(request)
-    try:
-        found = introductions.propose(
-            store, body.a, body.b, why=body.why, force=body.force, today=day
-        )
-    except Refused as refused:  # the guard's reasons, and a hint for a client of the API
-        raise Refused(
-            "introducing them could cost you your reputation",
-            hint="nothing was written; send force=true to go ahead",
-            reasons=refused.reasons,
-        ) from refused
+    # A refusal goes out as the service raised it: its reasons, and "send force=true" added to
+    # its hint by the error handler (WhoknowsError.go_ahead), as on the other surfaces.
+    found = introductions.propose(store, body.a, body.b, why=body.why, force=body.force, today=day)
     return IntroOut.of(found)
 
 
