@@ -12,9 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
 from whoknows.core import models
 from whoknows.core.followups import keep_in_touch
 from whoknows.errors import UserError
@@ -22,6 +19,7 @@ from whoknows.services import drafts, refs, validate, views
 from whoknows.services.network import record_interaction
 from whoknows.services.plan import CLOSED, MAX_DAYS, due, relation, rules, stage_of
 from whoknows.services.store import Store
+from whoknows.storage import events, exchanges, introductions, referrals
 from whoknows.storage import schema as s
 
 __all__ = ["due", "rules"]  # the plan's, see the module doc
@@ -62,38 +60,17 @@ def done(
         person = refs.person(session, store.owner_id, person_ref)
         row = record_interaction(session, store, checked, [person], on=on, note=validate.text(note))
         thanked = reported = 0
-        for gift in session.scalars(
-            select(s.Exchange).where(
-                s.Exchange.owner_id == store.owner_id,
-                s.Exchange.giver_id == person.id,
-                s.Exchange.receiver_id == me.id,
-                s.Exchange.thanked_on.is_(None),
-            )
-        ):
+        for gift in exchanges.unthanked_from(session, store.owner_id, person.id, me.id):
             gift.thanked_on = on
             thanked += 1
-        for ref in session.scalars(
-            select(s.Referral).where(
-                s.Referral.owner_id == store.owner_id,
-                s.Referral.direction == "received",
-                s.Referral.from_id == person.id,
-            )
-        ):
+        for ref in referrals.received_from(session, store.owner_id, person.id):
             if ref.thanked_on is None:
                 ref.thanked_on = on
                 thanked += 1
             if ref.status in CLOSED and ref.reported_on is None:
                 ref.reported_on = on
                 reported += 1
-        for intro in session.scalars(
-            select(s.Introduction).where(
-                s.Introduction.owner_id == store.owner_id,
-                s.Introduction.introducer_id == person.id,
-                s.Introduction.state == "made",
-                s.Introduction.reported_on.is_(None),
-                or_(s.Introduction.a_id == me.id, s.Introduction.b_id == me.id),
-            )
-        ):
+        for intro in introductions.made_unreported(session, store.owner_id, person.id, me.id):
             intro.reported_on = on
             reported += 1
         session.flush()
@@ -185,13 +162,10 @@ def event_followup(store: Store, event_ref: str, *, out_dir: Path | None = None)
     with store.read() as session:
         event = refs.event(session, store.owner_id, event_ref)
         me = refs.me(session, store.owner_id)
-        rows = session.execute(
-            select(s.EventAttendee, s.Person)
-            .join(s.Person, s.Person.id == s.EventAttendee.person_id)
-            .where(s.EventAttendee.event_id == event.id, s.EventAttendee.owner_id == store.owner_id)
-            .order_by(s.EventAttendee.gets_it.desc(), s.Person.name_key, s.Person.id)
-        ).all()
-        later = _followed_up(session, store.owner_id, event, [p.id for _, p in rows])
+        rows = events.met_at(session, store.owner_id, event.id)
+        later = events.followed_up_since(
+            session, store.owner_id, event.date, [p.id for _, p in rows]
+        )
         author = {
             "name": me.name,
             "role": me.role,
@@ -257,21 +231,3 @@ def _event_view(event: s.Event, rows: Sequence[tuple[s.EventAttendee, s.Person]]
             models.Attendee(person_id=p.id, name=p.name, gets_it=a.gets_it) for a, p in rows
         ),
     )
-
-
-def _followed_up(session: Session, owner_id: int, event: s.Event, ids: Sequence[int]) -> set[int]:
-    """Those of IDS with something other than an event meeting logged since the event."""
-    if not ids:
-        return set()
-    ip, i = s.InteractionPerson, s.Interaction
-    rows = session.scalars(
-        select(ip.person_id)
-        .join(i, i.id == ip.interaction_id)
-        .where(
-            ip.owner_id == owner_id,
-            ip.person_id.in_(ids),
-            i.date >= event.date,
-            i.kind != models.InteractionKind.EVENT.value,
-        )
-    )
-    return set(rows)

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from whoknows.services import validate
 
 if TYPE_CHECKING:
-    from sqlalchemy import Select
-    from sqlalchemy.orm import Session
+    from whoknows.storage.unit import Select, Session
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 50  # a page a terminal or a screen can show
@@ -85,8 +84,6 @@ def of_list(rows: Sequence[T], window: Window) -> Page[T]:
 
 def of_query(session: Session, query: Select[Any], window: Window) -> tuple[list[Any], int]:
     """The window of an ordered query's rows, and how many rows the whole query has."""
-    from sqlalchemy import func, select
+    from whoknows.storage import windows  # loads SQLAlchemy: only when a page is read
 
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = session.scalars(query.limit(window.limit).offset(window.offset)).all()
-    return list(rows), int(total or 0)
+    return windows.window(session, query, window.limit, window.offset)

@@ -5,10 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
-
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from whoknows.core import models
 from whoknows.errors import Conflict, UserError
@@ -17,8 +14,13 @@ from whoknows.services.organizations import get_or_create_org
 from whoknows.services.people_list import list_people as list_people
 from whoknows.services.people_list import people_page as people_page
 from whoknows.services.store import Store, per_version
+from whoknows.storage import persons
 from whoknows.storage import schema as s
+from whoknows.storage.persons import Contact
 from whoknows.storage.upsert import insert_missing
+
+if TYPE_CHECKING:
+    from whoknows.storage.unit import Select, Session
 
 
 @dataclass(frozen=True)
@@ -141,29 +143,23 @@ def _apply(session: Session, store: Store, row: s.Person, data: PersonInput) -> 
         session.expire(row, ["tags"])
 
 
-_Contact = TypeVar("_Contact", s.PersonEmail, s.PersonPhone)
-
-
 def _with_contacts(
     session: Session,
     store: Store,
     row: s.Person,
-    model: type[_Contact],
+    model: type[Contact],
     what: str,
-    current: list[_Contact],
+    current: list[Contact],
     added: list[str],
     dropped: set[str],
-) -> list[_Contact]:
+) -> list[Contact]:
     """ROW's emails (or phones) less DROPPED plus ADDED; one that is someone else's conflicts."""
-    column = getattr(model, what)
     kept = [c for c in current if getattr(c, what) not in dropped]
     known = {getattr(c, what) for c in kept}
     for value in dict.fromkeys(added):
         if value in known:
             continue
-        taken = session.scalar(
-            select(model).where(model.owner_id == store.owner_id, column == value)
-        )
+        taken = persons.contact(session, store.owner_id, model, what, value)
         if taken is not None and taken.person_id != row.id:
             raise Conflict(
                 f"{what} {value} already belongs to {_who(session, taken.person_id)}",
@@ -174,7 +170,7 @@ def _with_contacts(
 
 
 def _who(session: Session, person_id: int) -> str:
-    other = session.get(s.Person, person_id)
+    other = persons.get(session, person_id)
     return f"#{person_id} {other.name}" if other else f"#{person_id}"
 
 
@@ -182,9 +178,7 @@ def set_me(store: Store, data: PersonInput) -> models.Person:
     """Say who I am: creates me, or updates me when I already exist (and may rename me). With
     no me yet, the one person who has one of my emails is me (the identity engine's rule)."""
     with store.write() as session:
-        existing = session.scalar(
-            select(s.Person).where(s.Person.owner_id == store.owner_id, s.Person.is_me)
-        )
+        existing = persons.me(session, store.owner_id)
         if existing is None:  # an address book or an import may have brought my own card
             existing = _owner_of(session, store, data.emails)
         if existing is None:
@@ -204,15 +198,8 @@ def _owner_of(session: Session, store: Store, emails: Sequence[str]) -> s.Person
     """The one person who has one of these emails (None when nobody, or several, have)."""
     if not emails:
         return None
-    owners = set(
-        session.scalars(
-            select(s.PersonEmail.person_id).where(
-                s.PersonEmail.owner_id == store.owner_id,
-                s.PersonEmail.email.in_([validate.email(e) for e in emails]),
-            )
-        )
-    )
-    return session.get(s.Person, owners.pop()) if len(owners) == 1 else None
+    owners = persons.owners_of_emails(session, store.owner_id, [validate.email(e) for e in emails])
+    return persons.get(session, owners.pop()) if len(owners) == 1 else None
 
 
 def get_person(store: Store, ref: str) -> models.Person:
@@ -227,59 +214,23 @@ def _listing(
     organization: str | None,
     stage: str | None,
 ) -> Select[s.Person]:
-    query = select(s.Person).where(s.Person.owner_id == store.owner_id)
-    if tag is not None:
-        query = query.where(
-            s.Person.id.in_(select(s.PersonTag.person_id).where(s.PersonTag.tag == tag))
-        )
-    if organization is not None:
-        org = refs.organization(session, store.owner_id, organization)
-        query = query.where(s.Person.organization_id == org.id)
-    if stage is not None:
-        query = query.where(s.Person.stage == validate.stage(stage).value)
-    return query.order_by(s.Person.name_key, s.Person.id)
+    org = (
+        refs.organization(session, store.owner_id, organization)
+        if organization is not None
+        else None
+    )
+    return persons.listing(
+        store.owner_id,
+        tag,
+        org.id if org is not None else None,
+        validate.stage(stage).value if stage is not None else None,
+    )
 
 
 @per_version()
 def count_people(store: Store) -> int:
     with store.read() as session:
-        return (
-            session.scalar(
-                select(func.count())
-                .select_from(s.Person)
-                .where(s.Person.owner_id == store.owner_id)
-            )
-            or 0
-        )
-
-
-def _matches(store: Store, key: str) -> ColumnElement[bool]:
-    """Whether a person's name, email, organization, role, tags or notes hold KEY."""
-    like = f"%{key}%"
-    return and_(
-        s.Person.owner_id == store.owner_id,
-        or_(
-            s.Person.name_key.contains(key, autoescape=True),
-            func.lower(s.Person.role).like(like),
-            func.lower(s.Person.industry).like(like),
-            func.lower(s.Person.city).like(like),
-            func.lower(s.Person.notes).like(like),
-            func.lower(s.Person.serves).like(like),
-            func.lower(s.Person.offers).like(like),
-            func.lower(s.Person.asks).like(like),
-            s.Person.id.in_(
-                select(s.PersonEmail.person_id).where(s.PersonEmail.email.contains(key))
-            ),
-            s.Person.id.in_(
-                select(s.PersonTag.person_id).where(func.lower(s.PersonTag.tag) == key)
-            ),
-            s.Person.organization_id.in_(
-                select(s.Organization.id).where(
-                    s.Organization.name_key.contains(key, autoescape=True)
-                )
-            ),
-        ),
-    )
+        return persons.count(session, store.owner_id)
 
 
 def _search_key(text: str) -> str:
@@ -293,10 +244,7 @@ def _typos(session: Session, store: Store, key: str, limit: int) -> list[int]:
     """The people whose name is KEY give or take a typo, best first (fuzzy, in C)."""
     from rapidfuzz import fuzz, process
 
-    names = session.execute(
-        select(s.Person.id, s.Person.name_key).where(s.Person.owner_id == store.owner_id)
-    ).all()
-    choices = {row.id: row.name_key for row in names}
+    choices = persons.name_keys(session, store.owner_id)
     found = process.extract(key, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=85)
     return [person_id for _name, _score, person_id in found]
 
@@ -307,10 +255,10 @@ def find_people(store: Store, text: str, limit: int = 20) -> list[models.Person]
     limit = validate.limit(limit) or 20
     key = _search_key(text)
     with store.read() as session:
-        ids = list(session.scalars(select(s.Person.id).where(_matches(store, key)).limit(limit)))
+        ids = persons.matching_ids(session, store.owner_id, key, limit)
         if len(ids) < limit:
             ids += [i for i in _typos(session, store, key, limit) if i not in ids]
-        rows = {p.id: p for p in session.scalars(select(s.Person).where(s.Person.id.in_(ids)))}
+        rows = persons.by_ids(session, set(ids))
         return [views.person(rows[i]) for i in ids[:limit] if i in rows]
 
 
@@ -329,11 +277,12 @@ def search_page(
     key = _search_key(text)
     with store.read() as session:
         listing = _listing(session, store, tag, organization, stage)
-        rows, total = paging.of_query(session, listing.where(_matches(store, key)), window)
+        found = persons.matching(listing, store.owner_id, key)
+        rows, total = paging.of_query(session, found, window)
         if total < window.limit:
             seen = {row.id for row in rows}
             typos = [i for i in _typos(session, store, key, window.limit) if i not in seen]
-            near = {r.id: r for r in session.scalars(listing.where(s.Person.id.in_(typos)))}
+            near = persons.among(session, listing, typos)
             extra = [near[i] for i in typos if i in near][: window.limit - total]
             if window.offset == 0:
                 rows = [*rows, *extra]
@@ -347,7 +296,7 @@ def remove_person(store: Store, ref: str) -> models.Person:
         if row.is_me:
             raise UserError("you cannot remove yourself", hint="rename with: whoknows me NAME")
         gone = views.person(row)
-        session.execute(delete(s.Person).where(s.Person.id == row.id))
+        persons.remove(session, row.id)
         return gone
 
 

@@ -4,6 +4,7 @@ row → models.Event mapping (attendees read for many events at once)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -98,3 +99,38 @@ def first_attended(session: Session, owner_id: int, person_id: int) -> tuple[str
         .limit(1)
     ).first()
     return (found[0], found[1]) if found is not None else None
+
+
+def met_at(
+    session: Session, owner_id: int, event_id: int
+) -> list[tuple[s.EventAttendee, s.Person]]:
+    """The people met at EVENT_ID with their attendance: who gets Give to Get first, then
+    by name."""
+    a, p = s.EventAttendee, s.Person
+    rows = session.execute(
+        select(a, p)
+        .join(p, p.id == a.person_id)
+        .where(a.event_id == event_id, a.owner_id == owner_id)
+        .order_by(a.gets_it.desc(), p.name_key, p.id)
+    )
+    return [(attendee, person) for attendee, person in rows]
+
+
+def followed_up_since(
+    session: Session, owner_id: int, day: dt.date, ids: Sequence[int]
+) -> set[int]:
+    """Those of IDS with something other than an event meeting logged on DAY or after."""
+    if not ids:
+        return set()
+    ip, i = s.InteractionPerson, s.Interaction
+    rows = session.scalars(
+        select(ip.person_id)
+        .join(i, i.id == ip.interaction_id)
+        .where(
+            ip.owner_id == owner_id,
+            ip.person_id.in_(ids),
+            i.date >= day,
+            i.kind != models.InteractionKind.EVENT.value,
+        )
+    )
+    return set(rows)

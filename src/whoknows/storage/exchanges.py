@@ -27,3 +27,18 @@ def mine(
     if person_id is not None:
         query = query.where(or_(e.giver_id == person_id, e.receiver_id == person_id))
     return list(session.scalars(query.order_by(e.date, e.id)))
+
+
+def unthanked_from(session: Session, owner_id: int, giver_id: int, me_id: int) -> list[s.Exchange]:
+    """What GIVER_ID gave me that I have not thanked them for yet."""
+    e = s.Exchange
+    return list(
+        session.scalars(
+            select(e).where(
+                e.owner_id == owner_id,
+                e.giver_id == giver_id,
+                e.receiver_id == me_id,
+                e.thanked_on.is_(None),
+            )
+        )
+    )

@@ -200,3 +200,21 @@ def counts(session: Session, owner_id: int) -> Counter[str]:
         .group_by(s.Introduction.state)
     ).all()
     return Counter({state: int(n) for state, n in rows})
+
+
+def made_unreported(
+    session: Session, owner_id: int, introducer_id: int, me_id: int
+) -> list[s.Introduction]:
+    """The introductions of me INTRODUCER_ID made that I have not told them the outcome of."""
+    i = s.Introduction
+    return list(
+        session.scalars(
+            select(i).where(
+                i.owner_id == owner_id,
+                i.introducer_id == introducer_id,
+                i.state == "made",
+                i.reported_on.is_(None),
+                or_(i.a_id == me_id, i.b_id == me_id),
+            )
+        )
+    )

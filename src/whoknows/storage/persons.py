@@ -1,11 +1,13 @@
 """People's rows read in the caller's SQLAlchemy session: namesakes, my own addresses, the
-pairs said to be different people. (A page of people in plain SQL is people_rows.py.)"""
+pairs said to be different people, whose an email or phone is, the listing and the search by
+words or by a name a typo away, a removal. (A page of people in plain SQL is people_rows.py.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from whoknows.core import identity
@@ -131,3 +133,97 @@ def identities(session: Session, owner: int) -> Iterator[tuple[int, Identity]]:
                     organization=org,
                 ),
             )
+
+
+Contact = TypeVar("Contact", s.PersonEmail, s.PersonPhone)
+
+
+def contact(
+    session: Session, owner_id: int, model: type[Contact], what: str, value: str
+) -> Contact | None:
+    """The email (or phone: MODEL, its column WHAT) VALUE as stored, whoever's it is."""
+    column = getattr(model, what)
+    return session.scalar(select(model).where(model.owner_id == owner_id, column == value))
+
+
+def owners_of_emails(session: Session, owner_id: int, emails: Collection[str]) -> set[int]:
+    """The people who have one of EMAILS."""
+    e = s.PersonEmail
+    query = select(e.person_id).where(e.owner_id == owner_id, e.email.in_(list(emails)))
+    return set(session.scalars(query))
+
+
+def remove(session: Session, person_id: int) -> None:
+    """Delete a person (their details, ties and attendance go with them: ON DELETE CASCADE)."""
+    session.execute(delete(s.Person).where(s.Person.id == person_id))
+
+
+def count(session: Session, owner_id: int) -> int:
+    query = select(func.count()).select_from(s.Person).where(s.Person.owner_id == owner_id)
+    return session.scalar(query) or 0
+
+
+def listing(
+    owner_id: int, tag: str | None, organization_id: int | None, stage: str | None
+) -> Select[s.Person]:
+    """The people with TAG, at ORGANIZATION_ID, at STAGE (None: any), by name."""
+    query = select(s.Person).where(s.Person.owner_id == owner_id)
+    if tag is not None:
+        query = query.where(
+            s.Person.id.in_(select(s.PersonTag.person_id).where(s.PersonTag.tag == tag))
+        )
+    if organization_id is not None:
+        query = query.where(s.Person.organization_id == organization_id)
+    if stage is not None:
+        query = query.where(s.Person.stage == stage)
+    return query.order_by(s.Person.name_key, s.Person.id)
+
+
+def matching(query: Select[s.Person], owner_id: int, key: str) -> Select[s.Person]:
+    """QUERY's people whose name, email, organization, role, tags or notes hold KEY."""
+    return query.where(_matches(owner_id, key))
+
+
+def among(session: Session, query: Select[s.Person], ids: Collection[int]) -> dict[int, s.Person]:
+    """QUERY's people of IDS, by id."""
+    return {row.id: row for row in session.scalars(query.where(s.Person.id.in_(list(ids))))}
+
+
+def matching_ids(session: Session, owner_id: int, key: str, limit: int) -> list[int]:
+    """Up to LIMIT people whose name, email, organization, role, tags or notes hold KEY."""
+    query = select(s.Person.id).where(_matches(owner_id, key)).limit(limit)
+    return list(session.scalars(query))
+
+
+def name_keys(session: Session, owner_id: int) -> dict[int, str]:
+    """Everyone's name as searched (folded), by id."""
+    query = select(s.Person.id, s.Person.name_key).where(s.Person.owner_id == owner_id)
+    return {row.id: row.name_key for row in session.execute(query)}
+
+
+def _matches(owner_id: int, key: str) -> ColumnElement[bool]:
+    like = f"%{key}%"
+    return and_(
+        s.Person.owner_id == owner_id,
+        or_(
+            s.Person.name_key.contains(key, autoescape=True),
+            func.lower(s.Person.role).like(like),
+            func.lower(s.Person.industry).like(like),
+            func.lower(s.Person.city).like(like),
+            func.lower(s.Person.notes).like(like),
+            func.lower(s.Person.serves).like(like),
+            func.lower(s.Person.offers).like(like),
+            func.lower(s.Person.asks).like(like),
+            s.Person.id.in_(
+                select(s.PersonEmail.person_id).where(s.PersonEmail.email.contains(key))
+            ),
+            s.Person.id.in_(
+                select(s.PersonTag.person_id).where(func.lower(s.PersonTag.tag) == key)
+            ),
+            s.Person.organization_id.in_(
+                select(s.Organization.id).where(
+                    s.Organization.name_key.contains(key, autoescape=True)
+                )
+            ),
+        ),
+    )

@@ -233,3 +233,15 @@ def pipeline(session: Session, owner_id: int) -> tuple[dict[str, int], dict[str,
         if status == "won" and currency and total is not None:
             won[currency] = total
     return counts, won
+
+
+def received_from(session: Session, owner_id: int, person_id: int) -> list[s.Referral]:
+    """The referrals PERSON_ID gave me (received), any status."""
+    r = s.Referral
+    return list(
+        session.scalars(
+            select(r).where(
+                r.owner_id == owner_id, r.direction == "received", r.from_id == person_id
+            )
+        )
+    )

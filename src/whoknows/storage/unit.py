@@ -1,7 +1,7 @@
 """The unit of work's session, as a service may name it: a service opens a transaction
 (services/store.py), hands its session to the repositories here in storage/ and never queries
-it itself. `Session` is for type hints (under TYPE_CHECKING); loading this module loads no
-SQLAlchemy."""
+it itself. `Session`, `Connection` and `Select` (a repository's query a service pages)
+are for type hints (under TYPE_CHECKING); loading this module loads no SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from whoknows.storage import plain
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection as Connection
+    from sqlalchemy import Select as Select
     from sqlalchemy.orm import Session as Session
 
 
