@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -171,4 +172,7 @@ def test_one_read_is_one_transaction(db_url: str) -> None:
             assert counted() == (1, 1)
             people.add_person(other, PersonInput(name="Second One"))
             assert counted() == (1, 1)  # the same state, through SQLAlchemy and plain SQL
+            with ThreadPoolExecutor(1) as pool:  # another thread (a rebuild) reads on its own
+                assert pool.submit(counted).result() == (2, 2)
+            assert counted() == (1, 1)
         assert counted() == (2, 2)
