@@ -183,8 +183,10 @@ def test_who_knows_lists_contacts_into_an_organization(store: Store) -> None:
 
 def test_without_a_profile_icp_targets_say_what_to_do(store: Store) -> None:
     people.set_me(store, PersonInput(name="Sam"))
-    with pytest.raises(UserError, match="icp set"):
+    with pytest.raises(UserError, match="ideal client profile") as raised:
         reach.find_paths(store, "icp", today=TODAY)
+    assert "whoknows icp set" in (raised.value.hint_for("cli") or "")
+    assert raised.value.hint_for("web") == "set one in Settings", "no command on a page"
 
 
 def test_the_snapshot_is_reused_until_the_store_changes(store: Store) -> None:

@@ -93,7 +93,7 @@ def ask(name: str, choices: list[Candidate]) -> Ambiguous:
         name,
         choices=choices,
         message=message,
-        hint="choose who it is (by id), or say they are someone new (--new)",
+        hint="choose who it is (by id), or say they are someone new",
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from whoknows import files
-from whoknows.errors import UserError
+from whoknows.errors import Hint, UserError
 from whoknows.services.store import Store
 from whoknows.storage import dump
 
@@ -104,7 +104,10 @@ def restore(store: Store, path: Path, progress: Progress | None = None) -> dict[
         if dump.has_rows(session, owner, _CONTENT):
             raise UserError(
                 "restore only writes into an empty database, and this one has data",
-                hint="restore into a new one: whoknows restore FILE --db NEW.db",
+                hint=Hint(
+                    cli="restore into a new one: whoknows restore FILE --db NEW.db",
+                    web="restore into a new, empty database",
+                ),
             )
         dump.clear(session, owner)
         counts: dict[str, int] = {}
@@ -147,7 +150,8 @@ def _load(path: Path, *, compress: bool, shown: Path) -> dict[str, Any]:
         ) from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise UserError(
-            f"{shown} is not a whoknows backup", hint="make one with: whoknows backup FILE"
+            f"{shown} is not a whoknows backup",
+            hint=Hint(cli="make one with: whoknows backup FILE", web="make a backup first"),
         )
     if document.get("version") != VERSION or not isinstance(document.get("tables"), dict):
         raise UserError(f"{shown}: backup format version {document.get('version')} is not known")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from whoknows import files
-from whoknows.errors import UserError
+from whoknows.errors import Hint, UserError
 from whoknows.services import drafts, refs, validate
 from whoknows.services.store import Store
 from whoknows.storage import briefs, lookups
@@ -123,8 +123,11 @@ def _require(session: Session, owner_id: int) -> s.Brief:
     if row is None:
         raise UserError(
             "you have no referral brief yet",
-            hint="write one: whoknows brief set --offer … --problems … --for-whom … "
-            "--results … --wanted-intros …",
+            hint=Hint(
+                cli="write one: whoknows brief set --offer … --problems … --for-whom … "
+                "--results … --wanted-intros …",
+                web="write one on the Brief page",
+            ),
         )
     return row
 
@@ -159,7 +162,11 @@ def set_brief(
     if all(v is None for v in given.values()):
         raise UserError(
             "nothing to set",
-            hint="give at least one of --offer, --problems, --for-whom, --results, --wanted-intros",
+            hint=Hint(
+                cli="give at least one of --offer, --problems, --for-whom, --results, "
+                "--wanted-intros",
+                web="fill at least one section",
+            ),
         )
     return _save(store, {k: v for k, v in given.items() if v is not None}, on)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from whoknows.core import models
 from whoknows.core.capture import CapturedPerson, parse_capture
-from whoknows.errors import NotFound, UserError
+from whoknows.errors import Hint, NotFound, UserError
 from whoknows.services import paging, refs, validate, views
 from whoknows.services.arrivals import Arrival, arrive, ask, create, fill_in
 from whoknows.services.network import record_interaction
@@ -80,7 +80,13 @@ def met(
     attached, and what was typed fills in) or NEW ("someone new"), for one capture.
     """
     if not captures:
-        raise UserError("whom did you meet?", hint='whoknows event met EVENT "Name <email> @Org"')
+        raise UserError(
+            "whom did you meet?",
+            hint=Hint(
+                cli='whoknows event met EVENT "Name <email> @Org"',
+                web='type who you met, e.g. "Name <email> @Org"',
+            ),
+        )
     if choice is not None and len(captures) != 1:
         raise UserError("a choice answers one capture at a time", hint="capture them one by one")
     with store.write() as session:

@@ -51,7 +51,7 @@ def done(
     if checked is models.InteractionKind.EVENT:
         raise UserError(
             "a follow-up is not an event meeting",
-            hint="use --kind message, email, call, coffee, one-to-one or meeting",
+            hint="use message, email, call, coffee, one-to-one or meeting",
         )
     on = on or dt.date.today()
     settings = rules(store.settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from whoknows.core.icp import Profile
-from whoknows.errors import UserError
+from whoknows.errors import Hint, UserError
 from whoknows.services import validate
 from whoknows.services.store import Store
 from whoknows.storage.icp import load as load  # reach and the demo read it in their session
@@ -61,7 +61,10 @@ def set_profile(store: Store, profile: Profile) -> Profile:
     if profile.is_empty():
         raise UserError(
             "an ideal client profile needs at least one rule",
-            hint="e.g. whoknows icp set --industry manufacturing --role CFO --org-size 50:500",
+            hint=Hint(
+                cli="e.g. whoknows icp set --industry manufacturing --role CFO --org-size 50:500",
+                web="e.g. industry manufacturing, role CFO, organization size 50:500",
+            ),
         )
     with store.write() as session:
         save(session, store.owner_id, profile)

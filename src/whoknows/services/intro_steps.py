@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from whoknows.errors import NotFound, UserError
-from whoknows.services import ledger, refs, validate
+from whoknows.errors import Hint, NotFound, UserError
+from whoknows.services import ledger, next_steps, refs, validate
 from whoknows.services.drafts import Draft, Recipient, render, sayings
 from whoknows.services.store import Store
 from whoknows.storage import introductions as rows
@@ -36,24 +36,29 @@ class IntroDrafts:
 def _get(session: Session, owner_id: int, intro_id: int) -> s.Introduction:
     row = rows.get(session, owner_id, intro_id)
     if row is None:
-        raise NotFound(f"no introduction #{intro_id}", hint="see: whoknows intro list")
+        raise NotFound(f"no introduction #{intro_id}", hint=next_steps.INTROS)
     return row
 
 
-_NEXT = {
-    "proposed": "ask both sides first: whoknows intro ask {id}",
-    "asked": "wait until both accept: whoknows intro accept {id} A|B",
-    "accepted": "make it: whoknows intro make {id}",
-    "made": "record how it went: whoknows intro outcome {id} good|neutral|bad",
-    "declined": "it is closed; propose a new one if things changed",
+_NEXT = {  # a state's next step, in words, and its command ("" when none)
+    "proposed": ("ask both sides first", "whoknows intro ask {id}"),
+    "asked": ("wait until both accept", "whoknows intro accept {id} A|B"),
+    "accepted": ("make it", "whoknows intro make {id}"),
+    "made": ("record how it went", "whoknows intro outcome {id} good|neutral|bad"),
+    "declined": ("it is closed; propose a new one if things changed", ""),
 }
+
+
+def _next(row: s.Introduction) -> Hint:
+    said, command = _NEXT[row.state]
+    return Hint(cli=f"{said}: {command.format(id=row.id)}" if command else said, web=said)
 
 
 def _require(row: s.Introduction, allowed: Sequence[str], action: str) -> None:
     if row.state not in allowed:
         raise UserError(
             f"introduction #{row.id} is {row.state}: it cannot be {action}",
-            hint=_NEXT[row.state].format(id=row.id),
+            hint=_next(row),
         )
 
 
@@ -114,7 +119,7 @@ def accept(store: Store, intro_id: int, side_name: str) -> IntroView:
     """Record that side A or B said yes; when both have, the introduction is accepted."""
     which = side_name.strip().upper()
     if which not in ("A", "B"):
-        raise UserError(f"side {side_name!r} is not A or B", hint="see: whoknows intro list")
+        raise UserError(f"side {side_name!r} is not A or B", hint=next_steps.INTROS)
     with store.write() as session:
         row = _get(session, store.owner_id, intro_id)
         _require(row, ("asked",), "accepted")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from whoknows.core import guard
 from whoknows.core.models import PersonRef as PersonRef
-from whoknows.errors import Conflict, Refused, UserError
+from whoknows.errors import Conflict, Hint, Refused, UserError
 from whoknows.services import paging, refs, validate
 from whoknows.services.intro_steps import IntroDrafts as IntroDrafts
 from whoknows.services.intro_steps import accept as accept
@@ -63,7 +63,11 @@ def _pair(
     if me.id in (a.id, b.id):
         raise UserError(
             "you introduce two other people to each other",
-            hint="to meet someone yourself, see: whoknows path PERSON",
+            hint=Hint(
+                cli="to meet someone yourself, see: whoknows path PERSON",
+                web="to meet someone yourself, see Paths",
+                api="to meet someone yourself, GET /api/v1/paths",
+            ),
         )
     return me, a, b
 
@@ -204,7 +208,11 @@ def _refuse_pending(session: Session, store: Store, a: s.Person, b: s.Person) ->
     if pending is not None:
         raise Conflict(
             f"{a.name} and {b.name} already have introduction #{pending.id} ({pending.state})",
-            hint=f"carry it on: whoknows intro ask {pending.id}",
+            hint=Hint(
+                cli=f"carry it on: whoknows intro ask {pending.id}",
+                web=f"carry #{pending.id} on in Introductions",
+                api=f"carry it on: POST /api/v1/introductions/{pending.id}",
+            ),
         )
 
 

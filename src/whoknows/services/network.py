@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from whoknows.core import models
 from whoknows.core.meetings import after_meeting
-from whoknows.errors import UserError
+from whoknows.errors import Hint, UserError
 from whoknows.services import refs, validate
 from whoknows.services.store import Store
 from whoknows.storage import ties
@@ -125,7 +125,10 @@ def log(
     if minutes is not None:
         validate.positive(minutes, "minutes")
     if not people:
-        raise UserError("log needs at least one person", hint="whoknows log coffee Dana")
+        raise UserError(
+            "log needs at least one person",
+            hint=Hint(cli="whoknows log coffee Dana", web="name who was there"),
+        )
     with store.write() as session:
         rows = [refs.person(session, store.owner_id, ref) for ref in people]
         interaction = record_interaction(

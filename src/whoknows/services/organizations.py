@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from whoknows.core import models
-from whoknows.errors import Conflict, UserError
+from whoknows.errors import Conflict, Hint, UserError
 from whoknows.services import paging, refs, validate, views
 from whoknows.services.store import Store
 from whoknows.storage import organizations as rows
@@ -39,7 +39,14 @@ def add_org(store: Store, data: OrgInput) -> models.Organization:
     with store.write() as session:
         key = refs.name_key(name)
         if rows.exists(session, store.owner_id, key):
-            raise Conflict(f"organization {name!r} exists already", hint="see: whoknows org show")
+            raise Conflict(
+                f"organization {name!r} exists already",
+                hint=Hint(
+                    cli=f"see: whoknows org show {name!r}",
+                    web="use the one there is",
+                    api="GET /api/v1/organizations",
+                ),
+            )
         row = rows.add(
             session,
             store.owner_id,

@@ -50,7 +50,7 @@ class PersonInput:
 
 def add_person(store: Store, data: PersonInput) -> models.Person:
     if data.name is None:
-        raise UserError("a person needs a name", hint='whoknows person add "Full Name"')
+        raise UserError("a person needs a name", hint="give their full name")
     with store.write() as session:
         row = create_person(session, store, data)
         return views.person(row)
@@ -163,7 +163,7 @@ def _with_contacts(
         if taken is not None and taken.person_id != row.id:
             raise Conflict(
                 f"{what} {value} already belongs to {_who(session, taken.person_id)}",
-                hint=f"merge the two people (whoknows person merge) or drop the {what} there",
+                hint=f"merge the two people, or drop the {what} there",
             )
         kept.append(model(owner_id=store.owner_id, position=len(kept), **{what: value}))
     return kept
@@ -294,7 +294,7 @@ def remove_person(store: Store, ref: str) -> models.Person:
     with store.write() as session:
         row = refs.person(session, store.owner_id, ref)
         if row.is_me:
-            raise UserError("you cannot remove yourself", hint="rename with: whoknows me NAME")
+            raise UserError("you cannot remove yourself", hint="you can rename yourself")
         gone = views.person(row)
         persons.remove(session, row.id)
         return gone

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from whoknows.core.icp import Profile
 from whoknows.core.models import PersonRef as PersonRef
-from whoknows.errors import UserError
+from whoknows.errors import Hint, UserError
+from whoknows.services import next_steps
 from whoknows.services.snapshot import Snapshot
 from whoknows.storage import icp as icp_rows
 from whoknows.storage.plain import Reader
@@ -12,7 +13,7 @@ from whoknows.storage.plain import Reader
 
 def require_me(snapshot: Snapshot) -> int:
     if snapshot.me is None:
-        raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
+        raise UserError("who you are is not set yet", hint=next_steps.SET_ME)
     return snapshot.me
 
 
@@ -22,6 +23,9 @@ def require_profile(reader: Reader, owner: int) -> Profile:
     if profile.is_empty():
         raise UserError(
             "no ideal client profile yet",
-            hint="set one: whoknows icp set --industry … --role …",
+            hint=Hint(
+                cli="set one: whoknows icp set --industry … --role …",
+                web="set one in Settings",
+            ),
         )
     return profile

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from whoknows.core.acquaintance import OPEN, PIPELINE, STATUSES
 from whoknows.core.capture import parse_capture
 from whoknows.errors import Conflict, NotFound, UserError
-from whoknows.services import ledger, paging, refs, validate
+from whoknows.services import ledger, next_steps, paging, refs, validate
 from whoknows.services.arrivals import arrive
 from whoknows.services.money import default_currency, money
 from whoknows.services.store import Store, per_version
@@ -72,22 +72,27 @@ def create(
         if from_person.id == me.id:
             raise UserError(
                 "a referral you receive comes from someone else",
-                hint="to record one you give, add --to PERSON",
+                hint="to record one you give, name whom you give it to",
             )
         receiver = me
     else:
         if from_person.id != me.id:
             raise UserError(
                 "a referral with --to is one you give, so it is from you",
-                hint="use --from me (or leave --from out)",
+                hint="leave out whom it is from: it is from you",
             )
         if to_person.id == me.id:
-            raise UserError("--to names yourself", hint="leave --to out for one you receive")
+            raise UserError(
+                "--to names yourself", hint="for one you receive, leave out whom it goes to"
+            )
         if about_person is not None and about_person.id == to_person.id:
-            raise UserError("nobody is referred to themselves", hint="check --about and --to")
+            raise UserError(
+                "nobody is referred to themselves",
+                hint="check whom it is about and whom it goes to",
+            )
         receiver = to_person
     if about_person is not None and about_person.id == me.id:
-        raise UserError("a referral about yourself is not a lead", hint="check --about")
+        raise UserError("a referral about yourself is not a lead", hint="check whom it is about")
     direct = about_person is not None and about_person.id == from_person.id
     row = rows.add(
         session,
@@ -137,10 +142,10 @@ def add(
     """Record a referral FROM passed to me about ABOUT (a person or org:NAME), or with TO one
     I give. ABOUT may be a capture line "Name <email> @Org / Role" for someone new."""
     if from_ref is None and to_ref is None:
-        raise UserError("who passed you this referral?", hint="add --from PERSON")
+        raise UserError("who passed you this referral?", hint="name who passed it to you")
     amount, currency = money(store.settings, value)
     if not about_ref.strip():
-        raise UserError("whom is the referral about?", hint="add --about PERSON or org:NAME")
+        raise UserError("whom is the referral about?", hint="name a person, or org:NAME")
     with store.write() as session:
         from_person = refs.person(session, store.owner_id, from_ref or "me")
         to_person = refs.person(session, store.owner_id, to_ref) if to_ref else None
@@ -174,7 +179,9 @@ def check_status(status: str) -> str:
 def _get(session: Session, store: Store, referral_id: int) -> s.Referral:
     row = rows.get(session, store.owner_id, referral_id)
     if row is None:
-        raise NotFound(f"no referral with id {referral_id}", hint="see: whoknows referral list")
+        raise NotFound(
+            f"no referral with id {referral_id}", hint=next_steps.LISTINGS["referral list"]
+        )
     return row
 
 
@@ -197,7 +204,7 @@ def advance(session: Session, store: Store, row: s.Referral, status: str, on: dt
     if on < earliest:
         raise UserError(
             f"{on} is before referral #{row.id} reached {row.status} ({earliest})",
-            hint="give a later --date",
+            hint="give a later date",
         )
     row.status = status
     if status in ("won", "lost"):

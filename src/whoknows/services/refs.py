@@ -15,8 +15,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from whoknows.errors import Ambiguous, Candidate, NotFound, UserError
-from whoknows.services import validate
+from whoknows.errors import Ambiguous, Candidate, Hint, NotFound, UserError
+from whoknows.services import next_steps, validate
 from whoknows.storage import plain
 from whoknows.storage.plain import Reader
 from whoknows.storage.unit import reader_of as reader_of
@@ -82,7 +82,7 @@ def me(session: Session, owner_id: int) -> s.Person:
 
     found = persons.me(session, owner_id)
     if found is None:
-        raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
+        raise UserError("who you are is not set yet", hint=next_steps.SET_ME)
     return found
 
 
@@ -106,7 +106,7 @@ def person_id(reader: Reader, owner_id: int, ref: str) -> int:
     if ref.strip().casefold() == "me":
         me_id = _me_id(reader, owner_id)
         if me_id is None:
-            raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
+            raise UserError("who you are is not set yet", hint=next_steps.SET_ME)
         return me_id
     wanted = _as_id(ref, "person")
     if wanted is not None:
@@ -119,11 +119,18 @@ def person_id(reader: Reader, owner_id: int, ref: str) -> int:
             (owner_id, address),
         )
         if found is None:
-            raise NotFound(f"no person with email {address}", hint="see: whoknows person find")
+            raise NotFound(f"no person with email {address}", hint=next_steps.FIND_PERSON)
         return int(found)
     matches = _by_name(reader, "people", owner_id, ref)
     if not matches:
-        raise NotFound(f"nobody matches {ref!r}", hint=f"try: whoknows person find {ref!r}")
+        raise NotFound(
+            f"nobody matches {ref!r}",
+            hint=Hint(
+                cli=f"try: whoknows person find {ref!r}",
+                web="look for part of the name in People",
+                api="GET /api/v1/people?q=…",
+            ),
+        )
     known = _known_people(reader, owner_id, matches) if len(matches) > 1 else {}
     mine = [pid for pid in matches if pid in known]
     if len(matches) == 1 or len(mine) == 1:
@@ -147,7 +154,7 @@ def _existing(reader: Reader, table: str, owner_id: int, wanted: int, listing: s
     if reader.scalar(f"SELECT id FROM {table} WHERE id = ? AND owner_id = ?", (wanted, owner_id)):
         return wanted
     what = "person" if table == "people" else "organization"
-    raise NotFound(f"no {what} with id {wanted}", hint=f"see: whoknows {listing}")
+    raise NotFound(f"no {what} with id {wanted}", hint=next_steps.LISTINGS[listing])
 
 
 class _Row:
@@ -286,7 +293,7 @@ def organization_id(reader: Reader, owner_id: int, ref: str) -> int:
         return _existing(reader, "organizations", owner_id, wanted, "org list")
     matches = _by_name(reader, "organizations", owner_id, ref)
     if not matches:
-        raise NotFound(f"no organization matches {ref!r}", hint="see: whoknows org list")
+        raise NotFound(f"no organization matches {ref!r}", hint=next_steps.LISTINGS["org list"])
     known = _known_at(reader, owner_id, matches) if len(matches) > 1 else {}
     mine = [oid for oid in matches if known.get(oid)]
     if len(matches) == 1 or len(mine) == 1:
@@ -340,7 +347,7 @@ def event(session: Session, owner_id: int, ref: str) -> s.Event:
     if event_id is not None:
         found = events.get(session, owner_id, event_id)
         if found is None:
-            raise NotFound(f"no event with id {event_id}", hint="see: whoknows event list")
+            raise NotFound(f"no event with id {event_id}", hint=next_steps.LISTINGS["event list"])
         return found
     key, folded = name_key(ref), fold(ref)
     candidates = events.matching(session, events.newest_first(owner_id))
@@ -348,7 +355,10 @@ def event(session: Session, owner_id: int, ref: str) -> s.Event:
     same = exact or [e for e in candidates if fold(e.name) == folded]
     matches = same or [e for e in candidates if folded and folded in fold(e.name)]
     if not matches:
-        raise NotFound(f"no event matches {ref!r}", hint=f'create it: whoknows event add "{ref}"')
+        raise NotFound(
+            f"no event matches {ref!r}",
+            hint=Hint(cli=f'create it: whoknows event add "{ref}"', web="create it in Events"),
+        )
     if len(matches) > 1:
         raise Ambiguous("event", ref, [f"#{e.id} {e.name} ({e.date})" for e in matches])
     return matches[0]

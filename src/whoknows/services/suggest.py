@@ -15,7 +15,7 @@ from whoknows.core import suggest as core_suggest
 from whoknows.core.graph import Graph
 from whoknows.core.models import PersonRef
 from whoknows.errors import UserError
-from whoknows.services import ledger, reputation
+from whoknows.services import ledger, next_steps, reputation
 from whoknows.services.snapshot import Snapshot, load_snapshot
 from whoknows.services.store import Store
 from whoknows.storage import introductions, persons
@@ -129,7 +129,7 @@ def suggest(
         raise UserError(f"--top {top} is out of range", hint="use 1 or more")
     snapshot = load_snapshot(store, today=today)
     if snapshot.me is None:
-        raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
+        raise UserError("who you are is not set yet", hint=next_steps.SET_ME)
     # Every write bumps the data version, which makes a new snapshot: the same snapshot
     # object means the same people, ties and introductions, hence the same answer.
     key = (snapshot.day, top, params)
@@ -155,7 +155,7 @@ def _suggest(
     store: Store, snapshot: Snapshot, top: int, params: core_suggest.SuggestParams
 ) -> list[SuggestionView]:
     if snapshot.me is None:  # checked by suggest(); kept for the type checker
-        raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
+        raise UserError("who you are is not set yet", hint=next_steps.SET_ME)
     graph = snapshot.graph
     with store.read() as session:
         me_id, candidates = _mine(session, store, snapshot, snapshot.me)
@@ -185,7 +185,7 @@ def for_person(
     it would let it through)."""
     snapshot = load_snapshot(store, today=today)
     if snapshot.me is None:
-        raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
+        raise UserError("who you are is not set yet", hint=next_steps.SET_ME)
     graph = snapshot.graph
     with store.read() as session:
         me_id, candidates = _mine(session, store, snapshot, snapshot.me)

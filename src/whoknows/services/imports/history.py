@@ -13,13 +13,15 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from whoknows.errors import NotFound, UserError
+from whoknows.errors import Hint, NotFound, UserError
 from whoknows.services.store import Store
 from whoknows.storage import import_rows as rows
 from whoknows.storage.import_rows import UndoReport as UndoReport
 
 if TYPE_CHECKING:
     from whoknows.storage.unit import Session
+
+_IMPORTS = Hint(cli="see: whoknows import list", web="see the imports on the Import page")
 
 
 @dataclass(frozen=True)
@@ -103,12 +105,12 @@ def _undo(store: Store, import_id: int, *, status: str, allowed: set[str]) -> Un
     with store.write() as session:
         row = rows.get(session, owner, import_id)
         if row is None:
-            raise NotFound(f"no import #{import_id}", hint="see: whoknows import list")
+            raise NotFound(f"no import #{import_id}", hint=_IMPORTS)
         if row.status not in allowed:
             what = {"undone": "was undone already", "failed": "failed and was taken back"}
             raise UserError(
                 f"import #{import_id} {what.get(row.status, 'is still running')}",
-                hint="see: whoknows import list",
+                hint=_IMPORTS,
             )
         report = UndoReport(import_id, row.file_name)
         rows.take_back(session, owner, import_id, report)

@@ -20,6 +20,7 @@ from pathlib import Path
 from whoknows.errors import Conflict, UserError
 from whoknows.importers import detect, google, ical, linkedin, mail, outlook, vcard, whoknows_csv
 from whoknows.importers.records import Record
+from whoknows.services import next_steps
 from whoknows.services.imports import history
 from whoknows.services.imports.people import People, Vanished
 from whoknows.services.imports.report import ImportReport
@@ -106,7 +107,7 @@ def import_file(
         if found == "mbox" and not my_emails:
             raise UserError(
                 "to read a mailbox, whoknows needs your own address(es)",
-                hint='run: whoknows me "Your Name" --email you@example.com',
+                hint=next_steps.SET_ME_EMAIL,
             )
         people = People(
             index,

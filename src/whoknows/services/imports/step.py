@@ -26,7 +26,7 @@ from whoknows.importers.records import (
     Record,
     Skip,
 )
-from whoknows.services import referrals, refs
+from whoknows.services import next_steps, referrals, refs
 from whoknows.services.imports.fields import Fields
 from whoknows.services.imports.people import People
 from whoknows.services.imports.report import ImportReport
@@ -179,7 +179,7 @@ class Step:
         if self.me_id is None:
             raise UserError(
                 "who you are is not set yet, so meetings and mail cannot be linked to you",
-                hint='run: whoknows me "Your Name" --email you@example.com',
+                hint=next_steps.SET_ME_EMAIL,
             )
         checker, index = self.people.checker, self.people.index
         addresses = [(checker.email(c.email), c) for c in record.people]

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from whoknows.errors import NotFound
+from whoknows.errors import Hint, NotFound
 from whoknows.services.store import Store
 from whoknows.services.team import link
 from whoknows.services.team.client import Client
@@ -168,7 +168,10 @@ def report(
         if not closed:
             raise NotFound(
                 "no closed week" + (f" starting {week}" if week else "") + " has a report",
-                hint="a leader closes the week: whoknows team week close",
+                hint=Hint(
+                    cli="a leader closes the week: whoknows team week close",
+                    web="a leader closes the week first",
+                ),
             )
         where = _path(joined, client, "weeks", str(closed[0]["id"]), "report")
         return client.get_text(where + ".csv") if as_csv else client.get(where)

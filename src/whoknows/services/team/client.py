@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from whoknows.errors import Conflict, NotFound, Unavailable, UserError
+from whoknows.errors import Conflict, Hint, NotFound, Unavailable, UserError
 
 TIMEOUT = httpx.Timeout(30.0, connect=5.0)  # a push of 50,000 contacts takes seconds
 API = "/api/v1"
@@ -125,7 +125,10 @@ class Client:
         if status == 401:
             raise TokenRefused(
                 f"the team server at {self.url} refused the token",
-                hint="ask for a new token, then run: whoknows team join URL --token TOKEN",
+                hint=Hint(
+                    cli="ask for a new token, then run: whoknows team join URL --token TOKEN",
+                    web="ask for a new token, then join again with it",
+                ),
             )
         if status == 403:
             raise TokenRefused(f"the team server at {self.url} refused: {detail}")

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 import httpx
 
 from whoknows.core.sharing import Level
-from whoknows.errors import UserError
+from whoknows.errors import Hint, UserError
 from whoknows.services.store import Store
 from whoknows.services.team.client import Client, ServerFailed
 from whoknows.storage import team as rows
 
-NOT_JOINED = "run: whoknows team join URL --token TOKEN (from your team server's page)"
+NOT_JOINED = Hint(
+    cli="run: whoknows team join URL --token TOKEN (from your team server's page)",
+    web="join a team server first, with the token from its page",
+)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from whoknows.core import sharing
 from whoknows.core.identity import org_key
 from whoknows.core.sharing import BAND_ORDER, Contact, Excluded, Level, Shared
 from whoknows.errors import UserError
+from whoknows.services import next_steps
 from whoknows.services.paging import Page, Window, of_list
 from whoknows.services.snapshot import load_snapshot
 from whoknows.services.store import Store
@@ -65,7 +66,7 @@ def project(
     space's, else a placeholder: a preview shows no keys); ORDERED as a preview lists them."""
     snapshot = load_snapshot(store, today=today)
     if snapshot.me is None:
-        raise UserError("who you are is not set yet", hint='run: whoknows me "Your Name"')
+        raise UserError("who you are is not set yet", hint=next_steps.SET_ME)
     graph = snapshot.graph
     nodes, strengths = graph.neighbors(snapshot.me)
     strength = dict(zip(graph.node_ids[nodes].tolist(), strengths.tolist(), strict=True))

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from whoknows.core import sharing
-from whoknows.errors import Ambiguous, Candidate, NotFound, UserError
+from whoknows.errors import Ambiguous, Candidate, Hint, NotFound, UserError
 from whoknows.services.people import get_person
 from whoknows.services.store import Store
 from whoknows.services.team import link
@@ -25,7 +25,9 @@ def who_knows(
 ) -> dict[str, Any]:
     """Which colleagues know someone at ORG, as the server answers it."""
     if not org.strip():
-        raise UserError("name an organization", hint="whoknows team who-knows Acme")
+        raise UserError(
+            "name an organization", hint=Hint(cli="whoknows team who-knows Acme", web="e.g. Acme")
+        )
     with link.connect(store, transport=transport) as (joined, client):
         answer: dict[str, Any] = client.get(
             client.space_path(joined.space, "who-knows"), {"org": org.strip()}
@@ -54,7 +56,10 @@ def person_key(store: Store, ref: str, salt: str) -> str:
     if key is None:
         raise UserError(
             f"{person.name} has no email, LinkedIn profile or phone here to look them up by",
-            hint=f"add one (whoknows person edit {person.id} --email …), or ask about org:NAME",
+            hint=Hint(
+                cli=f"add one (whoknows person edit {person.id} --email …), or ask about org:NAME",
+                web="add one on their page, or ask about org:NAME",
+            ),
         )
     return key
 
@@ -85,7 +90,10 @@ def find_colleague(members: list[dict[str, Any]], ref: str) -> dict[str, Any]:
             or folded in str(m.get("name") or "").casefold()
         ]
     if not found:
-        raise NotFound(f"no colleague {ref!r} in this space", hint="whoknows team who-knows ORG")
+        raise NotFound(
+            f"no colleague {ref!r} in this space",
+            hint=Hint(cli="whoknows team who-knows ORG", web="ask who knows an organization first"),
+        )
     if len(found) > 1:
         raise Ambiguous(
             "colleague",

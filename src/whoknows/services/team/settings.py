@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from whoknows.core.identity import org_key
 from whoknows.core.sharing import DEFAULT_LEVEL, Level
-from whoknows.errors import UserError
+from whoknows.errors import Hint, UserError
 from whoknows.services import refs, validate
 from whoknows.services.store import Store
 from whoknows.storage import team as rows
@@ -109,6 +109,9 @@ def set_blocked(store: Store, organization: str, block: bool = True) -> Blocked:
         if not block and not changed:
             raise UserError(
                 f"organization {name!r} is not blocked",
-                hint="see the list with: whoknows team block --list",
+                hint=Hint(
+                    cli="see the list with: whoknows team block --list",
+                    web="see the list in Settings, Team",
+                ),
             )
     return Blocked(name, block, changed)
