@@ -16,6 +16,7 @@ _SLICE = 1 << 20  # entries per step of the passes that place ties in their rows
 # A lookup table over the id range is O(1) per tie instead of a binary search; allow it while
 # the range is at most this many times the number of ids (person ids from a store are dense).
 _DENSE_RANGE_FACTOR = 4
+_FEW_ROWS = 64  # `Rows.gather` copies rows one by one up to this many rows
 
 
 def tie_arrays(
@@ -246,15 +247,84 @@ def distinct(values: npt.NDArray[np.integer]) -> npt.NDArray[np.int64]:
 
 
 def one_per_node(
-    node: npt.NDArray[np.int64], via: npt.NDArray[np.int64]
+    node: npt.NDArray[np.int64], via: npt.NDArray[np.int64], count: int | None = None
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Sorted distinct nodes, each with one of its ``via`` values (all are equally good)."""
+    """Sorted distinct nodes, each with the ``via`` of its first entry (all are equally good).
+
+    With COUNT (the number of nodes), many entries are put in arrays of COUNT instead of
+    sorted: a pass over a million bytes costs less than sorting a million entries."""
+    if count is not None and len(node) * 16 > count:
+        mark = np.zeros(count, dtype=bool)
+        mark[node] = True
+        chosen = np.empty(count, dtype=np.int64)
+        chosen[node[::-1]] = via[::-1]  # the last write wins: each node's first entry
+        nodes = np.flatnonzero(mark)
+        return nodes, chosen[nodes]
     packed = (node << 32) | np.arange(len(node), dtype=np.int64)
     packed.sort()
     nodes = packed >> 32
     distinct = np.ones(len(nodes), dtype=bool)
     distinct[1:] = nodes[1:] != nodes[:-1]
     return nodes[distinct], via[packed[distinct] & _LOW32]
+
+
+class Rows:
+    """The stored entries of some rows, numbered row after row (what `Graph.edges_from`
+    flattens), without building per-entry arrays until asked: a search may need only a few."""
+
+    def __init__(self, indptr: npt.NDArray[np.int64], rows: npt.NDArray[np.integer]) -> None:
+        self.indptr, self.rows = indptr, np.asarray(rows)
+        self.starts = np.asarray(indptr[rows], dtype=np.int64)
+        self.counts = np.asarray(indptr[np.asarray(rows) + 1], dtype=np.int64) - self.starts
+        self.offsets = np.cumsum(self.counts) - self.counts
+
+    def gather(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """VALUES at every entry, in order: whole rows copied while they are few and long."""
+        if len(self.starts) > _FEW_ROWS:
+            found = np.repeat(self.starts - self.offsets, self.counts)
+            found += np.arange(len(found), dtype=np.int64)
+            return values[found]
+        spans = zip(self.starts.tolist(), (self.starts + self.counts).tolist(), strict=True)
+        return np.concatenate([values[a:b] for a, b in spans] or [values[:0]])
+
+    def where(
+        self, indices: npt.NDArray[np.integer], mask: npt.NDArray[np.bool_]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """The entry numbers (sorted) whose column is set in MASK, and the row of each. A row
+        given several times is read once: a hub's row may be asked for once per label."""
+        once, inverse = np.unique(self.rows, return_inverse=True)
+        if len(once) == len(self.rows):
+            hit = np.flatnonzero(mask[self.gather(indices)])
+            return hit, self.owner(hit)
+        read = Rows(self.indptr, once)
+        hit = np.flatnonzero(mask[read.gather(indices)])
+        counts = np.bincount(read.owner(hit), minlength=len(once))
+        each = counts[inverse]
+        row = np.repeat(np.arange(len(self.rows), dtype=np.int64), each)
+        at = np.repeat((np.cumsum(counts) - counts)[inverse] - (np.cumsum(each) - each), each)
+        at += np.arange(len(at), dtype=np.int64)
+        found = hit[at] - read.offsets[inverse[row]] + self.offsets[row]
+        return found, row
+
+    def owner(
+        self, at: npt.NDArray[np.int64], among: npt.NDArray[np.int64] | None = None
+    ) -> npt.NDArray[np.int64]:
+        """The row (its place in ``rows``, or in AMONG) of each entry number AT (sorted)."""
+        offsets = self.offsets if among is None else self.offsets[among]
+        return np.searchsorted(offsets, at, side="right") - 1
+
+    def positions(
+        self, at: npt.NDArray[np.int64], owner: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int64]:
+        """Where entries AT (of rows OWNER) are stored."""
+        return self.starts[owner] + (at - self.offsets[owner])
+
+    def of(self, some: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The entry numbers of every entry of the rows SOME (places in ``rows``), in order."""
+        counts = self.counts[some]
+        found = np.repeat(self.offsets[some] - (np.cumsum(counts) - counts), counts)
+        found += np.arange(len(found), dtype=np.int64)
+        return found
 
 
 def check_node(count: int, node: int) -> None:

@@ -259,37 +259,81 @@ class _Search:
         return hope
 
     def _forward(self) -> None:
+        """One hop on from the live labels, in two passes: first only the ties that meet the
+        backward side (a byte per tie: hubs have tens of thousands), offered at once; then,
+        with the bar that raised, every tie of only the labels that may still beat it."""
         last = self.layers[-1]
-        owner, nbr, strength = self.graph.edges_from(last.node[last.live])
-        score = last.score[last.live][owner] * strength
-        bar = self.floor[last.first[last.live]][owner]
+        live = last.live
+        rows = last.node[live]
+        ties = csr.Rows(self.graph.indptr, rows)
+        met, owner = ties.where(self.graph.indices, self.reached)
+        met_ties = self._ties(last, ties, met, owner)
+        owner, node, score, first = met_ties
+        bar = self.floor[first]
         if self.depth + 1 == self.max_hops:
             # The last step only has to meet the backward side: no loops to cut, nothing to keep.
-            keep = np.flatnonzero(score > bar)
-            keep = keep[score[keep] * self.to_target[nbr[keep]] > bar[keep]]
-            parent = last.live[owner[keep]]
-            node, first, score = nbr[keep].astype(np.int64), last.first[parent], score[keep]
-            self.layers.append(_Layer(node, first, score, parent, score, np.arange(len(node))))
+            keep = np.flatnonzero((score > bar) & (score * self.to_target[node] > bar))
+            node, first, score = node[keep], first[keep], score[keep]
+            layer = _Layer(node, first, score, live[owner[keep]], score, np.arange(len(node)))
+            self.layers.append(layer)
             self._offer(len(self.layers), np.arange(len(node)), len(self.back_layers))
             return
-        keep = np.flatnonzero(score > bar)
-        parent, node, score = last.live[owner[keep]], nbr[keep].astype(np.int64), score[keep]
-        first = last.first[parent]
-        back = self.layers[-2].node[last.parent[parent]] if len(self.layers) > 1 else self.source
-        # A walk back to the source, the first hop or the node just left is never stronger
-        # than the same walk with the loop cut out.
-        simple = (node != self.source) & (node != self.first_nodes[first]) & (node != back)
-        node, first, score, parent = node[simple], first[simple], score[simple], parent[simple]
-        everyone = np.arange(len(node), dtype=np.int64)
-        new = _Layer(node, first, score, parent, np.zeros(len(node)), everyone)
-        self.layers.append(new)
-        self._offer(len(self.layers), everyone, len(self.back_layers))
-        # Bound only the labels that the bar, raised by what they just completed, leaves.
-        live = np.flatnonzero(score > self.floor[first])
-        new.bound[live] = score[live] * self._hope(node[live])
-        new.live = live
-        self._prune(new)
+        back = self.layers[-2].node[last.parent[live]] if len(self.layers) > 1 else None
+        keep = np.flatnonzero((score > bar) & self._simple(met_ties, back))
+        met, met_ties = met[keep], tuple(a[keep] for a in met_ties)
+        owner, node, score, first = met_ties
+        self.layers.append(_Layer(node, first, score, live[owner], score, np.arange(len(met))))
+        self._offer(len(self.layers), np.arange(len(met)), len(self.back_layers))
+        if not len(self.back_front):
+            # Final backward values: a tie that does not meet them leads nowhere.
+            go, go_ties = met, met_ties
+        else:
+            wide = np.flatnonzero(
+                last.score[live] * self.graph.max_strength[rows] > self.floor[last.first[live]]
+            )
+            go = ties.of(wide)
+            go_ties = self._ties(last, ties, go, wide[ties.owner(go, wide)])
+        hope = self._hope(go_ties[1]) * go_ties[2]
+        keep = np.flatnonzero((hope > self.floor[go_ties[3]]) & self._simple(go_ties, back))
+        go, go_ties, hope = go[keep], tuple(a[keep] for a in go_ties), hope[keep]
+        # The layer: both kinds, in the order of the ties (as one pass over them all makes it).
+        every = np.concatenate([met, go])
+        order = np.argsort(every, kind="stable")
+        distinct = np.ones(len(order), dtype=bool)
+        distinct[1:] = every[order][1:] != every[order][:-1]
+        at = np.empty(len(order), dtype=np.int64)
+        at[order] = np.cumsum(distinct) - 1
+        pick = order[distinct]
+        owner, node, score, first = (
+            np.concatenate(pair)[pick] for pair in zip(met_ties, go_ties, strict=True)
+        )
+        new = _Layer(node, first, score, live[owner], np.zeros(len(node)), at[len(met) :])
+        new.bound[new.live] = hope
+        # Records of the labels just offered point into the layer as it now is.
+        offered = self.rec[:, 0] == len(self.layers)
+        self.rec[offered, 1] = at[self.rec[offered, 1]]
+        self.layers[-1] = new
         new.live = _cap(new, self.k)
+
+    def _ties(
+        self, last: _Layer, ties: csr.Rows, at: Ints, owner: Ints
+    ) -> tuple[Ints, Ints, Floats, Ints]:
+        """(label in live, neighbour, score, first hop) of the ties AT of LAST's live labels."""
+        pos = ties.positions(at, owner)
+        node = self.graph.indices[pos].astype(np.int64)
+        score = last.score[last.live][owner] * self.graph.strength[pos]
+        return owner, node, score, last.first[last.live][owner]
+
+    def _simple(
+        self, ties: tuple[Ints, Ints, Floats, Ints], back: Ints | None
+    ) -> npt.NDArray[np.bool_]:
+        """Which ties make no loop: a walk back to the source, the first hop or the node just
+        left is never stronger than the same walk with the loop cut out."""
+        owner, node, _, first = ties
+        simple = (node != self.source) & (node != self.first_nodes[first])
+        if back is not None:
+            simple &= node != back[owner]
+        return simple
 
     def _prune_back(self, lead: float) -> None:
         bar = float(self.floor.min())
@@ -314,7 +358,7 @@ class _Search:
         node, cand, via = node[keep], cand[keep], via[keep]
         np.maximum.at(self.to_target, node, cand)
         won = cand == self.to_target[node]
-        self.back_layers.append(csr.one_per_node(node[won], via[won]))
+        self.back_layers.append(csr.one_per_node(node[won], via[won], len(self.reached)))
         self.reached[self.back_layers[-1][0]] = True
         self._set_back_front(self.back_layers[-1][0])
         # Re-offering unchanged nodes is harmless: what they gave was already taken or too weak.
