@@ -281,11 +281,13 @@ class Rows:
     def gather(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
         """VALUES at every entry, in order: whole rows copied while they are few and long."""
         if len(self.starts) > _FEW_ROWS:
-            found = np.repeat(self.starts - self.offsets, self.counts)
-            found += np.arange(len(found), dtype=np.int64)
-            return values[found]
+            at = np.repeat(self.starts - self.offsets, self.counts)
+            at += np.arange(len(at), dtype=np.int64)
+            gathered: npt.NDArray[Any] = values[at]
+            return gathered
         spans = zip(self.starts.tolist(), (self.starts + self.counts).tolist(), strict=True)
-        return np.concatenate([values[a:b] for a, b in spans] or [values[:0]])
+        found: npt.NDArray[Any] = np.concatenate([values[a:b] for a, b in spans] or [values[:0]])
+        return found
 
     def where(
         self, indices: npt.NDArray[np.integer], mask: npt.NDArray[np.bool_]
@@ -317,7 +319,8 @@ class Rows:
         self, at: npt.NDArray[np.int64], owner: npt.NDArray[np.int64]
     ) -> npt.NDArray[np.int64]:
         """Where entries AT (of rows OWNER) are stored."""
-        return self.starts[owner] + (at - self.offsets[owner])
+        found: npt.NDArray[np.int64] = self.starts[owner] + (at - self.offsets[owner])
+        return found
 
     def of(self, some: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """The entry numbers of every entry of the rows SOME (places in ``rows``), in order."""
