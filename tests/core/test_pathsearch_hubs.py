@@ -16,7 +16,6 @@ from whoknows.core.graph import Graph
 from whoknows.core.paths import Path, top_paths
 from whoknows.teamserver import snapshot
 
-
 BANDS = np.array([0.35, 0.62, 0.88])
 REL = 1e-9
 
@@ -28,7 +27,8 @@ def assert_valid(
         assert (path.nodes[0], path.nodes[-1] in targets) == (source, True)
         assert len(set(path.nodes)) == len(path.nodes) <= hops + 1
         product = math.prod(graph.strength_of(u, v) for u, v in itertools.pairwise(path.nodes))
-        assert path.strength == pytest.approx(product, rel=REL) and product > 0
+        assert product > 0
+        assert path.strength == pytest.approx(product, rel=REL)
     assert len({p.advocate for p in found}) == len(found), "two paths share a first hop"
 
 
