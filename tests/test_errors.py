@@ -46,6 +46,12 @@ def _hint_texts(tree: ast.Module) -> list[tuple[int, str]]:
     """Every string a `hint=` can show every adapter alike: its constants, and those of the
     module-level names it uses (a hint kept in a constant), but not a Hint's `cli=`."""
     values = [n.value for n in ast.walk(tree) if isinstance(n, ast.keyword) and n.arg == "hint"]
+    values += [  # error.hint = "…", set after the error is made
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Assign)
+        and any(isinstance(t, ast.Attribute) and t.attr == "hint" for t in n.targets)
+    ]
     used = {n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name)}
     for node in tree.body:
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
@@ -86,6 +92,7 @@ def test_the_check_sees_a_hint_kept_in_a_constant_and_spares_the_cli_wording() -
         "raise UserError('x', hint=STEP)\n"
         "raise UserError('y', hint=Hint(cli='whoknows me NAME', web='in Settings'))\n"
         "raise UserError('z', hint='add --yes')\n"
+        "error.hint = 'or add --skip-bad-rows'\n"
     )
     texts = [t for _, t in _hint_texts(ast.parse(source)) if CLI_ONLY.search(t)]
-    assert sorted(texts) == ["add --yes", "see: whoknows intro list"]
+    assert sorted(texts) == ["add --yes", "or add --skip-bad-rows", "see: whoknows intro list"]

@@ -171,9 +171,11 @@ class Refused(WhoknowsError):
 class ImportParseError(UserError):
     """A source file could not be read at a given place."""
 
-    def __init__(self, source: str, line: int | None, reason: str) -> None:
+    def __init__(
+        self, source: str, line: int | None, reason: str, *, hint: str | Hint | None = None
+    ) -> None:
         where = f"{source}:{line}" if line is not None else source
-        super().__init__(f"{where}: {reason}")
+        super().__init__(f"{where}: {reason}", hint=hint)
         self.source = source
         self.line = line
         self.reason = reason

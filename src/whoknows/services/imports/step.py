@@ -16,7 +16,7 @@ from typing import Any
 from whoknows.core import identity, models
 from whoknows.core.identity import Key
 from whoknows.core.meetings import after_meeting
-from whoknows.errors import ImportParseError, UserError
+from whoknows.errors import Hint, ImportParseError, UserError
 from whoknows.importers.records import (
     BadRow,
     InteractionRecord,
@@ -35,6 +35,10 @@ from whoknows.storage import import_rows, persons
 from whoknows.storage.writer import Writer
 
 MAX_CO_TIES = 20  # meetings and messages with more people make no ties among them
+_FIX_OR_SKIP = Hint(
+    cli="nothing was imported; fix it, or add --skip-bad-rows",
+    web="nothing was imported; fix it, or skip the bad rows",
+)
 
 
 class Step:
@@ -115,9 +119,7 @@ class Step:
 
     def bad(self, source: str, line: int | None, reason: str) -> None:
         if not self.skip_bad_rows:
-            error = ImportParseError(source, line, reason)
-            error.hint = "nothing was imported; fix it, or add --skip-bad-rows"
-            raise error
+            raise ImportParseError(source, line, reason, hint=_FIX_OR_SKIP)
         self.report.errors.append({"source": source, "line": line, "reason": reason})
         self.report.skip("bad row")
 
