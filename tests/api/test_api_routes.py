@@ -286,3 +286,11 @@ def test_an_introduction_asks_the_guard_once_and_a_refusal_lists_its_reasons(
     body = {"a": f"#{advocates[0]['id']}", "b": f"#{advocates[1]['id']}"}
     assert api.post("/api/v1/introductions", json=body).status_code == 201
     assert asked == [[]]  # once, not once to check and again to propose
+
+
+def test_a_hint_that_needs_a_place_to_act_names_the_apis_route(api: TestClient) -> None:
+    """A Hint's API wording (errors.Hint), never the command line's."""
+    other = api.get("/api/v1/people", params={"limit": 1}).json()[0]
+    answer = api.post("/api/v1/introductions", json={"a": "me", "b": f"#{other['id']}"})
+    assert answer.status_code == 400
+    assert answer.json()["hint"] == "to meet someone yourself, GET /api/v1/paths"

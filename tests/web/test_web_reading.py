@@ -65,3 +65,10 @@ def test_each_path_names_its_target_role_and_organization(reader: TestClient) ->
     paths = page.count('<div class="path">')
     assert paths >= 3
     assert page.count('class="small target-is"') == paths
+
+
+def test_a_hint_that_needs_a_place_to_act_says_where_on_the_pages(reader: TestClient) -> None:
+    page = reader.get("/paths", params={"target": "Zyxwv Nobody"}).text
+    assert "nobody matches" in page
+    assert "look for part of the name in People" in page, "the page's words (errors.Hint)"
+    assert "whoknows person find" not in page
