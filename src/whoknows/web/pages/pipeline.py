@@ -200,7 +200,7 @@ def move_referral(
         if not is_htmx(request) or isinstance(exc, NotFound):
             raise
         # said on the tile itself, where the move was typed (not at the top of the page)
-        body: dict[str, Any] = {"error": exc.message, "hint": exc.hint, "reasons": []}
+        body: dict[str, Any] = {"error": exc.message, "hint": exc.hint_for("web"), "reasons": []}
         answer = render(
             request, "_error.html", body, status=409 if isinstance(exc, Conflict) else 400
         )
