@@ -194,8 +194,8 @@ class Search:
             wide = np.flatnonzero(
                 last.score[live] * self.graph.max_strength[rows] > self.floor[last.first[live]]
             )
-            go = ties.of(wide)
-            go_ties = self._ties(last, ties, go, wide[ties.owner(go, wide)])
+            go, owner = self._may_beat(last, ties, wide)
+            go_ties = self._ties(last, ties, go, owner)
         hope = self._hope(go_ties[1]) * go_ties[2]
         keep = np.flatnonzero((hope > self.floor[go_ties[3]]) & self._simple(go_ties, back))
         go, go_ties, hope = go[keep], _pick(go_ties, keep), hope[keep]
@@ -217,6 +217,21 @@ class Search:
         self.rec[offered, 1] = at[self.rec[offered, 1]]
         self.layers[-1] = new
         new.live = _cap(new, self.k)
+
+    def _may_beat(self, last: _Layer, ties: csr.Rows, wide: Ints) -> tuple[Ints, Ints]:
+        """The entry numbers (and labels) of the ties of labels WIDE whose bound beats the bar
+        for their first hop: the same products as `_ties` and `_hope`, on rows copied whole,
+        with per-label values repeated rather than gathered per tie."""
+        some = csr.Rows(self.graph.indptr, ties.rows[wide])
+        node = some.gather(self.graph.indices)
+        hope = self._hope(node)
+        hope *= np.repeat(last.score[last.live][wide], some.counts) * some.gather(
+            self.graph.strength
+        )
+        beat = np.repeat(self.floor[last.first[last.live][wide]], some.counts)
+        found = np.flatnonzero(hope > beat)
+        owner = some.owner(found)
+        return found - some.offsets[owner] + ties.offsets[wide[owner]], wide[owner]
 
     def _ties(self, last: _Layer, ties: csr.Rows, at: Ints, owner: Ints) -> Ties:
         """(label in live, neighbour, score, first hop) of the ties AT of LAST's live labels."""
