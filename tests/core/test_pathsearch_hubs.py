@@ -11,10 +11,19 @@ import math
 import numpy as np
 import pytest
 
-from whoknows.core import csr
+from whoknows.core import csr, pathsearch
 from whoknows.core.graph import Graph
 from whoknows.core.paths import Path, top_paths
 from whoknows.teamserver import snapshot
+
+
+@pytest.fixture(autouse=True, params=["two passes", "at once when small"])
+def forward(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test with both forward steps: these graphs are small enough for the one-pass step,
+    so the two-pass one (what big frontiers take) is forced too."""
+    if request.param == "two passes":
+        monkeypatch.setattr(pathsearch, "AT_ONCE", 0)
+
 
 BANDS = np.array([0.35, 0.62, 0.88])
 REL = 1e-9
