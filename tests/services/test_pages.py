@@ -176,3 +176,36 @@ def test_one_read_is_one_transaction(db_url: str) -> None:
                 assert pool.submit(counted).result() == (2, 2)
             assert counted() == (1, 1)
         assert counted() == (2, 2)
+
+
+def test_the_boards_are_a_page_of_each_column_read_in_one_transaction(
+    demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    statuses = [v.status for v in referrals.list_referrals(demo)]
+    big = Counter(statuses).most_common(1)[0][0]
+    board = dict(pages.referral_board(demo, shown=big, offset=1))
+    assert list(board) == list(STATUSES)
+    for status, page in board.items():
+        window = paging.Window(pages.BOARD_PAGE, 1 if status == big else 0)
+        assert page == referrals.referrals_page(demo, window, status=status)
+        assert page.total == statuses.count(status)  # each column says how many in all
+
+    intros = pages.introduction_board(demo, today=TODAY)
+    assert [state for state, _ in intros.columns] == list(introductions.STATES)
+    for state, page in intros.columns:
+        assert page == introductions.introductions_page(
+            demo, paging.Window(pages.BOARD_PAGE), state=state
+        )
+    assert intros.ideas  # the demo has someone to give an introduction to
+
+    opened: list[bool] = []  # the transactions a board opens: one, whatever its columns
+    real = Store._session
+
+    def counting(self: Store, **kwargs: bool):  # type: ignore[no-untyped-def]
+        opened.append(True)
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(Store, "_session", counting)
+    with Store(load_settings(str(demo.settings.database_url))) as fresh:
+        pages.referral_board(fresh)
+    assert len(opened) == 1

@@ -10,7 +10,7 @@ from conftest import TestClient, post
 from whoknows.config import load_settings
 from whoknows.services import paging, referrals
 from whoknows.services.store import Store
-from whoknows.web.pages.pipeline import BOARD_PAGE
+from whoknows.services.pages import BOARD_PAGE
 
 
 def column(page: str, name: str) -> str:

@@ -2,7 +2,8 @@
 
 The web renders these results as they are; what a page shows is decided here, once.
 `person_page` is one person's page; `dashboard` the first page (who is due, the balance, top
-advocates, the referral pipeline, recent events).
+advocates, the referral pipeline, recent events); `referral_board` and `introduction_board` the
+two boards, a page of tiles per column.
 """
 
 from __future__ import annotations
@@ -16,7 +17,17 @@ from typing import TypeVar
 from whoknows.core import models
 from whoknows.core.acquaintance import STATUSES
 from whoknows.errors import UserError
-from whoknows.services import detail, events, introductions, ledger, paging, people, plan, reach
+from whoknows.services import (
+    detail,
+    events,
+    introductions,
+    ledger,
+    paging,
+    people,
+    plan,
+    reach,
+    suggest,
+)
 from whoknows.services import referrals as referral_list
 from whoknows.services.store import Store, per_version
 from whoknows.storage import referrals as referral_rows
@@ -24,6 +35,7 @@ from whoknows.storage import referrals as referral_rows
 T = TypeVar("T")
 EVERYONE = 100_000  # the whole advocate ranking (kept in the cache; shared with its page)
 MAX_TIES = 60  # ties a person's page shows
+BOARD_PAGE = 20  # tiles a board's column shows at once; its pager shows the others
 
 
 @dataclass(frozen=True)
@@ -139,3 +151,56 @@ def dashboard(store: Store, *, today: dt.date | None = None) -> Dashboard:
             events=events.events_page(store, paging.Window(5)).items,
             people_count=people.count_people(store),
         )
+
+
+Column = tuple[str, paging.Page[T]]
+
+
+def _columns(
+    names: tuple[str, ...],
+    page_of: Callable[[paging.Window, str], paging.Page[T]],
+    shown: str | None,
+    offset: int,
+) -> list[Column[T]]:
+    """Each column of a board as a page of its own (its first tiles and how many in all); the
+    column SHOWN starts at OFFSET."""
+    return [
+        (name, page_of(paging.Window(BOARD_PAGE, offset if name == shown else 0), name))
+        for name in names
+    ]
+
+
+def referral_board(
+    store: Store, *, shown: str | None = None, offset: int = 0
+) -> list[Column[referral_list.ReferralView]]:
+    """The referrals board: a page of each status's referrals, read in one transaction."""
+    with store.one_read():
+        return _columns(
+            STATUSES,
+            lambda window, status: referral_list.referrals_page(store, window, status=status),
+            shown,
+            offset,
+        )
+
+
+@dataclass(frozen=True)
+class IntroductionBoard:
+    """The introductions board: a page of each state's introductions, and ideas to give."""
+
+    columns: list[Column[introductions.IntroView]]
+    ideas: list[suggest.SuggestionView]  # none while who I am is not set
+
+
+def introduction_board(
+    store: Store, *, shown: str | None = None, offset: int = 0, today: dt.date | None = None
+) -> IntroductionBoard:
+    """The introductions board, read in one transaction."""
+    with store.one_read():
+        ideas, _ = attempt(lambda: suggest.suggest(store, top=5, today=today))
+        columns = _columns(
+            introductions.STATES,
+            lambda window, state: introductions.introductions_page(store, window, state=state),
+            shown,
+            offset,
+        )
+    return IntroductionBoard(columns=columns, ideas=ideas or [])

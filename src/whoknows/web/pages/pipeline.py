@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from whoknows.core.acquaintance import PIPELINE, STATUSES
+from whoknows.core.acquaintance import PIPELINE
 from whoknows.errors import Conflict, NotFound, Refused, UserError
-from whoknows.services import introductions, paging, referrals, suggest
+from whoknows.services import introductions, pages, referrals
 from whoknows.web.common import blank_none, day_or, is_htmx, redirect, render, store_of, today_of
 
 router = APIRouter(include_in_schema=False)
@@ -18,21 +17,6 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Optional = Annotated[str | None, Form()]
 Column = Annotated[str | None, Query(max_length=20)]
 Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
-BOARD_PAGE = 20  # tiles a column shows at once; its pager shows the others
-
-
-def _columns(
-    states: tuple[str, ...],
-    page_of: Callable[[paging.Window, str], paging.Page[Any]],
-    shown: str | None,
-    offset: int,
-) -> list[tuple[str, paging.Page[Any]]]:
-    """Each column of a board as a page of its own: the first tiles and how many in all; the
-    column SHOWN starts at OFFSET."""
-    return [
-        (state, page_of(paging.Window(BOARD_PAGE, offset if state == shown else 0), state))
-        for state in states
-    ]
 
 
 def next_status(status: str) -> str:
@@ -43,18 +27,15 @@ def next_status(status: str) -> str:
 def _intro_context(
     request: Request, state: str | None = None, offset: int = 0, **extra: Any
 ) -> dict[str, Any]:
-    store = store_of(request)
-    try:
-        ideas = suggest.suggest(store, top=5, today=today_of(request))
-    except UserError:
-        ideas = []
-    columns = _columns(
-        introductions.STATES,
-        lambda window, name: introductions.introductions_page(store, window, state=name),
-        state,
-        offset,
+    board = pages.introduction_board(
+        store_of(request), shown=state, offset=offset, today=today_of(request)
     )
-    return {"columns": columns, "ideas": ideas, "outcomes": introductions.OUTCOMES, **extra}
+    return {
+        "columns": board.columns,
+        "ideas": board.ideas,
+        "outcomes": introductions.OUTCOMES,
+        **extra,
+    }
 
 
 @router.get("/introductions", response_class=HTMLResponse)
@@ -133,13 +114,7 @@ def act(
 
 
 def _board(request: Request, status: str | None = None, offset: int = 0) -> dict[str, Any]:
-    store = store_of(request)
-    columns = _columns(
-        STATUSES,
-        lambda window, name: referrals.referrals_page(store, window, status=name),
-        status,
-        offset,
-    )
+    columns = pages.referral_board(store_of(request), shown=status, offset=offset)
     return {"columns": columns, "pipeline": PIPELINE, "next_status": next_status}
 
 
