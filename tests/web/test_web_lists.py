@@ -9,8 +9,8 @@ import sqlite3
 from conftest import TestClient, post
 from whoknows.config import load_settings
 from whoknows.services import paging, referrals
-from whoknows.services.store import Store
 from whoknows.services.pages import BOARD_PAGE
+from whoknows.services.store import Store
 
 
 def column(page: str, name: str) -> str:
