@@ -29,6 +29,14 @@ def test_every_command_has_help_and_takes_db(name: str, command: object) -> None
     assert "--db" in options, f"{name} does not take --db"
 
 
+@pytest.mark.parametrize(("name", "command"), reference.commands())
+def test_every_command_says_what_it_does_in_one_line(name: str, command: object) -> None:
+    """A group's listing shows each command's first paragraph as it is written: a line break
+    in it breaks the listing's column (seen in `team --help`)."""
+    first = (getattr(command, "help", None) or "").strip().split("\n\n")[0]
+    assert "\n" not in first, f"{name}: its help's first paragraph must be one line"
+
+
 def test_every_listing_and_show_takes_json() -> None:
     for name, command in reference.commands():
         if name.split()[-1] in {"list", "show", "find"}:

@@ -220,8 +220,10 @@ def _preview_table(found: Projection, page: Page[Item]) -> None:
 
 
 def push(db: DbOption = None, json: JsonOption = False) -> None:
-    """Send what changed in your shareable network since the last push (all of it the first
-    time, or after a level change); removing someone here removes them there."""
+    """Send what changed in your shareable network since the last push.
+
+    All of it the first time, or after a level change; removing someone here removes them
+    there."""
     from whoknows.services.team import push as pushing
 
     with store(db) as opened:
@@ -240,10 +242,12 @@ def push(db: DbOption = None, json: JsonOption = False) -> None:
 
 
 def pull(db: DbOption = None, json: JsonOption = False) -> None:
-    """Bring accepted introduction requests into your ledger (once each), as introductions
-    to ask, make and report like any other; in a chapter, the slips you received and gave
-    too, as referrals from (or to) their member, confirmed 1-to-1s as interactions, and the
-    visitors you recorded as people met at the chapter (due a follow-up)."""
+    """Bring what the team sent you into your own whoknows, once each.
+
+    Accepted introduction requests become introductions in your ledger, to ask, make and
+    report like any other. In a chapter, the slips you received and gave become referrals
+    from (or to) their member, confirmed 1-to-1s become interactions, and the visitors you
+    recorded become people met at the chapter (due a follow-up)."""
     from whoknows.services.team import pull as pulling
 
     with store(db) as opened:

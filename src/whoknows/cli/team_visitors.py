@@ -35,8 +35,9 @@ def add(
     db: DbOption = None,
     json: JsonOption = False,
 ) -> None:
-    """Record a visitor of this week's meeting; `whoknows team pull` then adds them here,
-    due a follow-up."""
+    """Record a visitor of this week's meeting.
+
+    `whoknows team pull` then adds them to your own network, due a follow-up."""
     from whoknows.services.team import visitors
 
     with store(db) as opened:
