@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from clirun import Cli, Ran
 from whoknows.cli.main import main
 from whoknows.config import load_settings
 from whoknows.services.store import Store
@@ -109,16 +109,6 @@ def store(db_url: str) -> Iterator[Store]:
     opened = Store(load_settings(db_url))
     yield opened
     opened.close()
-
-
-@dataclass(frozen=True)
-class Ran:
-    code: int
-    out: str
-    err: str
-
-
-Cli = Callable[..., Ran]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import Cli
+from clirun import Cli
 
 
 def _spawn(args: list[str], db_url: str, env: dict[str, str]) -> subprocess.Popen[str]:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import Cli
+from clirun import Cli
 
 
 def _count(cli: Cli) -> int:

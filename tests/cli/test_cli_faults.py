@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, create_engine, event, text
 
-from conftest import Cli, Ran
+from clirun import Cli, Ran
 from whoknows import files
 from whoknows.cli.main import main
 from whoknows.errors import Conflict

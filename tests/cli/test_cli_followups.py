@@ -12,7 +12,7 @@ import icalendar
 import pytest
 import vobject
 
-from conftest import Cli
+from clirun import Cli
 
 TODAY = dt.date.today()
 MET_ON = (TODAY - dt.timedelta(days=5)).isoformat()

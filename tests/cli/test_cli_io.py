@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cli
+from clirun import Cli
 
 HAND = Path(__file__).parents[1] / "fixtures" / "handmade"
 REAL = Path(__file__).parents[1] / "fixtures" / "real-exports"

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from conftest import Cli
+from clirun import Cli
 
 TODAY = dt.date.today()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from conftest import Cli
+from clirun import Cli
 from whoknows.config import load_settings
 from whoknows.services import backup, referrals
 from whoknows.services.store import Store

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import Cli
+from clirun import Cli
 from whoknows.cli import choose
 
 NAMES = [

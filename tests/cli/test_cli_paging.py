@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import insert
 
-from conftest import Cli
+from clirun import Cli
 from whoknows.cli import paging as cli_paging
 from whoknows.cli.common import print_json
 from whoknows.config import load_settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Cli
+from clirun import Cli
 
 
 def _setup(cli: Cli) -> None:

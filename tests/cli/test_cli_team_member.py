@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import Cli
+from clirun import Cli
 
 
 def _network(cli: Cli) -> None:

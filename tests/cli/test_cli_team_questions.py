@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Cli
+from clirun import Cli
 
 
 @pytest.mark.parametrize(

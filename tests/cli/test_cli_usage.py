@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cli
+from clirun import Cli
 from whoknows.cli.main import main
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from conftest import Cli
+from clirun import Cli
 from whoknows.config import load_settings
 from whoknows.demo.build import build_demo
 from whoknows.services import paging, people, people_list, plan, views

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from webtools import BASE, TODAY, TestClient, csrf, web_client
 
-from conftest import BASE, TODAY, TestClient, csrf, web_client
 from whoknows.config import load_settings
 from whoknows.services import people
 from whoknows.services.store import Store

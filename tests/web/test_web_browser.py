@@ -16,8 +16,8 @@ from typing import Any, NamedTuple
 
 import pytest
 import uvicorn
+from webtools import TODAY
 
-from conftest import TODAY
 from whoknows.config import Settings, database_url_from
 from whoknows.web.app import create_app
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from webtools import TestClient, post
 
-from conftest import TestClient, post
 from whoknows.config import load_settings
 from whoknows.services import events, people
 from whoknows.services.people import PersonInput

@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from conftest import TestClient
+from webtools import TestClient
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from webtools import TestClient, post
 
-from conftest import TestClient, post
 from whoknows.config import load_settings
 from whoknows.services import introductions, people
 from whoknows.services.store import Store

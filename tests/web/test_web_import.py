@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import csrf, post
+from webtools import csrf, post
+
 from whoknows.services import review
 from whoknows.services.store import Store
 

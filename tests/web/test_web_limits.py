@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from webtools import TODAY, TestClient, post
 
-from conftest import TODAY, TestClient, post
 from whoknows.cli.main import main
 from whoknows.config import load_settings
 from whoknows.services import events, people, report, report_view, validate

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 import sqlite3
 
-from conftest import TestClient, post
+from webtools import TestClient, post
+
 from whoknows.config import load_settings
 from whoknows.services import paging, referrals
 from whoknows.services.pages import BOARD_PAGE

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from webtools import TestClient, signed_in, web_client
 
-from conftest import TestClient, signed_in, web_client
 from whoknows.config import load_settings
 from whoknows.storage import engine as engine_module
 from whoknows.web.app import create_app

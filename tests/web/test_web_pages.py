@@ -7,8 +7,8 @@ from typing import Any
 
 import icalendar
 import pytest
+from webtools import TODAY, TestClient, post
 
-from conftest import TODAY, TestClient, post
 from whoknows.config import load_settings
 from whoknows.services import introductions, people, referrals
 from whoknows.services.store import Store

@@ -7,8 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
-from conftest import TestClient, post
+from webtools import TestClient, post
 
 READ = ["/", "/people", "/people?q=a", "/advocates", "/paths?kind=icp", "person"]
 

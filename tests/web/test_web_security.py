@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from webtools import TODAY, TestClient, csrf, post
 
-from conftest import TODAY, TestClient, csrf, post
 from whoknows.config import load_settings
 from whoknows.errors import UserError
 from whoknows.services import people

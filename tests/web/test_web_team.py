@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import TODAY, TestClient, post
+from webtools import TODAY, TestClient, post
+
 from whoknows.config import load_settings
 from whoknows.core.sharing import Level
 from whoknows.services.store import Store

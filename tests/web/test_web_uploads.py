@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from webtools import csrf
 
-from conftest import csrf
 from whoknows.web import uploads
 from whoknows.web.pages import imports as import_page
 
