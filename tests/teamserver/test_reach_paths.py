@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from whoknows.teamserver import snapshot
+from whoknows.teamserver import between, snapshot
 from whoknows.teamserver.snapshot import BAND_STRENGTH, BANDS
 
 Raw = dict[tuple[int, int], int]
@@ -51,17 +51,25 @@ def _adjacency(members: dict[int, int], raw: Raw) -> Near:
 
 
 def _brute_force(
-    near: Near, source: int, targets: set[int], max_hops: int = 4, at: int = 1
+    near: Near,
+    source: int,
+    targets: set[int],
+    max_hops: int = 4,
+    at: int = 1,
+    through: set[int] | None = None,
 ) -> dict[int, float]:
     """Best strength per hop number AT (1: the first hop, -2: the one before the target) over
-    every simple path that ends at its first target."""
+    every simple path that ends at its first target; with THROUGH, over every simple path to
+    a target whose hop AT is one of THROUGH (other targets on the way allowed)."""
     best: dict[int, float] = {}
 
     def walk(node: int, seen: list[int], strength: float) -> None:
         if len(seen) > 1 and node in targets:
             first = seen[at]
-            best[first] = max(best.get(first, 0.0), strength)
-            return
+            if through is None or first in through:
+                best[first] = max(best.get(first, 0.0), strength)
+            if through is None:
+                return
         if len(seen) - 1 == max_hops:
             return
         for nxt, s in near.get(node, {}).items():
@@ -82,10 +90,14 @@ def test_paths_are_the_strongest_per_first_hop_like_a_brute_force_search(seed: i
         wanted = set(rng.sample(contact_keys, rng.choice([1, 3]))) - {own_key}
         nodes = pooled.nodes_of_keys(sorted(wanted))
         chains = pooled.paths(account, nodes, k=50)
-        # To one person the paths are one per person who knows them (the hop before the end).
-        at = -2 if len(nodes) == 1 else 1
-        expected = _brute_force(near, own_key, wanted, at=at)
-        got = {pooled.key_id_at(c.nodes[at]): c.strength for c in chains}
+        # To one person the paths are one per person who knows them (the hop before the end);
+        # to several, one per colleague who knows one of them (the asker's own ties aside).
+        if len(nodes) == 1:
+            expected = _brute_force(near, own_key, wanted, at=-2)
+        else:
+            colleagues = set(members.values()) - {own_key}
+            expected = _brute_force(near, own_key, wanted, at=-2, through=colleagues)
+        got = {pooled.key_id_at(c.nodes[-2]): c.strength for c in chains}
         assert got.keys() == expected.keys()
         for first, strength in expected.items():
             assert got[first] == pytest.approx(strength, rel=1e-5)
@@ -96,6 +108,22 @@ def test_paths_are_the_strongest_per_first_hop_like_a_brute_force_search(seed: i
             assert chain.hops <= 4
             for a, b in itertools.pairwise(ids):
                 assert b in near[a]  # every hop is a tie somebody shared
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_joins_between_members_are_every_node_two_members_know(seed: int) -> None:
+    pooled, members, raw = _pooled(seed, members=8, contacts=30, ties=90)
+    near = _adjacency(members, raw)
+    table = pooled.table
+    for i, a in enumerate(table.members):
+        for j, b in enumerate(table.members):
+            ka, kb = pooled.key_id_at(int(a)), pooled.key_id_at(int(b))
+            expected = np.zeros(len(between.LEVELS), dtype=np.int64)
+            for middle in set(near.get(ka, {})) & set(near.get(kb, {})) if i != j else ():
+                product = near[ka][middle] * near[middle][kb]
+                expected[int(np.argmin(abs(between.LEVELS - product)))] += 1
+            assert table.counts[i, j].tolist() == expected.tolist()
+            assert table.direct[i, j] == pytest.approx(near.get(ka, {}).get(kb, 0.0))
 
 
 def test_members_and_their_nodes() -> None:
@@ -175,6 +203,11 @@ def test_a_patched_snapshot_has_the_ties_of_a_full_build(seed: int) -> None:
     some = tuple([column[i] for i in touching] for column in ties)
     patched = snapshot.patched(pooled, 8, member_arrays, {}, changed, some)
     assert _edges(patched) == _edges(full)
+    # The joins between members, counted again only where a changed member is, equal a count
+    # of every join of the full build.
+    assert np.array_equal(patched.table.members, patched.account_nodes)
+    assert np.array_equal(patched.table.counts, full.table.counts)
+    assert np.array_equal(patched.table.direct, full.table.direct)
     for account in now:
         node = patched.node_of_account(account)
         assert node is not None
@@ -189,13 +222,13 @@ def test_the_same_question_on_the_same_snapshot_is_searched_once(
     account = next(iter(members))
     targets = np.arange(pooled.graph.num_nodes)
     searches = []
-    real = snapshot.top_paths
+    real = snapshot.Pooled._paths
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         searches.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(snapshot, "top_paths", counted)
+    monkeypatch.setattr(snapshot.Pooled, "_paths", counted)
     first = pooled.paths(account, targets)
     again = pooled.paths(account, targets)
     assert first

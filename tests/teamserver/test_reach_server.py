@@ -266,6 +266,8 @@ def test_a_new_push_is_seen_by_every_worker(
     rebuilt = full.build(firm.space.id, firm.erin.id)
     assert rebuilt.version == version
     assert _edges(patched) == _edges(rebuilt)
+    assert np.array_equal(patched.table.counts, rebuilt.table.counts)
+    assert np.array_equal(patched.table.direct, rebuilt.table.direct)
 
 
 def test_questions_are_limited_and_audited(

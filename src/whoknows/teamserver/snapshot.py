@@ -19,6 +19,7 @@ between the worker processes, and a worker that loads a snapshot reads only what
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import time
@@ -32,6 +33,7 @@ from whoknows.core import csr
 from whoknows.core.graph import Graph
 from whoknows.core.paths import Path as Chain
 from whoknows.core.paths import top_paths
+from whoknows.teamserver.between import Between, top_to
 
 BANDS = ("weak", "good", "strong")
 """The bands in order; a band's code (as streamed from the database) is its position + 1."""
@@ -40,9 +42,20 @@ BAND_STRENGTH = {"weak": 0.35, "good": 0.62, "strong": 0.88}
 KEY_ID_DIGITS = 15
 MAX_HOPS = 4
 DEFAULT_PATHS = 5
-_FORMAT = 1
+_FORMAT = 2  # 2: with the table of joins between members
 SEARCHES_KEPT = 4096  # per snapshot held: a few megabytes of paths at most
-_ARRAYS = ("indptr", "indices", "strength", "node_ids", "accounts", "account_nodes", "pushes")
+_ARRAYS = (
+    "indptr",
+    "indices",
+    "strength",
+    "node_ids",
+    "accounts",
+    "account_nodes",
+    "pushes",
+    "max_strength",
+    "between_direct",
+    "between_counts",
+)
 _STALE_SECONDS = 300  # an older version's folder is removed this long after a newer one exists
 
 
@@ -76,6 +89,16 @@ class Pooled:
     )
     """Answers of `paths` on this snapshot (a pure function of it and the question), the
     newest SEARCHES_KEPT: the same question again at the same version is not searched again."""
+    between: Between | None = field(default=None, repr=False, compare=False)
+    """The joins between members (teamserver/between.py); counted when first needed if the
+    snapshot was made without it."""
+
+    @property
+    def table(self) -> Between:
+        if self.between is None:
+            object.__setattr__(self, "between", Between.of(self.graph, self.account_nodes))
+        assert self.between is not None
+        return self.between
 
     def node_of_account(self, account_id: int) -> int | None:
         at = np.flatnonzero(self.accounts == account_id)
@@ -124,10 +147,24 @@ class Pooled:
         wanted = wanted[wanted != source] if source is not None else wanted
         if source is None or not len(wanted):
             return []
-        if len(wanted) == 1:
+        if len(wanted) == 1 and self.account_at(int(wanted[0])) is not None:
+            # A member: the general search, from them back to the asker (their neighbours
+            # are contacts as well as members, which the table of joins does not cover).
             back = top_paths(self.graph, int(wanted[0]), np.array([source]), max_hops=MAX_HOPS, k=k)
             return [Chain(tuple(reversed(c.nodes)), c.strength) for c in back]
-        return top_paths(self.graph, source, wanted, max_hops=MAX_HOPS, k=k)
+        # Contacts: each is one hop from the members who know them; from each of those
+        # members the way back to the asker is read off the table of joins.
+        table = self.table
+        owner, neighbour, strength = self.graph.edges_from(wanted)
+        member = np.searchsorted(table.members, neighbour)
+        member = np.minimum(member, max(len(table.members) - 1, 0))
+        known = table.members[member] == neighbour if len(table.members) else member < 0
+        ends = [
+            (int(i), int(t), float(w))
+            for i, t, w in zip(member[known], wanted[owner[known]], strength[known], strict=True)
+            if len(wanted) == 1 or int(table.members[i]) != source
+        ]
+        return top_to(self.graph, table, source, ends, k)
 
 
 def build(
@@ -160,7 +197,8 @@ def build(
     graph = Graph.from_edges(
         member_keys[at[known]], tie_keys[known], _strengths(codes[known]), node_ids
     )
-    return _with_members(space_id, version, graph, member_accounts, member_keys, pushes)
+    pooled = _with_members(space_id, version, graph, member_accounts, member_keys, pushes)
+    return dataclasses.replace(pooled, between=Between.of(graph, pooled.account_nodes))
 
 
 def _with_members(
@@ -222,7 +260,10 @@ def patched(
     # Sorted, not hashed: numpy's unique hashes, seconds on a million ids (csr.distinct).
     node_ids = csr.distinct(np.concatenate([graph.node_ids, member_keys, tie_keys[known]]))
     fresh = graph.patched(node_ids, drop=drop, put=put)
-    return _with_members(previous.space_id, version, fresh, member_accounts, member_keys, pushes)
+    pooled = _with_members(previous.space_id, version, fresh, member_accounts, member_keys, pushes)
+    moved = np.r_[graph.node_ids[old_nodes], member_keys[np.isin(member_accounts, changed)]]
+    table = previous.table.patched(graph, fresh, pooled.account_nodes, moved)
+    return dataclasses.replace(pooled, between=table)
 
 
 def folder(cache_dir: Path, space_id: int, version: int) -> Path:
@@ -248,6 +289,8 @@ def save(pooled: Pooled, cache_dir: Path) -> Path:
         "account_nodes": pooled.account_nodes,
         "pushes": np.zeros(0, np.int64) if pooled.pushes is None else pooled.pushes,
         "max_strength": graph.max_strength,
+        "between_direct": pooled.table.direct,
+        "between_counts": pooled.table.counts,
     }
     for name, value in values.items():
         np.save(temporary / f"{name}.npy", value, allow_pickle=False)
@@ -268,7 +311,7 @@ def load(cache_dir: Path, space_id: int, version: int) -> Pooled | None:
             return None
         arrays = {
             name: np.load(where / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-            for name in (*_ARRAYS, "max_strength")
+            for name in _ARRAYS
         }
     except (OSError, ValueError):
         return None
@@ -280,7 +323,10 @@ def load(cache_dir: Path, space_id: int, version: int) -> Pooled | None:
         arrays["max_strength"],
     )
     pushes = arrays["pushes"] if len(arrays["pushes"]) == len(arrays["accounts"]) else None
-    return Pooled(space_id, version, graph, arrays["accounts"], arrays["account_nodes"], pushes)
+    table = Between(arrays["account_nodes"], arrays["between_direct"], arrays["between_counts"])
+    return Pooled(
+        space_id, version, graph, arrays["accounts"], arrays["account_nodes"], pushes, between=table
+    )
 
 
 def latest(cache_dir: Path, space_id: int, below: int) -> Pooled | None:
