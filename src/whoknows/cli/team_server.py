@@ -106,6 +106,7 @@ def serve(
 
     from whoknows.teamserver import app as team_app
     from whoknows.teamserver import db as tdb
+    from whoknows.teamserver import serving
 
     os.environ[team_app.DB_ENV] = tdb.server_url(db)
     if read_db:
@@ -124,6 +125,7 @@ def serve(
         workers=workers,
         log_level="warning",
         proxy_headers=True,
+        http=serving.HTTP,
     )
 
 
