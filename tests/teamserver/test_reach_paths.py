@@ -126,6 +126,30 @@ def test_the_joins_between_members_are_every_node_two_members_know(seed: int) ->
             assert table.direct[i, j] == pytest.approx(near.get(ka, {}).get(kb, 0.0))
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_space_too_big_for_a_table_answers_with_cores_search(
+    seed: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(between, "MEMBERS_IN_TABLE", 2)
+    pooled, members, raw = _pooled(seed)
+    assert pooled.table is None
+    again = snapshot.load(snapshot.save(pooled, tmp_path).parent, 1, 7)
+    assert again is not None
+    assert again.table is None
+    near = _adjacency(members, raw)
+    rng = random.Random(seed)
+    contact_keys = sorted({k for _, k in raw} - set(members.values()))
+    for account, own_key in members.items():
+        wanted = set(rng.sample(contact_keys, rng.choice([1, 3])))
+        chains = again.paths(account, again.nodes_of_keys(sorted(wanted)), k=50)
+        # core's search: to one person one path per person who knows them; to several, one
+        # per first hop (reach.search then keeps one per colleague)
+        at = -2 if len(wanted) == 1 else 1
+        expected = _brute_force(near, own_key, wanted, at=at)
+        got = {again.key_id_at(c.nodes[at]): c.strength for c in chains}
+        assert got == pytest.approx(expected, rel=1e-5)
+
+
 def test_members_and_their_nodes() -> None:
     pooled, members, _raw = _pooled(3)
     for account, key in members.items():

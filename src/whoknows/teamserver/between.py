@@ -45,6 +45,9 @@ LEVEL_OF = np.zeros((3, 3), dtype=np.int64)
 for _rank, _at in enumerate(_ORDER):
     _s, _t = _PAIRS[_at]
     LEVEL_OF[_s, _t] = LEVEL_OF[_t, _s] = _rank
+MEMBERS_IN_TABLE = 1000
+"""The most members a table holds: its counts take members² x 24 bytes (24 MB at 1,000) and a
+question reads members² entries; a bigger space's paths take core's search."""
 _SLICE = 4096  # entries of a row searched at a time for a join's middle
 _PACK = 1 << 20  # counts per band packed in one int64 product: each < 2**20 (a member's ties)
 

@@ -33,6 +33,7 @@ from whoknows.core import csr
 from whoknows.core.graph import Graph
 from whoknows.core.paths import Path as Chain
 from whoknows.core.paths import top_paths
+from whoknows.teamserver import between as joins
 from whoknows.teamserver.between import Between, top_to
 
 BANDS = ("weak", "good", "strong")
@@ -53,9 +54,8 @@ _ARRAYS = (
     "account_nodes",
     "pushes",
     "max_strength",
-    "between_direct",
-    "between_counts",
 )
+_TABLE = ("between_direct", "between_counts")  # none in a space too big for the table
 _STALE_SECONDS = 300  # an older version's folder is removed this long after a newer one exists
 
 
@@ -94,10 +94,11 @@ class Pooled:
     snapshot was made without it."""
 
     @property
-    def table(self) -> Between:
+    def table(self) -> Between | None:
+        """The joins between members; None in a space of more members than a table holds
+        (between.MEMBERS_IN_TABLE), whose paths take core's search."""
         if self.between is None:
-            object.__setattr__(self, "between", Between.of(self.graph, self.account_nodes))
-        assert self.between is not None
+            object.__setattr__(self, "between", _table(self.graph, self.account_nodes))
         return self.between
 
     def node_of_account(self, account_id: int) -> int | None:
@@ -147,14 +148,16 @@ class Pooled:
         wanted = wanted[wanted != source] if source is not None else wanted
         if source is None or not len(wanted):
             return []
-        if len(wanted) == 1 and self.account_at(int(wanted[0])) is not None:
-            # A member: the general search, from them back to the asker (their neighbours
-            # are contacts as well as members, which the table of joins does not cover).
+        table = self.table
+        if len(wanted) == 1 and (table is None or self.account_at(int(wanted[0])) is not None):
+            # A member (their neighbours are contacts as well as members, which the table of
+            # joins does not cover), or no table: the general search, from them back.
             back = top_paths(self.graph, int(wanted[0]), np.array([source]), max_hops=MAX_HOPS, k=k)
             return [Chain(tuple(reversed(c.nodes)), c.strength) for c in back]
+        if table is None:  # one path per first hop; reach.search keeps one per colleague
+            return top_paths(self.graph, source, wanted, max_hops=MAX_HOPS, k=k)
         # Contacts: each is one hop from the members who know them; from each of those
         # members the way back to the asker is read off the table of joins.
-        table = self.table
         owner, neighbour, strength = self.graph.edges_from(wanted)
         member = np.searchsorted(table.members, neighbour)
         member = np.minimum(member, max(len(table.members) - 1, 0))
@@ -198,7 +201,7 @@ def build(
         member_keys[at[known]], tie_keys[known], _strengths(codes[known]), node_ids
     )
     pooled = _with_members(space_id, version, graph, member_accounts, member_keys, pushes)
-    return dataclasses.replace(pooled, between=Between.of(graph, pooled.account_nodes))
+    return dataclasses.replace(pooled, between=_table(graph, pooled.account_nodes))
 
 
 def _with_members(
@@ -262,8 +265,17 @@ def patched(
     fresh = graph.patched(node_ids, drop=drop, put=put)
     pooled = _with_members(previous.space_id, version, fresh, member_accounts, member_keys, pushes)
     moved = np.r_[graph.node_ids[old_nodes], member_keys[np.isin(member_accounts, changed)]]
-    table = previous.table.patched(graph, fresh, pooled.account_nodes, moved)
+    table = previous.table
+    if table is None or len(pooled.account_nodes) > joins.MEMBERS_IN_TABLE:
+        table = _table(fresh, pooled.account_nodes)
+    else:
+        table = table.patched(graph, fresh, pooled.account_nodes, moved)
     return dataclasses.replace(pooled, between=table)
+
+
+def _table(graph: Graph, members: npt.NDArray[np.int64]) -> Between | None:
+    """The table of joins between MEMBERS, or None when there are too many for one."""
+    return Between.of(graph, members) if len(members) <= joins.MEMBERS_IN_TABLE else None
 
 
 def folder(cache_dir: Path, space_id: int, version: int) -> Path:
@@ -289,9 +301,9 @@ def save(pooled: Pooled, cache_dir: Path) -> Path:
         "account_nodes": pooled.account_nodes,
         "pushes": np.zeros(0, np.int64) if pooled.pushes is None else pooled.pushes,
         "max_strength": graph.max_strength,
-        "between_direct": pooled.table.direct,
-        "between_counts": pooled.table.counts,
     }
+    if pooled.table is not None:
+        values |= {"between_direct": pooled.table.direct, "between_counts": pooled.table.counts}
     for name, value in values.items():
         np.save(temporary / f"{name}.npy", value, allow_pickle=False)
     np.save(temporary / "format.npy", np.array(_FORMAT), allow_pickle=False)  # written last
@@ -313,6 +325,14 @@ def load(cache_dir: Path, space_id: int, version: int) -> Pooled | None:
             name: np.load(where / f"{name}.npy", mmap_mode="r", allow_pickle=False)
             for name in _ARRAYS
         }
+        table = (
+            Between(
+                arrays["account_nodes"],
+                *(np.load(where / f"{n}.npy", mmap_mode="r", allow_pickle=False) for n in _TABLE),
+            )
+            if (where / f"{_TABLE[0]}.npy").exists()
+            else None
+        )
     except (OSError, ValueError):
         return None
     graph = Graph(
@@ -323,7 +343,6 @@ def load(cache_dir: Path, space_id: int, version: int) -> Pooled | None:
         arrays["max_strength"],
     )
     pushes = arrays["pushes"] if len(arrays["pushes"]) == len(arrays["accounts"]) else None
-    table = Between(arrays["account_nodes"], arrays["between_direct"], arrays["between_counts"])
     return Pooled(
         space_id, version, graph, arrays["accounts"], arrays["account_nodes"], pushes, between=table
     )
