@@ -11,10 +11,11 @@ strongest way back without walking anyone's tens of thousands of ties.
 
 Band strengths multiply, so a join through a node known at bands (s, t) has one of six
 strengths (`LEVELS`); a count per level says whether a join of that strength is left once
-the nodes a path may not revisit are taken out. The answers are exact: the same strengths
-as core.paths.top_paths finds on the same graph (tests/teamserver/test_between.py checks
-them against it), and the nodes of each path are found afterwards, in the rows of the two
-members a join is between.
+the nodes a path may not revisit are taken out. The answers are exact: the strongest simple
+path through each member, as a brute force over every path finds it
+(tests/teamserver/test_reach_paths.py) and core.paths' search on hub-shaped graphs
+(tests/core/test_pathsearch_hubs.py); the nodes of each path are found afterwards, in the
+rows of the two members a join is between.
 """
 
 from __future__ import annotations
