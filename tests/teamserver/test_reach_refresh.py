@@ -303,13 +303,13 @@ def test_more_requests_at_once_than_connections_wait_their_turn(
     space, erin, _ = firm
     app = create_app(TeamSettings(database_url=team_db_url, pool_size=1))
     app.state.engine.pool._timeout = 0.2  # a request that waited for the connection would fail
-    asking = reach.only_asking
+    asking = reach.ask
 
-    def slow(conn: Any) -> None:  # each question holds the one connection a while
+    def slow(conn: Any, *args: Any, **kwargs: Any) -> None:  # each holds the connection a while
         time.sleep(0.3)
-        asking(conn)
+        asking(conn, *args, **kwargs)
 
-    monkeypatch.setattr(reach, "only_asking", slow)
+    monkeypatch.setattr(reach, "ask", slow)
     token = world.token(space, erin)
     url = f"/api/v1/spaces/{space.slug}/who-knows"
     with TestClient(app) as client, concurrent.futures.ThreadPoolExecutor(4) as pool:

@@ -310,28 +310,58 @@ class TokenUse:
     space_id: int
     account_id: int
     scopes: tuple[str, ...]
+    account: Account | None = None
+    space: tuple[str, str, str] | None = None  # the token's space: (slug, name, kind)
+    role: str | None = None  # the account's role there now; None once it has left
+
+
+# One round trip: the token, its account, its space and the account's current role there.
+# The account becomes the transaction's (set_config in the row's projection: only a live
+# token's row has one), under the space's policy, which the caller set first.
+_TOKEN = text(
+    """
+    SELECT t.id, t.space_id, t.account_id, t.scopes,
+           t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => :touch)
+             AS stale,
+           a.email, a.name, a.is_admin, s.slug, s.name AS space_name, s.kind, m.role,
+           set_config(:ak, t.account_id::text, true) AS tenant
+    FROM api_token t
+    JOIN account a ON a.id = t.account_id AND a.disabled_at IS NULL
+    LEFT JOIN space s ON s.id = t.space_id
+    LEFT JOIN membership m
+      ON m.space_id = t.space_id AND m.account_id = t.account_id AND m.left_at IS NULL
+    WHERE t.token_hash = :hash AND t.revoked_at IS NULL
+    """
+)
 
 
 def use_token(conn: Connection, token: str) -> TokenUse | None:
-    """The live token (its last_used_at touched), looked up in the space it names: the
-    transaction's tenant must already be that space."""
-    t, a = schema.api_token, schema.account
+    """The live token of an account not disabled (its last_used_at touched at most once a
+    TOUCH_EVERY), with its account, space and role, looked up in the space it names: the
+    transaction's space must already be that one; its account becomes the token's. Nothing
+    about a token is kept between requests, so a revoked one is refused on its next use."""
     row = conn.execute(
-        select(
-            t.c.id,
-            t.c.space_id,
-            t.c.account_id,
-            t.c.scopes,
-            t.c.last_used_at.is_(None) | (t.c.last_used_at < func.now() - TOUCH_EVERY),
-        )
-        .join(a, a.c.id == t.c.account_id)
-        .where(t.c.token_hash == digest(token), t.c.revoked_at.is_(None), a.c.disabled_at.is_(None))
+        _TOKEN,
+        {
+            "touch": TOUCH_EVERY.total_seconds(),
+            "ak": schema.ACCOUNT_SETTING,
+            "hash": digest(token),
+        },
     ).one_or_none()
     if row is None:
         return None
-    if row[4]:
+    if row.stale:
+        t = schema.api_token
         conn.execute(update(t).where(t.c.id == row.id).values(last_used_at=func.now()))
-    return TokenUse(row.id, row.space_id, row.account_id, tuple(row.scopes))
+    return TokenUse(
+        row.id,
+        row.space_id,
+        row.account_id,
+        tuple(row.scopes),
+        Account(row.account_id, row.email, row.name, row.is_admin),
+        (row.slug, row.space_name, row.kind) if row.slug is not None else None,
+        row.role,
+    )
 
 
 def tokens_of(conn: Connection, account_id: int) -> list[dict[str, object]]:

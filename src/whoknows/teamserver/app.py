@@ -23,7 +23,9 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DBAPIError
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from whoknows import errors
 from whoknows.errors import (
@@ -89,31 +91,63 @@ def create_app(settings: TeamSettings) -> FastAPI:
     app.include_router(chapter_visitors.api)
     _error_handlers(app)
 
-    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-        weakref.WeakKeyDictionary()
-    )
-
-    @app.middleware("http")
-    async def one_connection_each(request: Request, call_next):  # type: ignore[no-untyped-def]
-        """No more requests at once than the worker has connections: the others wait their
-        turn here, however long, rather than for a connection (10 s, then an error). A request
-        holds at most one connection at a time (auth.release before a path's search), so
-        every request let in finds one."""
-        loop = asyncio.get_running_loop()
-        gate = gates.get(loop) or gates.setdefault(loop, asyncio.Semaphore(settings.pool_size))
-        async with gate:
-            return await call_next(request)
-
-    @app.middleware("http")
-    async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
+    # Plain ASGI middleware, not @app.middleware("http"): that one runs each request in a
+    # task group with memory streams, a measurable share of a question's CPU.
+    app.add_middleware(OneConnectionEach, size=settings.pool_size)
+    app.add_middleware(SecurityHeaders)
     return app
+
+
+class OneConnectionEach:
+    """No more requests at once than the worker has connections: the others wait their turn
+    here, however long, rather than for a connection (10 s, then an error). A request holds
+    at most one connection at a time (auth.release before a path's search), so every request
+    let in finds one. One gate per event loop (tests run apps on several)."""
+
+    def __init__(self, app: ASGIApp, size: int) -> None:
+        self.app = app
+        self.size = size
+        self.gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        gate = self.gates.get(loop) or self.gates.setdefault(loop, asyncio.Semaphore(self.size))
+        async with gate:
+            await self.app(scope, receive, send)
+
+
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cache-Control", "no-store"),
+)
+
+
+class SecurityHeaders:
+    """Every answer's security headers, unless the route set its own."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS:
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 @asynccontextmanager

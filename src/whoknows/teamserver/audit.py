@@ -29,25 +29,46 @@ def audit(
 ) -> None:
     """Append one event. The space and account default to the transaction's tenant; pass
     space_id=None for events outside a space (signing in)."""
+    sql, params = event(action, subject, detail, space_id=space_id, account_id=account_id)
+    conn.execute(text(sql), params)
+
+
+def event(
+    action: str,
+    subject: str = "",
+    detail: Mapping[str, object] | None = None,
+    *,
+    space_id: int | object | None = _UNSET,
+    account_id: int | object | None = _UNSET,
+) -> tuple[str, dict[str, object]]:
+    """The INSERT of one event and its parameters (all named `audit_…`), for a caller that
+    writes it in a statement of its own making (limits.hit: the count and the audit row of a
+    question are one round trip)."""
     detail = dict(detail or {})
     for key in detail:
         if any(word in key.lower() for word in _SECRET_WORDS):
             raise ValueError(f"audit detail {key!r} looks like a credential; leave it out")
-    conn.execute(
-        text(
-            "INSERT INTO audit_event (space_id, account_id, action, subject, detail) VALUES ("
-            + ("nullif(current_setting(:sk, true), '')::bigint" if space_id is _UNSET else ":s")
-            + ", "
-            + ("nullif(current_setting(:ak, true), '')::bigint" if account_id is _UNSET else ":a")
-            + ", :action, :subject, CAST(:detail AS jsonb))"
-        ),
-        {
-            "sk": schema.SPACE_SETTING,
-            "ak": schema.ACCOUNT_SETTING,
-            "s": None if space_id is _UNSET else space_id,
-            "a": None if account_id is _UNSET else account_id,
-            "action": action,
-            "subject": subject,
-            "detail": json.dumps(detail, default=str),
-        },
+    sql = (
+        "INSERT INTO audit_event (space_id, account_id, action, subject, detail) VALUES ("
+        + (
+            "nullif(current_setting(:audit_sk, true), '')::bigint"
+            if space_id is _UNSET
+            else ":audit_s"
+        )
+        + ", "
+        + (
+            "nullif(current_setting(:audit_ak, true), '')::bigint"
+            if account_id is _UNSET
+            else ":audit_a"
+        )
+        + ", :audit_action, :audit_subject, CAST(:audit_detail AS jsonb))"
     )
+    return sql, {
+        "audit_sk": schema.SPACE_SETTING,
+        "audit_ak": schema.ACCOUNT_SETTING,
+        "audit_s": None if space_id is _UNSET else space_id,
+        "audit_a": None if account_id is _UNSET else account_id,
+        "audit_action": action,
+        "audit_subject": subject,
+        "audit_detail": json.dumps(detail, default=str),
+    }

@@ -168,19 +168,20 @@ def caller(
 
 
 def _by_token(request: Request, conn: Connection, token: str) -> Caller:
+    """The token's caller: the tenant's space set first (the token is looked up under its
+    policy), then the token, its account, space and role in one statement, which also sets
+    the tenant's account."""
     space_id = accounts.token_space(token)
     if space_id is None:
         raise NotSignedIn()
     set_tenant(conn, space_id=space_id, account_id=None)
     use = accounts.use_token(conn, token)
-    account = accounts.by_id(conn, use.account_id) if use else None
-    if use is None or account is None:
+    if use is None:
         raise NotSignedIn()
     needed = "read" if request.method in SAFE_METHODS else "write"
     if needed not in use.scopes:
         raise Forbidden(f"this token lacks the {needed!r} scope", hint="make a token that has it")
-    set_tenant(conn, space_id=space_id, account_id=account.id)
-    return Caller(conn, account=account, token=use)
+    return Caller(conn, account=use.account, token=use)
 
 
 Anyone = Annotated[Caller, Depends(caller)]
@@ -198,12 +199,17 @@ SignedIn = Annotated[Caller, Depends(signed_in)]
 def in_space(request: Request, slug: str, who: SignedIn) -> Caller:
     """The caller as a current member of the space SLUG, the transaction's tenant set to it;
     NotFound (404) when the space is not theirs to see, or their token is another space's."""
-    space = spaces.by_slug(who.conn, slug)
-    role = spaces.role_of(who.conn, space.id, who.account_id) if space else None
-    if space is None or role is None or (who.token and who.token.space_id != space.id):
+    space: Space | None
+    if who.token is not None:  # read with the token, its tenant set (_by_token)
+        found, role = who.token.space, who.token.role
+        space = Space(who.token.space_id, *found) if found and found[0] == slug else None
+    else:
+        space = spaces.by_slug(who.conn, slug)
+        role = spaces.role_of(who.conn, space.id, who.account_id) if space else None
+    if space is None or role is None:
         refused(request, who, f"space:{slug}")
         raise Refusal(f"no space {slug!r}", hint="check the name in your list of spaces")
-    if who.token is None:  # a token's request has this tenant set already (_by_token)
+    if who.token is None:
         set_tenant(who.conn, space_id=space.id, account_id=who.account_id)
     return dataclasses.replace(who, space=space, role=role)
 

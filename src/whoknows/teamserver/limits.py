@@ -8,6 +8,8 @@ is written in the caller's transaction; a limit that must hold even when the req
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import Connection, text
 
 from whoknows.errors import UserError
@@ -30,23 +32,49 @@ class RateLimited(UserError):
         self.retry_after = max(1, retry_after)
 
 
-def hit(conn: Connection, bucket: str, limit: int, per: int, *, what: str = "requests") -> int:
-    """Count one attempt in BUCKET's window of PER seconds; the count so far, or RateLimited."""
+def hit(
+    conn: Connection,
+    bucket: str,
+    limit: int,
+    per: int,
+    *,
+    what: str = "requests",
+    also: tuple[str, Mapping[str, object]] | None = None,
+    settings: Mapping[str, str] | None = None,
+) -> int:
+    """Count one attempt in BUCKET's window of PER seconds; the count so far, or RateLimited.
+
+    ALSO, an INSERT and its parameters (audit.event), runs in the same statement, and so do
+    SETTINGS (transaction-local set_config): a question's count, its audit row and its
+    settings are one round trip. Both are undone with the rest when RateLimited rolls the
+    transaction back."""
+    params: dict[str, object] = {"bucket": bucket, "per": per}
+    extra, shown = "", ""
+    if also is not None:
+        extra = f", also AS ({also[0]})"
+        params.update(also[1])
+    for n, (name, value) in enumerate((settings or {}).items()):
+        shown += f", set_config(:setting_{n}, :value_{n}, true)"
+        params.update({f"setting_{n}": name, f"value_{n}": value})
     row = conn.execute(
         text(
             """
             WITH w AS (
               SELECT to_timestamp(floor(extract(epoch FROM now()) / :per) * :per) AS start
-            )
-            INSERT INTO rate_window (bucket, window_start, hits)
-            SELECT :bucket, w.start, 1 FROM w
-            ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_window.hits + 1
-            RETURNING hits,
-              ceil(extract(epoch FROM window_start + make_interval(secs => :per) - now()))::int
-                AS left_s
-            """
+            ), counted AS (
+              INSERT INTO rate_window (bucket, window_start, hits)
+              SELECT :bucket, w.start, 1 FROM w
+              ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_window.hits + 1
+              RETURNING hits,
+                ceil(extract(epoch FROM window_start + make_interval(secs => :per) - now()))::int
+                  AS left_s
+            )"""
+            + extra
+            + " SELECT hits, left_s"
+            + shown
+            + " FROM counted"
         ),
-        {"bucket": bucket, "per": per},
+        params,
     ).one()
     if row.hits == 1:  # a new window: forget this bucket's old ones, and anyone's long gone
         conn.execute(

@@ -25,7 +25,7 @@ from whoknows.core.identity import org_key
 from whoknows.core.sharing import seen_as
 from whoknows.errors import UserError
 from whoknows.teamserver import limits, snapshot
-from whoknows.teamserver.audit import audit
+from whoknows.teamserver.audit import event
 
 QUESTION_LIMIT = (int(os.environ.get("WHOKNOWS_TEAM_QUESTIONS_PER_MINUTE", "120")), 60)
 """Questions per member per space per window (limit, seconds): enumerating organizations
@@ -41,20 +41,34 @@ BAND_RANK = "array_position(ARRAY['weak', 'good', 'strong'], {})"
 COUNTED = "m.left_at IS NULL AND m.visible AND m.sharing_level <> 'nothing'"
 
 
-def ask(conn: Connection, space_id: int, account_id: int, action: str, subject: str) -> None:
-    """Count one question against the member's limit in this space and audit it."""
+# A question changes nothing but its count and its audit row, so its transaction commits
+# without waiting for the disk (synchronous_commit off): a PostgreSQL crash may lose the last
+# fraction of a second of them, never anything a member changed. Nor is JIT worth its
+# compiling for index lookups.
+ONLY_ASKING = {"synchronous_commit": "off", "jit": "off"}
+
+
+def ask(
+    conn: Connection,
+    space_id: int,
+    account_id: int,
+    action: str,
+    subject: str,
+    *,
+    only_asking: bool = False,
+) -> None:
+    """Count one question against the member's limit in this space and audit it: one
+    statement (a round trip costs more than any of its parts), which also sets ONLY_ASKING
+    for a question whose transaction changes nothing else (who-knows, path)."""
     limit, per = QUESTION_LIMIT
-    limits.hit(conn, f"question:{space_id}:{account_id}", limit, per, what="questions")
-    audit(conn, action, subject)
-
-
-def only_asking(conn: Connection) -> None:
-    """A question changes nothing but its count and its audit row, so its transaction commits
-    without waiting for the disk (synchronous_commit off): a PostgreSQL crash may lose the
-    last fraction of a second of them, never anything a member changed. Nor is JIT worth its
-    compiling for index lookups. One statement for both: a round trip costs more than either."""
-    conn.execute(
-        text("SELECT set_config('synchronous_commit', 'off', true), set_config('jit', 'off', true)")
+    limits.hit(
+        conn,
+        f"question:{space_id}:{account_id}",
+        limit,
+        per,
+        what="questions",
+        also=event(action, subject),
+        settings=ONLY_ASKING if only_asking else None,
     )
 
 
@@ -97,8 +111,7 @@ def who_knows(
     their member's level allows. The asker's own row is marked ``you``. The question is
     counted and audited on CONN; the answer is read on READ (a replica's, with `--read-db`)."""
     key = organization(org)
-    only_asking(conn)
-    ask(conn, space_id, account_id, "question.who_knows", f"org:{key}")
+    ask(conn, space_id, account_id, "question.who_knows", f"org:{key}", only_asking=True)
     read = read if read is not None else conn
     rows = read.execute(
         text(
@@ -188,8 +201,7 @@ def ask_path(conn: Connection, space_id: int, account_id: int, to: str) -> PathA
     """Count and audit a path question in the request's transaction, and read what its search
     needs from the database; the search itself (`search`) then needs no connection."""
     kind, value = target(to)
-    only_asking(conn)
-    ask(conn, space_id, account_id, "question.path", f"{kind}:{value}")
+    ask(conn, space_id, account_id, "question.path", f"{kind}:{value}", only_asking=True)
     if kind == "key":
         return PathAsked(to.strip(), kind, np.array([snapshot.key_id(value)]), 0)
     # The strongest few contacts of each colleague who knows someone there (not everyone
