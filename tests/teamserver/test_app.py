@@ -114,3 +114,25 @@ def test_warming_the_charts_up_draws_a_chart() -> None:
     import sys
 
     assert "matplotlib.backends.backend_svg" in sys.modules
+
+
+def test_no_route_shadows_another(team_client) -> None:  # type: ignore[no-untyped-def]
+    """The question routes are tried first (app.py): that may change nothing, so no route
+    matches another's path, whichever router it is in."""
+    import re
+
+    from starlette.routing import Route
+
+    found: list[Route] = []
+    for router in team_client.app.routes:
+        routes = getattr(getattr(router, "original_router", None), "routes", [router])
+        found += [r for r in routes if isinstance(r, Route)]
+    assert len(found) > 40
+    for route in found:
+        sample = re.sub(r"\{[^}]+\}", "7", route.path)
+        matching = [
+            r.path
+            for r in found
+            if r.path_regex.match(sample) and (r.methods or set()) & (route.methods or set())
+        ]
+        assert matching == [route.path], (route.path, matching)

@@ -14,7 +14,7 @@ from reach_world import Known, key_of, names_behind_the_level, share
 from sqlalchemy import Engine, text
 from team_world import World, bearer
 
-from whoknows.teamserver import db, reach, snapshot, snapshots
+from whoknows.teamserver import accounts, db, reach, snapshot, snapshots
 from whoknows.teamserver.accounts import Account
 from whoknows.teamserver.app import TeamSettings, create_app
 from whoknows.teamserver.auth import SESSION_COOKIE
@@ -291,6 +291,57 @@ def test_questions_are_limited_and_audited(
             {"s": firm.space.id, "a": firm.erin.id},
         ).scalar_one()
     assert asked == 2  # the refused one rolled back with its request
+
+
+def test_a_questions_token_is_checked_afresh_on_every_request(
+    client: TestClient, firm: Firm, world: World, owner_engine: Engine, app_engine: Engine
+) -> None:
+    """The token, its account, space and role are one statement per request, nothing kept:
+    last_used_at is set, a revoked token is refused on its very next question (401), a token
+    of a member who left answers 404 (and is audited), and each question counts once."""
+    base = f"/api/v1/spaces/{firm.space.slug}"
+    token = world.token(firm.space, firm.alice)
+    for url, params in ((f"{base}/who-knows", {"org": "Acme"}), (f"{base}/path", {"to": "org:Acme"})):
+        assert client.get(url, params=params, headers=bearer(token)).status_code == 200
+    with owner_engine.begin() as conn:
+        used, asked = conn.execute(
+            text(
+                "SELECT (SELECT max(last_used_at) FROM api_token WHERE account_id = :a), "
+                "(SELECT count(*) FROM audit_event WHERE account_id = :a AND space_id = :s "
+                "AND action LIKE 'question.%')"
+            ),
+            {"a": firm.alice.id, "s": firm.space.id},
+        ).one()
+        hits = conn.execute(
+            text("SELECT sum(hits) FROM rate_window WHERE bucket = :b"),
+            {"b": f"question:{firm.space.id}:{firm.alice.id}"},
+        ).scalar_one()
+    assert used is not None
+    assert (asked, hits) == (2, 2)
+    with db.tenant(app_engine, space_id=firm.space.id, account_id=firm.alice.id) as conn:
+        (mine,) = accounts.tokens_of(conn, firm.alice.id)
+        assert accounts.revoke_token(conn, int(str(mine["id"])), firm.alice.id)
+    revoked = client.get(f"{base}/who-knows", params={"org": "Acme"}, headers=bearer(token))
+    assert revoked.status_code == 401
+    # Another space's slug, or a space the member has left: 404, never 403, and audited.
+    other = world.space(firm.erin)
+    for slug in (other.slug, "no-such-space"):
+        answer = client.get(
+            f"/api/v1/spaces/{slug}/who-knows", params={"org": "Acme"}, headers=bearer(firm.token)
+        )
+        assert answer.status_code == 404
+    carol = world.token(firm.space, firm.carol)  # Carol left the firm
+    gone = client.get(f"{base}/path", params={"to": "org:Acme"}, headers=bearer(carol))
+    assert gone.status_code == 404
+    with owner_engine.begin() as conn:
+        refusals = conn.execute(
+            text(
+                "SELECT subject FROM audit_event WHERE action = 'access.refused' "
+                "AND account_id IN (:e, :c) ORDER BY id"
+            ),
+            {"e": firm.erin.id, "c": firm.carol.id},
+        ).scalars().all()
+    assert refusals == [f"space:{other.slug}", "space:no-such-space", f"space:{firm.space.slug}"]
 
 
 def test_a_member_who_shares_nothing_contributes_nothing(

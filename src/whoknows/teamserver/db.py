@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterator
+import select
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,8 @@ def connect(url: str, *, pool_size: int = 5, as_app: bool = True) -> Engine:
         pool_timeout=10,
         connect_args={"application_name": APPLICATION_NAME if as_app else "whoknows-team-init"},
     )
+    if engine.dialect.driver == "psycopg":
+        engine.dialect.do_ping = _quiet_ping(engine.dialect.do_ping)  # type: ignore[method-assign]
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: object) -> None:
@@ -77,6 +80,33 @@ def connect(url: str, *, pool_size: int = 5, as_app: bool = True) -> Engine:
             cursor.close()
 
     return engine
+
+
+def _quiet_ping(ping: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """The pool's check of a connection it hands out, without a round trip when it can tell.
+
+    An idle connection that came back to the pool has nothing to read from its server,
+    unless the server has closed it (a restart, pg_terminate_backend): then its socket reads
+    (the FATAL message, the end of the stream). So: nothing to read, alive; anything to read,
+    or not idle, the dialect's own ping (a statement), whose failure SQLAlchemy takes for a
+    lost connection and replaces it."""
+    from psycopg import pq
+
+    def quiet(dbapi_connection: Any) -> bool:
+        if dbapi_connection.closed or dbapi_connection.broken:
+            return False
+        pgconn = dbapi_connection.pgconn
+        if pgconn.status != pq.ConnStatus.OK or (
+            pgconn.transaction_status != pq.TransactionStatus.IDLE
+        ):
+            return ping(dbapi_connection)
+        poller = select.poll()
+        poller.register(pgconn.socket, select.POLLIN | select.POLLPRI)
+        if not poller.poll(0):
+            return True
+        return ping(dbapi_connection)
+
+    return quiet
 
 
 def _first_line(exc: BaseException) -> str:
