@@ -301,7 +301,8 @@ def test_a_questions_token_is_checked_afresh_on_every_request(
     of a member who left answers 404 (and is audited), and each question counts once."""
     base = f"/api/v1/spaces/{firm.space.slug}"
     token = world.token(firm.space, firm.alice)
-    for url, params in ((f"{base}/who-knows", {"org": "Acme"}), (f"{base}/path", {"to": "org:Acme"})):
+    questions = ((f"{base}/who-knows", {"org": "Acme"}), (f"{base}/path", {"to": "org:Acme"}))
+    for url, params in questions:
         assert client.get(url, params=params, headers=bearer(token)).status_code == 200
     with owner_engine.begin() as conn:
         used, asked = conn.execute(
@@ -334,13 +335,17 @@ def test_a_questions_token_is_checked_afresh_on_every_request(
     gone = client.get(f"{base}/path", params={"to": "org:Acme"}, headers=bearer(carol))
     assert gone.status_code == 404
     with owner_engine.begin() as conn:
-        refusals = conn.execute(
-            text(
-                "SELECT subject FROM audit_event WHERE action = 'access.refused' "
-                "AND account_id IN (:e, :c) ORDER BY id"
-            ),
-            {"e": firm.erin.id, "c": firm.carol.id},
-        ).scalars().all()
+        refusals = (
+            conn.execute(
+                text(
+                    "SELECT subject FROM audit_event WHERE action = 'access.refused' "
+                    "AND account_id IN (:e, :c) ORDER BY id"
+                ),
+                {"e": firm.erin.id, "c": firm.carol.id},
+            )
+            .scalars()
+            .all()
+        )
     assert refusals == [f"space:{other.slug}", "space:no-such-space", f"space:{firm.space.slug}"]
 
 

@@ -58,7 +58,7 @@ def connect(url: str, *, pool_size: int = 5, as_app: bool = True) -> Engine:
         connect_args={"application_name": APPLICATION_NAME if as_app else "whoknows-team-init"},
     )
     if engine.dialect.driver == "psycopg":
-        engine.dialect.do_ping = _quiet_ping(engine.dialect.do_ping)  # type: ignore[method-assign]
+        engine.dialect.do_ping = _quiet_ping(engine.dialect.do_ping)  # type: ignore[method-assign,assignment]
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: object) -> None:
