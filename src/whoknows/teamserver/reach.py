@@ -41,34 +41,21 @@ BAND_RANK = "array_position(ARRAY['weak', 'good', 'strong'], {})"
 COUNTED = "m.left_at IS NULL AND m.visible AND m.sharing_level <> 'nothing'"
 
 
-# A question changes nothing but its count and its audit row, so its transaction commits
-# without waiting for the disk (synchronous_commit off): a PostgreSQL crash may lose the last
-# fraction of a second of them, never anything a member changed. Nor is JIT worth its
-# compiling for index lookups.
 ONLY_ASKING = {"synchronous_commit": "off", "jit": "off"}
 
 
 def ask(
-    conn: Connection,
-    space_id: int,
-    account_id: int,
-    action: str,
-    subject: str,
-    *,
-    only_asking: bool = False,
+    conn: Connection, s: int, a: int, action: str, subject: str, only_asking: bool = False
 ) -> None:
-    """Count one question against the member's limit in this space and audit it: one
-    statement (a round trip costs more than any of its parts), which also sets ONLY_ASKING
-    for a question whose transaction changes nothing else (who-knows, path)."""
+    """Count one question against member A's limit in space S and audit it, in one statement
+    (a round trip costs more than any of its parts). ONLY_ASKING: the question changes
+    nothing else, so its transaction commits without waiting for the disk (a PostgreSQL
+    crash may lose the last fraction of a second of them, never anything a member changed),
+    nor is JIT worth its compiling for index lookups; set in the same statement."""
     limit, per = QUESTION_LIMIT
+    also, settings = event(action, subject), ONLY_ASKING if only_asking else None
     limits.hit(
-        conn,
-        f"question:{space_id}:{account_id}",
-        limit,
-        per,
-        what="questions",
-        also=event(action, subject),
-        settings=ONLY_ASKING if only_asking else None,
+        conn, f"question:{s}:{a}", limit, per, what="questions", also=also, settings=settings
     )
 
 
@@ -244,7 +231,8 @@ def answer_paths(
     left out, so a snapshot a moment old never shows what is no longer shared."""
     described = _Describer(conn, space_id, account_id, pooled, chains)
     found = [described.chain(c) for c in chains if described.counts(c)][:PATHS_SHOWN]
-    own = asked.mine_there if asked.kind == "org" and pooled.node_of_account(account_id) else 0
+    mine = asked.kind == "org" and pooled.node_of_account(account_id) is not None  # node 0 too
+    own = asked.mine_there if mine else 0
     return {"to": asked.to, "version": pooled.version, "known_directly": own, "paths": found}
 
 
