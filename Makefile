@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types bench load serve docs clean team-demo team-bench team-load chapter-bench
+.PHONY: demo test lint types bench load serve docs clean team-demo team-bench team-load team-overhead chapter-bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ team-demo: $(STAMP)  ## PostgreSQL as CI starts it, then a firm of 200 (1M peopl
 
 team-bench: $(STAMP)  ## team server benchmark on the team demo (run make team-demo first); bench-results/team.json
 	$(BIN)/python benchmarks/team_bench.py --db $(TEAM_DEMO_DB) --users 100 --workers 4 --duration 30 --out bench-results/team.json
+
+team-overhead: $(STAMP)  ## server CPU a question outside the path search, one at a time (BEFORE=other/src compares); bench-results/team-overhead.json
+	$(BIN)/python benchmarks/team_overhead_bench.py --db $(TEAM_DEMO_DB) $(if $(BEFORE),--src $(BEFORE)) --src src --out bench-results/team-overhead.json
 
 chapter-bench: $(STAMP)  ## a 25-member chapter with 2 years of history: the weekly close and the chapter pages; bench-results/chapter.json
 	$(BIN)/python benchmarks/chapter_bench.py --repeat 40 --out bench-results/chapter.json

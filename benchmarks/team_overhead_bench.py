@@ -20,6 +20,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -75,14 +76,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--n", type=int, default=100, help="questions of each kind a round")
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--cache", type=Path, required=True, help="the snapshot folder")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="the snapshot folder, kept (default: a new one)"
+    )
     parser.add_argument("--out", type=Path, default=Path("bench-results/team-overhead.json"))
     args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="team-overhead-") as folder:
+        return measure(args, args.cache or Path(folder))
+
+
+def measure(args: argparse.Namespace, cache: Path) -> int:
     owner = db.connect(args.db, as_app=False)
     firm = prepare(owner, 4)
     orgs, keys = firm.orgs[: args.n], firm.keys[: args.n]
     token = firm.tokens[0]
-    servers = [start(args.db, src.resolve(), args.cache) for src in args.src]
+    servers = [start(args.db, src.resolve(), cache) for src in args.src]
     cpu: dict[tuple[int, str], list[float]] = {}
     wall: dict[tuple[int, str], list[float]] = {}
     try:
