@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import whoknows
-from whoknows.errors import Hint, Refused, UserError
+from whoknows.errors import BadOption, Hint, Refused, UserError
 
 SERVICES = Path(whoknows.__file__).parent / "services"
 # a flag ("--force") or a command ("whoknows me"), not prose ("the whoknows version")
@@ -96,3 +96,45 @@ def test_the_check_sees_a_hint_kept_in_a_constant_and_spares_the_cli_wording() -
     )
     texts = [t for _, t in _hint_texts(ast.parse(source)) if CLI_ONLY.search(t)]
     assert sorted(texts) == ["add --yes", "or add --skip-bad-rows", "see: whoknows intro list"]
+
+
+def test_a_bad_option_is_a_flag_on_the_command_line_and_a_parameter_elsewhere() -> None:
+    error = BadOption("max-hops", 9, "is out of range", hint="use 1 to 6")
+    assert error.message_for("cli") == "--max-hops 9 is out of range"
+    assert error.message_for("api") == error.message_for("web") == "max_hops=9 is out of range"
+    assert error.message == "max_hops=9 is out of range", "no flag for whoever reads .message"
+    both = BadOption("since", "2025-03-01", "is after", versus=("until", "2025-02-01"))
+    assert both.message_for("cli") == "--since 2025-03-01 is after --until 2025-02-01"
+    assert both.message == "since=2025-03-01 is after until=2025-02-01"
+    assert UserError("no such person").message_for("cli") == "no such person"
+
+
+def _messages(tree: ast.AST) -> list[tuple[int, str]]:
+    """The literal text of the first argument of every call of an error class."""
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Name)):
+            continue
+        if not node.func.id.endswith(("Error", "NotFound", "Conflict", "Refused")):
+            continue
+        first = node.args[0]
+        parts = first.values if isinstance(first, ast.JoinedStr) else [first]
+        text = "".join(
+            p.value for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str)
+        )
+        found.append((node.lineno, text))
+    return found
+
+
+def test_no_service_message_names_a_flag() -> None:
+    """The web and the API show a service's message as it is: an option is a BadOption."""
+    said = [
+        f"{path.relative_to(SERVICES)}:{line}: {text}"
+        for path in sorted(SERVICES.rglob("*.py"))
+        for line, text in _messages(ast.parse(path.read_text("utf-8")))
+        if CLI_ONLY.search(text)
+    ]
+    assert said == []
+    assert _messages(ast.parse('raise UserError(f"--top {top} is out of range")')) == [
+        (1, "--top  is out of range")
+    ]

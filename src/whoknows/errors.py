@@ -65,6 +65,10 @@ class WhoknowsError(Exception):
         how = GO_AHEAD[adapter].format(option=self.go_ahead)
         return f"{hint}, or {how}" if hint else how
 
+    def message_for(self, adapter: Adapter) -> str:
+        """The message as ADAPTER says it (the same for every adapter but a BadOption's)."""
+        return self.message
+
     def __str__(self) -> str:
         return f"{self.message}: {self.hint}" if self.hint else self.message
 
@@ -74,6 +78,34 @@ class UserError(WhoknowsError):
 
     exit_code = 2
     http_status = 400
+
+
+class BadOption(UserError):
+    """A value given for an option is wrong. The command line names the option as a flag
+    ("--top 0 is out of range"), a page or the API as a parameter ("top=0 is out of
+    range"), which is also the message every other reader sees. VERSUS is a second option
+    the value is wrong against ("--since 2025-03-01 is after --until 2025-02-01")."""
+
+    def __init__(
+        self,
+        option: str,
+        value: object,
+        problem: str,
+        *,
+        versus: tuple[str, object] | None = None,
+        hint: str | Hint | None = None,
+    ) -> None:
+        self.option, self.value, self.problem, self.versus = option, value, problem, versus
+        super().__init__(self.message_for("api"), hint=hint)
+
+    def message_for(self, adapter: Adapter) -> str:
+        def named(option: str, value: object) -> str:
+            if adapter == "cli":
+                return f"--{option} {value}"
+            return f"{option.replace('-', '_')}={value}"
+
+        said = f"{named(self.option, self.value)} {self.problem}"
+        return f"{said} {named(*self.versus)}" if self.versus else said
 
 
 class NotFound(UserError):

@@ -196,6 +196,13 @@ def test_listing_limits_are_checked(cli: Cli) -> None:
         assert "out of range" in _one_line(ran.err)
 
 
+def test_a_bad_option_is_named_as_its_flag(cli: Cli) -> None:
+    assert cli("me", "Sam").code == 0
+    ran = cli("path", "Sam", "--max-hops", "9")
+    assert ran.code == 2
+    assert "--max-hops 9 is out of range" in _one_line(ran.err)
+
+
 def test_an_overlong_reference_is_refused_before_any_search(cli: Cli) -> None:
     assert cli("me", "Sam").code == 0
     huge = "x" * 100_000

@@ -61,7 +61,10 @@ def test_give_and_got_record_one_entry_each_with_exact_money(store: Store) -> No
     ("call", "message"),
     [
         (lambda st: ledger.give(st, "Dana", "gift", on=TODAY), "kind 'gift' is not known"),
-        (lambda st: ledger.give(st, "Dana", "help", to="Dana", on=TODAY), "--to names someone"),
+        (
+            lambda st: ledger.give(st, "Dana", "help", to="Dana", on=TODAY),
+            "to=Dana must name someone other",
+        ),
         (lambda st: ledger.got(st, "Dana", "help", value="lots", on=TODAY), "is not money"),
         (lambda st: ledger.got(st, "me", "help", on=TODAY), "cannot give to themselves"),
     ],

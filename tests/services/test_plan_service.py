@@ -137,9 +137,9 @@ def test_a_bad_capacity_is_a_clear_error(demo: Store, value: str) -> None:
 
 
 def test_bad_paging_is_a_clear_error(demo: Store) -> None:
-    with pytest.raises(UserError, match="--offset"):
+    with pytest.raises(UserError, match="offset=-1 is out of range"):
         plan.page(demo, offset=-1, today=TODAY)
-    with pytest.raises(UserError, match="--limit"):
+    with pytest.raises(UserError, match="limit=-1 is out of range"):
         plan.page(demo, limit=-1, today=TODAY)
 
 

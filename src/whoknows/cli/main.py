@@ -140,7 +140,7 @@ def _for(args: list[str]) -> typer.Typer:
 
 def _report(exc: WhoknowsError, debug: bool) -> int:
     hint = exc.hint_for("cli")
-    _error(f"error: {exc.message}" + (f" — {hint}" if hint else ""))
+    _error(f"error: {exc.message_for('cli')}" + (f" — {hint}" if hint else ""))
     if debug:
         _traceback()
     return exc.exit_code

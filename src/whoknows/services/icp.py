@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from whoknows.core.icp import Profile
-from whoknows.errors import Hint, UserError
+from whoknows.errors import BadOption, Hint, UserError
 from whoknows.services import validate
 from whoknows.services.store import Store
 from whoknows.storage.icp import load as load  # reach and the demo read it in their session
 from whoknows.storage.icp import save as save
+
+RANGE = "use MIN:MAX, e.g. 50:500"
 
 
 def parse_org_size(value: str) -> tuple[int | None, int | None]:
@@ -19,13 +21,11 @@ def parse_org_size(value: str) -> tuple[int | None, int | None]:
         low = int(low_text) if low_text.strip() else None
         high = int(high_text) if sep and high_text.strip() else None
     except ValueError as exc:
-        raise UserError(
-            f"--org-size {value!r} is not a range", hint="use MIN:MAX, e.g. 50:500"
-        ) from exc
+        raise BadOption("org-size", repr(value), "is not a range", hint=RANGE) from exc
     if (low is not None and low < 0) or (high is not None and high < 0):
-        raise UserError(f"--org-size {value!r} is negative", hint="use MIN:MAX, e.g. 50:500")
+        raise BadOption("org-size", repr(value), "is negative", hint=RANGE)
     if low is not None and high is not None and low > high:
-        raise UserError(f"--org-size {value!r} has MIN above MAX", hint="use MIN:MAX, e.g. 50:500")
+        raise BadOption("org-size", repr(value), "has MIN above MAX", hint=RANGE)
     return low, high
 
 

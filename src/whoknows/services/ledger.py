@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from whoknows.core import ledger as core_ledger
 from whoknows.core.models import PersonRef as PersonRef
 from whoknows.core.tiestrength import Service
-from whoknows.errors import UserError
+from whoknows.errors import BadOption, UserError
 from whoknows.services import refs, validate
 from whoknows.services.money import money
 from whoknows.services.store import Store, per_version
@@ -164,8 +164,8 @@ def give(
         person = refs.person(session, store.owner_id, person_ref)
         other = refs.person(session, store.owner_id, to) if to else None
         if other is not None and other.id in (me.id, person.id):
-            raise UserError(
-                "--to names someone other than you and them", hint="name the third person"
+            raise BadOption(
+                "to", to, "must name someone other than you and them", hint="name a third person"
             )
         row = record(
             session,
@@ -245,7 +245,7 @@ def balance(
     """Giving and receiving over the period: overall first, then per person, with the flags."""
     day = today or dt.date.today()
     if since is not None and since > day:
-        raise UserError(f"--since {since} is in the future", hint="give a date up to today")
+        raise BadOption("since", since, "is in the future", hint="give a date up to today")
     with store.read() as session:
         me = refs.me(session, store.owner_id)
         person = refs.person(session, store.owner_id, person_ref) if person_ref else None

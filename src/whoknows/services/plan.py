@@ -30,7 +30,7 @@ from whoknows.core.followups import (
 )
 from whoknows.core.plan import DEFAULT_CAPACITY, Plan
 from whoknows.core.plan import plan as make_plan
-from whoknows.errors import UserError
+from whoknows.errors import BadOption, UserError
 from whoknows.services import reach, refs
 from whoknows.services.store import Store
 from whoknows.storage import lookups, plan_rows
@@ -197,7 +197,7 @@ def obligations(reader: Reader, owner_id: int, me_id: int) -> list[Obligation]:
 def build(store: Store, *, within_days: int = DEFAULT_WITHIN, today: dt.date | None = None) -> Plan:
     """Everyone due within WITHIN_DAYS or overdue, in plan order, and the reconnect list."""
     if within_days < 0 or within_days > MAX_DAYS:
-        raise UserError(f"--within {within_days} is out of range", hint=f"use 0 to {MAX_DAYS}")
+        raise BadOption("within", within_days, "is out of range", hint=f"use 0 to {MAX_DAYS}")
     today = today or dt.date.today()
     settings = rules(store.settings)
 
@@ -266,9 +266,9 @@ def page(
     """LIMIT items of the plan from OFFSET (default: the week's capacity); with RECONNECT,
     of the reconnect list instead. LIMIT 0 means all."""
     if limit is not None and not 0 <= limit <= 100_000:
-        raise UserError(f"--limit {limit} is out of range", hint="use 1 or more (0: all)")
+        raise BadOption("limit", limit, "is out of range", hint="use 1 or more (0: all)")
     if offset < 0:
-        raise UserError(f"--offset {offset} is out of range", hint="use 0 or more")
+        raise BadOption("offset", offset, "is out of range", hint="use 0 or more")
     week = capacity(store.settings)
     found = build(store, within_days=within_days, today=today)
     listed = found.reconnect if reconnect else found.items

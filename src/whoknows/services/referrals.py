@@ -78,12 +78,13 @@ def create(
     else:
         if from_person.id != me.id:
             raise UserError(
-                "a referral with --to is one you give, so it is from you",
+                "a referral to someone is one you give, so it is from you",
                 hint="leave out whom it is from: it is from you",
             )
         if to_person.id == me.id:
             raise UserError(
-                "--to names yourself", hint="for one you receive, leave out whom it goes to"
+                "a referral you give goes to someone else",
+                hint="for one you receive, leave out whom it goes to",
             )
         if about_person is not None and about_person.id == to_person.id:
             raise UserError(

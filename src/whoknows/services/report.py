@@ -13,7 +13,7 @@ from typing import Any
 from whoknows import files
 from whoknows.core import attribution as core
 from whoknows.core import chain
-from whoknows.errors import UserError
+from whoknows.errors import BadOption, UserError
 from whoknows.services import refs
 from whoknows.services.money import default_currency
 from whoknows.services.report_view import as_json, html
@@ -36,7 +36,7 @@ def build(store: Store, *, since: dt.date | None = None, today: dt.date | None =
     """Attribute the business in the store (everything, or from SINCE on)."""
     day = today or dt.date.today()
     if since is not None and since > day:
-        raise UserError(f"--since {since} is in the future", hint="give a date up to today")
+        raise BadOption("since", since, "is in the future", hint="give a date up to today")
     with store.read() as session:
         me = refs.me(session, store.owner_id).id
         people, referrals, exchanges = gather(session, store.owner_id, me)

@@ -14,7 +14,7 @@ from whoknows.core import guard
 from whoknows.core import suggest as core_suggest
 from whoknows.core.graph import Graph
 from whoknows.core.models import PersonRef
-from whoknows.errors import UserError
+from whoknows.errors import BadOption, UserError
 from whoknows.services import ledger, next_steps, reputation
 from whoknows.services.snapshot import Snapshot, load_snapshot
 from whoknows.services.store import Store
@@ -126,7 +126,7 @@ def suggest(
     `intro` would: those it would stop are left out, or with HELD listed after the others
     (at most TOP of each) with the guard's note."""
     if top < 1:
-        raise UserError(f"--top {top} is out of range", hint="use 1 or more")
+        raise BadOption("top", top, "is out of range", hint="use 1 or more")
     snapshot = load_snapshot(store, today=today)
     if snapshot.me is None:
         raise UserError("who you are is not set yet", hint=next_steps.SET_ME)

@@ -12,7 +12,7 @@ import numpy.typing as npt
 from whoknows.core import paths as core_paths
 from whoknows.core.icp import match_mask
 from whoknows.core.tiestrength import band
-from whoknows.errors import UserError
+from whoknows.errors import BadOption
 from whoknows.services import refs
 from whoknows.services.reach_base import PersonRef, require_me, require_profile
 from whoknows.services.snapshot import Snapshot, load_snapshot
@@ -171,9 +171,9 @@ def find_paths(
 ) -> PathAnswer:
     """The best warm-introduction paths from me to a person, an organization or my ICP."""
     if not 1 <= max_hops <= 6:
-        raise UserError(f"--max-hops {max_hops} is out of range", hint="use 1 to 6")
+        raise BadOption("max-hops", max_hops, "is out of range", hint="use 1 to 6")
     if top < 1:
-        raise UserError(f"--top {top} is out of range", hint="use 1 or more")
+        raise BadOption("top", top, "is out of range", hint="use 1 or more")
     snapshot = load_snapshot(store, today=today)
     me = require_me(snapshot)
     with store.plain() as reader:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from whoknows.errors import Conflict, UserError
+from whoknows.errors import BadOption, Conflict, UserError
 from whoknows.importers import detect, google, ical, linkedin, mail, outlook, vcard, whoknows_csv
 from whoknows.importers.records import Record
 from whoknows.services import next_steps
@@ -91,7 +91,7 @@ def import_file(
     start = since or today - dt.timedelta(days=730)
     end = until or today
     if start > end:
-        raise UserError(f"--since {start} is after --until {end}", hint="swap them")
+        raise BadOption("since", start, "is after", versus=("until", end), hint="swap them")
     report = ImportReport(kind=found, path=str(path), dry_run=dry_run)
     digest, size, lines = scan(path)
     with (
@@ -106,7 +106,7 @@ def import_file(
             distinct = persons.distinct_pairs(session, store.owner_id)
         if found == "mbox" and not my_emails:
             raise UserError(
-                "to read a mailbox, whoknows needs your own address(es)",
+                "to read a mailbox, your own address(es) are needed",
                 hint=next_steps.SET_ME_EMAIL,
             )
         people = People(
