@@ -349,6 +349,46 @@ def test_a_questions_token_is_checked_afresh_on_every_request(
     assert refusals == [f"space:{other.slug}", "space:no-such-space", f"space:{firm.space.slug}"]
 
 
+def test_a_browsers_question_reads_its_session_space_and_role_afresh(
+    client: TestClient, firm: Firm, world: World, owner_engine: Engine, app_engine: Engine
+) -> None:
+    """A session, its account, the space and the role are two statements, nothing kept: a
+    member's page answers, one who left gets 404 (audited), a signed-out session signs in."""
+    page = f"/s/{firm.space.slug}/who-knows"
+    cookie, _csrf = world.session(firm.erin)
+    client.cookies.set(SESSION_COOKIE, cookie)
+    answer = client.get(page, params={"org": "Acme"})
+    assert answer.status_code == 200
+    assert "Alice" in answer.text
+    with owner_engine.begin() as conn:
+        seen = conn.execute(
+            text("SELECT last_seen_at FROM web_session WHERE account_id = :a"),
+            {"a": firm.erin.id},
+        ).scalar_one()
+    assert seen is not None
+    with db.tenant(app_engine, account_id=firm.erin.id) as conn:
+        accounts.end_all_sessions(conn, firm.erin.id)
+    gone = client.get(page, params={"org": "Acme"}, follow_redirects=False)
+    assert gone.status_code == 303
+    assert gone.headers["location"].startswith("/login")
+    carol, _ = world.session(firm.carol)  # Carol left the firm
+    client.cookies.set(SESSION_COOKIE, carol)
+    assert client.get(page, params={"org": "Acme"}).status_code == 404
+    with owner_engine.begin() as conn:
+        refused = (
+            conn.execute(
+                text(
+                    "SELECT subject FROM audit_event WHERE action = 'access.refused' "
+                    "AND account_id = :c"
+                ),
+                {"c": firm.carol.id},
+            )
+            .scalars()
+            .all()
+        )
+    assert refused == [f"space:{firm.space.slug}"]
+
+
 def test_a_member_who_shares_nothing_contributes_nothing(
     client: TestClient, firm: Firm, owner_engine: Engine
 ) -> None:

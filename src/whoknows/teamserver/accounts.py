@@ -91,16 +91,6 @@ def by_email(conn: Connection, email: str) -> Account | None:
     return _account(row) if row else None
 
 
-def by_id(conn: Connection, account_id: int) -> Account | None:
-    a = schema.account
-    row = conn.execute(
-        select(a.c.id, a.c.email, a.c.name, a.c.is_admin).where(
-            a.c.id == account_id, a.c.disabled_at.is_(None)
-        )
-    ).one_or_none()
-    return _account(row) if row else None
-
-
 def create(
     conn: Connection, email: str, password: str | None, *, name: str = "", is_admin: bool = False
 ) -> Account:
@@ -220,6 +210,7 @@ class Session:
     id: str  # the stored sha256 of the cookie's token
     account_id: int
     csrf: str
+    account: Account | None = None  # its account, as session_for read it
 
 
 def start_session(conn: Connection, account_id: int) -> tuple[str, Session]:
@@ -237,21 +228,35 @@ def start_session(conn: Connection, account_id: int) -> tuple[str, Session]:
     return token, session
 
 
+# The live session, its account (not disabled) with it; the account becomes the
+# transaction's (set_config in the row's projection: only a live session's row has one).
+_SESSION = text(
+    """
+    SELECT s.id, s.account_id, s.csrf, s.last_seen_at < now() - make_interval(secs => :touch)
+             AS stale,
+           a.email, a.name, a.is_admin, set_config(:ak, s.account_id::text, true) AS tenant
+    FROM web_session s JOIN account a ON a.id = s.account_id AND a.disabled_at IS NULL
+    WHERE s.id = :id AND s.expires_at > now()
+    """
+)
+
+
 def session_for(conn: Connection, token: str | None) -> Session | None:
-    """The live session a cookie's token names (its last_seen_at touched), or None."""
+    """The live session a cookie's token names (its last_seen_at touched at most once a
+    TOUCH_EVERY), with its account, which becomes the transaction's; or None."""
     if not token or len(token) > 200:
         return None
-    s, a = schema.web_session, schema.account
     row = conn.execute(
-        select(s.c.id, s.c.account_id, s.c.csrf, s.c.last_seen_at < func.now() - TOUCH_EVERY)
-        .join(a, a.c.id == s.c.account_id)
-        .where(s.c.id == digest(token), s.c.expires_at > func.now(), a.c.disabled_at.is_(None))
+        _SESSION,
+        {"touch": TOUCH_EVERY.total_seconds(), "ak": schema.ACCOUNT_SETTING, "id": digest(token)},
     ).one_or_none()
     if row is None:
         return None
-    if row[3]:
+    if row.stale:
+        s = schema.web_session
         conn.execute(update(s).where(s.c.id == row.id).values(last_seen_at=func.now()))
-    return Session(row.id, row.account_id, row.csrf)
+    account = Account(row.account_id, row.email, row.name, row.is_admin)
+    return Session(row.id, row.account_id, row.csrf, account)
 
 
 def end_session(conn: Connection, session_id: str) -> None:

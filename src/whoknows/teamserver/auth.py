@@ -161,11 +161,7 @@ def caller(
             "the form has expired or did not come from this server (CSRF check failed)",
             hint="reload the page and try again",
         )
-    account = accounts.by_id(conn, session.account_id)
-    if account is None:
-        return Caller(conn)
-    set_tenant(conn, space_id=None, account_id=account.id)
-    return Caller(conn, account=account, session=session)
+    return Caller(conn, account=session.account, session=session)  # the tenant's account set
 
 
 def _by_token(request: Request, conn: Connection, token: str) -> Caller:
@@ -210,20 +206,11 @@ async def in_space(request: Request, slug: str, who: SignedIn) -> Caller:
         found, role = who.token.space, who.token.role
         space = Space(who.token.space_id, *found) if found and found[0] == slug else None
     else:
-        space, role = await run_in_threadpool(_session_space, who, slug)
+        space, role = await run_in_threadpool(spaces.membership_of, who.conn, slug, who.account_id)
     if space is None or role is None:
         await run_in_threadpool(refused, request, who, f"space:{slug}")
         raise Refusal(f"no space {slug!r}", hint="check the name in your list of spaces")
     return dataclasses.replace(who, space=space, role=role)
-
-
-def _session_space(who: Caller, slug: str) -> tuple[Space | None, str | None]:
-    """A browser's space SLUG and role there, the tenant set to it when it has one."""
-    space = spaces.by_slug(who.conn, slug)
-    role = spaces.role_of(who.conn, space.id, who.account_id) if space else None
-    if space is not None and role is not None:
-        set_tenant(who.conn, space_id=space.id, account_id=who.account_id)
-    return space, role
 
 
 Member = Annotated[Caller, Depends(in_space)]

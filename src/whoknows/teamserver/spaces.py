@@ -100,6 +100,20 @@ def role_of(conn: Connection, space_id: int, account_id: int) -> str | None:
     return str(found) if found else None
 
 
+def membership_of(conn: Connection, slug: str, account_id: int) -> tuple[Space | None, str | None]:
+    """The space SLUG and the account's current role there, in one statement that also makes
+    it the transaction's space (only a current member's row sets it); (None, None) else."""
+    row = conn.execute(
+        text(
+            "SELECT s.id, s.slug, s.name, s.kind, m.role, set_config(:sk, s.id::text, true) "
+            "FROM space s JOIN membership m ON m.space_id = s.id AND m.account_id = :a "
+            "AND m.left_at IS NULL WHERE s.slug = :slug"
+        ),
+        {"sk": schema.SPACE_SETTING, "a": account_id, "slug": slug},
+    ).one_or_none()
+    return (Space(row.id, row.slug, row.name, row.kind), str(row.role)) if row else (None, None)
+
+
 def spaces_of(conn: Connection, account_id: int) -> list[dict[str, object]]:
     """The spaces the account belongs to now, with its role in each."""
     s, m = schema.space, schema.membership
