@@ -80,15 +80,6 @@ def create(conn: Connection, name: str, kind: str, owner_id: int, slug: str | No
     return Space(new_id, slug, name, kind)
 
 
-def by_slug(conn: Connection, slug: str) -> Space | None:
-    """The space, if the transaction's account (or space) may see it."""
-    s = schema.space
-    row = conn.execute(
-        select(s.c.id, s.c.slug, s.c.name, s.c.kind).where(s.c.slug == slug)
-    ).one_or_none()
-    return Space(*row) if row else None
-
-
 def role_of(conn: Connection, space_id: int, account_id: int) -> str | None:
     """The account's current role in the space, or None when it is not a member."""
     m = schema.membership
