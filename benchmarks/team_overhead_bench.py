@@ -25,7 +25,14 @@ import time
 from pathlib import Path
 
 import httpx
-from team_load import QUESTIONS_PER_MINUTE, free_port, load_average, prepare, server_cpu
+from team_load import (
+    QUESTIONS_PER_MINUTE,
+    free_port,
+    load_average,
+    prepare,
+    server_cpu,
+    wait_until_up,
+)
 
 from whoknows.teamserver import db
 
@@ -44,20 +51,6 @@ def start(url: str, src: Path, cache: Path) -> tuple[subprocess.Popen[bytes], st
     command += ["--port", str(port), "--workers", "1", "--pool", "4"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     return server, f"http://127.0.0.1:{port}"
-
-
-def up(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.perf_counter() + 120
-    while time.perf_counter() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"a team server stopped (exit {server.returncode})")
-        try:
-            if httpx.get(f"{base}/login").status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("a team server did not answer within 120 s")
 
 
 def batch(client: httpx.Client, slug: str, token: str, kind: str, values: list[str]) -> None:
@@ -96,7 +89,7 @@ def measure(args: argparse.Namespace, cache: Path) -> int:
     try:
         clients = []
         for server, base in servers:
-            up(base, server)
+            wait_until_up(base, server)
             client = httpx.Client(base_url=base, timeout=600)
             clients.append(client)
             for kind, values in (("who-knows", orgs), ("path-key", keys)):
