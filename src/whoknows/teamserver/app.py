@@ -226,6 +226,8 @@ def _error_handlers(app: FastAPI) -> None:
             return await whoknows_error(request, db.unavailable(exc))
         if db.is_busy(exc):
             return await whoknows_error(request, db.busy(exc))
+        if db.is_bad_value(exc):
+            return await whoknows_error(request, db.bad_value(exc))
         log.error("database error on %s %s: %s", request.method, request.url.path, exc.orig)
         return error_response(request, 500, "the server could not do that (a database error)")
 

@@ -29,6 +29,7 @@ from whoknows.teamserver import chapter_held, chapter_week_visitors, schema, spa
 from whoknows.teamserver.audit import audit
 
 CLIENT_ID_MAX = 100
+EARLIEST_WEEK = dt.date(2000, 1, 3)  # a Monday: no week before it is closed (nor reported on)
 
 
 def today() -> dt.date:
@@ -146,6 +147,11 @@ def close(
         if starts_on > this_week:
             raise UserError(
                 f"the week of {starts_on} has not begun", hint="close it on or after that Monday"
+            )
+        if starts_on < EARLIEST_WEEK:
+            raise UserError(
+                f"the week of {starts_on} is too long ago",
+                hint=f"close a week from {EARLIEST_WEEK} on",
             )
         conn.execute(
             text(

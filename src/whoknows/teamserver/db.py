@@ -17,7 +17,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DataError, DBAPIError
 
 from whoknows.config import database_url_from
 from whoknows.errors import Unavailable, UserError
@@ -131,6 +131,26 @@ def is_busy(exc: DBAPIError) -> bool:
 def busy(exc: DBAPIError) -> Unavailable:
     """What a statement the database gave up on for now means to a caller."""
     return Unavailable(f"the team server is busy ({_first_line(exc)}); try again")
+
+
+# A value of the request the database cannot hold: a number past bigint, a date past its range,
+# a character no text column takes (the server's 22003, 22008, 22021, 22P05; a NUL in a text,
+# which psycopg refuses before sending: a DataError without a SQLSTATE). The caller's input,
+# not the server's fault: a 400.
+OUT_OF_RANGE = frozenset({"22003", "22008", "22021", "22P05"})
+
+
+def is_bad_value(exc: DBAPIError) -> bool:
+    """True when the database (or its driver) refused a value the caller sent."""
+    state = getattr(exc.orig, "sqlstate", None)
+    return state in OUT_OF_RANGE or (isinstance(exc, DataError) and state is None)
+
+
+def bad_value(exc: DBAPIError) -> UserError:
+    return UserError(
+        f"the input is not valid (a value the server cannot store: {_first_line(exc)})",
+        hint="nothing was written; send numbers, dates and texts in range",
+    )
 
 
 def is_outage(exc: DBAPIError) -> bool:
