@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import graphlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import whoknows
@@ -243,3 +243,10 @@ def test_no_module_grows_past_400_lines() -> None:
     }
     assert long - DATA_TABLES - LONG_FOR_NOW == set(), "split it: no module over 400 lines"
     assert LONG_FOR_NOW - long == set(), "short enough now: take it off the list"
+
+
+def test_every_test_module_has_a_name_of_its_own() -> None:
+    """pytest imports test modules by their file name (tests/ has no packages): two files of
+    one name in two folders fail to collect when both run, as in `make test`."""
+    names = Counter(path.name for path in Path(__file__).parent.rglob("test_*.py"))
+    assert [name for name, count in names.items() if count > 1] == []
