@@ -68,6 +68,8 @@ def test_a_colleague_sees_a_shared_contact_at_its_level_and_nothing_of_a_private
             f"{hidden!r} shows at level who"
         )
 
+    whoknows(mine, "person", "add", "Bob Brown", "--email", bob.email)  # Bob is her contact
+    whoknows(mine, "know", "me", "Bob Brown", "--strength", "0.7")
     whoknows(mine, "team", "share", "--level", "name")
     whoknows(mine, "team", "push")
     page.reload()
@@ -81,5 +83,18 @@ def test_a_colleague_sees_a_shared_contact_at_its_level_and_nothing_of_a_private
     if os.environ.get("WHOKNOWS_SCREENSHOTS") == "1":
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "team-who-knows.png"), full_page=True)
+
+    # A warm path to the organization: through Alice, who knows Bob, to Jane; never Pat.
+    page.goto(f"/s/{space.slug}/path")
+    page.fill("input[name=to]", "org:Acme")
+    page.click("form[action$='/path'] button[type=submit]")
+    way = page.locator("ol li", has_text="Alice Adams").first
+    way.wait_for()
+    said = " ".join(way.inner_text().split())
+    assert said.startswith("Ask Alice Adams (2 hops"), said
+    assert said.endswith("you → Alice Adams (good) → Jane Doe, VP Sales at Acme (strong)"), said
+    body = page.locator("main, body").first.inner_text()
+    for hidden in ("Pat", "Quill", "Chief Counsel", "@acme.example"):
+        assert not re.search(rf"(?<!\w){re.escape(hidden)}(?!\w)", body), f"{hidden!r} on a path"
     assert errors == []
     context.close()
